@@ -1,0 +1,17 @@
+"""Router for the Kazakhstan environment atlas: page config and navigation only."""
+
+import streamlit as st
+
+from kzatlas import state
+from kzatlas.i18n import translator
+
+st.set_page_config(page_title="Kazakhstan environment atlas", page_icon=":material/forest:", layout="wide")
+state.init()
+_ = translator(state.language())
+
+st.navigation(
+    [
+        st.Page("pages/map_explorer.py", title=_("Map explorer"), icon=":material/map:", default=True),
+        st.Page("pages/about_data.py", title=_("About the data"), icon=":material/dataset:"),
+    ]
+).run()

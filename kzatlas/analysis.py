@@ -1,0 +1,194 @@
+"""Pure filters and summaries: a GeoDataFrame in, a new frame or a value out."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+from unidecode import unidecode
+
+from kzatlas.catalog import split_list
+from kzatlas.config import (
+    KIND_NATIONAL_PARK,
+    KIND_NATURE_RESERVE,
+    KIND_STRICT_RESERVE,
+    KINDS,
+)
+
+PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
+NAME_COLUMNS = ("name_en", "name_ru", "name_kk")
+HECTARES_PER_KM2 = 100.0
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked to see. Empty tuples mean "no restriction"."""
+
+    regions: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    year_range: tuple[int, int] | None = None
+    undp_only: bool = False
+    name_query: str = ""
+
+
+def fold_text(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` (Latin or Cyrillic).
+
+    ``"Ақсу-Жабағлы"`` and ``"AKSU-zhabagly"`` both fold to comparable strings; the
+    Cyrillic form keeps its script, see :func:`transliterate` for cross-script matching.
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().replace("-", " ").split())
+
+
+def transliterate(text: str) -> str:
+    """Latin transliteration of folded text, so a Latin query finds a Cyrillic name."""
+    return fold_text(unidecode(fold_text(text)))
+
+
+def name_matches(names: pd.DataFrame, query: str) -> pd.Series:
+    """Boolean mask: rows where any name contains ``query`` (folded, any script)."""
+    folded = fold_text(query)
+    if not folded:
+        return pd.Series(True, index=names.index)
+    latin = transliterate(query)
+
+    def row_matches(row: pd.Series) -> bool:
+        for value in row:
+            if not value:
+                continue
+            if folded in fold_text(value) or (latin and latin in transliterate(value)):
+                return True
+        return False
+
+    return names.apply(row_matches, axis=1).astype(bool)
+
+
+def _any_item_in(column: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+    wanted_set = set(wanted)
+    return column.map(lambda value: bool(wanted_set.intersection(split_list(value)))).astype(bool)
+
+
+def year_bounds(frame: pd.DataFrame) -> tuple[int, int] | None:
+    """Smallest and largest known year in ``frame``, or ``None`` when no year is known."""
+    years = frame["year"].dropna()
+    if years.empty:
+        return None
+    return int(years.min()), int(years.max())
+
+
+def filter_features(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """Return the features that match every filter.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Features with the shared feature columns (see ``catalog.FEATURE_COLUMNS``).
+    filters : Filters
+        The user's choices.
+
+    Returns
+    -------
+    GeoDataFrame
+        A new frame (same columns) with the matching rows, in the original order.
+        Features with no known year stay in unless the year range was narrowed.
+    """
+    mask = pd.Series(True, index=frame.index)
+    if filters.regions:
+        mask &= _any_item_in(frame["region_codes"], filters.regions)
+    if filters.themes:
+        mask &= _any_item_in(frame["themes"], filters.themes)
+    if filters.kinds:
+        mask &= frame["kind"].isin(filters.kinds)
+    if filters.undp_only:
+        mask &= frame["undp_supported"].astype(bool)
+    if filters.year_range is not None:
+        low, high = filters.year_range
+        full = year_bounds(frame)
+        years = frame["year"]
+        in_range = years.between(low, high).fillna(False).astype(bool)
+        if full is not None and (low, high) == full:
+            in_range |= years.isna()
+        mask &= in_range
+    if filters.name_query.strip():
+        mask &= name_matches(frame[list(NAME_COLUMNS)], filters.name_query)
+    return frame.loc[mask].copy()
+
+
+def counts_by_kind(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number of features of each kind, in legend order, kinds with none left out."""
+    counts = frame["kind"].value_counts()
+    rows = [(kind, int(counts[kind])) for kind in KINDS if kind in counts.index]
+    return pd.DataFrame(rows, columns=["kind", "count"])
+
+
+def protected_hectares(frame: pd.DataFrame) -> float:
+    """Sum of official areas (ha) of reserves and parks; corridors are not protected areas."""
+    protected = frame[frame["kind"].isin(PROTECTED_KINDS)]
+    return float(protected["area_ha"].fillna(0).sum())
+
+
+def missing_official_area(frame: pd.DataFrame) -> int:
+    """How many reserves and parks have no published area (left out of the sum)."""
+    protected = frame[frame["kind"].isin(PROTECTED_KINDS)]
+    return int(protected["area_ha"].isna().sum())
+
+
+def land_area_hectares(regions: pd.DataFrame, codes: tuple[str, ...] = ()) -> float:
+    """Land area (ha) of the chosen regions, or of the whole country when none is chosen."""
+    chosen = regions if not codes else regions[regions["iso_code"].isin(codes)]
+    return float(chosen["area_km2"].sum()) * HECTARES_PER_KM2
+
+
+def protected_share(frame: pd.DataFrame, regions: pd.DataFrame, codes: tuple[str, ...] = ()) -> float | None:
+    """Official protected hectares as a share (0-1) of the chosen regions' land area.
+
+    An area that spans several regions counts in full whenever one of them is chosen,
+    so a share for a few regions can overstate; the page says so.
+    """
+    land = land_area_hectares(regions, codes)
+    if land <= 0:
+        return None
+    return protected_hectares(frame) / land
+
+
+def counts_by_region(frame: pd.DataFrame, regions: pd.DataFrame, name_column: str = "name_en") -> pd.DataFrame:
+    """Features per region and kind (a feature in two regions counts in both).
+
+    Returns columns ``iso_code``, ``region``, ``kind``, ``count``.
+    """
+    names = dict(zip(regions["iso_code"], regions[name_column].where(regions[name_column] != "", regions["name_en"])))
+    rows = []
+    for _, feature in frame.iterrows():
+        for code in split_list(feature["region_codes"]):
+            rows.append((code, names.get(code, code), feature["kind"]))
+    table = pd.DataFrame(rows, columns=["iso_code", "region", "kind"])
+    if table.empty:
+        return table.assign(count=pd.Series(dtype="int64"))
+    return table.groupby(["iso_code", "region", "kind"], as_index=False).size().rename(columns={"size": "count"})
+
+
+def counts_by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """Features per year (established, or first year of a UNDP item) and kind."""
+    known = frame.dropna(subset=["year"])
+    if known.empty:
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "kind": [], "count": pd.Series(dtype="int64")})
+    table = known.groupby(["year", "kind"], as_index=False).size().rename(columns={"size": "count"})
+    table["year"] = table["year"].astype(int)
+    return table
+
+
+def unlocated(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Features listed without a map position (no verifiable location)."""
+    geoms = frame.geometry
+    return frame[geoms.isna() | geoms.is_empty]
+
+
+def located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Features that have a geometry to draw."""
+    geoms = frame.geometry
+    return frame[geoms.notna() & ~geoms.is_empty]

@@ -1,0 +1,357 @@
+"""Read ``geodata/`` and hold every layer to its record in ``manifest.json``.
+
+A broken or missing layer never stops the others: it becomes a ``LayerProblem``
+with a message that names the file (never a server path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from kzatlas.config import (
+    CRS,
+    FEATURE_LAYERS,
+    GEODATA_DIR,
+    MANIFEST_PATH,
+    REGIONS_LAYER,
+)
+
+# Manifest dtype vocabulary -> how the column is held in memory.
+DTYPES = ("str", "int", "float", "bool")
+
+# Columns every feature layer (protected areas, corridors, UNDP sites) shares.
+FEATURE_COLUMNS: dict[str, str] = {
+    "id": "str",
+    "name_en": "str",
+    "name_ru": "str",
+    "name_kk": "str",
+    "kind": "str",
+    "themes": "str",
+    "region_codes": "str",
+    "year": "int",
+    "years": "str",
+    "area_ha": "float",
+    "area_drawn_ha": "float",
+    "area_note": "str",
+    "iucn_category": "str",
+    "undp_supported": "bool",
+    "undp_project": "str",
+    "partners": "str",
+    "donors": "str",
+    "budget_usd": "float",
+    "location_name": "str",
+    "links": "str",
+    "geometry_quality": "str",
+    "geometry_method": "str",
+    "source_url": "str",
+    "source_title": "str",
+    "source_date": "str",
+    "source_licence": "str",
+    "sources_json": "str",
+    "coord_source": "str",
+    "notes": "str",
+}
+
+REGION_COLUMNS: dict[str, str] = {
+    "iso_code": "str",
+    "adm1_pcode": "str",
+    "name_en": "str",
+    "name_ru": "str",
+    "name_kk": "str",
+    "kind": "str",
+    "area_km2": "float",
+    "area_official_km2": "float",
+    "geometry_quality": "str",
+    "source_url": "str",
+    "source_date": "str",
+    "notes": "str",
+}
+
+LIST_SEPARATOR = ";"
+
+# Lets a test or a deployment point the app at another copy of geodata/.
+GEODATA_DIR_ENV = "KZATLAS_GEODATA_DIR"
+
+
+def active_geodata_dir() -> Path:
+    """``$KZATLAS_GEODATA_DIR`` when set, else the bundled ``geodata/``."""
+    override = os.environ.get(GEODATA_DIR_ENV)
+    return Path(override) if override else GEODATA_DIR
+
+
+class CatalogueError(Exception):
+    """A layer or the manifest cannot be used; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """One layer's entry in ``manifest.json``."""
+
+    name: str
+    file: str
+    title: str
+    description: str
+    sources: tuple[dict, ...]
+    licence: str
+    attribution: str
+    vintage: str
+    crs: str
+    geometry_types: tuple[str, ...]
+    allow_missing_geometry: bool
+    id_column: str
+    columns: dict[str, str]
+    row_count: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The whole manifest: data version plus one record per layer."""
+
+    data_version: str
+    built: str
+    layers: dict[str, LayerRecord]
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LayerProblem:
+    """Why a layer could not be loaded (or loaded with a caveat)."""
+
+    layer: str
+    file: str
+    message: str
+    fatal: bool = True
+
+
+@dataclass
+class Catalogue:
+    """Everything the pages read: the layers that loaded and what went wrong."""
+
+    manifest: Manifest | None
+    layers: dict[str, gpd.GeoDataFrame]
+    problems: list[LayerProblem]
+
+    def layer(self, name: str) -> gpd.GeoDataFrame | None:
+        return self.layers.get(name)
+
+
+def _require(mapping: dict, key: str, where: str):
+    if key not in mapping:
+        raise CatalogueError(f"{where}: missing field '{key}'")
+    return mapping[key]
+
+
+def parse_manifest(raw: dict) -> Manifest:
+    """Turn the manifest's JSON object into typed records.
+
+    Raises
+    ------
+    CatalogueError
+        If a required field is missing or has the wrong shape.
+    """
+    if not isinstance(raw, dict):
+        raise CatalogueError("manifest.json: expected a JSON object")
+    layers_raw = _require(raw, "layers", "manifest.json")
+    if not isinstance(layers_raw, dict):
+        raise CatalogueError("manifest.json: 'layers' must be an object")
+    layers = {}
+    for name, entry in layers_raw.items():
+        where = f"manifest.json layer '{name}'"
+        if not isinstance(entry, dict):
+            raise CatalogueError(f"{where}: expected an object")
+        columns = _require(entry, "columns", where)
+        bad = {col: dtype for col, dtype in columns.items() if dtype not in DTYPES}
+        if bad:
+            raise CatalogueError(f"{where}: unknown dtypes {bad}")
+        layers[name] = LayerRecord(
+            name=name,
+            file=_require(entry, "file", where),
+            title=entry.get("title", name),
+            description=entry.get("description", ""),
+            sources=tuple(entry.get("sources", ())),
+            licence=_require(entry, "licence", where),
+            attribution=entry.get("attribution", ""),
+            vintage=_require(entry, "vintage", where),
+            crs=_require(entry, "crs", where),
+            geometry_types=tuple(_require(entry, "geometry_types", where)),
+            allow_missing_geometry=bool(entry.get("allow_missing_geometry", False)),
+            id_column=_require(entry, "id_column", where),
+            columns=dict(columns),
+            row_count=int(_require(entry, "row_count", where)),
+            sha256=_require(entry, "sha256", where),
+        )
+    extra = {k: v for k, v in raw.items() if k not in {"layers", "data_version", "built"}}
+    return Manifest(
+        data_version=str(raw.get("data_version", "unknown")),
+        built=str(raw.get("built", "")),
+        layers=layers,
+        extra=extra,
+    )
+
+
+def read_manifest(path: Path = MANIFEST_PATH) -> Manifest:
+    """Read and parse ``manifest.json``; errors name the file only."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"{path.name} is missing") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogueError(f"{path.name} is not valid JSON ({type(exc).__name__})") from exc
+    return parse_manifest(raw)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _coerce_column(series: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "str":
+        return series.astype(object).where(series.notna(), "").astype(str)
+    if dtype == "int":
+        return pd.to_numeric(series, errors="raise").astype("Int64")
+    if dtype == "float":
+        return pd.to_numeric(series, errors="raise").astype("float64")
+    if dtype == "bool":
+        values = series.map(
+            lambda v: v if isinstance(v, bool) else {"true": True, "false": False}.get(str(v).lower())
+        )
+        if values.isna().any():
+            raise ValueError("not true/false")
+        return values.astype(bool)
+    raise ValueError(f"unknown dtype {dtype}")
+
+
+def coerce_columns(frame: gpd.GeoDataFrame, record: LayerRecord) -> gpd.GeoDataFrame:
+    """Give every manifest column its declared dtype.
+
+    Raises
+    ------
+    CatalogueError
+        If a column is missing or a value does not fit its dtype.
+    """
+    missing = [col for col in record.columns if col not in frame.columns]
+    if missing:
+        raise CatalogueError(f"{record.file}: missing columns {', '.join(missing)}")
+    out = frame.copy()
+    for col, dtype in record.columns.items():
+        try:
+            out[col] = _coerce_column(out[col], dtype)
+        except (ValueError, TypeError) as exc:
+            raise CatalogueError(f"{record.file}: column '{col}' is not {dtype}") from exc
+    return out
+
+
+def validate_layer(frame: gpd.GeoDataFrame, record: LayerRecord) -> list[str]:
+    """List every way ``frame`` breaks its manifest record (empty when it conforms)."""
+    problems = []
+    extra = sorted(set(frame.columns) - set(record.columns) - {"geometry"})
+    if extra:
+        problems.append(f"unexpected columns {', '.join(extra)}")
+    if frame.crs is None or frame.crs.to_string() != record.crs:
+        problems.append(f"CRS is {frame.crs}, expected {record.crs}")
+    if len(frame) != record.row_count:
+        problems.append(f"{len(frame)} rows, manifest says {record.row_count}")
+    ids = frame[record.id_column]
+    if ids.duplicated().any():
+        problems.append(f"duplicate ids: {', '.join(sorted(set(ids[ids.duplicated()])))}")
+    if (ids == "").any():
+        problems.append("empty ids")
+    geoms = frame.geometry
+    present = geoms.notna() & ~geoms.is_empty
+    if not record.allow_missing_geometry and not present.all():
+        problems.append("features without geometry")
+    types = set(geoms[present].geom_type)
+    unexpected = types - set(record.geometry_types)
+    if unexpected:
+        problems.append(f"geometry types {sorted(unexpected)} not in {list(record.geometry_types)}")
+    invalid = ~shapely.is_valid(geoms[present].values)
+    if invalid.any():
+        bad_ids = ids[present][invalid].tolist()
+        problems.append(f"invalid geometries: {', '.join(map(str, bad_ids))}")
+    return problems
+
+
+def load_layer(record: LayerRecord, geodata_dir: Path = GEODATA_DIR) -> gpd.GeoDataFrame:
+    """Read one layer file and coerce it to its manifest record.
+
+    Raises
+    ------
+    CatalogueError
+        If the file is missing, unreadable, or does not fit the record.
+    """
+    path = geodata_dir / record.file
+    if not path.is_file():
+        raise CatalogueError(f"{record.file} is missing")
+    try:
+        frame = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several unrelated types for bad files
+        raise CatalogueError(f"{record.file} could not be read as GeoJSON") from exc
+    if frame.crs is None:
+        frame = frame.set_crs(CRS)
+    frame = coerce_columns(frame, record)
+    problems = validate_layer(frame, record)
+    if problems:
+        raise CatalogueError(f"{record.file}: {'; '.join(problems)}")
+    return frame
+
+
+def load_catalogue(
+    geodata_dir: Path = GEODATA_DIR,
+    manifest_path: Path | None = None,
+) -> Catalogue:
+    """Load every layer in the manifest, collecting problems instead of raising."""
+    manifest_path = manifest_path or geodata_dir / "manifest.json"
+    try:
+        manifest = read_manifest(manifest_path)
+    except CatalogueError as exc:
+        return Catalogue(manifest=None, layers={}, problems=[LayerProblem("manifest", "manifest.json", str(exc))])
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    problems: list[LayerProblem] = []
+    for name, record in manifest.layers.items():
+        try:
+            layers[name] = load_layer(record, geodata_dir)
+        except CatalogueError as exc:
+            problems.append(LayerProblem(name, record.file, str(exc)))
+            continue
+        if file_sha256(geodata_dir / record.file) != record.sha256:
+            problems.append(
+                LayerProblem(name, record.file, f"{record.file} differs from the manifest checksum", fatal=False)
+            )
+    return Catalogue(manifest=manifest, layers=layers, problems=problems)
+
+
+def feature_frame(catalogue: Catalogue) -> gpd.GeoDataFrame:
+    """All mappable and listed features (protected areas, corridors, UNDP items) in one frame."""
+    parts = [catalogue.layers[name] for name in FEATURE_LAYERS if name in catalogue.layers]
+    if not parts:
+        empty = {col: pd.Series(dtype=_EMPTY_DTYPES[dtype]) for col, dtype in FEATURE_COLUMNS.items()}
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    frame = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
+
+
+_EMPTY_DTYPES = {"str": object, "int": "Int64", "float": "float64", "bool": bool}
+
+
+def region_frame(catalogue: Catalogue) -> gpd.GeoDataFrame | None:
+    """The regions layer, or ``None`` when it failed to load."""
+    return catalogue.layers.get(REGIONS_LAYER)
+
+
+def split_list(value: str) -> list[str]:
+    """Split a ``;``-joined list column value into its items."""
+    return [item for item in (part.strip() for part in str(value).split(LIST_SEPARATOR)) if item]

@@ -1,0 +1,86 @@
+"""Paths, constants and palettes for the atlas. Nothing else lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT_DIR = PACKAGE_DIR.parent
+GEODATA_DIR = ROOT_DIR / "geodata"
+MANIFEST_PATH = GEODATA_DIR / "manifest.json"
+STATIC_DIR = ROOT_DIR / "static"
+LOCALE_DIR = PACKAGE_DIR / "locale"
+
+# Streamlit serves ROOT_DIR/static at this URL prefix (server.enableStaticServing).
+STATIC_URL = "/app/static"
+LEAFLET_JS_URL = f"{STATIC_URL}/leaflet/leaflet.js"
+LEAFLET_CSS_URL = f"{STATIC_URL}/leaflet/leaflet.css"
+
+CRS = "EPSG:4326"
+# Equal-area projection for hectares and shares (World Cylindrical Equal Area is
+# exact for areas everywhere; Kazakhstan spans 40-87 degrees east, too wide for one UTM zone).
+EQUAL_AREA_CRS = "EPSG:6933"
+# Kazakhstan's official territory, km2 (used to report the share the map covers).
+KAZAKHSTAN_AREA_KM2 = 2_724_900
+
+# The layers of the catalogue, in drawing order (bottom first).
+REGIONS_LAYER = "regions"
+PROTECTED_AREAS_LAYER = "protected_areas"
+CORRIDORS_LAYER = "corridors"
+UNDP_SITES_LAYER = "undp_sites"
+FEATURE_LAYERS = (PROTECTED_AREAS_LAYER, CORRIDORS_LAYER, UNDP_SITES_LAYER)
+
+# Feature kinds. Order is the legend order.
+KIND_STRICT_RESERVE = "strict_nature_reserve"
+KIND_NATURE_RESERVE = "nature_reserve"
+KIND_NATIONAL_PARK = "national_park"
+KIND_CORRIDOR = "ecological_corridor"
+KIND_UNDP_SITE = "undp_site"
+KIND_UNDP_PROGRAMME = "undp_programme"
+KINDS = (
+    KIND_STRICT_RESERVE,
+    KIND_NATURE_RESERVE,
+    KIND_NATIONAL_PARK,
+    KIND_CORRIDOR,
+    KIND_UNDP_SITE,
+    KIND_UNDP_PROGRAMME,
+)
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+KIND_COLOURS = {
+    KIND_STRICT_RESERVE: "#009E73",  # bluish green
+    KIND_NATURE_RESERVE: "#E69F00",  # orange
+    KIND_NATIONAL_PARK: "#0072B2",  # blue
+    KIND_CORRIDOR: "#CC79A7",  # reddish purple
+    KIND_UNDP_SITE: "#D55E00",  # vermillion
+    KIND_UNDP_PROGRAMME: "#D55E00",
+}
+REGION_LINE_COLOUR = "#8C8C8C"
+REGION_FILL_COLOUR = "#F4F1EA"
+MAP_BACKGROUND = "#DDE8EE"
+
+# Geometry quality vocabulary (every feature carries one).
+GEOMETRY_QUALITIES = ("surveyed", "digitised", "approximate", "schematic", "point")
+
+# Map framing: Kazakhstan's extent, fixed so reruns never refit the view.
+KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
+MAP_CENTER = (48.0, 67.0)
+MAP_ZOOM = 5
+MAP_HEIGHT_PX = 620
+
+# Coordinates sent to the browser are rounded to this many decimals (about 1 m).
+COORDINATE_DECIMALS = 5
+# Simplification tolerance for region outlines, degrees (about 1 km at 48 N).
+REGION_SIMPLIFY_DEGREES = 0.01
+
+LANGUAGES = ("en", "ru", "kk")
+DEFAULT_LANGUAGE = "en"
+
+# Optional web basemap; off by default so the map never needs the network.
+WEB_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+WEB_TILES_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+UN_DISCLAIMER = (
+    "The boundaries and names shown and the designations used on this map do not imply "
+    "official endorsement or acceptance by the United Nations."
+)

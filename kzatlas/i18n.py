@@ -1,0 +1,104 @@
+"""One translation function for every user-facing string.
+
+Catalogues are gettext ``.po`` files in ``kzatlas/locale/<lang>.po`` (English is the
+source language, so it needs no catalogue). A message missing from a catalogue falls
+back to English, so a partly translated language still shows every string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from babel.messages.pofile import read_po
+
+from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
+
+Translate = Callable[[str], str]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
+
+KIND_LABELS = {
+    "strict_nature_reserve": N_("Strict nature reserve (zapovednik)"),
+    "nature_reserve": N_("Nature reserve (rezervat)"),
+    "national_park": N_("National park"),
+    "ecological_corridor": N_("Ecological corridor"),
+    "undp_site": N_("UNDP project site"),
+    "undp_programme": N_("UNDP programme (no single location)"),
+}
+
+THEME_LABELS = {
+    "biodiversity": N_("Biodiversity"),
+    "protected_areas": N_("Protected areas"),
+    "ecological_connectivity": N_("Ecological connectivity"),
+    "forests": N_("Forests"),
+    "climate": N_("Climate"),
+    "energy": N_("Energy"),
+    "water": N_("Water"),
+    "health": N_("Health"),
+    "nuclear_legacy": N_("Nuclear test site legacy"),
+    "governance": N_("Governance"),
+    "sdg": N_("Sustainable Development Goals"),
+    "green_finance": N_("Green finance"),
+    "urban_greening": N_("Urban greening"),
+    "aral_sea": N_("Aral Sea"),
+}
+
+QUALITY_LABELS = {
+    "surveyed": N_("surveyed boundary"),
+    "digitised": N_("digitised boundary"),
+    "approximate": N_("approximate shape"),
+    "schematic": N_("schematic shape, not a boundary"),
+    "point": N_("point location"),
+}
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _catalogue(language: str) -> dict[str, str]:
+    path = LOCALE_DIR / f"{language}.po"
+    if language == DEFAULT_LANGUAGE or not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+def normalise_language(language: str | None) -> str:
+    """Return a supported language code, or the default for anything else."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translator(language: str | None) -> Translate:
+    """Return the translation function for ``language``.
+
+    Parameters
+    ----------
+    language : str or None
+        ``"en"``, ``"ru"`` or ``"kk"``; anything else means English.
+
+    Returns
+    -------
+    callable
+        ``translate(msgid) -> str``, falling back to the English ``msgid``.
+    """
+    table = _catalogue(normalise_language(language))
+
+    def translate(message: str) -> str:
+        return table.get(message, message)
+
+    return translate
+
+
+def name_column(language: str | None) -> str:
+    """The data column holding feature names in ``language``."""
+    return f"name_{normalise_language(language)}"

@@ -1,0 +1,42 @@
+"""Escaping for every text that reaches HTML or a spreadsheet."""
+
+from __future__ import annotations
+
+import math
+
+# Besides the HTML specials, folium templates put some values inside JavaScript
+# template literals, where `${...}`, backticks and backslashes are live syntax.
+_HTML_REPLACEMENTS = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#x27;",
+    "`": "&#x60;",
+    "$": "&#x24;",
+    "\\": "&#x5C;",
+}
+_HTML_TABLE = str.maketrans(_HTML_REPLACEMENTS)
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def escape_html(value: object) -> str:
+    """Return ``value`` as text that is inert in HTML and in JS template strings.
+
+    ``None`` and NaN become an empty string.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).translate(_HTML_TABLE)
+
+
+def safe_csv_cell(value: object) -> object:
+    """Neutralise a cell that a spreadsheet would read as a formula.
+
+    Text starting with ``= + - @`` or a control character gets a leading apostrophe;
+    numbers are returned unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -1,0 +1,36 @@
+"""Map explorer: the atlas map with filters and summary panels."""
+
+import streamlit as st
+
+from kzatlas import analysis, ui
+
+PAGE = "map_explorer"
+
+context = ui.page_setup("Map explorer")
+_ = context.translate
+everything = ui.all_features(context)
+filters = ui.sidebar_filters(PAGE, everything, context)
+matching = context.filtered(filters)
+
+st.caption(
+    _("Nature reserves, national parks, ecological corridors and UNDP project sites in Kazakhstan. "
+      "Dashed outlines are approximate or schematic shapes, not boundaries.")
+)
+if matching.empty:
+    st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
+ui.render_map(PAGE, context, matching)
+
+unlocated = analysis.unlocated(matching)
+if not unlocated.empty:
+    st.caption(
+        _("{count} matching items have no verifiable location and are listed below without a map position.").format(
+            count=len(unlocated)
+        )
+    )
+
+st.subheader(_("Summary"))
+ui.summary_metrics(context, matching, filters)
+ui.summary_chart(PAGE, context, matching)
+st.subheader(_("Matching features"))
+ui.feature_list(context, matching)
+ui.footer(context)

