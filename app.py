@@ -3,9 +3,10 @@
 import streamlit as st
 
 from kzatlas import state
+from kzatlas.config import APP_ICON
 from kzatlas.i18n import translator
 
-st.set_page_config(page_title="Kazakhstan environment atlas", page_icon=":material/forest:", layout="wide")
+st.set_page_config(page_title="Kazakhstan environment atlas", page_icon=str(APP_ICON), layout="wide")
 state.init()
 _ = translator(state.language())
 

@@ -226,9 +226,7 @@ def _coerce_column(series: pd.Series, dtype: str) -> pd.Series:
     if dtype == "float":
         return pd.to_numeric(series, errors="raise").astype("float64")
     if dtype == "bool":
-        values = series.map(
-            lambda v: v if isinstance(v, bool) else {"true": True, "false": False}.get(str(v).lower())
-        )
+        values = series.map(lambda v: v if isinstance(v, bool) else {"true": True, "false": False}.get(str(v).lower()))
         if values.isna().any():
             raise ValueError("not true/false")
         return values.astype(bool)

@@ -10,6 +10,7 @@ GEODATA_DIR = ROOT_DIR / "geodata"
 MANIFEST_PATH = GEODATA_DIR / "manifest.json"
 STATIC_DIR = ROOT_DIR / "static"
 LOCALE_DIR = PACKAGE_DIR / "locale"
+APP_ICON = PACKAGE_DIR / "assets" / "icon.png"
 
 # Streamlit serves ROOT_DIR/static at this URL prefix (server.enableStaticServing).
 STATIC_URL = "/app/static"
@@ -53,20 +54,20 @@ KIND_COLOURS = {
     KIND_NATIONAL_PARK: "#0072B2",  # blue
     KIND_CORRIDOR: "#CC79A7",  # reddish purple
     KIND_UNDP_SITE: "#D55E00",  # vermillion
-    KIND_UNDP_PROGRAMME: "#D55E00",
+    KIND_UNDP_PROGRAMME: "#56B4E9",  # sky blue (never drawn on the map)
 }
 REGION_LINE_COLOUR = "#8C8C8C"
 REGION_FILL_COLOUR = "#F4F1EA"
 MAP_BACKGROUND = "#DDE8EE"
 
-# Geometry quality vocabulary (every feature carries one).
-GEOMETRY_QUALITIES = ("surveyed", "digitised", "approximate", "schematic", "point")
+# Geometry quality vocabulary (every feature carries one; "none" = no map position).
+GEOMETRY_QUALITIES = ("surveyed", "digitised", "approximate", "schematic", "point", "none")
 
 # Map framing: Kazakhstan's extent, fixed so reruns never refit the view.
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
-MAP_CENTER = (48.0, 67.0)
-MAP_ZOOM = 5
-MAP_HEIGHT_PX = 620
+MAP_CENTER = (48.5, 69.0)
+MAP_ZOOM = 4.5
+MAP_HEIGHT_PX = 640
 
 # Coordinates sent to the browser are rounded to this many decimals (about 1 m).
 COORDINATE_DECIMALS = 5

@@ -33,6 +33,16 @@ KIND_LABELS = {
     "undp_programme": N_("UNDP programme (no single location)"),
 }
 
+# Short forms for tight places (metric tiles, chart legends).
+KIND_SHORT_LABELS = {
+    "strict_nature_reserve": N_("Strict reserves"),
+    "nature_reserve": N_("Nature reserves"),
+    "national_park": N_("National parks"),
+    "ecological_corridor": N_("Corridors"),
+    "undp_site": N_("UNDP sites"),
+    "undp_programme": N_("UNDP programmes"),
+}
+
 THEME_LABELS = {
     "biodiversity": N_("Biodiversity"),
     "protected_areas": N_("Protected areas"),
@@ -56,6 +66,7 @@ QUALITY_LABELS = {
     "approximate": N_("approximate shape"),
     "schematic": N_("schematic shape, not a boundary"),
     "point": N_("point location"),
+    "none": N_("no map position"),
 }
 
 

@@ -47,7 +47,6 @@ from kzatlas.safety import escape_html
 
 # Kinds that get a layer on the map, bottom first (corridors under the areas they link).
 MAP_KINDS = (KIND_CORRIDOR, KIND_NATIONAL_PARK, KIND_NATURE_RESERVE, KIND_STRICT_RESERVE, KIND_UNDP_SITE)
-LEGEND_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK, KIND_CORRIDOR, KIND_UNDP_SITE)
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
 CSS_CLASS_PREFIX = "kz-layer-"
 
@@ -88,29 +87,38 @@ class _MapChrome(MacroElement):
         self.background = background
 
 
-def legend_html(translate: Translate) -> str:
-    """The legend's HTML: every kind, the uncertain-shape key and the disclaimer (escaped)."""
-    rows = []
-    for kind in LEGEND_KINDS:
-        colour = KIND_COLOURS[kind]
-        if kind == KIND_UNDP_SITE:
-            swatch = f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;background:{colour};border:2px solid #fff;box-shadow:0 0 0 1px {colour}"></span>'
-        elif kind == KIND_CORRIDOR:
-            swatch = f'<span style="display:inline-block;width:16px;height:10px;border:2px dashed {colour};background:{colour}33"></span>'
-        else:
-            swatch = f'<span style="display:inline-block;width:16px;height:10px;border:2px solid {colour};background:{colour}66"></span>'
-        rows.append(
-            f'<div class="kz-legend-row" data-kind="{kind}">{swatch}&nbsp;{escape_html(translate(KIND_LABELS[kind]))}</div>'
+def kind_swatch(kind: str) -> str:
+    """A small coloured sample of how ``kind`` is drawn (our own markup, no data in it)."""
+    colour = KIND_COLOURS[kind]
+    if kind == KIND_UNDP_SITE:
+        return (
+            '<span class="kz-swatch" style="display:inline-block;width:12px;height:12px;border-radius:50%;'
+            f'background:{colour};border:2px solid #fff;box-shadow:0 0 0 1px {colour}"></span>'
         )
+    border = "dashed" if kind == KIND_CORRIDOR else "solid"
+    return (
+        '<span class="kz-swatch" style="display:inline-block;width:16px;height:10px;'
+        f'border:2px {border} {colour};background:{colour}55"></span>'
+    )
+
+
+def layer_name(kind: str, translate: Translate) -> str:
+    """Layer-control entry: swatch plus escaped label, so the switcher doubles as the legend."""
+    return f"{kind_swatch(kind)}&nbsp;{escape_html(translate(KIND_LABELS[kind]))}"
+
+
+def legend_html(translate: Translate) -> str:
+    """The always-visible key: what dashed outlines mean, and the UN disclaimer (escaped)."""
     dashed = '<span style="display:inline-block;width:16px;height:10px;border:2px dashed #333"></span>'
-    rows.append(f'<div class="kz-legend-row">{dashed}&nbsp;{escape_html(translate("Approximate or schematic shape"))}</div>')
     title = escape_html(translate("Legend"))
     note = escape_html(translate(UN_DISCLAIMER))
     return (
-        '<div style="background:rgba(255,255,255,0.93);padding:8px 10px;border-radius:6px;'
-        'font:13px/1.5 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px">'
-        f'<div style="font-weight:600;margin-bottom:4px">{title}</div>{"".join(rows)}'
-        f'<div style="margin-top:6px;font-size:10px;color:#555">{note}</div></div>'
+        '<div style="background:rgba(255,255,255,0.93);padding:6px 9px;border-radius:6px;'
+        'font:12px/1.45 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px">'
+        f'<div style="font-weight:600">{title}</div>'
+        f'<div class="kz-legend-row">{dashed}&nbsp;{escape_html(translate("Approximate or schematic shape, not a boundary"))}</div>'
+        f'<div class="kz-legend-row">{escape_html(translate("Colours: see the layer list above"))}</div>'
+        f'<div style="margin-top:4px;font-size:10px;color:#555">{note}</div></div>'
     )
 
 
@@ -159,7 +167,9 @@ def feature_tooltip_html(
         escape_html(translate(KIND_LABELS.get(row["kind"], row["kind"]))),
     ]
     if row["kind"] != KIND_UNDP_SITE:
-        lines.append(f"{escape_html(translate('Official area'))}: {escape_html(_format_hectares(row['area_ha'], translate))}")
+        lines.append(
+            f"{escape_html(translate('Official area'))}: {escape_html(_format_hectares(row['area_ha'], translate))}"
+        )
     quality = row["geometry_quality"]
     if quality in UNCERTAIN_QUALITIES:
         lines.append(
@@ -208,20 +218,31 @@ def build_feature_groups(
     groups = []
     for kind in MAP_KINDS:
         subset = features[features["kind"] == kind].copy()
-        subset["tip"] = [feature_tooltip_html(row, translate, name_column, region_names) for _, row in subset.iterrows()]
+        subset["tip"] = [
+            feature_tooltip_html(row, translate, name_column, region_names) for _, row in subset.iterrows()
+        ]
         data = to_feature_collection(subset, ["id", "kind", "geometry_quality", "tip"])
-        group = folium.FeatureGroup(name=escape_html(translate(KIND_LABELS[kind])), show=True)
+        group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
         tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
         if kind == KIND_UNDP_SITE:
             colour = KIND_COLOURS[kind]
             marker = folium.CircleMarker(
-                radius=7, color="#ffffff", weight=2, fill=True, fill_color=colour, fill_opacity=0.95,
+                radius=7,
+                color="#ffffff",
+                weight=2,
+                fill=True,
+                fill_color=colour,
+                fill_opacity=0.95,
                 class_name=f"{CSS_CLASS_PREFIX}{kind}",
             )
             layer = folium.GeoJson(data, name=kind, marker=marker, tooltip=tooltip, control=False)
         else:
             layer = folium.GeoJson(
-                data, name=kind, style_function=_style_function, tooltip=tooltip, control=False,
+                data,
+                name=kind,
+                style_function=_style_function,
+                tooltip=tooltip,
+                control=False,
                 highlight_function=lambda _feature: {"weight": 4, "fillOpacity": 0.5},
             )
         layer.add_to(group)
@@ -243,6 +264,8 @@ def build_base_map(regions: gpd.GeoDataFrame | None, translate: Translate, name_
         max_zoom=12,
         control_scale=True,
         prefer_canvas=False,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     fmap.options["maxBounds"] = [[30.0, 30.0], [65.0, 110.0]]
     if regions is not None and not regions.empty:

@@ -18,6 +18,7 @@ QUALITY_EXPLANATIONS = {
     "approximate": "Circle with the official area at the published coordinate; shows where and how big, not the real outline.",
     "schematic": "Diagram of where something runs (e.g. a corridor along the places it links); not a boundary.",
     "point": "A published coordinate of the place.",
+    "none": "No verifiable location: listed in tables, not drawn on the map.",
 }
 
 
@@ -25,11 +26,9 @@ def layer_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
     """One row per layer: what it is, its source, licence, vintage and shape quality."""
     manifest = catalogue.manifest
     rows = []
-    for name, record in (manifest.layers.items() if manifest else []):
+    for name, record in manifest.layers.items() if manifest else []:
         loaded = catalogue.layer(name)
-        counts = (
-            loaded["geometry_quality"].replace("", "none").value_counts().to_dict() if loaded is not None else {}
-        )
+        counts = loaded["geometry_quality"].value_counts().to_dict() if loaded is not None else {}
         rows.append(
             {
                 translate("Layer"): translate(record.title),
@@ -37,8 +36,7 @@ def layer_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
                 translate("Features"): record.row_count,
                 translate("Loaded"): loaded is not None,
                 translate("Shape quality"): ", ".join(
-                    f"{translate(QUALITY_LABELS.get(q, 'no map position' if q == 'none' else q))}: {n}"
-                    for q, n in sorted(counts.items())
+                    f"{translate(QUALITY_LABELS.get(q, q))}: {n}" for q, n in sorted(counts.items())
                 ),
                 translate("Licence"): record.licence,
                 translate("Vintage"): record.vintage,

@@ -14,7 +14,16 @@ from kzatlas import analysis, cache, maps, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import KIND_COLOURS, KINDS, LANGUAGES, MAP_HEIGHT_PX, UN_DISCLAIMER
-from kzatlas.i18n import KIND_LABELS, LANGUAGE_NAMES, QUALITY_LABELS, THEME_LABELS, Translate, name_column, translator
+from kzatlas.i18n import (
+    KIND_LABELS,
+    KIND_SHORT_LABELS,
+    LANGUAGE_NAMES,
+    QUALITY_LABELS,
+    THEME_LABELS,
+    Translate,
+    name_column,
+    translator,
+)
 
 
 @dataclass(frozen=True)
@@ -97,9 +106,7 @@ def footer(context: PageContext) -> None:
     manifest = context.catalogue.manifest
     version = manifest.data_version if manifest else "unknown"
     st.divider()
-    st.caption(
-        f"{context.translate('Data version')}: {version} · {context.translate(UN_DISCLAIMER)}"
-    )
+    st.caption(f"{context.translate('Data version')}: {version} · {context.translate(UN_DISCLAIMER)}")
 
 
 # ---------------------------------------------------------------- filters
@@ -195,24 +202,31 @@ def render_map(page: str, context: PageContext, features: gpd.GeoDataFrame) -> d
 
 
 def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
+    """Headline numbers that follow the filters: counts by kind, hectares, share of land."""
     translate = context.translate
-    counts = analysis.counts_by_kind(matching)
-    columns = st.columns(max(len(counts), 1) + 2)
-    for column, (_, row) in zip(columns, counts.iterrows()):
-        column.metric(kind_label(row["kind"], translate), int(row["count"]))
     hectares = analysis.protected_hectares(matching)
-    columns[-2].metric(translate("Official area of reserves and parks"), f"{hectares:,.0f} ha")
     regions = region_frame(context.catalogue)
     share = None if regions is None else analysis.protected_share(matching, regions, filters.regions)
-    where = translate("of the selected regions") if filters.regions else translate("of Kazakhstan")
-    columns[-1].metric(
-        translate("Share of land area") + f" ({where})",
+    where = translate("selected regions") if filters.regions else translate("Kazakhstan")
+    first, second, third = st.columns(3)
+    first.metric(translate("Matching features"), len(matching))
+    second.metric(translate("Official area of reserves and parks"), f"{hectares:,.0f} ha")
+    third.metric(
+        translate("Share of land area ({where})").format(where=where),
         "—" if share is None else f"{share:.2%}",
     )
+    counts = analysis.counts_by_kind(matching)
+    if not counts.empty:
+        for column, (_, row) in zip(st.columns(len(KINDS)), counts.iterrows()):
+            column.metric(translate(KIND_SHORT_LABELS[row["kind"]]), int(row["count"]))
     missing = analysis.missing_official_area(matching)
     notes = []
     if missing:
-        notes.append(translate("{count} reserves or parks have no published area and are not in the total.").format(count=missing))
+        notes.append(
+            translate("{count} reserves or parks have no published area and are not in the total.").format(
+                count=missing
+            )
+        )
     if filters.regions:
         notes.append(translate("Areas that span several regions count in full when one of them is selected."))
     notes.append(translate("Ecological corridors are not protected areas and are not in the total."))
@@ -220,9 +234,9 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
 
 
 def _kind_scale(translate: Translate) -> alt.Scale:
-    kinds = list(KINDS[:-1])
+    kinds = list(KINDS)
     return alt.Scale(
-        domain=[kind_label(kind, translate) for kind in kinds],
+        domain=[translate(KIND_SHORT_LABELS[kind]) for kind in kinds],
         range=[KIND_COLOURS[kind] for kind in kinds],
     )
 
@@ -246,7 +260,7 @@ def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -
     if table.empty:
         st.caption(translate("Nothing to chart for these filters."))
         return
-    table = table.assign(kind_label=[kind_label(kind, translate) for kind in table["kind"]])
+    table = table.assign(kind_label=[translate(KIND_SHORT_LABELS[kind]) for kind in table["kind"]])
     chart = (
         alt.Chart(table)
         .mark_bar()
@@ -254,11 +268,14 @@ def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -
             x=x,
             y=alt.Y("sum(count):Q", title=translate("Number of features")),
             color=alt.Color("kind_label:N", scale=_kind_scale(translate), title=translate("Kind")),
-            tooltip=[alt.Tooltip("kind_label:N", title=translate("Kind")), alt.Tooltip("sum(count):Q", title=translate("Number"))],
+            tooltip=[
+                alt.Tooltip("kind_label:N", title=translate("Kind")),
+                alt.Tooltip("sum(count):Q", title=translate("Number")),
+            ],
         )
         .properties(height=280)
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -266,7 +283,6 @@ def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFr
     translate = context.translate
     names = context.region_names()
     column = context.name_column
-    located = matching.geometry.notna() & ~matching.geometry.is_empty
     return pd.DataFrame(
         {
             translate("Name"): matching[column].where(matching[column] != "", matching["name_en"]),
@@ -275,10 +291,7 @@ def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFr
             translate("Year"): matching["year"],
             translate("Official area (ha)"): matching["area_ha"],
             translate("Drawn area (ha)"): matching["area_drawn_ha"],
-            translate("Map position"): [
-                translate(QUALITY_LABELS.get(q, q)) if has else translate("not located: listed only")
-                for q, has in zip(matching["geometry_quality"], located)
-            ],
+            translate("Map position"): [translate(QUALITY_LABELS.get(q, q)) for q in matching["geometry_quality"]],
             translate("UNDP-supported"): matching["undp_supported"].astype(bool),
             translate("Source"): matching["source_url"],
             translate("Accessed"): matching["source_date"],
@@ -292,7 +305,7 @@ def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
     st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={
             translate("Source"): st.column_config.LinkColumn(translate("Source")),
             translate("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),

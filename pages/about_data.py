@@ -9,14 +9,16 @@ _ = context.translate
 manifest = context.catalogue.manifest
 
 st.markdown(
-    _("Every feature carries its source, the date the source was read, and how good its shape is. "
-      "Nothing is estimated: a value no source gives is left empty.")
+    _(
+        "Every feature carries its source, the date the source was read, and how good its shape is. "
+        "Nothing is estimated: a value no source gives is left empty."
+    )
 )
 if manifest is None:
     st.error(_("The data catalogue (manifest.json) could not be read, so no layer is described."))
 else:
     st.subheader(_("Layers"))
-    st.dataframe(reports.layer_table(context.catalogue, _), hide_index=True, use_container_width=True)
+    st.dataframe(reports.layer_table(context.catalogue, _), hide_index=True, width="stretch")
     st.subheader(_("Shape quality"))
     st.markdown(reports.quality_explanation(_))
     st.subheader(_("Items without a map position"))
@@ -24,14 +26,14 @@ else:
     if unlocated.empty:
         st.write(_("Every item has a map position."))
     else:
-        st.dataframe(unlocated, hide_index=True, use_container_width=True)
+        st.dataframe(unlocated, hide_index=True, width="stretch")
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
     st.subheader(_("Sources"))
     st.dataframe(
         reports.source_table(context.catalogue, _),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={_("Link"): st.column_config.LinkColumn(_("Link"))},
     )
 ui.footer(context)

