@@ -295,7 +295,8 @@ def load_layer(record: LayerRecord, geodata_dir: Path = GEODATA_DIR) -> gpd.GeoD
     if not path.is_file():
         raise CatalogueError(f"{record.file} is missing")
     try:
-        frame = gpd.read_file(path, engine="pyogrio")
+        # Keep dates as the text the file holds; GDAL would otherwise guess datetimes.
+        frame = gpd.read_file(path, engine="pyogrio", DATE_AS_STRING="YES")
     except Exception as exc:  # pyogrio raises several unrelated types for bad files
         raise CatalogueError(f"{record.file} could not be read as GeoJSON") from exc
     if frame.crs is None:

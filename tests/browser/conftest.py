@@ -1,0 +1,254 @@
+"""Real-browser fixtures: a streamlit server on a free port, Debian's Chromium, a recording page.
+
+Every test in this folder is marked ``browser`` (deselect with ``-m "not browser"``).
+On failure the page is saved to ``test-artifacts/<test name>.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = ROOT_DIR / "test-artifacts"
+VENV_PYTHON = ROOT_DIR / ".venv" / "bin" / "python"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GEODATA_DIR_ENV = "KZATLAS_GEODATA_DIR"
+SERVER_START_TIMEOUT_S = 60.0
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so fixtures can see whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+# ---------------------------------------------------------------- polling
+
+
+def wait_until(predicate: Callable[[], object], timeout_s: float, interval_s: float = 0.1, message: str = ""):
+    """Return the first truthy ``predicate()`` result, or fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(message or f"condition not met within {timeout_s} s")
+        time.sleep(interval_s)
+
+
+# ---------------------------------------------------------------- the server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+@dataclass
+class StreamlitServer:
+    """One ``streamlit run app.py`` process in its own process group."""
+
+    process: subprocess.Popen
+    base_url: str
+    log_path: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def launch_server(env_overrides: dict[str, str] | None = None, log_dir: Path | None = None) -> StreamlitServer:
+    """Start the app on a free port and return once ``/_stcore/health`` answers "ok".
+
+    ``env_overrides`` are added to the server's environment (e.g. ``KZATLAS_GEODATA_DIR``);
+    without it the bundled geodata is used even if the variable is set in the caller's shell.
+    """
+    python = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key != GEODATA_DIR_ENV}
+    env.update(env_overrides or {})
+    log_dir = log_dir or Path(tempfile.mkdtemp(prefix="kzatlas-server-"))
+    log_path = log_dir / f"streamlit-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    server = StreamlitServer(process=process, base_url=base_url, log_path=log_path)
+    health = f"{base_url}/_stcore/health"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while not _healthy(health):
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{server.log_tail()}")
+        if time.monotonic() >= deadline:
+            server.stop()
+            raise RuntimeError(f"streamlit not healthy after {SERVER_START_TIMEOUT_S} s:\n{server.log_tail()}")
+        time.sleep(0.2)
+    return server
+
+
+@pytest.fixture(scope="session")
+def start_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
+    """Factory: ``start_server(env={...})`` starts another server and returns its base URL.
+
+    Every server started through it is stopped at the end of the session.
+    """
+    servers: list[StreamlitServer] = []
+
+    def start(env: dict[str, str] | None = None) -> str:
+        server = launch_server(env, log_dir=tmp_path_factory.mktemp("server-log"))
+        servers.append(server)
+        return server.base_url
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(start_server) -> str:
+    """The app with its bundled geodata."""
+    return start_server()
+
+
+# ---------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageLog:
+    """What the page did: console errors, uncaught exceptions, requests, dialogs."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture()
+def page_log() -> PageLog:
+    return PageLog()
+
+
+def _artifact_name(nodeid_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid_name)
+
+
+@pytest.fixture()
+def page(browser: Browser, page_log: PageLog, request) -> Iterator[Page]:
+    """A fresh browser context and page that records into ``page_log``.
+
+    Dialogs are recorded and dismissed (a pending dialog would freeze the page).
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            page_log.console_errors.append(f"{message.text} @ {message.location.get('url', '')}")
+
+    def on_dialog(dialog) -> None:
+        page_log.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
+    page.on("request", lambda req: page_log.requests.append(req.url))
+    page.on("websocket", lambda ws: page_log.websockets.append(ws.url))
+    page.on("dialog", on_dialog)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS_DIR / f"{_artifact_name(request.node.name)}.png"), full_page=True)
+        except Exception as exc:  # a screenshot must never hide the real failure
+            print(f"screenshot failed: {exc!r}")
+    context.close()

@@ -1,0 +1,172 @@
+"""The bundled geodata holds to its manifest, and broken data fails loudly but locally."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+
+from kzatlas import catalog
+from kzatlas.config import (
+    CRS,
+    FEATURE_LAYERS,
+    GEODATA_DIR,
+    GEOMETRY_QUALITIES,
+    KAZAKHSTAN_AREA_KM2,
+    KINDS,
+)
+
+REGION_CODES = {
+    "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39",
+    "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71", "KZ-75", "KZ-79",
+}  # fmt: skip
+
+
+def test_every_layer_in_the_manifest_loads_without_problems(bundled):
+    assert bundled.problems == []
+    assert set(bundled.layers) == {"regions", *FEATURE_LAYERS}
+
+
+@pytest.mark.parametrize("name", ["regions", *FEATURE_LAYERS])
+def test_layer_file_conforms_to_its_manifest_record(bundled, name):
+    record = bundled.manifest.layers[name]
+    path = GEODATA_DIR / record.file
+    assert catalog.file_sha256(path) == record.sha256
+    frame = bundled.layers[name]
+    assert list(frame.columns.drop("geometry")) == list(record.columns)
+    assert frame.crs.to_string() == CRS == record.crs
+    assert len(frame) == record.row_count
+    assert frame[record.id_column].is_unique
+    present = frame.geometry.notna()
+    assert set(frame.geometry[present].geom_type) <= set(record.geometry_types)
+    assert shapely.is_valid(frame.geometry[present].values).all()
+    for column, dtype in record.columns.items():
+        series = frame[column]
+        expected = {"str": "object", "int": "Int64", "float": "float64", "bool": "bool"}[dtype]
+        assert str(series.dtype) in (expected, "str", "string") if dtype == "str" else str(series.dtype) == expected
+
+
+def test_manifest_records_licence_source_and_vintage_for_every_layer(bundled):
+    for record in bundled.manifest.layers.values():
+        assert record.licence and record.vintage and record.sources
+        assert all(source.get("url") for source in record.sources)
+
+
+def test_every_feature_has_source_date_quality_and_valid_regions(features):
+    assert (features["source_url"].str.startswith("http")).all()
+    assert features["source_date"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    assert set(features["geometry_quality"]) <= set(GEOMETRY_QUALITIES)
+    assert set(features["kind"]) <= set(KINDS)
+    for codes in features["region_codes"]:
+        assert set(catalog.split_list(codes)) <= REGION_CODES
+    for text in features["sources_json"]:
+        sources = json.loads(text)
+        assert sources and all(s["url"] and s["accessed"] for s in sources)
+
+
+def test_features_without_a_position_are_flagged_not_guessed(features):
+    no_geometry = features.geometry.isna()
+    assert (features.loc[no_geometry, "geometry_quality"] == "none").all()
+    assert not (features.loc[~no_geometry, "geometry_quality"] == "none").any()
+    # A drawn shape for a protected area always comes from a published coordinate.
+    drawn = features[~no_geometry & features["kind"].isin(["strict_nature_reserve", "nature_reserve", "national_park"])]
+    assert (drawn["coord_source"].str.startswith("http")).all()
+
+
+def test_approximate_areas_show_official_area_beside_drawn_area(features):
+    polygons = features[features.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    assert polygons["area_drawn_ha"].notna().all()
+    circles = polygons[polygons["geometry_quality"] == "approximate"]
+    assert circles["area_ha"].notna().all()
+    # The circle has the official area (within the polygon approximation of a circle).
+    ratio = circles["area_drawn_ha"] / circles["area_ha"]
+    assert ratio.between(0.99, 1.01).all(), ratio.describe()
+
+
+def test_undp_supported_areas_named_by_the_seed_are_flagged(features):
+    named = {"pa-akzhayik", "pa-altyn-dala", "pa-ile-balkhash", "pa-buyratau", "pa-zhongar-alatau", "pa-tarbagatai"}
+    flagged = set(features.loc[features["undp_supported"], "id"])
+    assert named <= flagged
+
+
+def test_protected_area_centres_lie_in_a_declared_region(features, regions):
+    """Guards against a wrong coordinate or region code in the curated sources."""
+    areas = features[features["geometry_quality"] == "approximate"]
+    areas = areas[areas["kind"].isin(["strict_nature_reserve", "nature_reserve", "national_park"])]
+    by_code = dict(zip(regions["iso_code"], regions.geometry))
+    misplaced = []
+    for _, row in areas.iterrows():
+        centre = row.geometry.centroid
+        declared = [by_code[code].buffer(0.05) for code in catalog.split_list(row["region_codes"])]
+        if not any(shape.contains(centre) for shape in declared):
+            misplaced.append(row["id"])
+    assert misplaced == []
+
+
+def test_regions_are_the_2022_division_with_names_and_full_area(regions):
+    assert set(regions["iso_code"]) == REGION_CODES
+    assert (regions["name_en"] != "").all() and (regions["name_ru"] != "").all() and (regions["name_kk"] != "").all()
+    assert sorted(regions["kind"].unique()) == ["city", "region"]
+    assert (regions["kind"] == "city").sum() == 3
+    total = regions["area_km2"].sum()
+    assert abs(total - KAZAKHSTAN_AREA_KM2) / KAZAKHSTAN_AREA_KM2 < 0.001
+
+
+def test_missing_layer_file_is_reported_by_name_and_others_still_load(geodata_copy):
+    (geodata_copy / "corridors.geojson").unlink()
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert "corridors" not in loaded.layers
+    assert {"regions", "protected_areas", "undp_sites"} <= set(loaded.layers)
+    [problem] = loaded.problems
+    assert problem.file == "corridors.geojson" and "corridors.geojson is missing" in problem.message
+    assert str(geodata_copy) not in problem.message
+
+
+def test_malformed_layer_file_is_reported_and_others_still_load(geodata_copy):
+    (geodata_copy / "protected_areas.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert "protected_areas" not in loaded.layers
+    assert len(loaded.layers) == 3
+    messages = [p.message for p in loaded.problems]
+    assert any("protected_areas.geojson" in m for m in messages)
+    assert all(str(geodata_copy) not in m for m in messages)
+
+
+def test_layer_with_a_wrong_column_type_is_refused(geodata_copy):
+    path = geodata_copy / "undp_sites.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["year"] = "nineteen-ninety"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert "undp_sites" not in loaded.layers
+    assert any("column 'year' is not int" in p.message for p in loaded.problems)
+
+
+def test_edited_file_that_still_conforms_loads_with_a_checksum_warning(geodata_copy):
+    path = geodata_copy / "corridors.geojson"
+    path.write_bytes(path.read_bytes() + b"\n")
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert "corridors" in loaded.layers
+    [problem] = loaded.problems
+    assert not problem.fatal and "checksum" in problem.message
+
+
+def test_unreadable_manifest_is_one_clear_problem(geodata_copy):
+    (geodata_copy / "manifest.json").write_text("{not json", encoding="utf-8")
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert loaded.manifest is None and loaded.layers == {}
+    assert loaded.problems[0].message.startswith("manifest.json is not valid JSON")
+
+
+def test_geodata_is_reproducible_from_the_build_script():
+    """Rebuilding from the sources and the registry package gives identical bytes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_geodata", GEODATA_DIR.parent / "scripts" / "build_geodata.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    outputs, report = module.build_all()
+    for name, payload in outputs.items():
+        assert (GEODATA_DIR / name).read_bytes() == payload, f"{name} differs from a fresh build"
+    assert report["invalid_input_rings_repaired"], "the known invalid input ring should be reported"

@@ -1,0 +1,21 @@
+"""Escaping helpers neutralise every character that is live in HTML or JS templates."""
+
+from kzatlas.safety import escape_html, safe_csv_cell
+
+
+def test_escape_html_neutralises_markup_and_template_syntax():
+    out = escape_html("<img src=x onerror=alert(1)> ${alert(2)} `tick` \\ \"q\" 'a' & ")
+    for raw in "<>`$\\\"'":
+        assert raw not in out
+    assert "&lt;img" in out and "&#x24;{alert(2)}" in out and "&#x60;tick&#x60;" in out
+
+
+def test_escape_html_of_missing_values_is_empty():
+    assert escape_html(None) == "" and escape_html(float("nan")) == ""
+    assert escape_html(12.5) == "12.5"
+
+
+def test_csv_cells_that_look_like_formulas_are_defused():
+    assert safe_csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe_csv_cell("+1") == "'+1" and safe_csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_csv_cell("Naurzum") == "Naurzum" and safe_csv_cell(-5) == -5
