@@ -223,7 +223,8 @@ def build_feature_groups(
         ]
         data = to_feature_collection(subset, ["id", "kind", "geometry_quality", "tip"])
         group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
-        tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
+        # folium refuses tooltip fields on an empty layer; an empty layer needs none.
+        tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True) if data["features"] else None
         if kind == KIND_UNDP_SITE:
             colour = KIND_COLOURS[kind]
             marker = folium.CircleMarker(

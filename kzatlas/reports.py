@@ -87,10 +87,13 @@ def source_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
                     translate("Title"): source.get("title", ""),
                     translate("Link"): url,
                     translate("Licence"): source.get("licence", ""),
-                    translate("Cited by"): len(cited.get(url, [])) if name != "regions" else "",
+                    translate("Cited by"): len(cited.get(url, [])) if name != "regions" else None,
                 }
             )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table[translate("Cited by")] = table[translate("Cited by")].astype("Int64")
+    return table
 
 
 def region_source_text(catalogue: Catalogue, translate: Translate) -> str:

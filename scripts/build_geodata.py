@@ -88,12 +88,16 @@ def load_json(name: str):
     return json.loads((SOURCES_DIR / name).read_text(encoding="utf-8"))
 
 
-def licence_for(url: str) -> str:
-    """Licence of a cited page, by its publisher's domain."""
-    host = urlparse(url).netloc.lower()
+def licence_for(url: str, title: str = "") -> str:
+    """Licence of a cited page, by its publisher's domain (or a Wikipedia copy, by its title)."""
+    host = urlparse(url).netloc.lower().rstrip(".")
     for domain, licence in LICENCES_BY_DOMAIN.items():
         if host == domain or host.endswith("." + domain):
             return licence
+    if "wikipedia" in title.lower() or "wikipedia" in host:
+        return "CC BY-SA 4.0 (copy of Wikipedia text)"
+    if host.endswith("wikimapia.org"):
+        return "CC BY-SA 3.0 (Wikimapia)"
     return "publisher's terms (cited for facts)"
 
 
@@ -110,7 +114,7 @@ def source_columns(sources: list[dict]) -> dict:
         "source_url": url,
         "source_title": first.get("title", "") or "",
         "source_date": first.get("accessed", "") or ACCESS_DATE,
-        "source_licence": joined(sorted({licence_for(s.get("url", "")) for s in sources if s.get("url")})),
+        "source_licence": joined(sorted({licence_for(s.get("url", ""), s.get("title", "")) for s in sources if s.get("url")})),
         "sources_json": json.dumps(sources, ensure_ascii=False, sort_keys=True),
     }
 
@@ -431,7 +435,7 @@ def collect_sources(frame: gpd.GeoDataFrame) -> list[dict]:
         for source in json.loads(text):
             url = source.get("url", "")
             if url and url not in seen:
-                seen[url] = {"url": url, "title": source.get("title", ""), "licence": licence_for(url)}
+                seen[url] = {"url": url, "title": source.get("title", ""), "licence": licence_for(url, source.get("title", ""))}
     return [seen[url] for url in sorted(seen)]
 
 

@@ -110,21 +110,25 @@ def _runtime_messages() -> list[tuple[str, str, str]]:
                 extra.append(
                     (method, path.relative_to(ROOT).as_posix(), "Why an item has no map position (geometry_method).")
                 )
-    return extra
+    return list(dict.fromkeys(extra))  # one entry per (text, file, comment)
 
 
 # Computed at import so callers (and tests) can see exactly what is added by hand.
 EXTRA_MESSAGES = _runtime_messages()
 
 
-def literal_arguments(path: Path) -> set[str]:
-    """Strings that are the literal first argument of a keyword call in ``path``.
+def literal_arguments(path: Path) -> dict[str, int]:
+    """``{msgid: first line}`` for every keyword call in ``path`` whose first argument is a literal.
 
-    Babel's tokenizer also picks up literals nested inside a non-literal argument, e.g.
-    the ``"kind"`` in ``translate(KIND_SHORT_LABELS[row["kind"]])``; those are not
-    messages, so extraction results are kept only when they appear here too.
+    Parsed with :mod:`ast`, which sees what Babel's tokenizer cannot and ignores what it
+    picks up by mistake:
+
+    * calls inside f-string replacement fields, e.g. ``f"{translate('Year')}: ..."``
+      (on Python 3.11 an f-string is one token to Babel, so it misses them);
+    * literals nested inside a non-literal argument, e.g. the ``"kind"`` in
+      ``translate(KIND_SHORT_LABELS[row["kind"]])``, which Babel reports as a message.
     """
-    found = set()
+    found: dict[str, int] = {}
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if not isinstance(node, ast.Call) or not node.args:
             continue
@@ -132,18 +136,26 @@ def literal_arguments(path: Path) -> set[str]:
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
         first = node.args[0]
         if name in KEYWORDS and isinstance(first, ast.Constant) and isinstance(first.value, str):
-            found.add(first.value)
+            found[first.value] = min(node.lineno, found.get(first.value, node.lineno))
     return found
+
+
+def source_files() -> list[str]:
+    """Every scanned Python file, relative to the repository root."""
+    files = [name for name in SOURCE_FILES if (ROOT / name).is_file()]
+    for directory in SOURCE_DIRS:
+        files.extend(path.relative_to(ROOT).as_posix() for path in sorted((ROOT / directory).rglob("*.py")))
+    return files
 
 
 def _extracted() -> Iterable[tuple[str, int, str, list[str]]]:
     """``(relative path, line, msgid, comments)`` for every literal translate call."""
-    results = []
+    babel_results: list[tuple[str, int, str, list[str]]] = []
     for name in SOURCE_FILES:
         for lineno, message, comments, _context in extract_from_file(
             "python", str(ROOT / name), keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
         ):
-            results.append((name, lineno, message, comments))
+            babel_results.append((name, lineno, message, comments))
     for directory in SOURCE_DIRS:
         for filename, lineno, message, comments, _context in extract_from_dir(
             str(ROOT / directory),
@@ -152,13 +164,17 @@ def _extracted() -> Iterable[tuple[str, int, str, list[str]]]:
             comment_tags=COMMENT_TAGS,
             strip_comment_tags=True,
         ):
-            results.append((f"{directory}/{Path(filename).as_posix()}", lineno, message, comments))
-    literals: dict[str, set[str]] = {}
-    for location, lineno, message, comments in results:
-        if location not in literals:
-            literals[location] = literal_arguments(ROOT / location)
-        if message in literals[location]:
+            babel_results.append((f"{directory}/{Path(filename).as_posix()}", lineno, message, comments))
+    literals = {location: literal_arguments(ROOT / location) for location in source_files()}
+    seen: dict[str, set[str]] = {location: set() for location in literals}
+    for location, lineno, message, comments in babel_results:
+        if message in literals.get(location, {}):
+            seen[location].add(message)
             yield location, lineno, message, comments
+    for location, found in literals.items():
+        for message, lineno in sorted(found.items(), key=lambda item: item[1]):
+            if message not in seen[location]:
+                yield location, lineno, message, []
 
 
 def _new_catalog(locale: str | None) -> Catalog:

@@ -133,3 +133,9 @@ def test_layer_names_and_legend_are_escaped_even_if_a_translation_is_hostile(fea
 def test_map_without_regions_still_builds(features):
     html = maps.build_full_map(None, features, english, "name_en", {}).get_root().render()
     assert "kz-layer-national_park" in html and "kz-layer-regions" not in html
+
+
+def test_groups_render_when_a_kind_has_no_feature(features, regions):
+    nothing = features.iloc[0:0]
+    html = maps.build_full_map(regions, nothing, english, "name_en", {}).get_root().render()
+    assert "kz-layer-regions" in html

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up (first run) and start the atlas with the bundled data: http://localhost:8501
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh runtime
+exec .venv/bin/python -m streamlit run app.py "$@"
