@@ -6,9 +6,9 @@ from kzatlas import state
 from kzatlas.config import APP_ICON
 from kzatlas.i18n import translator
 
-st.set_page_config(page_title="Kazakhstan environment atlas", page_icon=str(APP_ICON), layout="wide")
 state.init()
 _ = translator(state.language())
+st.set_page_config(page_title=_("Kazakhstan environment atlas"), page_icon=str(APP_ICON), layout="wide")
 
 st.navigation(
     [

@@ -151,7 +151,7 @@ def to_feature_collection(frame: gpd.GeoDataFrame, properties: list[str]) -> dic
 def _format_hectares(value: float | None, translate: Translate) -> str:
     if value is None or pd.isna(value):
         return translate("not published")
-    return f"{value:,.0f} ha"
+    return translate("{hectares} ha").format(hectares=f"{value:,.0f}")
 
 
 def feature_tooltip_html(

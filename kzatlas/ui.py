@@ -210,7 +210,9 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
     where = translate("selected regions") if filters.regions else translate("Kazakhstan")
     first, second, third = st.columns(3)
     first.metric(translate("Matching features"), len(matching))
-    second.metric(translate("Official area of reserves and parks"), f"{hectares:,.0f} ha")
+    second.metric(
+        translate("Official area of reserves and parks"), translate("{hectares} ha").format(hectares=f"{hectares:,.0f}")
+    )
     third.metric(
         translate("Share of land area ({where})").format(where=where),
         "—" if share is None else f"{share:.2%}",
