@@ -56,21 +56,6 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-# ---------------------------------------------------------------- polling
-
-
-def wait_until(predicate: Callable[[], object], timeout_s: float, interval_s: float = 0.1, message: str = ""):
-    """Return the first truthy ``predicate()`` result, or fail after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(message or f"condition not met within {timeout_s} s")
-        time.sleep(interval_s)
-
-
 # ---------------------------------------------------------------- the server
 
 
