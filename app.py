@@ -12,7 +12,7 @@ st.set_page_config(page_title=_("Kazakhstan environment atlas"), page_icon=str(A
 
 st.navigation(
     [
-        st.Page("pages/map_explorer.py", title=_("Map explorer"), icon=":material/map:", default=True),
-        st.Page("pages/about_data.py", title=_("About the data"), icon=":material/dataset:"),
+        st.Page("views/map_explorer.py", title=_("Map explorer"), icon=":material/map:", default=True),
+        st.Page("views/about_data.py", title=_("About the data"), icon=":material/dataset:"),
     ]
 ).run()

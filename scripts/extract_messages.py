@@ -8,7 +8,7 @@ Usage (from the repository root)::
 What it does:
 
 * Extracts the literal arguments of ``_(...)``, ``translate(...)`` and ``N_(...)`` from
-  ``app.py``, ``pages/`` and ``kzatlas/`` with Babel's Python extractor.
+  ``app.py``, ``views/`` and ``kzatlas/`` with Babel's Python extractor.
 * Adds ``EXTRA_MESSAGES``: texts that the app passes through ``translate()`` as
   variables, which the extractor cannot see (the UN disclaimer, the shape-quality
   explanations, and the layer titles/descriptions and "why no map position" notes
@@ -61,7 +61,7 @@ TEMPLATE_PATH = LOCALE_DIR / "messages.pot"
 KEYWORDS = {"_": None, "translate": None, "N_": None}
 COMMENT_TAGS = ("Translators:",)
 SOURCE_FILES = ("app.py",)
-SOURCE_DIRS = ("pages", "kzatlas")
+SOURCE_DIRS = ("views", "kzatlas")
 METHOD_MAP = [("**.py", "python")]
 
 PROJECT = "kzatlas"

@@ -13,8 +13,8 @@ from kzatlas.catalog import GEODATA_DIR_ENV
 from kzatlas.config import GEODATA_DIR, ROOT_DIR
 
 TIMEOUT = 60
-MAP_PAGE = str(ROOT_DIR / "pages" / "map_explorer.py")
-DATA_PAGE = str(ROOT_DIR / "pages" / "about_data.py")
+MAP_PAGE = str(ROOT_DIR / "views" / "map_explorer.py")
+DATA_PAGE = str(ROOT_DIR / "views" / "about_data.py")
 ROUTER = str(ROOT_DIR / "app.py")
 
 
@@ -113,10 +113,10 @@ def test_router_runs_and_switches_pages():
     at = AppTest.from_file(ROUTER, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.title[0].value == "Map explorer"
-    at.switch_page("pages/about_data.py").run()
+    at.switch_page("views/about_data.py").run()
     assert not at.exception
     assert at.title[0].value == "About the data"
-    at.switch_page("pages/map_explorer.py").run()
+    at.switch_page("views/map_explorer.py").run()
     assert not at.exception and at.title[0].value == "Map explorer"
 
 
