@@ -232,6 +232,12 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
     if filters.regions:
         notes.append(translate("Areas that span several regions count in full when one of them is selected."))
     notes.append(translate("Ecological corridors are not protected areas and are not in the total."))
+    notes.append(
+        translate(
+            "The total covers only the reserves and national parks in this atlas; other kinds of protected "
+            "area in Kazakhstan (sanctuaries, regional parks, natural monuments) are not included."
+        )
+    )
     st.caption(" ".join(notes))
 
 

@@ -225,6 +225,19 @@ def build_regions() -> tuple[gpd.GeoDataFrame, dict]:
 # ---------------------------------------------------------------- features
 
 
+def record_fields(rec: dict) -> dict:
+    """The fields every curated record carries the same way: id, names, regions, notes, sources."""
+    return {
+        "id": rec["id"],
+        "name_en": rec.get("name_en") or "",
+        "name_ru": rec.get("name_ru") or "",
+        "name_kk": rec.get("name_kk") or "",
+        "region_codes": joined(rec.get("regions")),
+        "notes": rec.get("notes") or "",
+        **source_columns(rec.get("sources")),
+    }
+
+
 def empty_feature(**values) -> dict:
     row = {col: ("" if dtype == "str" else None) for col, dtype in FEATURE_COLUMNS.items()}
     row["undp_supported"] = False
@@ -252,13 +265,9 @@ def build_protected_areas() -> gpd.GeoDataFrame:
             method = "No published coordinate: listed without a map position."
         rows.append(
             empty_feature(
-                id=rec["id"],
-                name_en=rec.get("name_en") or "",
-                name_ru=rec.get("name_ru") or "",
-                name_kk=rec.get("name_kk") or "",
+                **record_fields(rec),
                 kind=rec["kind"],
                 themes=joined(["biodiversity", "protected_areas"]),
-                region_codes=joined(rec.get("regions")),
                 year=rec.get("established"),
                 years=joined([rec.get("established")]),
                 area_ha=area,
@@ -269,9 +278,7 @@ def build_protected_areas() -> gpd.GeoDataFrame:
                 geometry_quality=quality,
                 geometry_method=method,
                 coord_source=rec.get("coord_source") or "",
-                notes=rec.get("notes") or "",
                 geometry=geometry,
-                **source_columns(rec.get("sources")),
             )
         )
     return finish_features(rows)
@@ -288,13 +295,9 @@ def build_corridors() -> gpd.GeoDataFrame:
             geometry, method, quality = None, "No published places to draw it along: listed only.", "none"
         rows.append(
             empty_feature(
-                id=rec["id"],
-                name_en=rec.get("name_en") or "",
-                name_ru=rec.get("name_ru") or "",
-                name_kk=rec.get("name_kk") or "",
+                **record_fields(rec),
                 kind=KIND_CORRIDOR,
                 themes=joined(["biodiversity", "ecological_connectivity"]),
-                region_codes=joined(rec.get("regions")),
                 year=rec.get("established"),
                 years=joined([rec.get("established")]),
                 area_ha=rec.get("area_ha"),
@@ -305,9 +308,7 @@ def build_corridors() -> gpd.GeoDataFrame:
                 geometry_quality=quality,
                 geometry_method=method,
                 coord_source=joined(rec.get("path_point_sources")),
-                notes=rec.get("notes") or "",
                 geometry=geometry,
-                **source_columns(rec.get("sources")),
             )
         )
     return finish_features(rows)
@@ -328,13 +329,9 @@ def build_undp_sites() -> gpd.GeoDataFrame:
             quality, method = "point", "Published coordinate of the place."
         rows.append(
             empty_feature(
-                id=rec["id"],
-                name_en=rec.get("name_en") or "",
-                name_ru=rec.get("name_ru") or "",
-                name_kk=rec.get("name_kk") or "",
+                **record_fields(rec),
                 kind=rec["kind"],
                 themes=joined(rec.get("themes")),
-                region_codes=joined(rec.get("regions")),
                 year=rec.get("start_year") or (min(years) if years else None),
                 years=joined(sorted(set(years))),
                 undp_supported=True,
@@ -346,9 +343,7 @@ def build_undp_sites() -> gpd.GeoDataFrame:
                 geometry_quality=quality,
                 geometry_method=method,
                 coord_source=rec.get("coord_source") or "",
-                notes=rec.get("notes") or "",
                 geometry=Point(lon, lat) if located else None,
-                **source_columns(rec.get("sources")),
             )
         )
     return finish_features(rows)
