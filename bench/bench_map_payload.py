@@ -66,8 +66,12 @@ def main() -> None:
 
     naive_seconds, naive = timed(naive_html, raw_regions, features)
     atlas_seconds, atlas = timed(atlas_html, loaded)
-    print(f"map HTML bytes   naive {len(naive.encode()):>10,}   atlas {len(atlas.encode()):>10,}   ratio {len(naive) / len(atlas):6.1f}x smaller")
-    print(f"build time (s)   naive {naive_seconds:>10.3f}   atlas {atlas_seconds:>10.3f}   ratio {naive_seconds / atlas_seconds:6.1f}x faster")
+    print(
+        f"map HTML bytes   naive {len(naive.encode()):>10,}   atlas {len(atlas.encode()):>10,}   ratio {len(naive) / len(atlas):6.1f}x smaller"
+    )
+    print(
+        f"build time (s)   naive {naive_seconds:>10.3f}   atlas {atlas_seconds:>10.3f}   ratio {naive_seconds / atlas_seconds:6.1f}x faster"
+    )
 
 
 if __name__ == "__main__":

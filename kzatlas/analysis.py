@@ -192,3 +192,48 @@ def located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Features that have a geometry to draw."""
     geoms = frame.geometry
     return frame[geoms.notna() & ~geoms.is_empty]
+
+
+def protected_areas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the reserves and national parks."""
+    return frame[frame["kind"].isin(PROTECTED_KINDS)]
+
+
+def area_by_region(frame: pd.DataFrame, regions: pd.DataFrame, name_column: str = "name_en") -> pd.DataFrame:
+    """Official hectares of reserves and parks per region and kind.
+
+    An area listed in several regions counts in full in each (sources give no split).
+    Returns columns ``iso_code``, ``region``, ``kind``, ``area_ha``.
+    """
+    names = dict(zip(regions["iso_code"], regions[name_column].where(regions[name_column] != "", regions["name_en"])))
+    rows = [
+        (code, names.get(code, code), feature["kind"], float(feature["area_ha"]))
+        for _, feature in protected_areas(frame).dropna(subset=["area_ha"]).iterrows()
+        for code in split_list(feature["region_codes"])
+    ]
+    table = pd.DataFrame(rows, columns=["iso_code", "region", "kind", "area_ha"])
+    return table.groupby(["iso_code", "region", "kind"], as_index=False)["area_ha"].sum()
+
+
+def area_by_kind(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number and official hectares of reserves and parks by kind, in legend order."""
+    protected = protected_areas(frame)
+    rows = [
+        (kind, int((protected["kind"] == kind).sum()), float(protected.loc[protected["kind"] == kind, "area_ha"].sum()))
+        for kind in PROTECTED_KINDS
+        if (protected["kind"] == kind).any()
+    ]
+    return pd.DataFrame(rows, columns=["kind", "count", "area_ha"])
+
+
+def cumulative_growth(frame: pd.DataFrame) -> pd.DataFrame:
+    """The network's growth: for each year an area was established, the running count and hectares.
+
+    Areas are counted at their latest official size from their founding year (sources rarely
+    give each expansion), so early years are overstated for areas that grew later.
+    """
+    protected = protected_areas(frame).dropna(subset=["year"])
+    yearly = protected.groupby("year").agg(count=("id", "size"), area_ha=("area_ha", "sum")).sort_index()
+    yearly = yearly.assign(cumulative_count=yearly["count"].cumsum(), cumulative_area_ha=yearly["area_ha"].cumsum())
+    yearly.index = yearly.index.astype(int)
+    return yearly.reset_index()

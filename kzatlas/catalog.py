@@ -120,6 +120,7 @@ class Manifest:
     built: str
     layers: dict[str, LayerRecord]
     extra: dict = field(default_factory=dict)
+    tables: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,12 @@ class LayerProblem:
 
 @dataclass
 class Catalogue:
-    """Everything the pages read: the layers that loaded and what went wrong."""
+    """Everything the pages read: the layers and tables that loaded and what went wrong."""
 
     manifest: Manifest | None
     layers: dict[str, gpd.GeoDataFrame]
     problems: list[LayerProblem]
+    tables: dict[str, dict] = field(default_factory=dict)
 
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
         return self.layers.get(name)
@@ -189,12 +191,18 @@ def parse_manifest(raw: dict) -> Manifest:
             row_count=int(_require(entry, "row_count", where)),
             sha256=_require(entry, "sha256", where),
         )
-    extra = {k: v for k, v in raw.items() if k not in {"layers", "data_version", "built"}}
+    extra = {k: v for k, v in raw.items() if k not in {"layers", "data_version", "built", "tables"}}
+    tables = raw.get("tables", {})
+    if not isinstance(tables, dict) or not all(
+        isinstance(t, dict) and "file" in t and "sha256" in t for t in tables.values()
+    ):
+        raise CatalogueError("manifest.json: 'tables' entries need 'file' and 'sha256'")
     return Manifest(
         data_version=str(raw.get("data_version", "unknown")),
         built=str(raw.get("built", "")),
         layers=layers,
         extra=extra,
+        tables=dict(tables),
     )
 
 
@@ -330,7 +338,19 @@ def load_catalogue(
             problems.append(
                 LayerProblem(name, record.file, f"{record.file} differs from the manifest checksum", fatal=False)
             )
-    return Catalogue(manifest=manifest, layers=layers, problems=problems)
+    tables: dict[str, dict] = {}
+    for name, entry in manifest.tables.items():
+        path = geodata_dir / entry["file"]
+        try:
+            tables[name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            problems.append(LayerProblem(name, entry["file"], f"{entry['file']} is missing or not valid JSON"))
+            continue
+        if file_sha256(path) != entry["sha256"]:
+            problems.append(
+                LayerProblem(name, entry["file"], f"{entry['file']} differs from the manifest checksum", fatal=False)
+            )
+    return Catalogue(manifest=manifest, layers=layers, problems=problems, tables=tables)
 
 
 def feature_frame(catalogue: Catalogue) -> gpd.GeoDataFrame:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 
 from kzatlas.catalog import split_list
@@ -50,6 +51,23 @@ MAP_KINDS = (KIND_CORRIDOR, KIND_NATIONAL_PARK, KIND_NATURE_RESERVE, KIND_STRICT
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
 CSS_CLASS_PREFIX = "kz-layer-"
 
+# On a feature click, report the feature's fixed anchor point and id instead of the mouse
+# position, and keep the click from reaching the map: clicking the same feature twice then
+# sends the same value (streamlit-folium does not rerun), and only empty map clears.
+SELECT_ON_CLICK = JsCode(
+    """
+    function (feature, layer) {
+        layer.on("click", function (event) {
+            var props = feature.properties;
+            var anchor = L.latLng(props.anchor[0], props.anchor[1]);
+            anchor.id = props.id;
+            event.latlng = anchor;
+            L.DomEvent.stopPropagation(event);
+        });
+    }
+    """
+)
+
 
 class AtlasMap(folium.Map):
     """A folium map whose Leaflet comes from the app's own static files, not a CDN."""
@@ -75,16 +93,35 @@ class _MapChrome(MacroElement):
                 return div;
             };
             legend.addTo(map);
+            // A click that reaches the map itself (no feature stopped it) clears the selection.
+            map.on("click", function () {
+                if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_object_clicked = null; }
+            });
+            {% if this.view_param %}
+            // Keep the page address in step with the view without rerunning the app.
+            map.on("moveend", function () {
+                try {
+                    var top = window.parent, centre = map.getCenter();
+                    var url = new URL(top.location.href);
+                    url.searchParams.set({{ this.view_param | tojson }},
+                        centre.lat.toFixed(4) + "," + centre.lng.toFixed(4) + "," + map.getZoom());
+                    top.history.replaceState(top.history.state, "", url.toString());
+                } catch (error) {
+                    // Shown outside the app (no reachable parent page): nothing to update.
+                }
+            });
+            {% endif %}
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend_html: str, background: str):
+    def __init__(self, legend_html: str, background: str, view_param: str | None = None):
         super().__init__()
         self._name = "MapChrome"
         self.legend_html = legend_html
         self.background = background
+        self.view_param = view_param
 
 
 def kind_swatch(kind: str) -> str:
@@ -131,18 +168,23 @@ def _round_geometry(geometry):
 def to_feature_collection(frame: gpd.GeoDataFrame, properties: list[str]) -> dict:
     """A GeoJSON FeatureCollection with only ``properties`` and rounded coordinates.
 
-    Rows without geometry are left out (they cannot be drawn).
+    The pseudo-property ``"anchor"`` adds ``[lat, lng]`` of a point inside each shape (the
+    value a click reports). Rows without geometry are left out (they cannot be drawn).
     """
     features = []
     for _, row in frame.iterrows():
         geometry = row.geometry
         if geometry is None or geometry.is_empty:
             continue
+        values = {name: row[name] for name in properties if name != "anchor"}
+        if "anchor" in properties:
+            point = geometry.representative_point()
+            values["anchor"] = [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)]
         features.append(
             {
                 "type": "Feature",
                 "geometry": json.loads(shapely.to_geojson(_round_geometry(geometry))),
-                "properties": {name: row[name] for name in properties},
+                "properties": values,
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -186,23 +228,33 @@ def feature_tooltip_html(
     return "<br>".join(lines)
 
 
-def _style_for(kind: str, dashed: bool) -> dict:
+SELECTED_OUTLINE = "#111111"
+
+
+def _style_for(kind: str, dashed: bool, selected: bool = False) -> dict:
     colour = KIND_COLOURS[kind]
-    style = {
-        "color": colour,
-        "weight": 2,
-        "fillColor": colour,
-        "fillOpacity": 0.35 if kind != KIND_CORRIDOR else 0.15,
-        "className": f"{CSS_CLASS_PREFIX}{kind}",
-    }
-    if dashed or kind == KIND_CORRIDOR:
-        style["dashArray"] = "6 4"
+    if kind == KIND_UNDP_SITE:
+        style = {"color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 0.95}
+    else:
+        style = {
+            "color": colour,
+            "weight": 2,
+            "fillColor": colour,
+            "fillOpacity": 0.35 if kind != KIND_CORRIDOR else 0.15,
+        }
+        if dashed or kind == KIND_CORRIDOR:
+            style["dashArray"] = "6 4"
+    style["className"] = f"{CSS_CLASS_PREFIX}{kind}"
+    if selected:
+        style.update(color=SELECTED_OUTLINE, weight=4, className=f"{CSS_CLASS_PREFIX}{kind} kz-selected")
     return style
 
 
 def _style_function(feature: dict) -> dict:
     properties = feature["properties"]
-    return _style_for(properties["kind"], properties["geometry_quality"] in UNCERTAIN_QUALITIES)
+    return _style_for(
+        properties["kind"], properties["geometry_quality"] in UNCERTAIN_QUALITIES, bool(properties.get("selected"))
+    )
 
 
 def build_feature_groups(
@@ -210,10 +262,12 @@ def build_feature_groups(
     translate: Translate,
     name_column: str,
     region_names: dict[str, str],
+    selected_id: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per map kind, always all of them (possibly empty).
 
-    Keeping the list fixed keeps the layer control stable as filters change.
+    Keeping the list fixed keeps the layer control stable as filters change. A click on a
+    feature reports its id (see ``SELECT_ON_CLICK``); ``selected_id`` is drawn outlined.
     """
     groups = []
     for kind in MAP_KINDS:
@@ -221,41 +275,55 @@ def build_feature_groups(
         subset["tip"] = [
             feature_tooltip_html(row, translate, name_column, region_names) for _, row in subset.iterrows()
         ]
-        data = to_feature_collection(subset, ["id", "kind", "geometry_quality", "tip"])
+        subset["selected"] = subset["id"] == selected_id
+        data = to_feature_collection(subset, ["id", "kind", "geometry_quality", "tip", "selected", "anchor"])
         group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
         # folium refuses tooltip fields on an empty layer; an empty layer needs none.
         tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True) if data["features"] else None
-        if kind == KIND_UNDP_SITE:
-            colour = KIND_COLOURS[kind]
-            marker = folium.CircleMarker(
-                radius=7,
-                color="#ffffff",
-                weight=2,
-                fill=True,
-                fill_color=colour,
-                fill_opacity=0.95,
-                class_name=f"{CSS_CLASS_PREFIX}{kind}",
-            )
-            layer = folium.GeoJson(data, name=kind, marker=marker, tooltip=tooltip, control=False)
-        else:
-            layer = folium.GeoJson(
-                data,
-                name=kind,
-                style_function=_style_function,
-                tooltip=tooltip,
-                control=False,
-                highlight_function=lambda _feature: {"weight": 4, "fillOpacity": 0.5},
-            )
-        layer.add_to(group)
+        marker = folium.CircleMarker(radius=7, fill=True) if kind == KIND_UNDP_SITE else None
+        folium.GeoJson(
+            data,
+            name=kind,
+            style_function=_style_function,
+            highlight_function=lambda _feature: {"weight": 4, "fillOpacity": 0.5},
+            tooltip=tooltip,
+            marker=marker,
+            on_each_feature=SELECT_ON_CLICK,
+            control=False,
+        ).add_to(group)
         groups.append(group)
     return groups
 
 
-def build_base_map(regions: gpd.GeoDataFrame | None, translate: Translate, name_column: str) -> AtlasMap:
+def _region_style(highlighted: str | None):
+    def style(feature: dict) -> dict:
+        chosen = feature["properties"]["id"] == highlighted
+        return {
+            "color": SELECTED_OUTLINE if chosen else REGION_LINE_COLOUR,
+            "weight": 3 if chosen else 1,
+            "fillColor": REGION_FILL_COLOUR,
+            "fillOpacity": 0.75,
+            "className": f"{CSS_CLASS_PREFIX}regions" + (" kz-selected" if chosen else ""),
+        }
+
+    return style
+
+
+def build_base_map(
+    regions: gpd.GeoDataFrame | None,
+    translate: Translate,
+    name_column: str,
+    *,
+    view_param: str | None = None,
+    selectable_regions: bool = False,
+    highlighted_region: str | None = None,
+) -> AtlasMap:
     """The filter-independent map: region outlines, optional web tiles, legend.
 
     ``regions`` may be ``None`` when the regions layer failed to load; the map still
-    draws (on a plain background) so the other layers stay usable.
+    draws (on a plain background) so the other layers stay usable. With ``view_param`` the
+    map writes its centre and zoom into that query parameter of the page as it moves.
+    With ``selectable_regions`` a click on a region reports its ISO code like a feature click.
     """
     fmap = AtlasMap(
         location=list(MAP_CENTER),
@@ -273,18 +341,14 @@ def build_base_map(regions: gpd.GeoDataFrame | None, translate: Translate, name_
         shown = regions.copy()
         names = shown[name_column].where(shown[name_column] != "", shown["name_en"])
         shown["tip"] = [escape_html(name) for name in names]
-        data = to_feature_collection(shown, ["iso_code", "tip"])
+        shown["id"] = shown["iso_code"]
+        data = to_feature_collection(shown, ["id", "tip", "anchor"])
         folium.GeoJson(
             data,
             name=escape_html(translate("Regions (2022 division)")),
-            style_function=lambda _feature: {
-                "color": REGION_LINE_COLOUR,
-                "weight": 1,
-                "fillColor": REGION_FILL_COLOUR,
-                "fillOpacity": 1.0,
-                "className": f"{CSS_CLASS_PREFIX}regions",
-            },
+            style_function=_region_style(highlighted_region),
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+            on_each_feature=SELECT_ON_CLICK if selectable_regions else None,
             control=True,
         ).add_to(fmap)
     folium.TileLayer(
@@ -296,7 +360,7 @@ def build_base_map(regions: gpd.GeoDataFrame | None, translate: Translate, name_
         opacity=0.6,
         control=True,
     ).add_to(fmap)
-    _MapChrome(legend_html(translate), MAP_BACKGROUND).add_to(fmap)
+    _MapChrome(legend_html(translate), MAP_BACKGROUND, view_param).add_to(fmap)
     return fmap
 
 

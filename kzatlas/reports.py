@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 
-from kzatlas.analysis import unlocated
-from kzatlas.catalog import Catalogue, feature_frame
+from kzatlas.analysis import PROTECTED_KINDS, unlocated
+from kzatlas.catalog import Catalogue, feature_frame, split_list
 from kzatlas.config import GEOMETRY_QUALITIES
 from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
 from kzatlas.safety import escape_html
+
+# Kinds whose official area is meaningful (UNDP sites have none).
+AREA_KINDS = (*PROTECTED_KINDS, "ecological_corridor")
 
 QUALITY_EXPLANATIONS = {
     "surveyed": "Boundary from an official survey or cadastre.",
@@ -123,3 +127,111 @@ def region_source_text(catalogue: Catalogue, translate: Translate) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _hectares(value, translate: Translate) -> str:
+    if value is None or pd.isna(value):
+        return translate("not published")
+    return translate("{hectares} ha").format(hectares=f"{value:,.0f}")
+
+
+def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, str]) -> pd.DataFrame:
+    """The details panel's facts for one feature, as (field, value) rows; empty values left out."""
+    regions = ", ".join(region_names.get(code, code) for code in split_list(row["region_codes"]))
+    rows = [
+        (translate("Kind"), translate(KIND_LABELS.get(row["kind"], row["kind"]))),
+        (translate("Official area"), _hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
+        (translate("Drawn area"), _hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else ""),
+        (translate("Area notes"), row["area_note"]),
+        (translate("Year"), "" if pd.isna(row["year"]) else str(int(row["year"]))),
+        (translate("Years"), row["years"].replace(";", ", ") if ";" in row["years"] else ""),
+        (translate("Region"), regions),
+        (translate("IUCN category"), row["iucn_category"]),
+        (translate("Shape"), translate(QUALITY_LABELS.get(row["geometry_quality"], row["geometry_quality"]))),
+        (translate("How it is drawn"), translate(row["geometry_method"])),
+        (translate("Supported by UNDP"), translate("yes") if row["undp_supported"] else translate("no")),
+        (translate("UNDP / GEF project"), row["undp_project"]),
+        (translate("Partners"), row["partners"].replace(";", ", ")),
+        (translate("Donors"), row["donors"].replace(";", ", ")),
+        (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else f"{row['budget_usd']:,.0f}"),
+        (translate("Place"), row["location_name"]),
+        (translate("Links (from sources)"), row["links"].replace(";", ", ")),
+        (translate("Notes"), row["notes"]),
+    ]
+    return pd.DataFrame([r for r in rows if r[1]], columns=[translate("Field"), translate("Value")])
+
+
+def feature_sources(row: pd.Series, translate: Translate) -> pd.DataFrame:
+    """Every source of one feature with the date it was read."""
+    sources = json.loads(row["sources_json"] or "[]")
+    return pd.DataFrame(
+        {
+            translate("Source"): [s.get("title", "") for s in sources],
+            translate("Link"): [s.get("url", "") for s in sources],
+            translate("Accessed"): [s.get("accessed", "") for s in sources],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class TargetTracker:
+    """Kazakhstan's published protected share against its national and global targets."""
+
+    status: pd.DataFrame  # year, as_of, share_pct, area_ha, publisher, url
+    latest: dict | None
+    national_target: dict | None
+    national_target_share_pct: float | None  # published, or computed from its hectares
+    national_target_share_computed: bool
+    global_target: dict | None
+    undp_stated: dict | None
+    undp_in_atlas_ha: float
+    undp_in_atlas_count: int
+
+    def undp_share_of(self, area_ha: float | None) -> float | None:
+        return None if not area_ha else self.undp_in_atlas_ha / area_ha
+
+
+def target_tracker(targets: dict | None, features: pd.DataFrame, territory_km2: float) -> TargetTracker:
+    """Pick the figures the tracker shows from ``geodata/targets.json`` and the catalogue.
+
+    The latest status is the newest record with a published share; the national target is
+    the first (newest) record of ``national_targets``. Shares computed here from hectares use
+    the official territory and are marked as computed.
+    """
+    targets = targets or {}
+    records = targets.get("national_status", [])
+    status = pd.DataFrame(
+        [
+            {
+                "year": record.get("year"),
+                "as_of": record.get("as_of") or "",
+                "share_pct": record.get("share_pct"),
+                "area_ha": record.get("area_ha"),
+                "publisher": (record.get("source") or {}).get("publisher", ""),
+                "url": (record.get("source") or {}).get("url", ""),
+            }
+            for record in records
+        ],
+        columns=["year", "as_of", "share_pct", "area_ha", "publisher", "url"],
+    )
+    with_share = [r for r in records if r.get("share_pct") is not None]
+    latest = with_share[0] if with_share else None
+    national = (targets.get("national_targets") or [None])[0]
+    share, computed = None, False
+    if national:
+        if national.get("target_pct") is not None:
+            share = float(national["target_pct"])
+        elif national.get("target_area_ha"):
+            share, computed = 100.0 * national["target_area_ha"] / (territory_km2 * 100.0), True
+    undp = features[features["kind"].isin(PROTECTED_KINDS) & features["undp_supported"].astype(bool)]
+    return TargetTracker(
+        status=status,
+        latest=latest,
+        national_target=national,
+        national_target_share_pct=share,
+        national_target_share_computed=computed,
+        global_target=targets.get("global_target"),
+        undp_stated=targets.get("undp_contribution"),
+        undp_in_atlas_ha=float(undp["area_ha"].fillna(0).sum()),
+        undp_in_atlas_count=len(undp),
+    )

@@ -40,3 +40,23 @@ def safe_csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def plain_snippet(value: object, limit: int = 40) -> str:
+    """A short, markup-free echo of untrusted text (e.g. a bad URL value shown back to the user).
+
+    Keeps letters, digits, spaces and ``, . - _``; everything else (markdown, HTML, links)
+    becomes ``?``, so the echo can be shown in Markdown without rendering anything.
+    """
+    text = str(value)[:limit]
+    return "".join(ch if ch.isalnum() or ch in " ,.-_" else "?" for ch in text)
+
+
+def escape_markdown(value: object) -> str:
+    """Text shown through Streamlit Markdown as plain text: no links, images, HTML or maths.
+
+    CommonMark lets a backslash make any ASCII punctuation literal, so every one is escaped.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "".join("\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch for ch in str(value))

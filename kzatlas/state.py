@@ -1,15 +1,24 @@
-"""Session-state keys, idempotent initialisation and URL <-> state for the language."""
+"""Session-state keys, idempotent initialisation and URL <-> state.
+
+Widget keys are ``"<page>.<name>"``; values other pages (or a later visit to the same page)
+need are copied into the keys below, because Streamlit drops a widget's key when its page is
+not shown. Everything read from the URL goes through the allowlist parsers in
+``kzatlas.selection``; what they refuse becomes a notice shown on the page.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from kzatlas.analysis import Filters
 from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES
+from kzatlas.selection import MapView, Notice
 
-# Values several pages read. Widget keys are "<page>.<name>" and are copied here
-# because Streamlit drops a widget's key when its page is not shown.
 LANGUAGE = "language"
-FILTERS = "filters"
+FILTERS = "filters"  # page -> Filters
+SELECTED = "selected"  # page -> selected feature/region id
+VIEWS = "views"  # page -> MapView read from a link
+MAP_VALUES = "map_values"  # page -> last value st_folium returned (to spot new clicks)
 NOTICES = "notices"
 
 LANGUAGE_PARAM = "lang"
@@ -18,9 +27,25 @@ LANGUAGE_PARAM = "lang"
 def init() -> None:
     """Give every shared key its default, once per session; safe to call on every page."""
     st.session_state.setdefault(LANGUAGE, DEFAULT_LANGUAGE)
-    st.session_state.setdefault(FILTERS, None)
+    for key in (FILTERS, SELECTED, VIEWS, MAP_VALUES):
+        st.session_state.setdefault(key, {})
     st.session_state.setdefault(NOTICES, [])
     _read_language_from_url()
+
+
+def params() -> dict[str, str]:
+    """The page address's query parameters (last value of each)."""
+    return {key: st.query_params.get(key) for key in st.query_params.keys()}
+
+
+def write_params(values: dict[str, str], managed: tuple[str, ...]) -> None:
+    """Mirror ``values`` into the address: set those given, remove the other ``managed`` ones."""
+    for key in managed:
+        if key in values:
+            if st.query_params.get(key) != values[key]:
+                st.query_params[key] = values[key]
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
 def _read_language_from_url() -> None:
@@ -30,8 +55,7 @@ def _read_language_from_url() -> None:
     if raw in LANGUAGES:
         st.session_state[LANGUAGE] = raw
     else:
-        # Unknown value: keep the default, tell the user, never raise.
-        st.session_state[NOTICES] = [*st.session_state[NOTICES], ("lang", raw)]
+        add_notices([Notice(LANGUAGE_PARAM, raw)])
         del st.query_params[LANGUAGE_PARAM]
 
 
@@ -43,15 +67,46 @@ def set_language(value: str) -> None:
     if value not in LANGUAGES:
         return
     st.session_state[LANGUAGE] = value
-    if value == DEFAULT_LANGUAGE:
-        if LANGUAGE_PARAM in st.query_params:
-            del st.query_params[LANGUAGE_PARAM]
-    else:
-        st.query_params[LANGUAGE_PARAM] = value
+    write_params({} if value == DEFAULT_LANGUAGE else {LANGUAGE_PARAM: value}, (LANGUAGE_PARAM,))
 
 
-def take_notices() -> list[tuple[str, str]]:
+def add_notices(notices: list[Notice]) -> None:
+    st.session_state[NOTICES] = [*st.session_state.get(NOTICES, []), *notices]
+
+
+def take_notices() -> list[Notice]:
     """Return and clear pending notices about ignored URL values."""
     notices = st.session_state.get(NOTICES, [])
     st.session_state[NOTICES] = []
     return notices
+
+
+def saved_filters(page: str) -> Filters | None:
+    return st.session_state[FILTERS].get(page)
+
+
+def save_filters(page: str, filters: Filters) -> None:
+    st.session_state[FILTERS][page] = filters
+
+
+def selected(page: str) -> str | None:
+    return st.session_state[SELECTED].get(page)
+
+
+def set_selected(page: str, feature_id: str | None) -> None:
+    st.session_state[SELECTED][page] = feature_id
+
+
+def view(page: str) -> MapView | None:
+    return st.session_state[VIEWS].get(page)
+
+
+def set_view(page: str, value: MapView | None) -> None:
+    st.session_state[VIEWS][page] = value
+
+
+def map_value_changed(page: str, value: object) -> bool:
+    """True when ``st_folium`` reports something new for ``page`` (and remember it)."""
+    changed = st.session_state[MAP_VALUES].get(page) != value
+    st.session_state[MAP_VALUES][page] = value
+    return changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import altair as alt
 import geopandas as gpd
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import analysis, cache, maps, state
+from kzatlas import analysis, cache, exports, maps, reports, selection, spatial, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import KIND_COLOURS, KINDS, LANGUAGES, MAP_HEIGHT_PX, UN_DISCLAIMER
@@ -18,12 +19,14 @@ from kzatlas.i18n import (
     KIND_LABELS,
     KIND_SHORT_LABELS,
     LANGUAGE_NAMES,
+    N_,
     QUALITY_LABELS,
     THEME_LABELS,
     Translate,
     name_column,
     translator,
 )
+from kzatlas.safety import escape_markdown, plain_snippet
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,19 @@ def page_setup(title: str) -> PageContext:
     geodata_dir = str(active_geodata_dir())
     catalogue = cache.load_catalogue(geodata_dir)
     st.title(translate(title))
-    for param, raw in state.take_notices():
-        st.warning(
-            translate("The link's value for '{param}' was not understood and was ignored: {value}").format(
-                param=param, value=raw[:40]
-            )
-        )
+    show_notices(translate)
     _show_catalogue_problems(catalogue, translate)
     return PageContext(translate=translate, language=state.language(), catalogue=catalogue, geodata_dir=geodata_dir)
+
+
+def show_notices(translate: Translate) -> None:
+    """Warn about link values that were ignored (echoed without any markup)."""
+    for notice in state.take_notices():
+        st.warning(
+            translate("The link's value for '{param}' was not understood and was ignored: {value}").format(
+                param=plain_snippet(notice.param), value=plain_snippet(notice.value)
+            )
+        )
 
 
 def _language_picker() -> None:
@@ -120,9 +128,72 @@ def theme_label(theme: str, translate: Translate) -> str:
     return translate(THEME_LABELS.get(theme, theme.replace("_", " ").capitalize()))
 
 
-def sidebar_filters(page: str, features: gpd.GeoDataFrame, context: PageContext) -> Filters:
-    """The filter widgets a user expects, in the sidebar; returns the chosen ``Filters``."""
+def allowed_values(context: PageContext, features: gpd.GeoDataFrame) -> selection.Allowed:
+    """What a shared link may ask for, from the loaded catalogue."""
+    regions = region_frame(context.catalogue)
+    region_codes = frozenset(regions["iso_code"]) if regions is not None else frozenset()
+    return selection.Allowed(
+        regions=region_codes,
+        kinds=frozenset(features["kind"]),
+        themes=frozenset(theme for value in features["themes"] for theme in split_list(value)),
+        feature_ids=frozenset(features["id"]) | region_codes,
+        year_bounds=analysis.year_bounds(features),
+    )
+
+
+def _seed_filter_widgets(page: str, filters: Filters) -> None:
+    """Put ``filters`` into the widget keys before the widgets are drawn."""
+    values = {
+        "query": filters.name_query,
+        "regions": list(filters.regions),
+        "kinds": list(filters.kinds),
+        "themes": list(filters.themes),
+        "undp_only": filters.undp_only,
+    }
+    if filters.year_range is not None:
+        values["years"] = filters.year_range
+    for name, value in values.items():
+        st.session_state[f"{page}.{name}"] = value
+
+
+def _initial_filters(page: str, allowed: selection.Allowed) -> Filters | None:
+    """Filters to start from when the widgets have no state: a link's, else the last ones used here."""
+    current = state.params()
+    if any(name in current for name in selection.FILTER_PARAMS):
+        filters, notices = selection.parse_filters(current, allowed)
+        state.add_notices(notices)
+        return filters
+    return state.saved_filters(page)
+
+
+def read_link(page: str, context: PageContext, features: gpd.GeoDataFrame) -> selection.Allowed:
+    """Take filters, selection and map view from the page address on a fresh visit.
+
+    Values the allowlists refuse are dropped and reported at the top of the page.
+    Returns the allowlists for the widgets and the map.
+    """
+    allowed = allowed_values(context, features)
+    current = state.params()
+    if f"{page}.query" not in st.session_state:  # the widgets have no state yet: a fresh visit
+        initial = _initial_filters(page, allowed)
+        if initial is not None:
+            _seed_filter_widgets(page, initial)
+    if page not in st.session_state[state.SELECTED]:
+        chosen, notices = selection.parse_selected(current, allowed.feature_ids)
+        state.add_notices(notices)
+        state.set_selected(page, chosen)
+    if page not in st.session_state[state.VIEWS]:
+        view, notices = selection.parse_view(current)
+        state.add_notices(notices)
+        state.set_view(page, view)
+    show_notices(context.translate)
+    return allowed
+
+
+def sidebar_filters(page: str, context: PageContext, allowed: selection.Allowed) -> Filters:
+    """The filter widgets a user expects, in the sidebar; mirrored into the page address."""
     translate = context.translate
+    bounds = allowed.year_bounds
     sidebar = st.sidebar
     sidebar.header(translate("Filters"))
     names = context.region_names()
@@ -130,7 +201,7 @@ def sidebar_filters(page: str, features: gpd.GeoDataFrame, context: PageContext)
         translate("Search by name"),
         key=f"{page}.query",
         placeholder=translate("e.g. Altyn-Emel, Алтын-Эмель"),
-        max_chars=80,
+        max_chars=selection.MAX_QUERY_CHARS,
     )
     regions = sidebar.multiselect(
         translate("Region"),
@@ -139,30 +210,27 @@ def sidebar_filters(page: str, features: gpd.GeoDataFrame, context: PageContext)
         key=f"{page}.regions",
         placeholder=translate("All regions"),
     )
-    present_kinds = [kind for kind in KINDS if kind in set(features["kind"])]
     kinds = sidebar.multiselect(
         translate("Kind"),
-        present_kinds,
+        [kind for kind in KINDS if kind in allowed.kinds],
         format_func=lambda kind: kind_label(kind, translate),
         key=f"{page}.kinds",
         placeholder=translate("All kinds"),
     )
-    themes_present = sorted({theme for value in features["themes"] for theme in split_list(value)})
     themes = sidebar.multiselect(
         translate("Theme"),
-        themes_present,
+        sorted(allowed.themes),
         format_func=lambda theme: theme_label(theme, translate),
         key=f"{page}.themes",
         placeholder=translate("All themes"),
     )
-    bounds = analysis.year_bounds(features)
     year_range = None
     if bounds is not None and bounds[0] < bounds[1]:
         chosen = sidebar.slider(
             translate("Year established or started"),
             min_value=bounds[0],
             max_value=bounds[1],
-            value=bounds,
+            value=st.session_state.get(f"{page}.years", bounds),
             key=f"{page}.years",
         )
         year_range = (int(chosen[0]), int(chosen[1]))
@@ -175,26 +243,58 @@ def sidebar_filters(page: str, features: gpd.GeoDataFrame, context: PageContext)
         undp_only=undp_only,
         name_query=query.strip(),
     )
-    st.session_state[state.FILTERS] = filters
+    state.save_filters(page, filters)
+    state.write_params(selection.filters_to_params(filters, bounds), selection.FILTER_PARAMS)
     return filters
 
 
-# ---------------------------------------------------------------- map
+# ---------------------------------------------------------------- map and selection
 
 
-def render_map(page: str, context: PageContext, features: gpd.GeoDataFrame) -> dict | None:
-    """Draw the atlas map; filters swap feature groups in place (no remount, view kept)."""
+def current_selection(page: str, allowed_ids: frozenset[str], map_key: str) -> str | None:
+    """The selected feature: a new map click wins, else the last one (or the link's ``sel``).
+
+    Reads the map's latest value from session state, so the map drawn in this run already
+    shows the selection.
+    """
+    returned = st.session_state.get(map_key)
+    if state.map_value_changed(page, returned):
+        click = selection.parse_click(returned, allowed_ids)
+        if click is not None:
+            state.set_selected(page, click.feature_id)
+    chosen = state.selected(page)
+    state.write_params({selection.PARAM_SELECTED: chosen} if chosen else {}, (selection.PARAM_SELECTED,))
+    return chosen
+
+
+def map_key(page: str, context: PageContext) -> str:
+    return f"{page}.map.{context.language}"
+
+
+def render_map(
+    page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None
+) -> dict | None:
+    """Draw the atlas map; filters swap feature groups in place (no remount, view kept).
+
+    Panning and zooming never rerun the app: only clicks are returned, and the view goes
+    into the address from the browser side.
+    """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column)
-    groups = maps.build_feature_groups(features, context.translate, context.name_column, context.region_names())
+    base = maps.build_base_map(regions, context.translate, context.name_column, view_param=selection.PARAM_VIEW)
+    groups = maps.build_feature_groups(
+        features, context.translate, context.name_column, context.region_names(), selected_id
+    )
+    view = state.view(page)
     return st_folium(
         base,
-        key=f"{page}.map.{context.language}",
+        key=map_key(page, context),
         height=MAP_HEIGHT_PX,
         use_container_width=True,
         feature_group_to_add=groups,
         layer_control=maps.build_layer_control(),
         returned_objects=["last_object_clicked"],
+        center=(view.lat, view.lng) if view else None,
+        zoom=view.zoom if view else None,
     )
 
 
@@ -325,3 +425,114 @@ def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
 
 def all_features(context: PageContext) -> gpd.GeoDataFrame:
     return feature_frame(context.catalogue)
+
+
+# ---------------------------------------------------------------- details and downloads
+
+
+NEARBY_KINDS = ("strict_nature_reserve", "nature_reserve", "national_park", "ecological_corridor")
+
+
+def feature_name(row: pd.Series, name_column: str) -> str:
+    return row.get(name_column) or row["name_en"]
+
+
+def _nearby_table(context: PageContext, features: gpd.GeoDataFrame, found: list) -> pd.DataFrame:
+    by_id = features.set_index("id")
+    translate = context.translate
+    return pd.DataFrame(
+        {
+            translate("Name"): [feature_name(by_id.loc[item.id], context.name_column) for item in found],
+            translate("Kind"): [kind_label(by_id.at[item.id, "kind"], translate) for item in found],
+            translate("Distance (km)"): [round(item.distance_km, 1) for item in found],
+        }
+    )
+
+
+def details_panel(page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str) -> None:
+    """Everything about the selected feature: facts, sources, and what UNDP does there (or nearby)."""
+    translate = context.translate
+    match = features[features["id"] == selected_id]
+    if match.empty:
+        return
+    row = match.iloc[0]
+    st.subheader(escape_markdown(feature_name(row, context.name_column)))
+    facts, sources = st.columns([3, 2])
+    facts.dataframe(reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch")
+    sources.dataframe(
+        reports.feature_sources(row, translate),
+        hide_index=True,
+        width="stretch",
+        column_config={translate("Link"): st.column_config.LinkColumn(translate("Link"))},
+    )
+    if row.geometry is None or row.geometry.is_empty:
+        st.caption(translate("This item has no map position, so nothing can be measured from it."))
+        return
+    if row["kind"] == "undp_site":
+        within = st.slider(
+            translate("Protected areas and corridors within (km)"), 10, 500, 100, step=10, key=f"{page}.nearby_km"
+        )
+        found = spatial.features_near(selected_id, features, NEARBY_KINDS, within)
+        st.markdown("**" + escape_markdown(translate("Protected areas and corridors nearby")) + "**")
+        if found:
+            st.dataframe(_nearby_table(context, features, found), hide_index=True, width="stretch")
+        else:
+            nearest = spatial.nearest(selected_id, features, NEARBY_KINDS)
+            st.caption(
+                translate("None within {km} km.").format(km=within)
+                + (
+                    " "
+                    + translate("The nearest is {name}, {distance:,.0f} km away.").format(
+                        name=feature_name(features.set_index("id").loc[nearest.id], context.name_column),
+                        distance=nearest.distance_km,
+                    )
+                    if nearest
+                    else ""
+                )
+            )
+    else:
+        inside = spatial.undp_sites_in(selected_id, features)
+        st.markdown("**" + escape_markdown(translate("What UNDP does here")) + "**")
+        if inside:
+            st.dataframe(_nearby_table(context, features, inside), hide_index=True, width="stretch")
+        nearest = spatial.nearest(selected_id, features, ("undp_site",))
+        if not inside:
+            st.caption(translate("No UNDP project site lies inside or touches this area."))
+        if nearest:
+            st.caption(
+                translate("Nearest UNDP project site: {name}, {distance:,.0f} km.").format(
+                    name=feature_name(features.set_index("id").loc[nearest.id], context.name_column),
+                    distance=nearest.distance_km,
+                )
+            )
+        if row["undp_supported"]:
+            st.caption(translate("UNDP supported the creation or expansion of this area (see sources)."))
+    st.caption(translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks."))
+
+
+def download_buttons(page: str, context: PageContext, frame: gpd.GeoDataFrame, title: str, filters_text: str = "") -> None:
+    """CSV, GeoJSON and GeoPackage of ``frame``, each with citation, licence and disclaimer."""
+    translate = context.translate
+    citation = exports.catalogue_citation(context.catalogue, title, date.today().isoformat(), filters_text)
+    stem = f"kz-atlas-{page.replace('_', '-')}"
+    # Files are made only when clicked (deferred), and a download does not rerun the page.
+    formats = (
+        (N_("Download CSV"), "csv", "text/csv", lambda: exports.csv_bytes(frame, citation)),
+        (N_("Download GeoJSON"), "geojson", "application/geo+json", lambda: exports.geojson_bytes(frame, citation)),
+        (
+            N_("Download GeoPackage"),
+            "gpkg",
+            "application/geopackage+sqlite3",
+            lambda: exports.gpkg_bytes({"features": frame}, citation),
+        ),
+    )
+    for column, (label, extension, mime, make) in zip(st.columns(len(formats)), formats):
+        column.download_button(
+            translate(label), make, f"{stem}.{extension}", mime, key=f"{page}.{extension}", on_click="ignore"
+        )
+
+
+def filters_text(filters: Filters) -> str:
+    """The filters in words for an export's citation (the link parameters, readable)."""
+    params = selection.filters_to_params(filters, None)
+    return "; ".join(f"{key}={value}" for key, value in params.items()) or "none"

@@ -114,7 +114,9 @@ def source_columns(sources: list[dict]) -> dict:
         "source_url": url,
         "source_title": first.get("title", "") or "",
         "source_date": first.get("accessed", "") or ACCESS_DATE,
-        "source_licence": joined(sorted({licence_for(s.get("url", ""), s.get("title", "")) for s in sources if s.get("url")})),
+        "source_licence": joined(
+            sorted({licence_for(s.get("url", ""), s.get("title", "")) for s in sources if s.get("url")})
+        ),
         "sources_json": json.dumps(sources, ensure_ascii=False, sort_keys=True),
     }
 
@@ -430,7 +432,11 @@ def collect_sources(frame: gpd.GeoDataFrame) -> list[dict]:
         for source in json.loads(text):
             url = source.get("url", "")
             if url and url not in seen:
-                seen[url] = {"url": url, "title": source.get("title", ""), "licence": licence_for(url, source.get("title", ""))}
+                seen[url] = {
+                    "url": url,
+                    "title": source.get("title", ""),
+                    "licence": licence_for(url, source.get("title", "")),
+                }
     return [seen[url] for url in sorted(seen)]
 
 
@@ -506,7 +512,33 @@ def build_all() -> tuple[dict[str, bytes], dict]:
             meta["sources"] = collect_sources(frame)
         columns = REGION_COLUMNS if name == "regions" else FEATURE_COLUMNS
         manifest_layers[name] = manifest_record(name, frame, payload, columns, meta)
+    targets = load_json("targets.json")
+    targets.pop("_meta", None)
+    outputs["targets.json"] = (json.dumps(targets, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    target_sources = sorted(
+        {json.dumps(s, sort_keys=True) for s in _walk_sources(targets)}, key=lambda text: json.loads(text)["url"]
+    )
+    tables = {
+        "targets": {
+            "file": "targets.json",
+            "title": "Protected-area targets and status",
+            "description": "Kazakhstan's published share of territory under protection, its national targets, "
+            "the global 30 % by 2030 target and UNDP's stated contribution, each with its source.",
+            "sources": [
+                {
+                    "url": json.loads(t)["url"],
+                    "title": json.loads(t).get("title", ""),
+                    "licence": licence_for(json.loads(t)["url"], json.loads(t).get("title", "")),
+                }
+                for t in target_sources
+            ],
+            "licence": "Facts compiled from the cited sources; compilation CC BY 4.0",
+            "vintage": f"figures as published, accessed {ACCESS_DATE}",
+            "sha256": hashlib.sha256(outputs["targets.json"]).hexdigest(),
+        }
+    }
     manifest = {
+        "tables": tables,
         "data_version": DATA_VERSION,
         "built": ACCESS_DATE,
         "boundary_disclaimer": "The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by the United Nations.",
@@ -517,6 +549,18 @@ def build_all() -> tuple[dict[str, bytes], dict]:
         "utf-8"
     )
     return outputs, region_report
+
+
+def _walk_sources(value):
+    """Every ``source``-like dict (with a ``url``) anywhere inside ``value``."""
+    if isinstance(value, dict):
+        if isinstance(value.get("url"), str) and value["url"]:
+            yield {"url": value["url"], "title": value.get("title", "")}
+        for item in value.values():
+            yield from _walk_sources(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk_sources(item)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Map explorer: the atlas map with filters and summary panels."""
+"""Map explorer: the atlas map with filters, a details panel and summary panels."""
 
 import streamlit as st
 
@@ -9,18 +9,22 @@ PAGE = "map_explorer"
 context = ui.page_setup("Map explorer")
 _ = context.translate
 everything = ui.all_features(context)
-filters = ui.sidebar_filters(PAGE, everything, context)
+allowed = ui.read_link(PAGE, context, everything)
+filters = ui.sidebar_filters(PAGE, context, allowed)
 matching = context.filtered(filters)
+selected = ui.current_selection(PAGE, allowed.feature_ids, ui.map_key(PAGE, context))
 
 st.caption(
     _(
         "Nature reserves, national parks, ecological corridors and UNDP project sites in Kazakhstan. "
-        "Dashed outlines are approximate or schematic shapes, not boundaries."
+        "Dashed outlines are approximate or schematic shapes, not boundaries. Click a shape for its details."
     )
 )
 if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
-ui.render_map(PAGE, context, matching)
+ui.render_map(PAGE, context, matching, selected)
+if selected:
+    ui.details_panel(PAGE, context, everything, selected)
 
 unlocated = analysis.unlocated(matching)
 if not unlocated.empty:
@@ -35,4 +39,5 @@ ui.summary_metrics(context, matching, filters)
 ui.summary_chart(PAGE, context, matching)
 st.subheader(_("Matching features"))
 ui.feature_list(context, matching)
+ui.download_buttons(PAGE, context, matching, _("Atlas features matching the map explorer's filters"), ui.filters_text(filters))
 ui.footer(context)

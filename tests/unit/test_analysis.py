@@ -72,8 +72,9 @@ def test_counts_by_kind_follow_legend_order(features):
 
 
 def test_protected_hectares_sum_official_areas_of_reserves_and_parks_only(features):
-    two = analysis.filter_features(features, Filters(name_query="Naurzum")), analysis.filter_features(
-        features, Filters(name_query="Karatau")
+    two = (
+        analysis.filter_features(features, Filters(name_query="Naurzum")),
+        analysis.filter_features(features, Filters(name_query="Karatau")),
     )
     assert analysis.protected_hectares(two[0]) == 191_381
     assert analysis.protected_hectares(two[1]) == 34_300
@@ -82,7 +83,9 @@ def test_protected_hectares_sum_official_areas_of_reserves_and_parks_only(featur
 
 
 def test_protected_share_of_a_region(features, regions):
-    kostanay = analysis.filter_features(features, Filters(regions=("KZ-39",), kinds=("strict_nature_reserve", "nature_reserve", "national_park")))
+    kostanay = analysis.filter_features(
+        features, Filters(regions=("KZ-39",), kinds=("strict_nature_reserve", "nature_reserve", "national_park"))
+    )
     land_ha = float(regions.loc[regions["iso_code"] == "KZ-39", "area_km2"].iloc[0]) * 100
     expected = (191_381 + 489_766) / land_ha  # Naurzum + Altyn Dala
     assert analysis.protected_share(kostanay, regions, ("KZ-39",)) == pytest.approx(expected)

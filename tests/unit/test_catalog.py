@@ -124,7 +124,9 @@ def test_missing_layer_file_is_reported_by_name_and_others_still_load(geodata_co
 
 
 def test_malformed_layer_file_is_reported_and_others_still_load(geodata_copy):
-    (geodata_copy / "protected_areas.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    (geodata_copy / "protected_areas.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [', encoding="utf-8"
+    )
     loaded = catalog.load_catalogue(geodata_copy)
     assert "protected_areas" not in loaded.layers
     assert len(loaded.layers) == 3

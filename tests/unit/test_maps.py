@@ -124,10 +124,10 @@ def test_layer_names_and_legend_are_escaped_even_if_a_translation_is_hostile(fea
     # Format strings keep their placeholders (the catalogue test guarantees that for real translations).
     html = render(features, regions, translate=lambda message: message if "{" in message else EVIL + message)
     assert_inert(html)
-    overlays = html[html.index("overlays"):html.index("L.control.layers")]
+    overlays = html[html.index("overlays") : html.index("L.control.layers")]
     # Every layer-control entry (kind layers, regions, web tiles) is the escaped text.
     assert overlays.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") == len(maps.MAP_KINDS) + 2
-    legend = html[html.index("kz-legend"):]
+    legend = html[html.index("kz-legend") :]
     assert "\\u0026lt;img src=x" in legend
 
 

@@ -1,0 +1,181 @@
+"""Typed values from the map and the address bar.
+
+* ``st_folium``'s return dict -> :class:`MapClick`.
+* Query parameters <-> :class:`Filters`, the selected feature and :class:`MapView`, each through
+  an allowlist parser: unknown or malformed values give the default plus a :class:`Notice`,
+  never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from kzatlas.analysis import Filters
+
+# Query parameter names (short, stable: they end up in shared links).
+PARAM_QUERY = "q"
+PARAM_REGIONS = "regions"
+PARAM_KINDS = "kinds"
+PARAM_THEMES = "themes"
+PARAM_YEARS = "years"
+PARAM_UNDP = "undp"
+PARAM_SELECTED = "sel"
+PARAM_VIEW = "view"
+FILTER_PARAMS = (PARAM_QUERY, PARAM_REGIONS, PARAM_KINDS, PARAM_THEMES, PARAM_YEARS, PARAM_UNDP)
+
+MAX_QUERY_CHARS = 80
+VIEW_LAT_RANGE = (30.0, 65.0)
+VIEW_LON_RANGE = (30.0, 110.0)
+VIEW_ZOOM_RANGE = (3.0, 12.0)
+_YEARS_PATTERN = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+@dataclass(frozen=True)
+class MapClick:
+    """What the last map click picked: a feature id, or ``None`` for empty map."""
+
+    feature_id: str | None
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Centre and zoom of the map."""
+
+    lat: float
+    lng: float
+    zoom: float
+
+    def to_param(self) -> str:
+        return f"{self.lat:.4f},{self.lng:.4f},{self.zoom:g}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A URL value that was ignored, to show the user (never raised)."""
+
+    param: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The values a link may ask for, taken from the loaded catalogue."""
+
+    regions: frozenset[str]
+    kinds: frozenset[str]
+    themes: frozenset[str]
+    feature_ids: frozenset[str]
+    year_bounds: tuple[int, int] | None
+
+
+def parse_click(returned: dict | None, known_ids: frozenset[str]) -> MapClick | None:
+    """Read ``last_object_clicked`` from ``st_folium``'s return value.
+
+    Returns ``None`` when the map has not reported a click, ``MapClick(None)`` for a click on
+    empty map (or on something that is not a known feature), ``MapClick(id)`` for a feature.
+    """
+    if not isinstance(returned, dict) or "last_object_clicked" not in returned:
+        return None
+    clicked = returned["last_object_clicked"]
+    if not isinstance(clicked, dict):
+        return MapClick(None)
+    feature_id = clicked.get("id")
+    return MapClick(feature_id if isinstance(feature_id, str) and feature_id in known_ids else None)
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _allowed_list(params: dict[str, str], name: str, allowed: frozenset[str], notices: list[Notice]) -> tuple[str, ...]:
+    raw = params.get(name)
+    if raw is None:
+        return ()
+    items = _split(raw)
+    good = tuple(dict.fromkeys(item for item in items if item in allowed))
+    if len(good) != len(items):
+        notices.append(Notice(name, raw))
+    return good
+
+
+def parse_filters(params: dict[str, str], allowed: Allowed) -> tuple[Filters, list[Notice]]:
+    """Filters from query parameters; anything not allowed is dropped with a notice."""
+    notices: list[Notice] = []
+    query = params.get(PARAM_QUERY, "")
+    if len(query) > MAX_QUERY_CHARS:
+        notices.append(Notice(PARAM_QUERY, query))
+        query = ""
+    year_range = None
+    raw_years = params.get(PARAM_YEARS)
+    if raw_years is not None:
+        match = _YEARS_PATTERN.match(raw_years)
+        bounds = allowed.year_bounds
+        if match and bounds:
+            low, high = int(match.group(1)), int(match.group(2))
+            if bounds[0] <= low <= high <= bounds[1]:
+                year_range = (low, high)
+        if year_range is None:
+            notices.append(Notice(PARAM_YEARS, raw_years))
+    undp_raw = params.get(PARAM_UNDP)
+    if undp_raw not in (None, "1", "0"):
+        notices.append(Notice(PARAM_UNDP, undp_raw))
+    filters = Filters(
+        regions=_allowed_list(params, PARAM_REGIONS, allowed.regions, notices),
+        themes=_allowed_list(params, PARAM_THEMES, allowed.themes, notices),
+        kinds=_allowed_list(params, PARAM_KINDS, allowed.kinds, notices),
+        year_range=year_range,
+        undp_only=undp_raw == "1",
+        name_query=query.strip(),
+    )
+    return filters, notices
+
+
+def filters_to_params(filters: Filters, year_bounds: tuple[int, int] | None) -> dict[str, str]:
+    """Query parameters for ``filters``; defaults are left out so links stay short."""
+    params: dict[str, str] = {}
+    if filters.name_query:
+        params[PARAM_QUERY] = filters.name_query
+    if filters.regions:
+        params[PARAM_REGIONS] = ",".join(filters.regions)
+    if filters.kinds:
+        params[PARAM_KINDS] = ",".join(filters.kinds)
+    if filters.themes:
+        params[PARAM_THEMES] = ",".join(filters.themes)
+    if filters.year_range is not None and filters.year_range != year_bounds:
+        params[PARAM_YEARS] = f"{filters.year_range[0]}-{filters.year_range[1]}"
+    if filters.undp_only:
+        params[PARAM_UNDP] = "1"
+    return params
+
+
+def parse_selected(params: dict[str, str], allowed_ids: frozenset[str]) -> tuple[str | None, list[Notice]]:
+    """The selected feature (or region) id from ``sel``, if it is a known one."""
+    raw = params.get(PARAM_SELECTED)
+    if raw is None:
+        return None, []
+    if raw in allowed_ids:
+        return raw, []
+    return None, [Notice(PARAM_SELECTED, raw)]
+
+
+def parse_view(params: dict[str, str]) -> tuple[MapView | None, list[Notice]]:
+    """``view=lat,lng,zoom`` within Kazakhstan's surroundings and the map's zoom range."""
+    raw = params.get(PARAM_VIEW)
+    if raw is None:
+        return None, []
+    parts = raw.split(",")
+    try:
+        lat, lng, zoom = (float(part) for part in parts)
+    except ValueError:
+        return None, [Notice(PARAM_VIEW, raw)]
+    values_ok = all(math.isfinite(v) for v in (lat, lng, zoom))
+    in_range = (
+        VIEW_LAT_RANGE[0] <= lat <= VIEW_LAT_RANGE[1]
+        and VIEW_LON_RANGE[0] <= lng <= VIEW_LON_RANGE[1]
+        and VIEW_ZOOM_RANGE[0] <= zoom <= VIEW_ZOOM_RANGE[1]
+    )
+    if not (values_ok and in_range):
+        return None, [Notice(PARAM_VIEW, raw)]
+    return MapView(lat, lng, zoom), []
