@@ -13,6 +13,10 @@ st.set_page_config(page_title=_("Kazakhstan environment atlas"), page_icon=str(A
 st.navigation(
     [
         st.Page("views/map_explorer.py", title=_("Map explorer"), icon=":material/map:", default=True),
+        st.Page("views/protected_areas.py", title=_("Protected areas"), icon=":material/park:"),
+        st.Page("views/corridors.py", title=_("Ecological corridors"), icon=":material/route:"),
+        st.Page("views/region_profile.py", title=_("Region profile"), icon=":material/location_on:"),
+        st.Page("views/projects.py", title=_("Projects and programmes"), icon=":material/handshake:"),
         st.Page("views/about_data.py", title=_("About the data"), icon=":material/dataset:"),
     ]
 ).run()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from kzatlas.analysis import PROTECTED_KINDS, unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
-from kzatlas.config import GEOMETRY_QUALITIES
+from kzatlas.config import GEODATA_DIR, GEOMETRY_QUALITIES
 from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
 from kzatlas.safety import escape_html
 
@@ -235,3 +236,63 @@ def target_tracker(targets: dict | None, features: pd.DataFrame, territory_km2: 
         undp_in_atlas_ha=float(undp["area_ha"].fillna(0).sum()),
         undp_in_atlas_count=len(undp),
     )
+
+
+def corridor_table(features: pd.DataFrame, translate: Translate, name_column: str = "name_en") -> pd.DataFrame:
+    """One row per corridor: areas, year, what it links (by sources and by the drawn shapes),
+    and the share of its drawn band outside every reserve and park."""
+    from kzatlas import spatial  # spatial imports analysis; kept local to avoid a cycle at import
+
+    names = dict(zip(features["id"], features[name_column].where(features[name_column] != "", features["name_en"])))
+    corridors = features[features["kind"] == "ecological_corridor"]
+    rows = []
+    for _, row in corridors.iterrows():
+        linked = spatial.protected_areas_linked_by(row["id"], features)
+        outside = spatial.share_outside_protected_areas(row["id"], features)
+        rows.append(
+            {
+                translate("Corridor"): names[row["id"]],
+                translate("Official area (ha)"): row["area_ha"],
+                translate("Drawn area (ha)"): row["area_drawn_ha"],
+                translate("Year"): row["year"],
+                translate("Links (from sources)"): row["links"].replace(";", ", "),
+                translate("Meets on the map"): ", ".join(names[i] for i in linked),
+                translate("Outside reserves and parks"): None if outside is None else round(100 * outside, 1),
+                translate("UNDP / GEF project"): row["undp_project"],
+                translate("Source"): row["source_url"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+UNDP_KINDS = ("undp_site", "undp_programme")
+
+
+def undp_portfolio(features: pd.DataFrame) -> pd.DataFrame:
+    """UNDP sites and programmes with their first and last known years (for tables and timelines)."""
+    items = features[features["kind"].isin(UNDP_KINDS)].copy()
+    years = items["years"].map(lambda value: [int(y) for y in split_list(value)])
+    items["first_year"] = [min(ys) if ys else (None if pd.isna(y) else int(y)) for ys, y in zip(years, items["year"])]
+    items["last_year"] = [max(ys) if ys else first for ys, first in zip(years, items["first_year"])]
+    items["located"] = items.geometry.notna() & ~items.geometry.is_empty
+    return items
+
+
+def portfolio_filter(items: pd.DataFrame, themes: tuple[str, ...], partner_query: str) -> pd.DataFrame:
+    """Items with any of ``themes`` (all when empty) whose partners or donors mention ``partner_query``."""
+    keep = pd.Series(True, index=items.index)
+    if themes:
+        keep &= items["themes"].map(lambda value: bool(set(themes) & set(split_list(value))))
+    query = partner_query.strip().casefold()
+    if query:
+        keep &= (items["partners"] + ";" + items["donors"]).str.casefold().str.contains(query, regex=False)
+    return items[keep]
+
+
+def changelog_text(path: Path = GEODATA_DIR / "CHANGELOG.md") -> str:
+    """The data changelog (Markdown written in this repository), without its top heading."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("# "))

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 from kzatlas import analysis, cache, exports, maps, reports, selection, spatial, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
-from kzatlas.config import KIND_COLOURS, KINDS, LANGUAGES, MAP_HEIGHT_PX, UN_DISCLAIMER
+from kzatlas.config import KAZAKHSTAN_AREA_KM2, KIND_COLOURS, KINDS, LANGUAGES, MAP_HEIGHT_PX, UN_DISCLAIMER
 from kzatlas.i18n import (
     KIND_LABELS,
     KIND_SHORT_LABELS,
@@ -510,7 +510,9 @@ def details_panel(page: str, context: PageContext, features: gpd.GeoDataFrame, s
     st.caption(translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks."))
 
 
-def download_buttons(page: str, context: PageContext, frame: gpd.GeoDataFrame, title: str, filters_text: str = "") -> None:
+def download_buttons(
+    page: str, context: PageContext, frame: gpd.GeoDataFrame, title: str, filters_text: str = ""
+) -> None:
     """CSV, GeoJSON and GeoPackage of ``frame``, each with citation, licence and disclaimer."""
     translate = context.translate
     citation = exports.catalogue_citation(context.catalogue, title, date.today().isoformat(), filters_text)
@@ -536,3 +538,354 @@ def filters_text(filters: Filters) -> str:
     """The filters in words for an export's citation (the link parameters, readable)."""
     params = selection.filters_to_params(filters, None)
     return "; ".join(f"{key}={value}" for key, value in params.items()) or "none"
+
+
+# ---------------------------------------------------------------- charts and tables for the pages
+
+
+def kind_bars(table: pd.DataFrame, x: alt.X, value: str, value_title: str, translate: Translate) -> None:
+    """Stacked bars coloured by kind (``table`` has ``kind`` and ``value`` columns)."""
+    if table.empty:
+        st.caption(translate("Nothing to chart."))
+        return
+    data = table.assign(kind_label=[translate(KIND_SHORT_LABELS[kind]) for kind in table["kind"]])
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y(f"sum({value}):Q", title=value_title),
+            color=alt.Color("kind_label:N", scale=_kind_scale(translate), title=translate("Kind")),
+            tooltip=[
+                alt.Tooltip("kind_label:N", title=translate("Kind")),
+                alt.Tooltip(f"sum({value}):Q", title=value_title, format=",.0f"),
+            ],
+        )
+        .properties(height=300)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def growth_chart(growth: pd.DataFrame, translate: Translate) -> None:
+    """Cumulative hectares of the network by year established (step line)."""
+    if growth.empty:
+        st.caption(translate("Nothing to chart."))
+        return
+    chart = (
+        alt.Chart(growth)
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("year:Q", title=translate("Year established"), axis=alt.Axis(format="d")),
+            y=alt.Y("cumulative_area_ha:Q", title=translate("Cumulative official area (ha)")),
+            tooltip=[
+                alt.Tooltip("year:Q", title=translate("Year"), format="d"),
+                alt.Tooltip("cumulative_count:Q", title=translate("Areas")),
+                alt.Tooltip("cumulative_area_ha:Q", title=translate("Hectares"), format=",.0f"),
+            ],
+        )
+        .properties(height=300)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def protected_area_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
+    """Every reserve and park, sortable, with the link that shows it on the map."""
+    translate = context.translate
+    table = feature_table(context, frame)
+    table.insert(1, translate("IUCN"), frame["iucn_category"].to_numpy())
+    table[translate("On the map")] = [f"/?sel={feature_id}" for feature_id in frame["id"]]
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            translate("Source"): st.column_config.LinkColumn(translate("Source")),
+            translate("On the map"): st.column_config.LinkColumn(
+                translate("On the map"), display_text=translate("show")
+            ),
+            translate("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+            translate("Drawn area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+            translate("Year"): st.column_config.NumberColumn(format="%d"),
+        },
+    )
+
+
+def _source_link(source: dict | None) -> str:
+    if not source or not source.get("url"):
+        return ""
+    label = escape_markdown(source.get("publisher") or source.get("title") or source["url"])
+    target = source["url"].replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{label}]({target})"
+
+
+def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
+    """Kazakhstan's protected share against its national target and 30 % by 2030, with sources."""
+    translate = context.translate
+    tracker = reports.target_tracker(context.catalogue.tables.get("targets"), features, KAZAKHSTAN_AREA_KM2)
+    if tracker.latest is None:
+        st.info(translate("The target figures are not available."))
+        return
+    latest, national, global_target = tracker.latest, tracker.national_target, tracker.global_target
+    first, second, third = st.columns(3)
+    first.metric(
+        translate("Under protection (as of {date})").format(date=latest.get("as_of") or latest.get("year")),
+        f"{latest['share_pct']:.2f} %",
+    )
+    if national and tracker.national_target_share_pct is not None:
+        label = translate("National target by {year}").format(year=national.get("by_year") or "—")
+        value = f"{tracker.national_target_share_pct:.1f} %"
+        if tracker.national_target_share_computed:
+            value = "≈ " + value
+        second.metric(label, value)
+    if global_target:
+        third.metric(
+            translate("Global target by {year}").format(year=global_target.get("by_year")),
+            f"{global_target.get('target_pct')} %",
+        )
+    notes = [
+        translate("Status: {source}.").format(source=_source_link(latest.get("source"))),
+    ]
+    if national:
+        notes.append(
+            translate("National target: {document} ({source}).").format(
+                document=escape_markdown(national.get("document", "")), source=_source_link(national.get("source"))
+            )
+        )
+        if tracker.national_target_share_computed:
+            notes.append(
+                translate(
+                    "Its share is computed here from {hectares:,.0f} ha and the official territory of 2,724,900 km²."
+                ).format(hectares=national["target_area_ha"])
+            )
+    if global_target:
+        notes.append(
+            translate("Global target: {name}, adopted {date} ({source}).").format(
+                name=escape_markdown(global_target.get("name", "")),
+                date=global_target.get("adopted", ""),
+                source=_source_link(global_target.get("source")),
+            )
+        )
+    st.markdown(" ".join(notes))
+    series = tracker.status.dropna(subset=["share_pct", "year"])
+    if not series.empty:
+        points = (
+            alt.Chart(series)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X(
+                    "year:Q", title=translate("Year"), axis=alt.Axis(format="d"), scale=alt.Scale(domain=[2015, 2036])
+                ),
+                y=alt.Y(
+                    "share_pct:Q", title=translate("Share of territory protected (%)"), scale=alt.Scale(domain=[0, 32])
+                ),
+                tooltip=[alt.Tooltip("year:Q", format="d"), "share_pct:Q", "publisher:N"],
+            )
+        )
+        rules = []
+        if tracker.national_target_share_pct is not None:
+            rules.append({"target": translate("National target"), "share_pct": tracker.national_target_share_pct})
+        if global_target:
+            rules.append(
+                {"target": translate("Global target (30x30)"), "share_pct": float(global_target["target_pct"])}
+            )
+        lines = (
+            alt.Chart(pd.DataFrame(rules))
+            .mark_rule(strokeDash=[6, 4])
+            .encode(y="share_pct:Q", color=alt.Color("target:N", title=translate("Target")))
+        )
+        st.altair_chart((points + lines).properties(height=280), width="stretch")
+    undp = tracker.undp_stated or {}
+    national_ha = latest.get("area_ha")
+    share = tracker.undp_share_of(national_ha)
+    contribution = [
+        translate(
+            "**UNDP's contribution.** The {count} UNDP-supported reserves and parks in this atlas cover {hectares:,.0f} ha."
+        ).format(count=tracker.undp_in_atlas_count, hectares=tracker.undp_in_atlas_ha)
+    ]
+    if share:
+        contribution.append(translate("That is {share:.1%} of the national protected total.").format(share=share))
+    if undp.get("area_ha"):
+        contribution.append(
+            translate("UNDP reports {hectares:,.0f} ha added with its support ({source}).").format(
+                hectares=undp["area_ha"], source=_source_link(undp.get("source"))
+            )
+        )
+    st.markdown(" ".join(contribution))
+
+
+def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
+    """A small map of the regions with ``iso_code`` outlined; clicking a region selects it."""
+    regions = region_frame(context.catalogue)
+    base = maps.build_base_map(
+        regions, context.translate, context.name_column, selectable_regions=True, highlighted_region=iso_code
+    )
+    groups = maps.build_feature_groups(features, context.translate, context.name_column, context.region_names())
+    st_folium(
+        base,
+        key=map_key(page, context),
+        height=420,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        layer_control=maps.build_layer_control(),
+        returned_objects=["last_object_clicked"],
+    )
+
+
+def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
+    """A short list of features: name, kind, official area and a link to see each on the map."""
+    translate = context.translate
+    located_mask = frame.geometry.notna() & ~frame.geometry.is_empty
+    table = pd.DataFrame(
+        {
+            translate("Name"): [feature_name(row, context.name_column) for _, row in frame.iterrows()],
+            translate("Kind"): [kind_label(kind, translate) for kind in frame["kind"]],
+            translate("Official area (ha)"): frame["area_ha"].to_numpy(),
+            translate("On the map"): [
+                f"/?sel={feature_id}" if has else None for feature_id, has in zip(frame["id"], located_mask)
+            ],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            translate("On the map"): st.column_config.LinkColumn(
+                translate("On the map"), display_text=translate("show")
+            ),
+            translate("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+        },
+    )
+
+
+REGION_PARAM = "region"
+
+
+def region_choice(page: str, context: PageContext, codes: list[str]) -> str:
+    """The region to profile: from a map click, the picker, or the link's ``region`` (allowlisted)."""
+    widget = f"{page}.region"
+    allowed = frozenset(codes)
+    if widget not in st.session_state:
+        raw = state.params().get(REGION_PARAM)
+        if raw is not None and raw not in allowed:
+            state.add_notices([selection.Notice(REGION_PARAM, raw)])
+            show_notices(context.translate)
+        st.session_state[widget] = raw if raw in allowed else codes[0]
+    returned = st.session_state.get(map_key(page, context))
+    if state.map_value_changed(page, returned):
+        click = selection.parse_click(returned, allowed)
+        if click is not None and click.feature_id:
+            st.session_state[widget] = click.feature_id
+    names = context.region_names()
+    chosen = st.selectbox(
+        context.translate("Region"), codes, format_func=lambda code: names.get(code, code), key=widget
+    )
+    state.write_params({REGION_PARAM: chosen}, (REGION_PARAM,))
+    return chosen
+
+
+def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
+    """UNDP items: themes, partners, donors, years, budget, and where they are on the map."""
+    translate = context.translate
+    table = pd.DataFrame(
+        {
+            translate("Name"): [feature_name(row, context.name_column) for _, row in items.iterrows()],
+            translate("Themes"): [", ".join(theme_label(t, translate) for t in split_list(v)) for v in items["themes"]],
+            translate("Partners"): items["partners"].str.replace(";", ", ").to_numpy(),
+            translate("Donors"): items["donors"].str.replace(";", ", ").to_numpy(),
+            translate("Years"): [
+                "" if pd.isna(a) else (f"{int(a)}" if a == b else f"{int(a)}–{int(b)}")
+                for a, b in zip(items["first_year"], items["last_year"])
+            ],
+            translate("Budget (US$)"): items["budget_usd"].to_numpy(),
+            translate("Where"): [
+                f"/?sel={feature_id}" if has else None for feature_id, has in zip(items["id"], items["located"])
+            ],
+            translate("Location"): [
+                (row["location_name"] or translate("see map"))
+                if row["located"]
+                else (
+                    translate("location not verifiable")
+                    if row["kind"] == "undp_site"
+                    else translate("national / no single location")
+                )
+                for _, row in items.iterrows()
+            ],
+            translate("Source"): items["source_url"].to_numpy(),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            translate("Where"): st.column_config.LinkColumn(translate("Where"), display_text=translate("show on map")),
+            translate("Source"): st.column_config.LinkColumn(translate("Source")),
+            translate("Budget (US$)"): st.column_config.NumberColumn(format="%,.0f"),
+        },
+    )
+
+
+def portfolio_timeline(context: PageContext, items: pd.DataFrame) -> None:
+    """One bar per item from its first to its last known year."""
+    translate = context.translate
+    dated = items.dropna(subset=["first_year"])
+    if dated.empty:
+        st.caption(translate("Nothing to chart."))
+        return
+    data = pd.DataFrame(
+        {
+            "name": [feature_name(row, context.name_column)[:60] for _, row in dated.iterrows()],
+            "start": dated["first_year"].astype(int).to_numpy(),
+            "end": (dated["last_year"].astype(int) + 1).to_numpy(),
+            "theme": [theme_label(split_list(v)[0], translate) if split_list(v) else "" for v in dated["themes"]],
+        }
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar(height=14)
+        .encode(
+            x=alt.X("start:Q", title=translate("Year"), axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)),
+            x2="end:Q",
+            y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("start")),
+            color=alt.Color("theme:N", title=translate("Theme")),
+            tooltip=["name:N", alt.Tooltip("start:Q", format="d"), "theme:N"],
+        )
+        .properties(height=32 * len(data) + 40)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(translate("Bars run from the first to the last year a source gives; items with no year are not shown."))
+
+
+def catalogue_downloads(context: PageContext) -> None:
+    """The whole catalogue: every feature as CSV or GeoJSON, every layer in one GeoPackage."""
+    translate = context.translate
+    catalogue = context.catalogue
+    citation = exports.catalogue_citation(
+        catalogue, "Kazakhstan environment atlas: whole catalogue", date.today().isoformat()
+    )
+    features = feature_frame(catalogue)
+    formats = (
+        (N_("All features (CSV)"), "csv", "text/csv", lambda: exports.csv_bytes(features, citation)),
+        (
+            N_("All features (GeoJSON)"),
+            "geojson",
+            "application/geo+json",
+            lambda: exports.geojson_bytes(features, citation),
+        ),
+        (
+            N_("All layers (GeoPackage)"),
+            "gpkg",
+            "application/geopackage+sqlite3",
+            lambda: exports.gpkg_bytes(exports.catalogue_layers(catalogue), citation),
+        ),
+    )
+    for column, (label, extension, mime, make) in zip(st.columns(len(formats)), formats):
+        column.download_button(
+            translate(label),
+            make,
+            f"kz-atlas-catalogue.{extension}",
+            mime,
+            key=f"catalogue.{extension}",
+            on_click="ignore",
+        )

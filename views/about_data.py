@@ -29,6 +29,9 @@ else:
         st.dataframe(unlocated, hide_index=True, width="stretch")
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
+    st.subheader(_("Download the whole catalogue"))
+    ui.catalogue_downloads(context)
+    st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))
     st.subheader(_("Sources"))
     st.dataframe(
         reports.source_table(context.catalogue, _),
@@ -36,4 +39,6 @@ else:
         width="stretch",
         column_config={_("Link"): st.column_config.LinkColumn(_("Link"))},
     )
+st.subheader(_("Data changelog"))
+st.markdown(reports.changelog_text())
 ui.footer(context)

@@ -39,5 +39,7 @@ ui.summary_metrics(context, matching, filters)
 ui.summary_chart(PAGE, context, matching)
 st.subheader(_("Matching features"))
 ui.feature_list(context, matching)
-ui.download_buttons(PAGE, context, matching, _("Atlas features matching the map explorer's filters"), ui.filters_text(filters))
+ui.download_buttons(
+    PAGE, context, matching, _("Atlas features matching the map explorer's filters"), ui.filters_text(filters)
+)
 ui.footer(context)

@@ -1,0 +1,43 @@
+"""Ecological corridors: what each links, how much lies outside protected areas, and where."""
+
+import streamlit as st
+
+from kzatlas import reports, ui
+
+PAGE = "corridors"
+
+context = ui.page_setup("Ecological corridors")
+_ = context.translate
+everything = ui.all_features(context)
+corridors = everything[everything["kind"] == "ecological_corridor"]
+
+st.markdown(
+    _(
+        "Ecological corridors keep migration routes open between protected areas. No boundary is "
+        "published for these corridors, so the map draws schematic bands along the places the sources "
+        "say they link; what they meet on the map and the share outside reserves and parks are measured "
+        "from those approximate shapes."
+    )
+)
+if corridors.empty:
+    st.info(_("No ecological corridor is loaded."))
+else:
+    table = reports.corridor_table(everything, _, context.name_column)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            _("Source"): st.column_config.LinkColumn(_("Source")),
+            _("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+            _("Drawn area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+            _("Outside reserves and parks"): st.column_config.NumberColumn(format="%.1f %%"),
+            _("Year"): st.column_config.NumberColumn(format="%d"),
+        },
+    )
+    nearby = everything[
+        everything["kind"].isin(["ecological_corridor", "nature_reserve", "national_park", "strict_nature_reserve"])
+    ]
+    ui.render_map(PAGE, context, nearby)
+    ui.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))
+ui.footer(context)

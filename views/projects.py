@@ -1,0 +1,47 @@
+"""Projects and programmes: UNDP's work in the catalogue by theme, partner, donor and years."""
+
+import streamlit as st
+
+from kzatlas import reports, ui
+from kzatlas.catalog import split_list
+
+PAGE = "projects"
+
+context = ui.page_setup("Projects and programmes")
+_ = context.translate
+portfolio = reports.undp_portfolio(ui.all_features(context))
+
+themes_present = sorted({theme for value in portfolio["themes"] for theme in split_list(value)})
+left, right = st.columns(2)
+themes = left.multiselect(
+    _("Theme"),
+    themes_present,
+    format_func=lambda theme: ui.theme_label(theme, _),
+    key=f"{PAGE}.themes",
+    placeholder=_("All themes"),
+)
+partner = right.text_input(_("Partner or donor"), key=f"{PAGE}.partner", max_chars=60, placeholder=_("e.g. GEF"))
+shown = reports.portfolio_filter(portfolio, tuple(themes), partner)
+
+first, second, third = st.columns(3)
+first.metric(_("Items"), len(shown))
+second.metric(_("With a map position"), int(shown["located"].sum()))
+third.metric(_("National / no single location"), int((~shown["located"]).sum()))
+if shown.empty:
+    st.info(_("No item matches. Clear the theme or partner filter."))
+else:
+    ui.portfolio_table(context, shown)
+    st.subheader(_("Timeline"))
+    ui.portfolio_timeline(context, shown)
+    ui.download_buttons(
+        PAGE,
+        context,
+        shown.drop(columns=["first_year", "last_year", "located"]),
+        _("UNDP project sites and programmes in Kazakhstan"),
+    )
+st.caption(
+    _(
+        "Only the UNDP work named in the atlas's source documents is listed; it is not UNDP's full portfolio in Kazakhstan."
+    )
+)
+ui.footer(context)

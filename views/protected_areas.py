@@ -1,0 +1,47 @@
+"""Protected areas: every reserve and park, the network's growth, and the national target."""
+
+import altair as alt
+import streamlit as st
+
+from kzatlas import analysis, ui
+from kzatlas.catalog import region_frame
+
+PAGE = "protected_areas"
+
+context = ui.page_setup("Protected areas")
+_ = context.translate
+everything = ui.all_features(context)
+areas = analysis.protected_areas(everything)
+regions = region_frame(context.catalogue)
+
+first, second, third = st.columns(3)
+first.metric(_("Reserves and national parks"), len(areas))
+second.metric(_("Official area"), _("{hectares} ha").format(hectares=f"{analysis.protected_hectares(areas):,.0f}"))
+third.metric(_("Supported by UNDP"), int(areas["undp_supported"].sum()))
+
+st.subheader(_("Target tracker"))
+ui.target_tracker(context, everything)
+
+st.subheader(_("All reserves and parks"))
+ui.protected_area_table(context, areas)
+ui.download_buttons(PAGE, context, areas, _("Nature reserves and national parks of Kazakhstan"))
+
+st.subheader(_("Area by region"))
+if regions is not None:
+    ui.kind_bars(
+        analysis.area_by_region(areas, regions, context.name_column),
+        alt.X("region:N", sort="-y", title=_("Region")),
+        "area_ha",
+        _("Official area (ha)"),
+        _,
+    )
+    st.caption(_("An area that spans several regions counts in full in each of them."))
+by_kind, growth = st.columns(2)
+with by_kind:
+    st.subheader(_("By kind"))
+    ui.kind_bars(analysis.area_by_kind(areas), alt.X("kind:N", title=_("Kind")), "area_ha", _("Official area (ha)"), _)
+with growth:
+    st.subheader(_("Growth of the network"))
+    ui.growth_chart(analysis.cumulative_growth(areas), _)
+    st.caption(_("Each area counts at its latest official size from the year it was established."))
+ui.footer(context)
