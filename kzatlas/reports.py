@@ -279,13 +279,14 @@ def undp_portfolio(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def portfolio_filter(items: pd.DataFrame, themes: tuple[str, ...], partner_query: str) -> pd.DataFrame:
-    """Items with any of ``themes`` (all when empty) whose partners or donors mention ``partner_query``."""
+    """Items with any of ``themes`` (all when empty) whose partners, donors or project mention ``partner_query``."""
     keep = pd.Series(True, index=items.index)
     if themes:
         keep &= items["themes"].map(lambda value: bool(set(themes) & set(split_list(value))))
     query = partner_query.strip().casefold()
     if query:
-        keep &= (items["partners"] + ";" + items["donors"]).str.casefold().str.contains(query, regex=False)
+        haystack = items["partners"] + ";" + items["donors"] + ";" + items["undp_project"]
+        keep &= haystack.str.casefold().str.contains(query, regex=False)
     return items[keep]
 
 

@@ -172,3 +172,17 @@ def test_geodata_is_reproducible_from_the_build_script():
     for name, payload in outputs.items():
         assert (GEODATA_DIR / name).read_bytes() == payload, f"{name} differs from a fresh build"
     assert report["invalid_input_rings_repaired"], "the known invalid input ring should be reported"
+
+
+def test_tables_in_the_manifest_conform_and_load(bundled):
+    for name, entry in bundled.manifest.tables.items():
+        assert catalog.file_sha256(GEODATA_DIR / entry["file"]) == entry["sha256"]
+        assert entry["sources"] and entry["licence"]
+        assert name in bundled.tables
+
+
+def test_broken_table_is_reported_and_layers_still_load(geodata_copy):
+    (geodata_copy / "targets.json").write_text("{", encoding="utf-8")
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert "targets" not in loaded.tables and len(loaded.layers) == 4
+    assert any(p.file == "targets.json" for p in loaded.problems)

@@ -1,0 +1,149 @@
+"""The exploring pages under AppTest: seeded selections, links, and widgets that change what is shown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kzatlas.config import ROOT_DIR
+
+TIMEOUT = 60
+VIEWS = ROOT_DIR / "views"
+PAGES = ["map_explorer", "protected_areas", "corridors", "region_profile", "projects", "about_data"]
+
+
+def run(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(VIEWS / f"{page}.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def headings(at: AppTest) -> list[str]:
+    """Subheaders as the reader sees them (data names are sent Markdown-escaped)."""
+    return [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_alone_with_footer(page):
+    at = run(page)
+    assert any("Data version: 2026.11.23" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_after_switch_page(page):
+    at = AppTest.from_file(str(ROOT_DIR / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+
+
+def test_selection_from_the_link_opens_the_details_panel():
+    at = run("map_explorer", sel="pa-ile-balkhash")
+    assert "Ile-Balkhash State Nature Reserve" in headings(at)
+    facts = at.dataframe[0].value
+    values = dict(zip(facts.iloc[:, 0], facts.iloc[:, 1]))
+    assert values["Official area"] == "415,164 ha" and values["Supported by UNDP"] == "yes"
+    assert "What UNDP does here" in " ".join(m.value for m in at.markdown)
+    assert at.query_params["sel"] == "pa-ile-balkhash"
+
+
+def test_selected_site_lists_protected_areas_within_the_chosen_distance():
+    at = run("map_explorer", sel="undp-siberian-pine-alley-astana")
+    assert "Siberian pine alley for UNDP's 60th anniversary, Astana Botanical Garden" in headings(at)
+    slider = at.slider(key="map_explorer.nearby_km")
+    slider.set_value(500).run()
+    assert not at.exception
+    nearby = at.dataframe[2].value
+    assert "Korgalzhyn State Nature Reserve" in set(nearby["Name"])
+    assert nearby["Distance (km)"].is_monotonic_increasing and nearby["Distance (km)"].max() <= 500
+    slider.set_value(10).run()
+    assert any("None within 10 km" in c.value for c in at.caption)
+
+
+def test_a_click_seeded_in_session_state_selects_and_an_empty_click_clears():
+    at = AppTest.from_file(str(VIEWS / "map_explorer.py"), default_timeout=TIMEOUT).run()
+    key = "map_explorer.map.en"
+    at.session_state[key] = {"last_object_clicked": {"lat": 51.5, "lng": 64.4, "id": "pa-naurzum"}}
+    at.run()
+    assert "Naurzum State Nature Reserve" in headings(at)
+    at.session_state[key] = {"last_object_clicked": None}
+    at.run()
+    assert "Naurzum State Nature Reserve" not in headings(at)
+    assert "sel" not in at.query_params
+
+
+def test_filters_from_the_link_fill_the_widgets_and_bad_values_warn():
+    at = run("map_explorer", q="Naurzum", undp="0", regions="KZ-39,ZZ-1")
+    assert at.text_input(key="map_explorer.query").value == "Naurzum"
+    assert at.multiselect(key="map_explorer.regions").value == ["KZ-39"]
+    assert metric(at, "Matching features") == "1"
+    assert any("was not understood" in w.value for w in at.warning)
+
+
+def test_changing_a_filter_writes_it_into_the_link():
+    at = run("map_explorer")
+    at.checkbox(key="map_explorer.undp_only").check().run()
+    assert at.query_params["undp"] == "1"
+    at.checkbox(key="map_explorer.undp_only").uncheck().run()
+    assert "undp" not in at.query_params
+
+
+def test_protected_areas_page_shows_the_target_tracker():
+    at = run("protected_areas")
+    assert metric(at, "Reserves and national parks") == "31"
+    assert metric(at, "Under protection (as of 2025-01-01)") == "11.37 %"
+    assert metric(at, "Global target by 2030") == "30 %"
+    assert metric(at, "National target by 2035").startswith("≈ 12.2")
+    assert len(at.dataframe[0].value) == 31
+
+
+def test_corridors_page_lists_both_corridors():
+    at = run("corridors")
+    table = at.dataframe[0].value
+    assert len(table) == 2 and table["Meets on the map"].str.len().gt(0).all()
+
+
+def test_region_profile_follows_the_link_and_the_picker():
+    at = run("region_profile", region="KZ-39")
+    assert at.selectbox(key="region_profile.region").value == "KZ-39"
+    assert metric(at, "Reserves and parks") == "2"
+    at.selectbox(key="region_profile.region").set_value("KZ-63").run()
+    assert not at.exception
+    assert int(metric(at, "Reserves and parks")) >= 3
+    assert at.query_params["region"] == "KZ-63"
+
+
+def test_region_profile_takes_a_map_click_on_a_region():
+    at = run("region_profile", region="KZ-39")
+    at.session_state["region_profile.map.en"] = {"last_object_clicked": {"lat": 50.0, "lng": 80.0, "id": "KZ-10"}}
+    at.run()
+    assert at.selectbox(key="region_profile.region").value == "KZ-10"
+
+
+def test_region_profile_with_an_unknown_region_warns_and_shows_a_default():
+    at = run("region_profile", region="KZ-00")
+    assert any("was not understood" in w.value for w in at.warning)
+    assert at.selectbox(key="region_profile.region").value
+
+
+def test_projects_page_filters_by_theme_and_partner():
+    at = run("projects")
+    assert metric(at, "Items") == "13"
+    at.multiselect(key="projects.themes").select("health").run()
+    assert int(metric(at, "Items")) < 13
+    at.text_input(key="projects.partner").input("no such partner").run()
+    assert any("No item matches" in i.value for i in at.info)
+
+
+def test_about_page_offers_whole_catalogue_downloads_and_changelog():
+    at = run("about_data")
+    assert "Download the whole catalogue" in headings(at) and "Data changelog" in headings(at)
+    assert any("First release of the catalogue" in m.value for m in at.markdown)

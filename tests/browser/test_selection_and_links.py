@@ -1,0 +1,423 @@
+"""Selecting on the map and sharing the page address, in real Chromium.
+
+A click on a feature shape reports the feature's id (``SELECT_ON_CLICK``); the page shows a
+details panel and outlines the shape (class ``kz-selected``). The address holds the state
+(``sel``, the filters and ``view=lat,lng,zoom``); ``view`` is written by the map iframe with
+``history.replaceState``, which Playwright's ``page.url`` does not see, so the address is read
+with ``location.href`` in the page.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect
+
+from conftest import ARTIFACTS_DIR, VIEWPORT, _artifact_name
+from kzatlas.catalog import feature_frame, load_catalogue
+from kzatlas.config import GEODATA_DIR, MAP_ZOOM
+
+pytestmark = pytest.mark.browser
+
+MAP_IFRAME = 'iframe[title*="streamlit_folium"]'
+REGION_COUNT = 20
+PAINT_TIMEOUT_MS = 30_000
+
+PARK_ID, PARK_NAME = "pa-buyratau", "Buyratau National Park"  # UNDP-supported national park
+OTHER_ID, OTHER_NAME = "pa-bayanaul", "Bayanaul National Park"
+EMPTY_REGION = "KZ-47"  # Mangystau: a region shape away from the selected parks
+
+PROFILE_REGION, PROFILE_NAME = "KZ-39", "Kostanay Region"
+OTHER_REGION, OTHER_REGION_NAME = "KZ-35", "Karaganda Region"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def wait_until(predicate, timeout_s: float, *, page: Page | None = None, interval_s: float = 0.1, message: str = ""):
+    """Return the first truthy ``predicate()`` result, or fail after ``timeout_s`` (bounded poll).
+
+    With ``page`` the wait goes through ``page.wait_for_timeout`` so Playwright keeps
+    dispatching events (the websocket frame counter is filled by an event handler).
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(message or f"condition not met within {timeout_s} s")
+        if page is not None:
+            page.wait_for_timeout(interval_s * 1000)
+        else:
+            time.sleep(interval_s)
+
+
+def map_locator(page: Page) -> FrameLocator:
+    return page.frame_locator(MAP_IFRAME)
+
+
+def map_frame(page: Page) -> Frame:
+    """The st_folium iframe as a Frame (for evaluate); looked up afresh each call."""
+    return wait_until(
+        lambda: next((frame for frame in page.frames if "st_folium" in frame.url), None),
+        timeout_s=20,
+        message="no st_folium iframe on the page",
+    )
+
+
+def open_map_page(page: Page, url: str, *, feature_kind: str | None = "national_park") -> FrameLocator:
+    """Open ``url`` and wait until the region outlines (and a ``feature_kind`` shape) are painted."""
+    page.goto(url)
+    fmap = map_locator(page)
+    expect(fmap.locator("path.kz-layer-regions")).to_have_count(REGION_COUNT, timeout=PAINT_TIMEOUT_MS)
+    if feature_kind:
+        expect(fmap.locator(f".kz-layer-{feature_kind}").first).to_be_attached(timeout=PAINT_TIMEOUT_MS)
+    return fmap
+
+
+def metric_value(page: Page, label: str):
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return metric.locator('[data-testid="stMetricValue"]')
+
+
+def address(page: Page) -> str:
+    """The page address as the user sees it (includes the map's ``replaceState`` changes)."""
+    return page.evaluate("location.href")
+
+
+def address_params(page: Page) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(urlsplit(address(page)).query).items()}
+
+
+def wait_for_param(page: Page, name: str, value: str | None, timeout_s: float = 10) -> dict[str, str]:
+    """Wait until the address has ``name=value`` (``None``: no ``name`` at all)."""
+    return wait_until(
+        lambda: (params := address_params(page)).get(name) == value and (params or {"": ""}),
+        timeout_s=timeout_s,
+        page=page,
+        message=f"address never got {name}={value!r}: {address(page)}",
+    )
+
+
+def details_heading(page: Page, name: str):
+    return page.locator("h3").filter(has_text=name)
+
+
+def facts_table(page: Page):
+    return page.locator('[data-testid="stDataFrame"]').filter(has_text="Field").filter(has_text="Value")
+
+
+def selected_ids(page: Page) -> list[str]:
+    """Ids of the features whose shape carries ``kz-selected`` (read from Leaflet's layers)."""
+    return map_frame(page).evaluate(
+        """() => {
+            const ids = [];
+            window.map.eachLayer((layer) => {
+                const el = layer.feature && (layer._path || (layer.getElement && layer.getElement()));
+                if (el && el.classList.contains('kz-selected')) ids.push(layer.feature.properties.id);
+            });
+            return ids;
+        }"""
+    )
+
+
+# Where to click a shape so that the click reaches it: its reported anchor if nothing covers
+# it there, else the first point of a grid over its box that hits it. Returns the shape's
+# index among ``path.<cls>`` and the point relative to its bounding box.
+_FIND_SHAPE_JS = """([id, cls]) => {
+    let target = null;
+    window.map.eachLayer((layer) => {
+        if (layer.feature && layer.feature.properties.id === id && layer._path) target = layer;
+    });
+    if (!target) return null;
+    const el = target._path;
+    const all = [...document.querySelectorAll('path.' + cls)];
+    const box = el.getBoundingClientRect();
+    const container = window.map.getContainer().getBoundingClientRect();
+    const hits = (x, y) => x > container.left + 2 && x < container.right - 2 && y > container.top + 2
+        && y < container.bottom - 2 && document.elementFromPoint(x, y) === el;
+    const anchor = target.feature.properties.anchor;
+    const candidates = [];
+    if (anchor) {
+        const pt = window.map.latLngToContainerPoint(L.latLng(anchor[0], anchor[1]));
+        candidates.push([container.left + pt.x, container.top + pt.y]);
+    }
+    for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++)
+        candidates.push([box.left + box.width * i / 12, box.top + box.height * j / 12]);
+    const hit = candidates.find(([x, y]) => hits(x, y));
+    if (!hit) return {index: all.indexOf(el), x: null, y: null};
+    return {index: all.indexOf(el), x: hit[0] - box.left, y: hit[1] - box.top};
+}"""
+
+
+def click_shape(page: Page, feature_id: str, kind: str) -> None:
+    """Click the ``kz-layer-<kind>`` shape of ``feature_id`` with the mouse where it is uncovered."""
+    cls = f"kz-layer-{kind}"
+    spot = map_frame(page).evaluate(_FIND_SHAPE_JS, [feature_id, cls])
+    assert spot is not None, f"{feature_id} is not drawn on the map"
+    assert spot["index"] >= 0, f"{feature_id} is drawn without the class {cls}"
+    assert spot["x"] is not None, f"no uncovered point of {feature_id} inside the map view"
+    map_locator(page).locator(f"path.{cls}").nth(spot["index"]).click(position={"x": spot["x"], "y": spot["y"]})
+
+
+def click_empty_map(page: Page) -> None:
+    """Click the bare map background (no shape, no control), near the container's corners first."""
+    spot = map_frame(page).evaluate(
+        """() => {
+            const container = window.map.getContainer();
+            const box = container.getBoundingClientRect();
+            const fractions = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.94, 0.97];
+            for (const fy of fractions) for (const fx of fractions) {
+                const x = box.left + box.width * fx, y = box.top + box.height * fy;
+                if (document.elementFromPoint(x, y) === container) return {x: x - box.left, y: y - box.top};
+            }
+            return null;
+        }"""
+    )
+    assert spot is not None, "no bare background visible on the map"
+    map_locator(page).locator(".leaflet-container").click(position=spot)
+
+
+def zoom_in(page: Page, fmap: FrameLocator) -> float:
+    """Press the map's zoom-in button and wait for the animation to end; return the new zoom."""
+    frame = map_frame(page)
+    start = frame.evaluate("window.map.getZoom()")
+    fmap.locator("a.leaflet-control-zoom-in").click()
+    zoom = wait_until(
+        lambda: (value := frame.evaluate("window.map.getZoom()")) > start and value,
+        timeout_s=10,
+        message=f"map zoom did not rise above {start}",
+    )
+    wait_until(
+        lambda: frame.evaluate("!document.querySelector('.leaflet-zoom-anim')"),
+        timeout_s=10,
+        message="map zoom animation did not finish",
+    )
+    return zoom
+
+
+def map_view(page: Page) -> tuple[float, float, float]:
+    return tuple(
+        map_frame(page).evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    )
+
+
+def watch_sent_frames(page: Page) -> list[float]:
+    """Record when the page sends a websocket frame to the app (install before ``goto``)."""
+    sent: list[float] = []
+
+    def watch(ws) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on("framesent", lambda _payload: sent.append(time.monotonic()))
+
+    page.on("websocket", watch)
+    return sent
+
+
+def wait_until_quiet(page: Page, sent: list[float], quiet_s: float = 1.0) -> None:
+    """Wait until the script has finished and nothing was sent for ``quiet_s``."""
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    wait_until(
+        lambda: sent and time.monotonic() - sent[-1] > quiet_s,
+        timeout_s=15,
+        page=page,
+        message="the page never went quiet on the websocket",
+    )
+
+
+def assert_shows_feature(page: Page, feature_id: str, name: str) -> None:
+    """The details panel and the map both show ``feature_id`` as the selection."""
+    expect(details_heading(page, name)).to_be_visible()
+    expect(facts_table(page)).to_have_count(1)
+    wait_until(
+        lambda: selected_ids(page) == [feature_id],
+        timeout_s=10,
+        page=page,
+        message=f"the map does not outline only {feature_id}",
+    )
+
+
+def assert_nothing_selected(page: Page, names: tuple[str, ...]) -> None:
+    for name in names:
+        expect(details_heading(page, name)).to_have_count(0)
+    expect(facts_table(page)).to_have_count(0)
+    expect(map_locator(page).locator(".kz-selected")).to_have_count(0)
+    wait_for_param(page, "sel", None)
+
+
+@pytest.fixture(scope="module")
+def catalogue_counts() -> dict[str, int]:
+    """What the bundled catalogue holds (the server under test uses the same files)."""
+    features = feature_frame(load_catalogue(GEODATA_DIR))
+    return {"all": len(features), "undp": int(features["undp_supported"].sum())}
+
+
+@pytest.fixture()
+def fresh_page(browser: Browser, request) -> Iterator[Page]:
+    """A page in a second, new browser context (no cookies, storage or session shared)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS_DIR / f"{_artifact_name(request.node.name)}-fresh.png"), full_page=True)
+        except Exception as exc:  # a screenshot must never hide the real failure
+            print(f"screenshot failed: {exc!r}")
+    context.close()
+
+
+# ---------------------------------------------------------------- map explorer
+
+
+def test_clicking_a_park_shows_its_details_and_outlines_it(page: Page, page_log, base_url: str):
+    open_map_page(page, base_url)
+    expect(details_heading(page, PARK_NAME)).to_have_count(0)
+    expect(map_locator(page).locator(".kz-selected")).to_have_count(0)
+
+    click_shape(page, PARK_ID, "national_park")
+
+    assert_shows_feature(page, PARK_ID, PARK_NAME)
+    facts = facts_table(page)
+    expect(facts).to_contain_text("National park")
+    expect(facts).to_contain_text("Karaganda Region")
+    expect(map_locator(page).locator("path.kz-layer-national_park.kz-selected")).to_have_count(1)
+    wait_for_param(page, "sel", PARK_ID)
+    assert page_log.page_errors == []
+
+
+def test_clicking_the_same_feature_again_sends_nothing(page: Page, base_url: str):
+    sent = watch_sent_frames(page)
+    open_map_page(page, base_url)
+    click_shape(page, PARK_ID, "national_park")
+    assert_shows_feature(page, PARK_ID, PARK_NAME)
+    wait_until_quiet(page, sent)
+    before = len(sent)
+
+    click_shape(page, PARK_ID, "national_park")
+
+    # Bounded watch: fail at once if a frame goes out within two seconds.
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        assert len(sent) == before, "a second click on the selected feature sent a message (script rerun)"
+    assert_shows_feature(page, PARK_ID, PARK_NAME)
+
+    # Positive control: a different feature does reach the server and changes the panel.
+    click_shape(page, OTHER_ID, "national_park")
+    wait_until(lambda: len(sent) > before, timeout_s=10, page=page, message="a new click sent nothing")
+    assert_shows_feature(page, OTHER_ID, OTHER_NAME)
+    expect(details_heading(page, PARK_NAME)).to_have_count(0)
+    wait_for_param(page, "sel", OTHER_ID)
+
+
+def test_clicking_empty_map_or_a_region_clears_the_selection(page: Page, base_url: str):
+    open_map_page(page, base_url)
+    click_shape(page, PARK_ID, "national_park")
+    assert_shows_feature(page, PARK_ID, PARK_NAME)
+    wait_for_param(page, "sel", PARK_ID)
+
+    click_empty_map(page)
+    assert_nothing_selected(page, (PARK_NAME,))
+
+    # A region outline is not selectable on the explorer: clicking it clears too.
+    click_shape(page, OTHER_ID, "national_park")
+    assert_shows_feature(page, OTHER_ID, OTHER_NAME)
+    wait_for_param(page, "sel", OTHER_ID)
+    click_shape(page, EMPTY_REGION, "regions")
+    assert_nothing_selected(page, (OTHER_NAME,))
+
+
+def test_copied_address_reopens_the_same_view(page: Page, fresh_page: Page, base_url: str, catalogue_counts):
+    fmap = open_map_page(page, base_url)
+    zoom_in(page, fmap)
+    zoom = zoom_in(page, fmap)
+    assert zoom > MAP_ZOOM
+    click_shape(page, PARK_ID, "national_park")
+    assert_shows_feature(page, PARK_ID, PARK_NAME)
+    page.get_by_text("Only UNDP-supported").click()
+    undp_box = page.get_by_role("checkbox", name="Only UNDP-supported")
+    expect(undp_box).to_be_checked()
+    expect(metric_value(page, "Matching features")).to_have_text(str(catalogue_counts["undp"]))
+    assert_shows_feature(page, PARK_ID, PARK_NAME)  # still UNDP-supported, so still shown
+
+    lat, lng, zoom = map_view(page)
+    params = wait_for_param(page, "undp", "1")
+    assert params.get("sel") == PARK_ID, params
+    assert "view" in params, f"the map view is not in the address: {address(page)}"
+    view = [float(part) for part in params["view"].split(",")]
+    assert view[2] == zoom and abs(view[0] - lat) < 1e-3 and abs(view[1] - lng) < 1e-3, (params["view"], lat, lng)
+    link = address(page)
+
+    open_map_page(fresh_page, link)
+    assert_shows_feature(fresh_page, PARK_ID, PARK_NAME)
+    expect(fresh_page.get_by_role("checkbox", name="Only UNDP-supported")).to_be_checked()
+    expect(metric_value(fresh_page, "Matching features")).to_have_text(str(catalogue_counts["undp"]))
+    expect(fresh_page.get_by_text("was not understood")).to_have_count(0)
+    wait_until(
+        lambda: map_view(fresh_page)[2] == zoom,
+        timeout_s=10,
+        page=fresh_page,
+        message=f"the copied link opened at zoom {map_view(fresh_page)[2]}, not {zoom}",
+    )
+    new_lat, new_lng, _ = map_view(fresh_page)
+    assert abs(new_lat - lat) < 1e-3 and abs(new_lng - lng) < 1e-3, ((new_lat, new_lng), (lat, lng))
+
+
+def test_malformed_link_values_warn_and_fall_back_to_defaults(page: Page, base_url: str, catalogue_counts):
+    open_map_page(page, f"{base_url}/?sel=nope&view=999,999,99&regions=XX-00")
+
+    warnings = page.locator('[data-testid="stAlert"]').filter(has_text="was not understood")
+    for param, value in (("sel", "nope"), ("view", "999,999,99"), ("regions", "XX-00")):
+        expect(warnings.filter(has_text=f"'{param}'").filter(has_text=value)).to_have_count(1)
+    expect(metric_value(page, "Matching features")).to_have_text(str(catalogue_counts["all"]))
+    expect(map_locator(page).locator(".kz-layer-undp_site").first).to_be_attached()
+    expect(map_locator(page).locator(".kz-selected")).to_have_count(0)
+    expect(facts_table(page)).to_have_count(0)
+    assert map_view(page)[2] == MAP_ZOOM
+    params = wait_for_param(page, "sel", None)
+    assert "regions" not in params, f"the refused region stayed in the address: {address(page)}"
+
+    # The page still works: a click selects as usual.
+    click_shape(page, PARK_ID, "national_park")
+    assert_shows_feature(page, PARK_ID, PARK_NAME)
+    wait_for_param(page, "sel", PARK_ID)
+
+
+# ---------------------------------------------------------------- region profile
+
+
+def region_select(page: Page):
+    return page.locator('[data-testid="stSelectbox"]').filter(has_text="Region")
+
+
+def test_region_profile_link_and_map_click_choose_the_region(page: Page, base_url: str):
+    open_map_page(page, f"{base_url}/region_profile?region={PROFILE_REGION}", feature_kind=None)
+    expect(page.locator("h1").first).to_have_text("Region profile")
+    expect(region_select(page)).to_contain_text(PROFILE_NAME)
+    expect(metric_value(page, "Land area")).to_have_text(re.compile(r"\d"))
+    expect(metric_value(page, "Reserves and parks")).to_have_text(re.compile(r"^\d+$"))
+    wait_until(lambda: selected_ids(page) == [PROFILE_REGION], timeout_s=10, page=page, message="Kostanay not outlined")
+    land_before = metric_value(page, "Land area").inner_text()
+    assert address_params(page).get("region") == PROFILE_REGION
+
+    click_shape(page, OTHER_REGION, "regions")
+
+    expect(region_select(page)).to_contain_text(OTHER_REGION_NAME)
+    expect(region_select(page)).not_to_contain_text(PROFILE_NAME)
+    wait_for_param(page, "region", OTHER_REGION)
+    expect(metric_value(page, "Land area")).not_to_have_text(land_before)
+    wait_until(
+        lambda: selected_ids(page) == [OTHER_REGION],
+        timeout_s=10,
+        page=page,
+        message=f"the map does not outline only {OTHER_REGION}",
+    )
+    expect(page.get_by_text("was not understood")).to_have_count(0)
