@@ -12,6 +12,7 @@ The map is split in two so that filters never remount it:
 from __future__ import annotations
 
 import json
+import math
 
 import folium
 import geopandas as gpd
@@ -387,3 +388,22 @@ def build_full_map(
 def fixed_bounds() -> list[list[float]]:
     """Kazakhstan's extent as ``[[south, west], [north, east]]``."""
     return [list(KAZAKHSTAN_BOUNDS[0]), list(KAZAKHSTAN_BOUNDS[1])]
+
+
+def view_for_bounds(
+    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 420
+) -> tuple[tuple[float, float], float]:
+    """Centre and (quarter-step) zoom that fit ``(minx, miny, maxx, maxy)`` into a map of that size.
+
+    Used instead of ``fit_bounds`` so the map body stays the same between reruns.
+    """
+    minx, miny, maxx, maxy = bounds
+    centre = ((miny + maxy) / 2.0, (minx + maxx) / 2.0)
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_fraction = max(maxx - minx, 1e-6) / 360.0
+    lat_fraction = max(mercator_y(maxy) - mercator_y(miny), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 256.0 / lon_fraction), math.log2(height_px / 256.0 / lat_fraction))
+    return centre, max(3.0, min(10.0, math.floor(zoom * 4) / 4 - 0.25))

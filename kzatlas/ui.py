@@ -185,9 +185,24 @@ def read_link(page: str, context: PageContext, features: gpd.GeoDataFrame) -> se
     if page not in st.session_state[state.VIEWS]:
         view, notices = selection.parse_view(current)
         state.add_notices(notices)
+        chosen = state.selected(page)
+        if view is None and chosen:
+            view = _view_of(features, chosen)
         state.set_view(page, view)
     show_notices(context.translate)
     return allowed
+
+
+SELECTED_ZOOM = 7.0
+
+
+def _view_of(features: gpd.GeoDataFrame, feature_id: str) -> selection.MapView | None:
+    """A view centred on a feature (for links that name a feature but no view)."""
+    match = features[features["id"] == feature_id]
+    if match.empty or match.geometry.iloc[0] is None or match.geometry.iloc[0].is_empty:
+        return None
+    point = match.geometry.iloc[0].representative_point()
+    return selection.MapView(round(point.y, 4), round(point.x, 4), SELECTED_ZOOM)
 
 
 def sidebar_filters(page: str, context: PageContext, allowed: selection.Allowed) -> Filters:
@@ -720,10 +735,16 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
         regions, context.translate, context.name_column, selectable_regions=True, highlighted_region=iso_code
     )
     groups = maps.build_feature_groups(features, context.translate, context.name_column, context.region_names())
+    centre, zoom = None, None
+    if regions is not None and iso_code in set(regions["iso_code"]):
+        bounds = tuple(regions.loc[regions["iso_code"] == iso_code].total_bounds)
+        centre, zoom = maps.view_for_bounds(bounds, height_px=420)
     st_folium(
         base,
         key=map_key(page, context),
         height=420,
+        center=centre,
+        zoom=zoom,
         use_container_width=True,
         feature_group_to_add=groups,
         layer_control=maps.build_layer_control(),

@@ -20,7 +20,12 @@ themes = left.multiselect(
     key=f"{PAGE}.themes",
     placeholder=_("All themes"),
 )
-partner = right.text_input(_("Partner or donor"), key=f"{PAGE}.partner", max_chars=60, placeholder=_("e.g. Global Environment Facility, akimat"))
+partner = right.text_input(
+    _("Partner or donor"),
+    key=f"{PAGE}.partner",
+    max_chars=60,
+    placeholder=_("e.g. Global Environment Facility, akimat"),
+)
 shown = reports.portfolio_filter(portfolio, tuple(themes), partner)
 
 first, second, third = st.columns(3)

@@ -39,7 +39,9 @@ if regions is not None:
 by_kind, growth = st.columns(2)
 with by_kind:
     st.subheader(_("By kind"))
-    ui.kind_bars(analysis.area_by_kind(areas), alt.X("kind:N", title=_("Kind")), "area_ha", _("Official area (ha)"), _)
+    ui.kind_bars(
+        analysis.area_by_kind(areas), alt.X("kind_label:N", title=_("Kind")), "area_ha", _("Official area (ha)"), _
+    )
 with growth:
     st.subheader(_("Growth of the network"))
     ui.growth_chart(analysis.cumulative_growth(areas), _)

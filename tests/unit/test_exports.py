@@ -25,7 +25,7 @@ def test_csv_has_citation_lines_rows_and_defused_formulas(bundled, features):
     assert any("data version 2026.11.23" in line for line in header)
     assert any(UN_DISCLAIMER in line for line in header)
     assert any(line.startswith("# Licence:") for line in header)
-    rows = list(csv.DictReader(io.StringIO("\n".join(l for l in data.splitlines() if not l.startswith("#")))))
+    rows = list(csv.DictReader(io.StringIO("\n".join(text for text in data.splitlines() if not text.startswith("#")))))
     assert len(rows) == len(frame)
     assert rows[0]["name_en"].startswith("'=HYPERLINK")
     naurzum = next(r for r in rows if r["id"] == "pa-naurzum")
