@@ -110,3 +110,14 @@ def map_value_changed(page: str, value: object) -> bool:
     changed = st.session_state[MAP_VALUES].get(page) != value
     st.session_state[MAP_VALUES][page] = value
     return changed
+
+
+DECK = "deck"  # the presenter's scene list (kzatlas.scenes.Deck)
+
+
+def deck():
+    return st.session_state.get(DECK)
+
+
+def set_deck(value) -> None:
+    st.session_state[DECK] = value

@@ -11,10 +11,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import analysis, cache, exports, maps, reports, selection, spatial, state
+from kzatlas import analysis, cache, exports, maps, reports, scenes, selection, spatial, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
-from kzatlas.config import KAZAKHSTAN_AREA_KM2, KIND_COLOURS, KINDS, LANGUAGES, MAP_HEIGHT_PX, UN_DISCLAIMER
+from kzatlas.config import (
+    KAZAKHSTAN_AREA_KM2,
+    KIND_COLOURS,
+    KINDS,
+    LANGUAGES,
+    MAP_CENTER,
+    MAP_HEIGHT_PX,
+    MAP_ZOOM,
+    UN_DISCLAIMER,
+)
 from kzatlas.i18n import (
     KIND_LABELS,
     KIND_SHORT_LABELS,
@@ -26,7 +35,7 @@ from kzatlas.i18n import (
     name_column,
     translator,
 )
-from kzatlas.safety import escape_markdown, plain_snippet
+from kzatlas.safety import escape_html, escape_markdown, plain_snippet
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ class PageContext:
         }
 
 
-def page_setup(title: str) -> PageContext:
+def page_setup(title: str, title_visible: bool = True) -> PageContext:
     """First call on every page: state, language picker, catalogue, heading, notices.
 
     Works the same when the page runs alone (AppTest), from the router, or after
@@ -68,7 +77,8 @@ def page_setup(title: str) -> PageContext:
     translate = translator(state.language())
     geodata_dir = str(active_geodata_dir())
     catalogue = cache.load_catalogue(geodata_dir)
-    st.title(translate(title))
+    if title_visible:
+        st.title(translate(title))
     show_notices(translate)
     _show_catalogue_problems(catalogue, translate)
     return PageContext(translate=translate, language=state.language(), catalogue=catalogue, geodata_dir=geodata_dir)
@@ -910,3 +920,214 @@ def catalogue_downloads(context: PageContext) -> None:
             key=f"catalogue.{extension}",
             on_click="ignore",
         )
+
+
+# ---------------------------------------------------------------- presenting
+
+
+def current_deck(context: PageContext, allowed: selection.Allowed) -> scenes.Deck:
+    """The session's scene list, starting from the one that ships with the atlas."""
+    deck = state.deck()
+    if deck is None:
+        try:
+            deck = scenes.load_default_deck(allowed)
+        except (OSError, scenes.DeckError):
+            deck = scenes.Deck(title=context.translate("Presentation"))
+        state.set_deck(deck)
+    return deck
+
+
+def add_scene_control(
+    page: str, context: PageContext, allowed: selection.Allowed, filters: Filters, selected_id: str | None
+) -> None:
+    """On the map explorer: keep the current view (filters, selection, map view) as a scene."""
+    translate = context.translate
+    with st.expander(translate("Presentation: keep this view as a scene")):
+        caption = st.text_input(
+            translate("Caption (one line)"), key=f"{page}.scene_caption", max_chars=scenes.MAX_CAPTION_CHARS
+        )
+        if st.button(translate("Add this view as a scene"), key=f"{page}.add_scene"):
+            view, _notices = selection.parse_view(state.params())
+            scene = scenes.Scene(caption=caption.strip(), filters=filters, selected=selected_id, view=view)
+            try:
+                deck = current_deck(context, allowed).with_scene(scene)
+            except scenes.DeckError as exc:
+                st.error(translate("The scene was not added: {reason}").format(reason=str(exc)))
+                return
+            state.set_deck(deck)
+            st.success(
+                translate("Added as scene {number}. Open Present to play or save the scene list.").format(
+                    number=len(deck.scenes)
+                )
+            )
+
+
+PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+.block-container {padding-top: 1rem; max-width: 100%;}
+.kz-caption {font-size: 2.1rem; line-height: 1.25; font-weight: 600; margin: 0.2rem 0 0.6rem;}
+.kz-counter {font-size: 1.3rem; color: #555;}
+</style>
+"""
+
+
+def present_css() -> None:
+    """Full-screen look for playing scenes: no sidebar, large type (our own fixed CSS)."""
+    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+
+
+def scene_caption(text: str, number: int, total: int, translate: Translate) -> None:
+    """The scene's caption in large type and the scene counter (the caption is escaped)."""
+    st.markdown(
+        f'<div class="kz-counter">{escape_html(translate("Scene {number} of {total}").format(number=number, total=total))}</div>'
+        f'<div class="kz-caption">{escape_html(translate(text))}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+def render_scene_map(
+    page: str, context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame, height: int
+) -> None:
+    """The map of one scene; stepping between scenes moves the view without remounting the map."""
+    regions = region_frame(context.catalogue)
+    base = maps.build_base_map(regions, context.translate, context.name_column)
+    groups = maps.build_feature_groups(
+        matching, context.translate, context.name_column, context.region_names(), scene.selected
+    )
+    view = scene.view or _view_of(matching, scene.selected or "") or selection.MapView(*MAP_CENTER, MAP_ZOOM)
+    st_folium(
+        base,
+        key=map_key(page, context),
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        layer_control=maps.build_layer_control(),
+        returned_objects=[],
+        center=(view.lat, view.lng),
+        zoom=view.zoom,
+    )
+
+
+SCENE_PARAM = "scene"
+
+
+def playing() -> bool:
+    """Whether the address asks to play a scene (checked before the page is drawn)."""
+    return SCENE_PARAM in st.query_params
+
+
+def scene_number(deck: scenes.Deck) -> int | None:
+    """The 1-based scene the address asks to play, or ``None`` when not playing (allowlisted)."""
+    raw = state.params().get(SCENE_PARAM)
+    if raw is None:
+        return None
+    if raw.isdigit() and 1 <= int(raw) <= len(deck.scenes):
+        return int(raw)
+    state.add_notices([selection.Notice(SCENE_PARAM, raw)])
+    state.write_params({}, (SCENE_PARAM,))
+    return None
+
+
+def go_to_scene(number: int | None) -> None:
+    state.write_params({SCENE_PARAM: str(number)} if number else {}, (SCENE_PARAM,))
+
+
+def scene_player(page: str, context: PageContext, deck: scenes.Deck, number: int) -> None:
+    """Play one scene full-screen: big caption, counter, map, previous/next (arrow keys too)."""
+    translate = context.translate
+    present_css()
+    scene = deck.scenes[number - 1]
+    scene_caption(scene.caption, number, len(deck.scenes), translate)
+    render_scene_map(page, context, scene, context.filtered(scene.filters), height=640)
+    previous, following, leave, link = st.columns([1, 1, 1, 2])
+    if previous.button(translate("◀ Previous"), key=f"{page}.previous", shortcut="Left", disabled=number == 1):
+        go_to_scene(number - 1)
+        st.rerun()
+    if following.button(translate("Next ▶"), key=f"{page}.next", shortcut="Right", disabled=number == len(deck.scenes)):
+        go_to_scene(number + 1)
+        st.rerun()
+    if leave.button(translate("Stop presenting"), key=f"{page}.stop", shortcut="Esc"):
+        go_to_scene(None)
+        st.rerun()
+    link.markdown(f"[{escape_markdown(translate('Open this scene in the map explorer'))}]({scene.explorer_url()})")
+
+
+def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, deck: scenes.Deck) -> None:
+    """Build the scene list: reorder, delete, save as a file, open a file, start presenting."""
+    translate = context.translate
+    st.markdown(
+        translate(
+            "A scene is a map view with its filters, highlighted feature and a one-line caption. Add scenes from "
+            "the map explorer (Presentation: keep this view as a scene), then play them here full-screen; "
+            "the arrow keys step through them."
+        )
+    )
+    if not deck.scenes:
+        st.info(translate("The scene list is empty. Add a scene from the map explorer or open a saved list."))
+    else:
+        table = pd.DataFrame(
+            {
+                translate("Scene"): range(1, len(deck.scenes) + 1),
+                translate("Caption"): [s.caption for s in deck.scenes],
+                translate("Present from here"): [f"/present?{SCENE_PARAM}={i}" for i in range(1, len(deck.scenes) + 1)],
+                translate("In the map explorer"): [s.explorer_url() for s in deck.scenes],
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                translate("Present from here"): st.column_config.LinkColumn(display_text=translate("play")),
+                translate("In the map explorer"): st.column_config.LinkColumn(display_text=translate("open")),
+            },
+        )
+        if st.button(translate("Start presenting"), type="primary", key=f"{page}.start"):
+            go_to_scene(1)
+            st.rerun()
+        chosen, up, down, delete = st.columns([2, 1, 1, 1])
+        index = chosen.selectbox(
+            translate("Scene"),
+            range(len(deck.scenes)),
+            format_func=lambda i: f"{i + 1}. {deck.scenes[i].caption[:50]}",
+            key=f"{page}.chosen",
+        )
+        if up.button(translate("Move up"), key=f"{page}.up"):
+            state.set_deck(deck.moved(index, -1))
+            st.rerun()
+        if down.button(translate("Move down"), key=f"{page}.down"):
+            state.set_deck(deck.moved(index, 1))
+            st.rerun()
+        if delete.button(translate("Delete"), key=f"{page}.delete"):
+            state.set_deck(deck.without(index))
+            st.rerun()
+    save, reset = st.columns(2)
+    save.download_button(
+        translate("Save the scene list"),
+        scenes.deck_to_json(deck, allowed.year_bounds),
+        "atlas-scenes.json",
+        "application/json",
+        key=f"{page}.save",
+        on_click="ignore",
+        disabled=not deck.scenes,
+    )
+    if reset.button(translate("Back to the scene list that ships with the atlas"), key=f"{page}.reset"):
+        state.set_deck(scenes.load_default_deck(allowed))
+        st.rerun()
+    upload = st.file_uploader(translate("Open a saved scene list"), type=["json"], key=f"{page}.upload")
+    if upload is not None and st.session_state.get(f"{page}.opened") != upload.file_id:
+        st.session_state[f"{page}.opened"] = upload.file_id
+        try:
+            opened, warnings = scenes.parse_deck(upload.getvalue(), allowed)
+        except scenes.DeckError as exc:
+            st.error(
+                translate("This file could not be opened; the current scenes are kept: {reason}").format(
+                    reason=str(exc)
+                )
+            )
+            return
+        state.set_deck(opened)
+        for warning in warnings:
+            st.warning(plain_snippet(warning, 80))
+        st.success(translate("Opened {count} scenes.").format(count=len(opened.scenes)))

@@ -1,0 +1,144 @@
+"""Scene lists for presenting: a scene is a caption plus the link parameters of a view.
+
+A scene holds exactly what a shared link holds (filters, selected feature, map view), so every
+scene has its own address and is checked by the same allowlists. Scene lists are JSON files a
+presenter saves, shares and opens again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from kzatlas.analysis import Filters
+from kzatlas.selection import (
+    FILTER_PARAMS,
+    PARAM_SELECTED,
+    PARAM_VIEW,
+    Allowed,
+    MapView,
+    filters_to_params,
+    parse_filters,
+    parse_selected,
+    parse_view,
+)
+
+DECK_FORMAT = "kz-atlas-scenes"
+DECK_VERSION = 1
+MAX_DECK_BYTES = 200_000
+MAX_SCENES = 60
+MAX_CAPTION_CHARS = 160
+SCENE_PARAMS = (*FILTER_PARAMS, PARAM_SELECTED, PARAM_VIEW)
+DEFAULT_DECK_PATH = Path(__file__).resolve().parent / "decks" / "default.json"
+
+
+class DeckError(ValueError):
+    """A scene list that cannot be used; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One step of a presentation."""
+
+    caption: str
+    filters: Filters = Filters()
+    selected: str | None = None
+    view: MapView | None = None
+
+    def params(self, year_bounds: tuple[int, int] | None = None) -> dict[str, str]:
+        """The link parameters that reproduce this scene in the map explorer."""
+        params = filters_to_params(self.filters, year_bounds)
+        if self.selected:
+            params[PARAM_SELECTED] = self.selected
+        if self.view:
+            params[PARAM_VIEW] = self.view.to_param()
+        return params
+
+    def explorer_url(self, year_bounds: tuple[int, int] | None = None) -> str:
+        """Relative address of the map explorer showing this scene."""
+        query = urlencode(self.params(year_bounds))
+        return "/" + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class Deck:
+    """An ordered list of scenes with a title."""
+
+    title: str
+    scenes: tuple[Scene, ...] = field(default_factory=tuple)
+
+    def with_scene(self, scene: Scene) -> Deck:
+        if len(self.scenes) >= MAX_SCENES:
+            raise DeckError(f"a scene list holds at most {MAX_SCENES} scenes")
+        return Deck(self.title, (*self.scenes, scene))
+
+    def without(self, index: int) -> Deck:
+        return Deck(self.title, tuple(s for i, s in enumerate(self.scenes) if i != index))
+
+    def moved(self, index: int, step: int) -> Deck:
+        """The deck with scene ``index`` moved ``step`` places (clamped to the ends)."""
+        target = max(0, min(len(self.scenes) - 1, index + step))
+        scenes = list(self.scenes)
+        scenes.insert(target, scenes.pop(index))
+        return Deck(self.title, tuple(scenes))
+
+
+def deck_to_json(deck: Deck, year_bounds: tuple[int, int] | None = None) -> bytes:
+    """The scene-list file: readable JSON with a format marker and version."""
+    document = {
+        "format": DECK_FORMAT,
+        "version": DECK_VERSION,
+        "title": deck.title,
+        "scenes": [{"caption": s.caption, "params": s.params(year_bounds)} for s in deck.scenes],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def parse_deck(data: bytes, allowed: Allowed) -> tuple[Deck, list[str]]:
+    """Read a scene-list file; every value goes through the link allowlists.
+
+    Returns the deck and a list of warnings (values that were dropped).
+
+    Raises
+    ------
+    DeckError
+        If the file is too large, not JSON, or not a scene list.
+    """
+    if len(data) > MAX_DECK_BYTES:
+        raise DeckError(f"the file is larger than {MAX_DECK_BYTES // 1000} kB")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeckError("the file is not a JSON scene list") from exc
+    if not isinstance(document, dict) or document.get("format") != DECK_FORMAT:
+        raise DeckError("the file is not an atlas scene list")
+    if document.get("version") != DECK_VERSION:
+        raise DeckError(f"scene list version {document.get('version')!r} is not supported")
+    raw_scenes = document.get("scenes")
+    if not isinstance(raw_scenes, list) or not raw_scenes:
+        raise DeckError("the scene list has no scenes")
+    if len(raw_scenes) > MAX_SCENES:
+        raise DeckError(f"a scene list holds at most {MAX_SCENES} scenes")
+    warnings: list[str] = []
+    scenes = []
+    for number, raw in enumerate(raw_scenes, start=1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("params", {}), dict):
+            raise DeckError(f"scene {number} is not an object with params")
+        params = {str(k): str(v) for k, v in raw.get("params", {}).items() if k in SCENE_PARAMS}
+        filters, filter_notices = parse_filters(params, allowed)
+        selected, selected_notices = parse_selected(params, allowed.feature_ids)
+        view, view_notices = parse_view(params)
+        for notice in (*filter_notices, *selected_notices, *view_notices):
+            warnings.append(f"scene {number}: ignored {notice.param}")
+        caption = str(raw.get("caption", ""))[:MAX_CAPTION_CHARS]
+        scenes.append(Scene(caption=caption, filters=filters, selected=selected, view=view))
+    title = str(document.get("title", ""))[:MAX_CAPTION_CHARS]
+    return Deck(title=title, scenes=tuple(scenes)), warnings
+
+
+def load_default_deck(allowed: Allowed) -> Deck:
+    """The scene list that ships with the atlas."""
+    deck, _ = parse_deck(DEFAULT_DECK_PATH.read_bytes(), allowed)
+    return deck
