@@ -318,6 +318,9 @@ def build_base_map(
     view_param: str | None = None,
     selectable_regions: bool = False,
     highlighted_region: str | None = None,
+    web_tiles: bool = True,
+    centre: tuple[float, float] = MAP_CENTER,
+    zoom: float = MAP_ZOOM,
 ) -> AtlasMap:
     """The filter-independent map: region outlines, optional web tiles, legend.
 
@@ -325,10 +328,11 @@ def build_base_map(
     draws (on a plain background) so the other layers stay usable. With ``view_param`` the
     map writes its centre and zoom into that query parameter of the page as it moves.
     With ``selectable_regions`` a click on a region reports its ISO code like a feature click.
+    ``web_tiles=False`` leaves out the optional web basemap (for files that must never go online).
     """
     fmap = AtlasMap(
-        location=list(MAP_CENTER),
-        zoom_start=MAP_ZOOM,
+        location=list(centre),
+        zoom_start=zoom,
         tiles=None,
         min_zoom=3,
         max_zoom=12,
@@ -352,15 +356,16 @@ def build_base_map(
             on_each_feature=SELECT_ON_CLICK if selectable_regions else None,
             control=True,
         ).add_to(fmap)
-    folium.TileLayer(
-        WEB_TILES_URL,
-        attr=WEB_TILES_ATTRIBUTION,
-        name=escape_html(translate("Web map tiles (needs internet)")),
-        overlay=True,
-        show=False,
-        opacity=0.6,
-        control=True,
-    ).add_to(fmap)
+    if web_tiles:
+        folium.TileLayer(
+            WEB_TILES_URL,
+            attr=WEB_TILES_ATTRIBUTION,
+            name=escape_html(translate("Web map tiles (needs internet)")),
+            overlay=True,
+            show=False,
+            opacity=0.6,
+            control=True,
+        ).add_to(fmap)
     _MapChrome(legend_html(translate), MAP_BACKGROUND, view_param).add_to(fmap)
     return fmap
 

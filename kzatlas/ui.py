@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import analysis, cache, exports, maps, reports, scenes, selection, spatial, state
+from kzatlas import analysis, cache, exports, maps, offline, reports, scenes, selection, spatial, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import (
@@ -1034,13 +1034,11 @@ def go_to_scene(number: int | None) -> None:
 
 
 def scene_player(page: str, context: PageContext, deck: scenes.Deck, number: int) -> None:
-    """Play one scene full-screen: big caption, counter, map, previous/next (arrow keys too)."""
+    """Play one scene full-screen: controls on top (arrow keys too), big caption, then the map."""
     translate = context.translate
     present_css()
     scene = deck.scenes[number - 1]
-    scene_caption(scene.caption, number, len(deck.scenes), translate)
-    render_scene_map(page, context, scene, context.filtered(scene.filters), height=640)
-    previous, following, leave, link = st.columns([1, 1, 1, 2])
+    previous, following, leave, link = st.columns([1, 1, 1, 3])
     if previous.button(translate("◀ Previous"), key=f"{page}.previous", shortcut="Left", disabled=number == 1):
         go_to_scene(number - 1)
         st.rerun()
@@ -1051,6 +1049,8 @@ def scene_player(page: str, context: PageContext, deck: scenes.Deck, number: int
         go_to_scene(None)
         st.rerun()
     link.markdown(f"[{escape_markdown(translate('Open this scene in the map explorer'))}]({scene.explorer_url()})")
+    scene_caption(scene.caption, number, len(deck.scenes), translate)
+    render_scene_map(page, context, scene, context.filtered(scene.filters), height=560)
 
 
 def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, deck: scenes.Deck) -> None:
@@ -1131,3 +1131,78 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
         for warning in warnings:
             st.warning(plain_snippet(warning, 80))
         st.success(translate("Opened {count} scenes.").format(count=len(opened.scenes)))
+
+
+def prepared_download(
+    page: str,
+    name: str,
+    translate: Translate,
+    steps: list[tuple[str, object]],
+    outputs: list[tuple[str, str, str]],
+) -> None:
+    """Make a long export on request, showing each step; then offer its files.
+
+    ``steps`` are ``(label, callable)`` run in order (each gets the previous results as a list);
+    ``outputs`` are ``(label, file name, mime)`` for the last ``len(outputs)`` results. A failure
+    says why and leaves the page as it was.
+    """
+    key = f"{page}.{name}.prepared"
+    if st.button(translate("Prepare"), key=f"{page}.{name}.prepare"):
+        results: list = []
+        with st.status(translate("Preparing…"), expanded=True) as status:
+            try:
+                for label, make in steps:
+                    status.update(label=translate(label))
+                    st.write(translate(label))
+                    results.append(make(results))
+            except Exception as exc:  # any failure of an export must leave the app usable
+                status.update(label=translate("The export failed"), state="error")
+                st.session_state.pop(key, None)
+                st.error(
+                    translate("The export could not be made: {reason}").format(
+                        reason=plain_snippet(str(exc) or type(exc).__name__, 160)
+                    )
+                )
+                return
+            status.update(label=translate("Ready"), state="complete", expanded=False)
+        st.session_state[key] = results[-len(outputs) :]
+    ready = st.session_state.get(key)
+    if ready:
+        for column, (label, file_name, mime), data in zip(st.columns(len(outputs)), outputs, ready):
+            column.download_button(
+                translate(label), data, file_name, mime, key=f"{page}.{name}.{file_name}", on_click="ignore"
+            )
+
+
+def offline_map_export(
+    page: str, context: PageContext, matching: gpd.GeoDataFrame, selected_id: str | None, caption: str
+) -> None:
+    """The offline meeting kit: the current map as one HTML file that needs no network."""
+    translate = context.translate
+    view, _notices = selection.parse_view(state.params())
+    manifest = context.catalogue.manifest
+
+    def make(_results):
+        return offline.standalone_map_html(
+            region_frame(context.catalogue),
+            matching,
+            translate,
+            context.name_column,
+            context.region_names(),
+            title=translate("Kazakhstan environment atlas"),
+            caption=caption,
+            data_version=manifest.data_version if manifest else "",
+            made_on=date.today().isoformat(),
+            selected_id=selected_id,
+            view=view,
+        ).encode("utf-8")
+
+    st.markdown("**" + escape_markdown(translate("Offline meeting kit")) + "**")
+    st.caption(translate("One HTML file of this map that opens from a USB stick with no network."))
+    prepared_download(
+        page,
+        "offline",
+        translate,
+        [(N_("Drawing the map and writing the map library into the file"), make)],
+        [(N_("Download the offline map (HTML)"), "kz-atlas-offline-map.html", "text/html")],
+    )

@@ -42,4 +42,5 @@ ui.feature_list(context, matching)
 ui.download_buttons(
     PAGE, context, matching, _("Atlas features matching the map explorer's filters"), ui.filters_text(filters)
 )
+ui.offline_map_export(PAGE, context, matching, selected, ui.filters_text(filters))
 ui.footer(context)
