@@ -1033,7 +1033,7 @@ def go_to_scene(number: int | None) -> None:
     state.write_params({SCENE_PARAM: str(number)} if number else {}, (SCENE_PARAM,))
 
 
-def scene_player(page: str, context: PageContext, deck: scenes.Deck, number: int) -> None:
+def scene_player(page: str, context: PageContext, allowed: selection.Allowed, deck: scenes.Deck, number: int) -> None:
     """Play one scene full-screen: controls on top (arrow keys too), big caption, then the map."""
     translate = context.translate
     present_css()
@@ -1048,7 +1048,9 @@ def scene_player(page: str, context: PageContext, deck: scenes.Deck, number: int
     if leave.button(translate("Stop presenting"), key=f"{page}.stop", shortcut="Esc"):
         go_to_scene(None)
         st.rerun()
-    link.markdown(f"[{escape_markdown(translate('Open this scene in the map explorer'))}]({scene.explorer_url()})")
+    link.markdown(
+        f"[{escape_markdown(translate('Open this scene in the map explorer'))}]({scene.explorer_url(allowed.year_bounds)})"
+    )
     scene_caption(scene.caption, number, len(deck.scenes), translate)
     render_scene_map(page, context, scene, context.filtered(scene.filters), height=560)
 
@@ -1071,7 +1073,7 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
                 translate("Scene"): range(1, len(deck.scenes) + 1),
                 translate("Caption"): [s.caption for s in deck.scenes],
                 translate("Present from here"): [f"/present?{SCENE_PARAM}={i}" for i in range(1, len(deck.scenes) + 1)],
-                translate("In the map explorer"): [s.explorer_url() for s in deck.scenes],
+                translate("In the map explorer"): [s.explorer_url(allowed.year_bounds) for s in deck.scenes],
             }
         )
         st.dataframe(

@@ -39,6 +39,7 @@ ui.summary_metrics(context, matching, filters)
 ui.summary_chart(PAGE, context, matching)
 st.subheader(_("Matching features"))
 ui.feature_list(context, matching)
+ui.add_scene_control(PAGE, context, allowed, filters, selected)
 ui.download_buttons(
     PAGE, context, matching, _("Atlas features matching the map explorer's filters"), ui.filters_text(filters)
 )

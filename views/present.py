@@ -14,4 +14,4 @@ if number is None:
     ui.scene_editor(PAGE, context, allowed, deck)
     ui.footer(context)
 else:
-    ui.scene_player(PAGE, context, deck, number)
+    ui.scene_player(PAGE, context, allowed, deck, number)
