@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import geopandas as gpd
 import pandas as pd
@@ -185,6 +186,16 @@ def clean_text(value: object) -> str:
     )
 
 
+def shown_url(url: str) -> str:
+    """``url`` as people read it: percent-escapes decoded (Cyrillic paths become legible).
+
+    Only for display; links keep the original address. Undecodable input stays as it is.
+    """
+    text = clean_text(url)
+    decoded = clean_text(unquote(text, errors="replace"))
+    return text if "\ufffd" in decoded else decoded
+
+
 def _name(row: pd.Series, name_column: str) -> str:
     # Russian and Kazakh names are not known for every item; English is always there.
     return clean_text(row.get(name_column)) or clean_text(row.get("name_en")) or clean_text(row.get("id"))
@@ -207,10 +218,6 @@ def _has_position(geometry) -> bool:
 # ---------------------------------------------------------------------------- the content
 
 
-def _kind_order(kind: str) -> int:
-    return KINDS.index(kind) if kind in KINDS else len(KINDS)
-
-
 def _items_table(
     rows: pd.DataFrame, translate: Translate, name_column: str, distances: dict[str, float] | None = None
 ) -> pd.DataFrame:
@@ -231,21 +238,20 @@ def _items_table(
         if distances is not None:
             distance = distances.get(row["id"])
             record["distance"] = "" if distance is None else f"{distance:,.1f}"
-        record["source"] = clean_text(row.get("source_url"))
-        record["url"] = record["source"]
+        record["url"] = clean_text(row.get("source_url"))
+        record["source"] = shown_url(record["url"])
         records.append(record)
     columns = [key for key in ITEM_HEADINGS if distances is not None or key != "distance"] + ["url"]
     return pd.DataFrame(records, columns=columns)
 
 
-def _sorted_features(frame: pd.DataFrame, name_column: str) -> pd.DataFrame:
-    """Legend order of kinds, then by the name shown."""
+def _sorted_features(frame: gpd.GeoDataFrame, name_column: str) -> gpd.GeoDataFrame:
+    """Legend order of kinds, then by the name shown (so a reader finds an item quickly)."""
     keys = [
-        (_kind_order(kind), _name(row, name_column).casefold())
-        for kind, (_, row) in zip(frame["kind"], frame.iterrows())
+        (KINDS.index(row["kind"]) if row["kind"] in KINDS else len(KINDS), _name(row, name_column).casefold())
+        for _, row in frame.iterrows()
     ]
-    order = sorted(range(len(frame)), key=keys.__getitem__)
-    return frame.iloc[order]
+    return frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
 
 
 def _row_sources(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -305,20 +311,17 @@ def _unique_sources(sources: Iterable[tuple[str, str, str]]) -> list[tuple[str, 
     return out
 
 
-def _shape_notes(rows: gpd.GeoDataFrame, translate: Translate) -> list[str]:
-    notes = []
+def _shape_notes(rows: gpd.GeoDataFrame, translate: Translate, count_unlocated: bool) -> list[str]:
+    """What the drawn shapes are (for each uncertain quality present) and how many items are not drawn."""
     drawn = located(rows)
-    if drawn["geometry_quality"].isin(UNCERTAIN_QUALITIES).any():
-        notes.append(
-            translate("Approximate or schematic shape, not a boundary")
-            + ": "
-            + translate(QUALITY_LABELS["approximate"])
-            + ", "
-            + translate(QUALITY_LABELS["schematic"])
-            + "."
-        )
+    present = set(drawn["geometry_quality"])
+    notes = [
+        f"{translate(QUALITY_LABELS[quality])}: {translate(reports.QUALITY_EXPLANATIONS[quality])}"
+        for quality in UNCERTAIN_QUALITIES
+        if quality in present
+    ]
     missing = len(rows) - len(drawn)
-    if missing:
+    if count_unlocated and missing:
         notes.append(
             translate(
                 "{count} matching items have no verifiable location and are listed below without a map position."
@@ -375,8 +378,7 @@ def _country_content(catalogue: Catalogue, features: gpd.GeoDataFrame, translate
     notes += [
         translate(
             "The total covers only the reserves and national parks in this atlas; other kinds of protected area "
-            "in Kazakhstan (sanctuaries, regional parks, zoological parks and others) are not included, so it is "
-            "far below the national figure."
+            "in Kazakhstan (sanctuaries, regional parks, natural monuments) are not included."
         ),
         translate("Ecological corridors are not protected areas and are not in the total."),
     ]
@@ -538,7 +540,7 @@ def build_briefing(
         sources = _feature_sources(row)
     if scope.kind != SCOPE_FEATURE:
         rows = _sorted_features(rows, name_column)
-    notes = _shape_notes(rows, translate) + notes
+    notes = _shape_notes(rows, translate, count_unlocated=scope.kind != SCOPE_FEATURE) + notes
     sources = _unique_sources([*sources, *_row_sources(rows), *_layer_sources(catalogue, REGIONS_LAYER)])
     manifest = catalogue.manifest
     return Briefing(
@@ -578,16 +580,17 @@ def _polygon_paths(geometry) -> list:
     return paths
 
 
-def _extent(scope: Scope, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame | None, focus) -> tuple:
-    """(west, south, east, north) of what the map should show, with some margin."""
+def _extent(focus) -> tuple[float, float, float, float]:
+    """(west, south, east, north) to show: ``focus`` with a margin, else the whole country."""
     (south, west), (north, east) = KAZAKHSTAN_BOUNDS
-    if scope.kind == SCOPE_COUNTRY or focus is None or focus.is_empty:
+    if focus is None or focus.is_empty:
         return west, south, east, north
     x0, y0, x1, y1 = focus.bounds
-    # Keep some surroundings: at least 3 degrees across, plus 12 % on each side.
+    # Keep the surroundings in view (at least about 6 by 4 degrees, a few hundred km), so a
+    # small reserve is seen next to its neighbours; larger shapes get 12 % on each side.
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half_w = max((x1 - x0) * 0.62, 1.5)
-    half_h = max((y1 - y0) * 0.62, 1.0)
+    half_w = max((x1 - x0) * 0.62, 3.0)
+    half_h = max((y1 - y0) * 0.62, 2.0)
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
 
@@ -632,215 +635,219 @@ def static_map_png(
     width_px: int = 1600,
     height_px: int = 1000,
     translate: Translate | None = None,
-    name_column: str = "name_en",
 ) -> bytes:
     """Draw the scope's map as a PNG, on the server, without tiles or network.
 
     Region outlines are the base; reserves, parks and corridors are filled in their
     ``KIND_COLOURS`` (dashed outline when the shape is approximate or schematic); UNDP sites
-    are dots. The scope is outlined in black and the view fitted to it (the whole country
-    for a country pack; 100 km around a UNDP site). Items without a map position are not
-    drawn. A caption carries the UN boundary disclaimer.
+    are dots. The scope is outlined in black and the view fitted to it: the whole country,
+    a region, a feature with its surroundings, or 100 km around a UNDP site. Items without a
+    map position are never drawn (for one of them the map shows the regions it names). A
+    band under the map holds the legend (kinds in view only) and the UN disclaimer.
 
     Parameters
     ----------
     catalogue : Catalogue
     scope : Scope
     width_px, height_px : int
-        Size of the image in pixels.
+        Size of the image in pixels (at least 320 by 200).
     translate : callable, optional
-        For the legend and caption; English when omitted.
-    name_column : str
-        Unused names are not printed on the map; kept for symmetry with the other builders.
+        For the legend and the disclaimer; English when omitted.
 
     Returns
     -------
     bytes
-        PNG image data, exactly ``width_px`` by ``height_px``.
+        PNG image data (RGB), exactly ``width_px`` by ``height_px``.
     """
-    # Object-oriented matplotlib with the Agg canvas: no pyplot, so no global figure state
+    # Object-oriented matplotlib on the Agg canvas: no pyplot, so no global figure state
     # and no GUI backend on a server thread.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from PIL import Image
 
-    translate = translate or (lambda message: message)
-    width_px, height_px = max(int(width_px), 200), max(int(height_px), 150)
-    features = feature_frame(catalogue)
-    regions = region_frame(catalogue)
+    translate = translate or _untranslated
+    width_px, height_px = max(int(width_px), 320), max(int(height_px), 200)
+    features, regions = feature_frame(catalogue), region_frame(catalogue)
     scale = width_px / 1600
     dpi = 100 * scale
     # A quarter pixel of slack: Agg truncates the figure's float size to whole pixels.
     figure = Figure(figsize=((width_px + 0.25) / dpi, (height_px + 0.25) / dpi), dpi=dpi, facecolor="white")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     canvas = FigureCanvasAgg(figure)
-    caption_height = 0.05
-    axes = figure.add_axes((0, caption_height, 1, 1 - caption_height))
+    # Legend and disclaimer sit under the map, so they never hide a feature.
+    band = min(128 * scale / height_px, 0.35)
+    axes = figure.add_axes((0, band, 1, 1 - band))
     axes.set_facecolor(MAP_BACKGROUND)
     axes.set_xticks([])
     axes.set_yticks([])
     for spine in axes.spines.values():
         spine.set_edgecolor("#B0B0B0")
 
-    focus, highlighted_codes = _focus_geometry(scope, features, regions)
-    west, south, east, north = _extent(scope, features, regions, focus)
+    focus, codes = _focus_geometry(scope, features, regions)
+    west, south, east, north = _fit_to_box(_extent(focus), width_px / (height_px * (1 - band)))
+    axes.set_xlim(west, east)
+    axes.set_ylim(south, north)
+    view = shapely.box(west, south, east, north)
+    drawn = located(features)
+    drawn = drawn[drawn.geometry.intersects(view)]
+    selected = drawn[drawn["id"] == scope.id] if scope.kind == SCOPE_FEATURE else drawn.iloc[0:0]
+    outline_regions = scope.kind == SCOPE_REGION or (scope.kind == SCOPE_FEATURE and selected.empty)
 
     if regions is not None:
-        paths, fills, edges, widths = [], [], [], []
-        highlight_paths = []
+        paths, fills, outlined = [], [], []
         for code, geometry in zip(regions["iso_code"], regions.geometry):
             if not _has_position(geometry):
                 continue
-            chosen = scope.kind == SCOPE_COUNTRY or code in highlighted_codes
+            # Nothing to single out (the country, or an item that names no region): all look alike.
+            chosen = not codes or code in codes
             for path in _polygon_paths(geometry):
                 paths.append(path)
                 fills.append(REGION_FILL_COLOUR if chosen else _OTHER_REGION_FILL)
-                edges.append(REGION_LINE_COLOUR)
-                widths.append(0.8 * scale)
-                if scope.kind == SCOPE_REGION and code in highlighted_codes:
-                    highlight_paths.append(path)
+                if chosen and outline_regions:
+                    outlined.append(path)
         axes.add_collection(
-            PathCollection(paths, facecolors=fills, edgecolors=edges, linewidths=widths, zorder=1), autolim=False
+            PathCollection(paths, facecolors=fills, edgecolors=REGION_LINE_COLOUR, linewidths=0.8 * scale, zorder=1)
         )
-        if highlight_paths:
+        if outlined:
             axes.add_collection(
-                PathCollection(
-                    highlight_paths, facecolors="none", edgecolors=_HIGHLIGHT, linewidths=2.6 * scale, zorder=5
-                ),
-                autolim=False,
+                PathCollection(outlined, facecolors="none", edgecolors=_HIGHLIGHT, linewidths=2.6 * scale, zorder=6)
             )
 
-    drawn = located(features)
-    drawn_kinds: list[str] = []
+    shown_kinds: list[str] = []
     any_uncertain = False
     # Corridors under the areas they link, UNDP dots on top (the interactive map's order).
     for zorder, kind in enumerate((KIND_CORRIDOR, *reversed(PROTECTED_KINDS)), start=2):
         of_kind = drawn[drawn["kind"] == kind]
-        if of_kind.empty:
-            continue
         colour = KIND_COLOURS.get(kind, "#666666")
-        for quality_uncertain in (False, True):
-            chosen = of_kind[of_kind["geometry_quality"].isin(UNCERTAIN_QUALITIES) == quality_uncertain]
+        for uncertain in (False, True):
+            chosen = of_kind[of_kind["geometry_quality"].isin(UNCERTAIN_QUALITIES) == uncertain]
             paths = [path for geometry in chosen.geometry for path in _polygon_paths(geometry)]
             if not paths:
                 continue
-            any_uncertain |= quality_uncertain
+            any_uncertain |= uncertain
             axes.add_collection(
                 PathCollection(
                     paths,
                     facecolors=[_with_alpha(colour, 0.45)],
                     edgecolors=[colour],
                     linewidths=2.0 * scale,
-                    linestyles=[_DASHED if quality_uncertain else "solid"],
+                    linestyles=[_DASHED if uncertain else "solid"],
                     zorder=zorder,
-                ),
-                autolim=False,
+                )
             )
-        drawn_kinds.append(kind)
-
+        if not of_kind.empty:
+            shown_kinds.append(kind)
     sites = drawn[drawn["kind"] == KIND_UNDP_SITE]
     if not sites.empty:
         points = [geometry.representative_point() for geometry in sites.geometry]
         axes.scatter(
-            [p.x for p in points],
-            [p.y for p in points],
+            [point.x for point in points],
+            [point.y for point in points],
             s=(11 * scale) ** 2,
             c=KIND_COLOURS[KIND_UNDP_SITE],
             edgecolors="white",
             linewidths=1.2 * scale,
-            zorder=7,
+            zorder=8,
         )
-        drawn_kinds.append(KIND_UNDP_SITE)
+        shown_kinds.append(KIND_UNDP_SITE)
 
-    if scope.kind == SCOPE_FEATURE:
-        match = drawn[drawn["id"] == scope.id]
-        if not match.empty:
-            geometry = match.geometry.iloc[0]
-            if match["kind"].iloc[0] == KIND_UNDP_SITE:
-                point = geometry.representative_point()
-                axes.scatter(
-                    [point.x], [point.y], s=(24 * scale) ** 2, facecolors="none",
-                    edgecolors=_HIGHLIGHT, linewidths=2.4 * scale, zorder=8,
-                )  # fmt: skip
-                axes.add_collection(
-                    PathCollection(
-                        _polygon_paths(focus),
-                        facecolors="none",
-                        edgecolors="#555555",
-                        linewidths=1.2 * scale,
-                        linestyles=[(0, (2, 3))],
-                        zorder=6,
-                    ),
-                    autolim=False,
+    handles: list = []
+    if not selected.empty:
+        geometry = selected.geometry.iloc[0]
+        if selected["kind"].iloc[0] == KIND_UNDP_SITE:
+            point = geometry.representative_point()
+            axes.scatter(
+                [point.x], [point.y], s=(24 * scale) ** 2, facecolors="none", edgecolors=_HIGHLIGHT,
+                linewidths=2.4 * scale, zorder=9,
+            )  # fmt: skip
+            axes.add_collection(
+                PathCollection(
+                    _polygon_paths(focus), facecolors="none", edgecolors="#555555", linewidths=1.4 * scale,
+                    linestyles=[(0, (2, 3))], zorder=7,
                 )
-            else:
-                axes.add_collection(
-                    PathCollection(
-                        _polygon_paths(geometry),
-                        facecolors="none",
-                        edgecolors=_HIGHLIGHT,
-                        linewidths=2.8 * scale,
-                        zorder=8,
-                    ),  # fmt: skip
-                    autolim=False,
-                )
-
-    # Degrees of longitude shrink with latitude; this aspect keeps shapes undistorted at the centre.
-    middle = math.radians((south + north) / 2)
-    axes.set_xlim(west, east)
-    axes.set_ylim(south, north)
-    axes.set_aspect(1 / max(math.cos(middle), 0.2), adjustable="datalim")
-
-    handles = []
-    for kind in KINDS:
-        if kind not in drawn_kinds:
-            continue
-        label = translate(KIND_SHORT_LABELS.get(kind, kind))
-        colour = KIND_COLOURS[kind]
-        if kind == KIND_UNDP_SITE:
+            )  # fmt: skip
             handles.append(
-                Line2D([], [], marker="o", linestyle="", markersize=9 * scale, markerfacecolor=colour,
+                Line2D([], [], color="#555555", linestyle=":", linewidth=1.5 * scale, label=f"{NEARBY_KM} km")
+            )
+        else:
+            axes.add_collection(
+                PathCollection(
+                    _polygon_paths(geometry), facecolors="none", edgecolors=_HIGHLIGHT, linewidths=2.8 * scale,
+                    linestyles=[_DASHED if selected["geometry_quality"].iloc[0] in UNCERTAIN_QUALITIES else "solid"],
+                    zorder=9,
+                )
+            )  # fmt: skip
+
+    legend = []
+    for kind in KINDS:
+        if kind not in shown_kinds:
+            continue
+        label, colour = translate(KIND_SHORT_LABELS.get(kind, kind)), KIND_COLOURS[kind]
+        if kind == KIND_UNDP_SITE:
+            legend.append(
+                Line2D([], [], marker="o", linestyle="", markersize=12 * scale, markerfacecolor=colour,
                        markeredgecolor="white", label=label)
             )  # fmt: skip
         else:
-            handles.append(Patch(facecolor=colour, edgecolor=colour, label=label))
+            legend.append(Patch(facecolor=colour, edgecolor=colour, label=label))
     if any_uncertain:
-        handles.append(
+        legend.append(
             Patch(
                 facecolor="none", edgecolor="#444444", linestyle="--", linewidth=1.5 * scale,
                 label=translate("Approximate or schematic shape, not a boundary"),
             )
         )  # fmt: skip
-    if scope.kind == SCOPE_FEATURE and focus is not None:
-        match = drawn[drawn["id"] == scope.id]
-        if not match.empty and match["kind"].iloc[0] == KIND_UNDP_SITE:
-            handles.append(
-                Line2D([], [], color="#555555", linestyle=":", linewidth=1.5 * scale, label=f"{NEARBY_KM} km")
-            )
-    if handles:
-        axes.legend(
-            handles=handles,
-            loc="upper right",
-            fontsize=11 * scale,
-            framealpha=0.92,
-            borderpad=0.6,
+    legend += handles
+    if legend:
+        figure.legend(
+            handles=legend,
+            loc="upper left",
+            bbox_to_anchor=(0.004, band),
+            ncol=min(4, len(legend)),
+            fontsize=14 * scale,
+            frameon=False,
             handlelength=2.2,
+            columnspacing=1.6,
         )
     figure.text(
         0.008,
-        caption_height / 2,
+        0.012,
         translate(UN_DISCLAIMER),
-        fontsize=10 * scale,
+        fontsize=12.5 * scale,
         color="#444444",
-        va="center",
+        va="bottom",
         ha="left",
+        wrap=True,
     )
+    canvas.draw()
+    # RGB without alpha (the figure is opaque): a smaller PNG, and the PDF needs no soft mask.
+    # Saved by Pillow without timestamps, so the same map gives the same bytes.
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     buffer = io.BytesIO()
-    # No timestamps or software version in the file, so the same map gives the same bytes.
-    canvas.print_png(buffer, metadata={"Software": None})
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
+def _fit_to_box(extent: tuple[float, float, float, float], box_ratio: float) -> tuple[float, float, float, float]:
+    """Widen ``extent`` in x or y so its ground proportions match the axes' ``box_ratio`` (w / h).
+
+    A degree of longitude is ``cos(latitude)`` of a degree of latitude; scaling x by that
+    factor at the centre keeps shapes undistorted there, and the image is filled.
+    """
+    west, south, east, north = extent
+    squash = max(math.cos(math.radians((south + north) / 2)), 0.2)
+    span_x, span_y = (east - west) * squash, north - south
+    if span_x / span_y < box_ratio:
+        grow = (span_y * box_ratio / squash - (east - west)) / 2
+        return west - grow, south, east + grow, north
+    grow = (span_x / box_ratio - span_y) / 2
+    return west, south - grow, east, north + grow
 
 
 def _with_alpha(colour: str, alpha: float) -> tuple[float, float, float, float]:
@@ -893,12 +900,95 @@ def _weights(columns: Sequence[str]) -> list[float]:
     return [ITEM_WEIGHTS.get(column, 10) for column in columns]
 
 
+def _wrap(pdf, text: str, width: float) -> list[str]:
+    """Greedy word wrap of ``text`` in the PDF's current font; tokens wider than ``width`` are split.
+
+    fpdf2's own ``multi_cell`` re-measures the whole line for every character, which took
+    seconds for a country pack full of long URLs; this measures each word once.
+    """
+    space = pdf.get_string_width(" ")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, line_width = "", 0.0
+        for word in paragraph.split(" "):
+            word_width = pdf.get_string_width(word)
+            if word_width > width:
+                # A URL or another long token: break it where it reaches the edge.
+                if line:
+                    lines.append(line)
+                line, line_width = "", 0.0
+                for character in word:
+                    character_width = pdf.get_string_width(character)
+                    if line and line_width + character_width > width:
+                        lines.append(line)
+                        line, line_width = "", 0.0
+                    line += character
+                    line_width += character_width
+                continue
+            wider = word_width if not line else line_width + space + word_width
+            if line and wider > width:
+                lines.append(line)
+                line, line_width = word, word_width
+            else:
+                line, line_width = (f"{line} {word}" if line else word), wider
+        lines.append(line)
+    return lines
+
+
+def _write(pdf, text: str, width: float, line_height: float, link: str = "") -> None:
+    """Write wrapped ``text`` from the current position down; pages break between lines."""
+    from fpdf.enums import XPos, YPos
+
+    left = pdf.get_x()
+    for line in _wrap(pdf, text, width):
+        if pdf.get_y() + line_height > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.set_x(left)
+        pdf.cell(width, line_height, line, link=link or "", new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+def _table(pdf, headers: list[str], rows: list[list[tuple[str, str]]], widths: list[float]) -> None:
+    """A wrapped, paginated table; each cell is (text, link). The header repeats on every page."""
+    line_height, padding = 3.5, 1.0
+    total = sum(widths)
+
+    def draw(cells: list[tuple[str, str]], header: bool) -> None:
+        pdf.set_font(PDF_FONT, "B" if header else "", 7.5)
+        wrapped = [_wrap(pdf, text, width - 2 * padding) for (text, _), width in zip(cells, widths)]
+        height = max(len(lines) for lines in wrapped) * line_height + 2 * padding
+        if not header and pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            draw([(text, "") for text in headers], header=True)
+            pdf.set_font(PDF_FONT, "", 7.5)
+        top, x = pdf.get_y(), pdf.l_margin
+        if header:
+            pdf.set_fill_color(228, 234, 238)
+            pdf.rect(x, top, total, height, style="F")
+        for lines, width, (_, link) in zip(wrapped, widths, cells):
+            if link:
+                pdf.set_text_color(0, 80, 160)
+            else:
+                pdf.set_text_color(20, 20, 20)
+            for index, line in enumerate(lines):
+                pdf.set_xy(x + padding, top + padding + index * line_height)
+                pdf.cell(width - 2 * padding, line_height, line, link=link or "")
+            x += width
+        pdf.set_draw_color(200, 200, 200)
+        pdf.line(pdf.l_margin, top + height, pdf.l_margin + total, top + height)
+        pdf.set_xy(pdf.l_margin, top + height)
+
+    draw([(text, "") for text in headers], header=True)
+    for cells in rows:
+        draw(cells, header=False)
+
+
 def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -> bytes:
     """Lay a briefing out as an A4 landscape PDF.
 
     Page 1 holds the title, subtitle, date, data version, the map and the key numbers; the
     following pages hold the items table, the sources (with links), the notes, the UN
     disclaimer and the QR code with the link. Every page's footer repeats the disclaimer.
+    Text is set in DejaVu Sans (shipped with matplotlib), which covers Kazakh and Russian.
 
     Parameters
     ----------
@@ -914,147 +1004,135 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
         The PDF document.
     """
     from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-    from fpdf.fonts import FontFace
 
     labels = briefing.labels
     regular, bold = _font_paths()
+    stamp = f"{labels.get('date', '')}: {briefing.made_on}    ·    {labels.get('data_version', '')}: {briefing.data_version}"
 
     class BriefingPDF(FPDF):
+        width_cache: dict[tuple, float] = {}
+
+        def get_string_width(self, s: str, normalized: bool = False, markdown: bool = False) -> float:
+            # Wrapping measures the same words and URL characters again and again; fpdf2
+            # re-parses each string every time, which dominated the time of a country pack.
+            if normalized or markdown:
+                return super().get_string_width(s, normalized, markdown)
+            key = (self.font_family, self.font_style, self.font_size_pt, s)
+            if key not in self.width_cache:
+                self.width_cache[key] = super().get_string_width(s)
+            return self.width_cache[key]
+
         def footer(self) -> None:
-            self.set_y(-13)
+            # The map is on page 1, but any page may be shown alone: each carries the disclaimer.
             self.set_font(PDF_FONT, size=7)
             self.set_text_color(110, 110, 110)
-            self.multi_cell(self.epw - 22, 3.2, briefing.disclaimer, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            lines = _wrap(self, briefing.disclaimer, self.epw - 24)
+            self.set_xy(self.l_margin, self.h - 7 - 3.2 * len(lines))
+            for line in lines:
+                self.cell(self.epw - 24, 3.2, line, new_x="LEFT", new_y="NEXT")
+            self.set_xy(self.w - self.r_margin - 22, self.h - 10.2)
             self.cell(22, 3.2, f"{self.page_no()} / {{nb}}", align="R")
 
     pdf = BriefingPDF(orientation="L", unit="mm", format="A4")
     pdf.add_font(PDF_FONT, "", str(regular))
     pdf.add_font(PDF_FONT, "B", str(bold))
     pdf.set_margins(12, 12, 12)
-    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(briefing.title)
     pdf.set_subject(briefing.subtitle)
     pdf.set_creator(labels.get("atlas", ""))
     pdf.set_keywords(f"{labels.get('data_version', '')} {briefing.data_version}")
 
-    def heading(text: str, size: float = 13) -> None:
-        pdf.set_font(PDF_FONT, "B", size)
-        pdf.set_text_color(20, 20, 20)
-        pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1.5)
-
-    def paragraph(text: str, size: float = 9, colour: tuple[int, int, int] = (30, 30, 30), link: str = "") -> None:
-        pdf.set_font(PDF_FONT, "", size)
+    def text(value: str, size: float, bold: bool = False, colour=(30, 30, 30), link: str = "", indent: float = 0):
+        pdf.set_font(PDF_FONT, "B" if bold else "", size)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(0, size * 0.48, text, link=link or None, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_x(pdf.l_margin + indent)
+        _write(pdf, value, pdf.epw - indent, size * 0.45, link)
 
-    # Page 1: who, when, which data; the map and the numbers side by side.
+    # Page 1: what, when, which data; the map and the key numbers side by side.
     pdf.add_page()
-    pdf.set_font(PDF_FONT, "B", 20)
-    pdf.set_text_color(10, 10, 10)
-    pdf.multi_cell(0, 9, briefing.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    paragraph(briefing.subtitle, 12, (70, 70, 70))
-    paragraph(
-        f"{labels.get('date', '')}: {briefing.made_on}    ·    {labels.get('data_version', '')}: {briefing.data_version}",
-        9,
-        (90, 90, 90),
-    )
+    text(briefing.title, 20, bold=True, colour=(10, 10, 10))
+    pdf.ln(1)
+    text(briefing.subtitle, 12, colour=(70, 70, 70))
+    text(stamp, 9, colour=(90, 90, 90))
     top = pdf.get_y() + 3
     map_width = 0.0
     if map_png:
         pixels_w, pixels_h = _image_size(map_png)
-        box_w, box_h = 180.0, pdf.h - 17 - top
-        map_width = min(box_w, box_h * pixels_w / pixels_h)
+        map_width = min(192.0, (pdf.page_break_trigger - top) * pixels_w / pixels_h)
         pdf.image(io.BytesIO(map_png), x=pdf.l_margin, y=top, w=map_width, alt_text=briefing.title)
     column_x = pdf.l_margin + (map_width + 7 if map_width else 0)
-    column_w = pdf.w - pdf.r_margin - column_x
+    column_width = pdf.w - pdf.r_margin - column_x
     pdf.set_xy(column_x, top)
     pdf.set_font(PDF_FONT, "B", 12)
     pdf.set_text_color(20, 20, 20)
-    pdf.multi_cell(column_w, 6, labels.get("numbers", ""), new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.ln(1)
+    _write(pdf, labels.get("numbers", ""), column_width, 6)
     for label, value in briefing.numbers:
-        pdf.set_x(column_x)
+        pdf.set_xy(column_x, pdf.get_y() + 1.2)
         pdf.set_font(PDF_FONT, "", 8)
         pdf.set_text_color(95, 95, 95)
-        pdf.multi_cell(column_w, 3.8, label, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        _write(pdf, label, column_width, 3.8)
         pdf.set_font(PDF_FONT, "B", 10.5)
         pdf.set_text_color(15, 15, 15)
-        pdf.multi_cell(column_w, 5, value or "—", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.ln(1.2)
+        _write(pdf, value or "—", column_width, 5)
 
     # Page 2 on: the items, then where everything comes from.
     pdf.add_page()
-    heading(labels.get("items", ""))
+    text(labels.get("items", ""), 13, bold=True)
+    pdf.ln(1.5)
     columns = [column for column in briefing.items.columns if column != "url"]
     if columns and not briefing.items.empty:
-        pdf.set_font(PDF_FONT, "", 7.5)
-        pdf.set_text_color(20, 20, 20)
-        with pdf.table(
-            col_widths=_weights(columns),
-            first_row_as_headings=True,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(228, 234, 238)),
-            line_height=3.6,
-            text_align="LEFT",
-            borders_layout="HORIZONTAL_LINES",
-            padding=1,
-        ) as table:
-            header = table.row()
-            for column in columns:
-                header.cell(briefing.headers.get(column, column))
-            for record in briefing.items.to_dict("records"):
-                row = table.row()
-                for column in columns:
-                    url = clean_text(record.get("url")) if column == "source" else ""
-                    row.cell(clean_text(record.get(column)), link=url or None)
-    pdf.ln(4)
+        weights = _weights(columns)
+        widths = [pdf.epw * weight / sum(weights) for weight in weights]
+        rows = [
+            [
+                (clean_text(record.get(column)), clean_text(record.get("url")) if column == "source" else "")
+                for column in columns
+            ]
+            for record in briefing.items.to_dict("records")
+        ]
+        _table(pdf, [briefing.headers.get(column, column) for column in columns], rows, widths)
+    pdf.ln(5)
     if briefing.sources:
-        heading(labels.get("sources", ""), 12)
+        text(labels.get("sources", ""), 12, bold=True)
+        pdf.ln(1)
         accessed = labels.get("accessed", "")
         for number, (title, url, when) in enumerate(briefing.sources, start=1):
-            paragraph(f"{number}. {title}" + (f" ({accessed}: {when})" if when else ""), 8)
+            text(f"{number}. {title}" + (f" ({accessed}: {when})" if when else ""), 8)
             if url:
-                pdf.set_x(pdf.l_margin + 4)
-                pdf.set_font(PDF_FONT, "", 7.5)
-                pdf.set_text_color(0, 80, 160)
-                pdf.multi_cell(0, 3.6, url, link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(0.6)
+                text(shown_url(url), 7.5, colour=(0, 80, 160), link=url, indent=4)
+            pdf.ln(0.8)
         pdf.ln(3)
     if briefing.notes:
-        heading(labels.get("notes", ""), 12)
+        text(labels.get("notes", ""), 12, bold=True)
+        pdf.ln(1)
         for note in briefing.notes:
-            paragraph(f"• {note}", 8.5)
-            pdf.ln(0.6)
+            text(f"• {note}", 8.5)
+            pdf.ln(0.8)
         pdf.ln(3)
-    paragraph(briefing.disclaimer, 9, (40, 40, 40))
+    text(briefing.disclaimer, 9, bold=True, colour=(40, 40, 40))
     pdf.ln(4)
     # The QR block stays in one piece: start a page when it would not fit.
     qr_size = 34.0
-    if pdf.get_y() + qr_size + 4 > pdf.h - 16:
+    if pdf.get_y() + qr_size > pdf.page_break_trigger:
         pdf.add_page()
     top = pdf.get_y()
     text_x = pdf.l_margin
     if qr_png:
         pdf.image(io.BytesIO(qr_png), x=pdf.l_margin, y=top, w=qr_size, link=briefing.link or "")
         text_x += qr_size + 6
+    text_width = pdf.w - pdf.r_margin - text_x
     pdf.set_xy(text_x, top + 2)
     pdf.set_font(PDF_FONT, "B", 10)
     pdf.set_text_color(20, 20, 20)
-    pdf.multi_cell(0, 5, labels.get("link", ""), new_x=XPos.LEFT, new_y=YPos.NEXT)
+    _write(pdf, labels.get("link", ""), text_width, 5)
     if briefing.link:
         pdf.set_font(PDF_FONT, "", 8.5)
         pdf.set_text_color(0, 80, 160)
-        pdf.multi_cell(0, 4.2, briefing.link, link=briefing.link, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        _write(pdf, briefing.link, text_width, 4.2, briefing.link)
     pdf.set_font(PDF_FONT, "", 8.5)
     pdf.set_text_color(70, 70, 70)
-    pdf.multi_cell(
-        0,
-        4.2,
-        f"{labels.get('data_version', '')}: {briefing.data_version}    ·    {labels.get('date', '')}: {briefing.made_on}",
-        new_x=XPos.LEFT,
-        new_y=YPos.NEXT,
-    )
+    _write(pdf, stamp, text_width, 4.2)
     return bytes(pdf.output())
 
 
@@ -1106,10 +1184,11 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
         if colour is not None:
             run.font.color.rgb = colour
 
-    def new_slide(title: str, top=Inches(0.35), height=Inches(0.9), size: float = 28):
+    def new_slide(title: str, top: int | None = None, height: int | None = None, size: float = 28):
         slide = deck.slides.add_slide(title_only)
         shape = slide.shapes.title
-        shape.left, shape.top, shape.width, shape.height = margin, top, content_width, height
+        shape.left, shape.top = margin, Inches(0.35) if top is None else top
+        shape.width, shape.height = content_width, Inches(0.9) if height is None else height
         shape.text_frame.word_wrap = True
         shape.text_frame.text = title
         for paragraph in shape.text_frame.paragraphs:
@@ -1201,7 +1280,7 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
         for title_text, url, when in chunk:
             lines.append((title_text + (f" ({accessed}: {when})" if when else ""), 11, False, None, ""))
             if url:
-                lines.append((url, 9, False, blue, url))
+                lines.append((shown_url(url), 9, False, blue, url))
         text_box(slide, margin, Inches(1.3), content_width, Inches(5.8), lines)
 
     # 5. Notes, disclaimer, QR and link.

@@ -194,6 +194,9 @@ def read_link(page: str, context: PageContext, features: gpd.GeoDataFrame) -> se
         state.set_selected(page, chosen)
     if page not in st.session_state[state.VIEWS]:
         view, notices = selection.parse_view(current)
+        if notices:
+            # Drop the refused value, or a re-shared link would carry it on.
+            state.write_params({}, (selection.PARAM_VIEW,))
         state.add_notices(notices)
         chosen = state.selected(page)
         if view is None and chosen:
@@ -474,7 +477,13 @@ def _nearby_table(context: PageContext, features: gpd.GeoDataFrame, found: list)
     )
 
 
-def details_panel(page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str) -> None:
+def details_panel(
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str,
+    shown_ids: frozenset[str] | None = None,
+) -> None:
     """Everything about the selected feature: facts, sources, and what UNDP does there (or nearby)."""
     translate = context.translate
     match = features[features["id"] == selected_id]
@@ -482,6 +491,8 @@ def details_panel(page: str, context: PageContext, features: gpd.GeoDataFrame, s
         return
     row = match.iloc[0]
     st.subheader(escape_markdown(feature_name(row, context.name_column)))
+    if shown_ids is not None and selected_id not in shown_ids:
+        st.caption(translate("Not on the map with the current filters."))
     facts, sources = st.columns([3, 2])
     facts.dataframe(reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch")
     sources.dataframe(

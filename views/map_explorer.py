@@ -24,7 +24,7 @@ if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
 ui.render_map(PAGE, context, matching, selected)
 if selected:
-    ui.details_panel(PAGE, context, everything, selected)
+    ui.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 
 unlocated = analysis.unlocated(matching)
 if not unlocated.empty:

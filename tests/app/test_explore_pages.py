@@ -147,3 +147,15 @@ def test_about_page_offers_whole_catalogue_downloads_and_changelog():
     at = run("about_data")
     assert "Download the whole catalogue" in headings(at) and "Data changelog" in headings(at)
     assert any("First release of the catalogue" in m.value for m in at.markdown)
+
+
+def test_a_refused_view_is_removed_from_the_link():
+    at = run("map_explorer", view="999,999,99")
+    assert any("was not understood" in w.value for w in at.warning)
+    assert "view" not in at.query_params
+
+
+def test_selected_feature_hidden_by_the_filters_says_so():
+    at = run("map_explorer", sel="pa-buyratau", q="Naurzum")
+    assert "Buyratau National Park" in headings(at)
+    assert any("Not on the map with the current filters" in c.value for c in at.caption)
