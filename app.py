@@ -17,6 +17,7 @@ st.navigation(
         st.Page("views/corridors.py", title=_("Ecological corridors"), icon=":material/route:"),
         st.Page("views/region_profile.py", title=_("Region profile"), icon=":material/location_on:"),
         st.Page("views/projects.py", title=_("Projects and programmes"), icon=":material/handshake:"),
+        st.Page("views/briefing.py", title=_("Briefing packs"), icon=":material/picture_as_pdf:"),
         st.Page("views/present.py", title=_("Present"), icon=":material/slideshow:"),
         st.Page("views/about_data.py", title=_("About the data"), icon=":material/dataset:"),
     ]

@@ -25,7 +25,7 @@ import json
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -78,7 +78,7 @@ ITEM_HEADINGS = {
     "source": N_("Source"),
 }
 # Relative column widths (PDF and PPTX); a long name or URL needs the room.
-ITEM_WEIGHTS = {"name": 30, "kind": 17, "area": 11, "year": 6, "shape": 13, "distance": 8, "source": 28}
+ITEM_WEIGHTS = {"name": 28, "kind": 16, "area": 11, "year": 6, "shape": 13, "distance": 10, "source": 26}
 
 LABELS = {
     "numbers": N_("Key numbers"),
@@ -103,7 +103,9 @@ QR_SCALE = 8
 QR_BORDER = 4
 QR_ERROR = "m"
 PPTX_ROWS_PER_SLIDE = 10
-PPTX_SOURCES_PER_SLIDE = 12
+
+Numbers = list[tuple[str, str]]
+Sources = list[tuple[str, str, str]]  # (title, url, accessed)
 
 
 @dataclass(frozen=True)
@@ -140,9 +142,9 @@ class Briefing:
 
     title: str
     subtitle: str
-    numbers: list[tuple[str, str]]
+    numbers: Numbers
     items: pd.DataFrame
-    sources: list[tuple[str, str, str]]  # (title, url, accessed)
+    sources: Sources
     notes: list[str]
     link: str
     data_version: str
@@ -215,11 +217,33 @@ def _has_position(geometry) -> bool:
     return geometry is not None and not geometry.is_empty
 
 
+def _cleaned(brief: Briefing) -> Briefing:
+    """A copy of ``brief`` whose every text is safe to lay out (a hand-made Briefing may hold anything)."""
+    items = brief.items.copy()
+    for column in items.columns:
+        items[column] = [clean_text(value) for value in items[column]]
+    return replace(
+        brief,
+        title=clean_text(brief.title),
+        subtitle=clean_text(brief.subtitle),
+        numbers=[(clean_text(label), clean_text(value)) for label, value in brief.numbers],
+        items=items,
+        sources=[(clean_text(t), clean_text(u), clean_text(a)) for t, u, a in brief.sources],
+        notes=[clean_text(note) for note in brief.notes if clean_text(note)],
+        link=clean_text(brief.link),
+        data_version=clean_text(brief.data_version),
+        made_on=clean_text(brief.made_on),
+        disclaimer=clean_text(brief.disclaimer),
+        headers={key: clean_text(value) for key, value in brief.headers.items()},
+        labels={key: clean_text(value) for key, value in brief.labels.items()},
+    )
+
+
 # ---------------------------------------------------------------------------- the content
 
 
 def _items_table(
-    rows: pd.DataFrame, translate: Translate, name_column: str, distances: dict[str, float] | None = None
+    rows: pd.DataFrame, translate: Translate, name_column: str, distances: dict[str, float | None] | None = None
 ) -> pd.DataFrame:
     """One row per feature in ``rows`` (kept in order): name, kind, area, year, shape, source."""
     records = []
@@ -330,7 +354,10 @@ def _shape_notes(rows: gpd.GeoDataFrame, translate: Translate, count_unlocated: 
     return notes
 
 
-def _country_content(catalogue: Catalogue, features: gpd.GeoDataFrame, translate: Translate):
+def _country_content(
+    catalogue: Catalogue, features: gpd.GeoDataFrame, translate: Translate
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
+    """Counts by kind, official hectares, the target tracker's figures and UNDP's share."""
     numbers: list[tuple[str, str]] = []
     for kind, count in analysis.counts_by_kind(features).itertuples(index=False):
         numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), str(count)))
@@ -385,7 +412,10 @@ def _country_content(catalogue: Catalogue, features: gpd.GeoDataFrame, translate
     return numbers, features, notes, sources
 
 
-def _region_content(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate):
+def _region_content(
+    iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str]]:
+    """The region profile's numbers and the features listed in the region."""
     profile = spatial.region_profile(iso_code, features, regions)
     if profile is None:
         raise ValueError(f"unknown region {iso_code!r}")
@@ -419,7 +449,12 @@ def _feature_content(
     translate: Translate,
     name_column: str,
     region_names: dict[str, str],
-):
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], dict[str, float | None]]:
+    """The details panel's facts, and the features related to this one with their distances.
+
+    A reserve, park or corridor lists the UNDP sites inside it and the nearest one (and a
+    corridor the areas its band meets); a UNDP site lists what lies within ``NEARBY_KM``.
+    """
     facts = reports.feature_facts(row, translate, region_names)
     long_fields = {translate(msgid) for msgid in _LONG_FACTS}
     numbers, notes = [], []
@@ -658,6 +693,11 @@ def static_map_png(
     -------
     bytes
         PNG image data (RGB), exactly ``width_px`` by ``height_px``.
+
+    Raises
+    ------
+    ValueError
+        If the region or feature is not in the catalogue.
     """
     # Object-oriented matplotlib on the Agg canvas: no pyplot, so no global figure state
     # and no GUI backend on a server thread.
@@ -671,6 +711,10 @@ def static_map_png(
     translate = translate or _untranslated
     width_px, height_px = max(int(width_px), 320), max(int(height_px), 200)
     features, regions = feature_frame(catalogue), region_frame(catalogue)
+    if scope.kind == SCOPE_FEATURE and scope.id not in set(features["id"]):
+        raise ValueError(f"unknown feature {scope.id!r}")
+    if scope.kind == SCOPE_REGION and regions is not None and scope.id not in set(regions["iso_code"]):
+        raise ValueError(f"unknown region {scope.id!r}")
     scale = width_px / 1600
     dpi = 100 * scale
     # A quarter pixel of slack: Agg truncates the figure's float size to whole pixels.
@@ -1003,6 +1047,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
     bytes
         The PDF document.
     """
+    briefing = _cleaned(briefing)
     from fpdf import FPDF
 
     labels = briefing.labels
@@ -1138,44 +1183,76 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
 
 # ---------------------------------------------------------------------------- PPTX
 
+# Slide geometry in inches: PowerPoint's own 16:9 size (12,192,000 by 6,858,000 EMU).
+SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 40 / 3, 7.5
+SLIDE_MARGIN_IN = 0.5
+BODY_TOP_IN, BODY_HEIGHT_IN = 1.3, 5.8
 
-def _chunks(values: Sequence, size: int) -> list[Sequence]:
-    return [values[start : start + size] for start in range(0, len(values), size)] or [values[:0]]
+
+def _text_height_in(text: str, width_in: float, size_pt: float) -> float:
+    """Rough height of wrapped ``text`` in a PPTX box (no font metrics at hand).
+
+    Assumes an average glyph of 0.55 em, generous for Arial in Latin and Cyrillic, so
+    an estimate errs on the side of a new slide rather than text running off one.
+    """
+    per_line = max(int(width_in * 72 / (0.55 * size_pt)), 1)
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    return lines * size_pt * 1.2 / 72
+
+
+def _pages(heights: Sequence[float], room: float, most: int | None = None) -> list[tuple[int, int]]:
+    """Split consecutive blocks of ``heights`` into (start, stop) pages that fit ``room``."""
+    pages, start, used = [], 0, 0.0
+    for index, height in enumerate(heights):
+        full = used + height > room or (most is not None and index - start >= most)
+        if index > start and full:
+            pages.append((start, index))
+            start, used = index, 0.0
+        used += height
+    if start < len(heights) or not pages:
+        pages.append((start, len(heights)))
+    return pages
 
 
 def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -> bytes:
     """Lay a briefing out as 16:9 PowerPoint slides.
 
-    Slides: the title slide (title, subtitle, date, data version); the map with the key
-    numbers; the items as tables (``PPTX_ROWS_PER_SLIDE`` rows each); the sources; and a
-    last slide with the notes, the UN disclaimer, the QR code and the link.
+    Slides: the title (title, subtitle, date, data version); the map with the key numbers;
+    the items as tables; the sources with the dates they were read; the notes; and a last
+    slide with the QR code, the link and the UN disclaimer. Tables, sources and notes run
+    over as many slides as they need (at most ``PPTX_ROWS_PER_SLIDE`` table rows each).
+    Text is set in Arial, which covers Kazakh and Russian Cyrillic.
 
     Parameters
     ----------
     briefing : Briefing
     map_png : bytes or None
+        From :func:`static_map_png`; left out when ``None``.
     qr_png : bytes or None
+        From :func:`qr_png`; left out when ``None``.
 
     Returns
     -------
     bytes
         The PPTX document.
     """
+    briefing = _cleaned(briefing)
     from pptx import Presentation
     from pptx.dml.color import RGBColor
-    from pptx.util import Inches, Pt
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Emu, Inches, Pt
 
     labels = briefing.labels
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    deck.slide_width, deck.slide_height = Emu(12_192_000), Emu(6_858_000)
     deck.core_properties.title = briefing.title
     deck.core_properties.subject = briefing.subtitle
     deck.core_properties.keywords = f"{labels.get('data_version', '')} {briefing.data_version}"
     title_only = deck.slide_layouts[5]  # a real title placeholder: outline view and screen readers see it
-    grey = RGBColor(0x55, 0x55, 0x55)
-    blue = RGBColor(0x00, 0x50, 0xA0)
-    margin = Inches(0.5)
-    content_width = deck.slide_width - 2 * margin
+    grey, blue = RGBColor(0x55, 0x55, 0x55), RGBColor(0x00, 0x50, 0xA0)
+    margin = Inches(SLIDE_MARGIN_IN)
+    full_width_in = SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN
+    stamp = f"{labels.get('date', '')}: {briefing.made_on}    ·    {labels.get('data_version', '')}: {briefing.data_version}"
 
     def style(run, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
         run.font.name = PPTX_FONT
@@ -1184,22 +1261,24 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
         if colour is not None:
             run.font.color.rgb = colour
 
-    def new_slide(title: str, top: int | None = None, height: int | None = None, size: float = 28):
+    def new_slide(title: str, page: int = 1, pages: int = 1, top_in: float = 0.35, height_in: float = 0.9, size=24):
         slide = deck.slides.add_slide(title_only)
         shape = slide.shapes.title
-        shape.left, shape.top = margin, Inches(0.35) if top is None else top
-        shape.width, shape.height = content_width, Inches(0.9) if height is None else height
-        shape.text_frame.word_wrap = True
-        shape.text_frame.text = title
-        for paragraph in shape.text_frame.paragraphs:
-            paragraph.alignment = 1  # left
-            for run in paragraph.runs:
-                style(run, size, bold=True)
+        shape.left, shape.top = margin, Inches(top_in)
+        shape.width, shape.height = Inches(full_width_in), Inches(height_in)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.text = title + (f" ({page}/{pages})" if pages > 1 else "")
+        frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+        for run in frame.paragraphs[0].runs:
+            style(run, size, bold=True)
         return slide
 
-    def text_box(slide, left, top, width, height, lines: list[tuple[str, float, bool, RGBColor | None, str]]):
+    def text_box(slide, left_in: float, top_in: float, width_in: float, height_in: float, lines: list) -> None:
         """``lines`` are (text, size, bold, colour, hyperlink) paragraphs."""
-        frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+        frame = slide.shapes.add_textbox(
+            Inches(left_in), Inches(top_in), Inches(width_in), Inches(height_in)
+        ).text_frame
         frame.word_wrap = True
         for index, (text, size, bold, colour, link) in enumerate(lines):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -1208,96 +1287,125 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
             style(run, size, bold, colour)
             if link:
                 run.hyperlink.address = link
-        return frame
+
+    def paged_text(title: str, blocks: list[list], width_in: float) -> None:
+        """Blocks of lines (kept together) over as many slides as they need."""
+        heights = [sum(_text_height_in(text, width_in, size) + 0.05 for text, size, *_ in block) for block in blocks]
+        pages = _pages(heights, BODY_HEIGHT_IN)
+        for page, (start, stop) in enumerate(pages, start=1):
+            slide = new_slide(title, page, len(pages))
+            lines = [line for block in blocks[start:stop] for line in block]
+            text_box(slide, SLIDE_MARGIN_IN, BODY_TOP_IN, width_in, BODY_HEIGHT_IN, lines)
 
     # 1. Title.
-    slide = new_slide(briefing.title, top=Inches(2.2), height=Inches(1.4), size=36)
-    stamp = f"{labels.get('date', '')}: {briefing.made_on}    ·    {labels.get('data_version', '')}: {briefing.data_version}"
+    slide = new_slide(briefing.title, top_in=2.0, height_in=1.6, size=34)
     text_box(
-        slide, margin, Inches(3.7), content_width, Inches(1.4),
+        slide, SLIDE_MARGIN_IN, 3.7, full_width_in, 1.4,
         [(briefing.subtitle, 20, False, grey, ""), (stamp, 14, False, grey, "")],
     )  # fmt: skip
 
-    # 2. Map and key numbers.
-    slide = new_slide(labels.get("map", ""), size=24)
-    top = Inches(1.3)
-    numbers_left = margin
+    # 2. Map and key numbers; the numbers' size shrinks until they fit beside the map.
+    slide = new_slide(labels.get("map", ""))
+    numbers_left_in = SLIDE_MARGIN_IN
     if map_png:
         pixels_w, pixels_h = _image_size(map_png)
-        height = Inches(5.8)
-        width = int(height * pixels_w / pixels_h)
-        if width > Inches(8.4):
-            width = Inches(8.4)
-            height = int(width * pixels_h / pixels_w)
-        picture = slide.shapes.add_picture(io.BytesIO(map_png), margin, top, width, height)
+        width_in = min(8.4, BODY_HEIGHT_IN * pixels_w / pixels_h)
+        height_in = width_in * pixels_h / pixels_w
+        picture = slide.shapes.add_picture(
+            io.BytesIO(map_png), margin, Inches(BODY_TOP_IN), Inches(width_in), Inches(height_in)
+        )
         picture.name = "Map"
-        numbers_left = margin + width + Inches(0.3)
-    size = 14 if len(briefing.numbers) <= 8 else 11 if len(briefing.numbers) <= 13 else 9
-    lines: list[tuple[str, float, bool, RGBColor | None, str]] = []
+        numbers_left_in += width_in + 0.3
+    numbers_width_in = SLIDE_WIDTH_IN - SLIDE_MARGIN_IN - numbers_left_in
+    for size in (14, 12, 11, 10, 9, 8):
+        needed = sum(
+            _text_height_in(label, numbers_width_in, size - 2) + _text_height_in(value or "—", numbers_width_in, size)
+            for label, value in briefing.numbers
+        )
+        if needed <= BODY_HEIGHT_IN:
+            break
+    lines: list = []
     for label, value in briefing.numbers:
-        lines.append((label, size - 2, False, grey, ""))
-        lines.append((value or "—", size, True, None, ""))
-    text_box(slide, numbers_left, top, deck.slide_width - margin - numbers_left, Inches(5.8), lines)
+        lines += [(label, size - 2, False, grey, ""), (value or "—", size, True, None, "")]
+    text_box(slide, numbers_left_in, BODY_TOP_IN, numbers_width_in, BODY_HEIGHT_IN, lines)
 
-    # 3. Items, split over slides so each table stays readable.
+    # 3. Items, as tables split so each slide's rows fit.
     columns = [column for column in briefing.items.columns if column != "url"]
     records = briefing.items.to_dict("records")
-    pages = _chunks(records, PPTX_ROWS_PER_SLIDE)
     weights = _weights(columns)
-    for page, chunk in enumerate(pages, start=1):
-        title = labels.get("items", "") + (f" ({page}/{len(pages)})" if len(pages) > 1 else "")
-        slide = new_slide(title, size=24)
+    widths_in = [full_width_in * weight / sum(weights) for weight in weights]
+    sizes = {column: 8 if column == "source" else 10 for column in columns}
+    # Cell text is inset 0.1 in on each side and 0.05 in above and below.
+    row_heights = [
+        max(
+            [
+                _text_height_in(clean_text(record.get(column)), width - 0.2, sizes[column])
+                for column, width in zip(columns, widths_in)
+            ]
+            or [0.2]
+        )
+        + 0.12
+        for record in records
+    ]
+    header_height = 0.45
+    pages = _pages(row_heights, BODY_HEIGHT_IN - header_height, PPTX_ROWS_PER_SLIDE) if records else []
+    for page, (start, stop) in enumerate(pages, start=1):
+        slide = new_slide(labels.get("items", ""), page, len(pages))
         if not columns:
             continue
-        shape = slide.shapes.add_table(len(chunk) + 1, len(columns), margin, Inches(1.3), content_width, Inches(0.4))
+        chunk = records[start:stop]
+        shape = slide.shapes.add_table(
+            len(chunk) + 1, len(columns), margin, Inches(BODY_TOP_IN), Inches(full_width_in), Inches(header_height)
+        )
+        shape.name = "Items"
         table = shape.table
-        for index, weight in enumerate(weights):
-            table.columns[index].width = int(content_width * weight / sum(weights))
-        for row_index in range(len(chunk) + 1):
-            table.rows[row_index].height = Inches(0.35)
+        for index, width in enumerate(widths_in):
+            table.columns[index].width = Inches(width)
+        table.rows[0].height = Inches(header_height)
         for col_index, column in enumerate(columns):
-            cell = table.cell(0, col_index)
-            cell.text_frame.text = briefing.headers.get(column, column)
-            for run in cell.text_frame.paragraphs[0].runs:
+            frame = table.cell(0, col_index).text_frame
+            frame.text = briefing.headers.get(column, column)
+            for run in frame.paragraphs[0].runs:
                 style(run, 11, bold=True)
-        for row_index, record in enumerate(chunk, start=1):
+        for row_index, (record, height) in enumerate(zip(chunk, row_heights[start:stop]), start=1):
+            table.rows[row_index].height = Inches(height)
             for col_index, column in enumerate(columns):
-                cell = table.cell(row_index, col_index)
-                cell.text_frame.word_wrap = True
-                run = cell.text_frame.paragraphs[0].add_run()
+                frame = table.cell(row_index, col_index).text_frame
+                frame.word_wrap = True
+                run = frame.paragraphs[0].add_run()
                 run.text = clean_text(record.get(column))
-                style(run, 8 if column == "source" else 10)
-                if column == "source" and clean_text(record.get("url")):
-                    run.hyperlink.address = clean_text(record.get("url"))
+                style(run, sizes[column])
+                url = clean_text(record.get("url")) if column == "source" else ""
+                if url:
+                    run.hyperlink.address = url
 
     # 4. Sources, with the date each was read.
     accessed = labels.get("accessed", "")
-    source_pages = _chunks(briefing.sources, PPTX_SOURCES_PER_SLIDE) if briefing.sources else []
-    for page, chunk in enumerate(source_pages, start=1):
-        title = labels.get("sources", "") + (f" ({page}/{len(source_pages)})" if len(source_pages) > 1 else "")
-        slide = new_slide(title, size=24)
-        lines = []
-        for title_text, url, when in chunk:
-            lines.append((title_text + (f" ({accessed}: {when})" if when else ""), 11, False, None, ""))
+    if briefing.sources:
+        blocks = []
+        for title, url, when in briefing.sources:
+            block = [(title + (f" ({accessed}: {when})" if when else ""), 11, False, None, "")]
             if url:
-                lines.append((shown_url(url), 9, False, blue, url))
-        text_box(slide, margin, Inches(1.3), content_width, Inches(5.8), lines)
+                block.append((shown_url(url), 9, False, blue, url))
+            blocks.append(block)
+        paged_text(labels.get("sources", ""), blocks, full_width_in)
 
-    # 5. Notes, disclaimer, QR and link.
-    slide = new_slide(labels.get("notes", ""), size=24)
-    text_width = content_width - Inches(3.0)
-    lines = [(f"• {note}", 11, False, None, "") for note in briefing.notes]
-    lines.append((briefing.disclaimer, 11, True, grey, ""))
-    text_box(slide, margin, Inches(1.3), text_width, Inches(5.8), lines)
-    right = margin + text_width + Inches(0.3)
+    # 5. Notes.
+    if briefing.notes:
+        paged_text(
+            labels.get("notes", ""), [[(f"• {note}", 12, False, None, "")] for note in briefing.notes], full_width_in
+        )
+
+    # 6. The way back to the app, and the disclaimer.
+    slide = new_slide(labels.get("link", ""))
+    text_left_in = SLIDE_MARGIN_IN
     if qr_png:
-        picture = slide.shapes.add_picture(io.BytesIO(qr_png), right, Inches(1.3), Inches(2.4), Inches(2.4))
+        picture = slide.shapes.add_picture(io.BytesIO(qr_png), margin, Inches(BODY_TOP_IN), Inches(3.2), Inches(3.2))
         picture.name = "QR code"
-    link_lines = [(labels.get("link", ""), 11, True, None, "")]
-    if briefing.link:
-        link_lines.append((briefing.link, 9, False, blue, briefing.link))
-    link_lines.append((stamp, 9, False, grey, ""))
-    text_box(slide, right, Inches(3.8), Inches(2.7), Inches(2.5), link_lines)
+        text_left_in += 3.6
+    lines = [(briefing.link, 14, False, blue, briefing.link)] if briefing.link else []
+    lines += [(stamp, 12, False, grey, ""), ("", 8, False, None, ""), (briefing.disclaimer, 12, True, grey, "")]
+    text_box(slide, text_left_in, BODY_TOP_IN, SLIDE_WIDTH_IN - SLIDE_MARGIN_IN - text_left_in, BODY_HEIGHT_IN, lines)
 
     buffer = io.BytesIO()
     deck.save(buffer)

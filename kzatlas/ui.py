@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 import altair as alt
 import geopandas as gpd
@@ -11,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import analysis, cache, exports, maps, offline, reports, scenes, selection, spatial, state
+from kzatlas import analysis, briefing, cache, exports, maps, offline, reports, scenes, selection, spatial, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import (
@@ -1218,4 +1219,84 @@ def offline_map_export(
         translate,
         [(N_("Drawing the map and writing the map library into the file"), make)],
         [(N_("Download the offline map (HTML)"), "kz-atlas-offline-map.html", "text/html")],
+    )
+
+
+# ---------------------------------------------------------------- briefing packs
+
+
+BRIEFING_SCOPES = {
+    briefing.SCOPE_COUNTRY: N_("The whole country"),
+    briefing.SCOPE_REGION: N_("A region"),
+    "area": N_("A protected area or corridor"),
+    "site": N_("A UNDP project site"),
+}
+
+
+def app_base_url() -> str:
+    """``scheme://host`` of this app as the browser reached it (for links printed in packs)."""
+    url = getattr(st.context, "url", None) or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
+
+
+def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -> tuple[briefing.Scope, str, str]:
+    """Widgets to choose what the pack is about; returns the scope, its name and the app link."""
+    translate = context.translate
+    choice = st.radio(
+        translate("Briefing pack about"),
+        list(BRIEFING_SCOPES),
+        format_func=lambda key: translate(BRIEFING_SCOPES[key]),
+        horizontal=True,
+        key=f"{page}.scope",
+    )
+    base = app_base_url()
+    if choice == briefing.SCOPE_COUNTRY:
+        return briefing.Scope(briefing.SCOPE_COUNTRY), translate("Kazakhstan"), f"{base}/"
+    if choice == briefing.SCOPE_REGION:
+        names = context.region_names()
+        code = st.selectbox(
+            translate("Region"), sorted(names, key=names.get), format_func=names.get, key=f"{page}.region"
+        )
+        return briefing.Scope(briefing.SCOPE_REGION, code), names[code], f"{base}/region_profile?region={code}"
+    kinds = ("undp_site",) if choice == "site" else (*analysis.PROTECTED_KINDS, "ecological_corridor")
+    candidates = features[features["kind"].isin(kinds)].sort_values("name_en")
+    labels = {row["id"]: feature_name(row, context.name_column) for _, row in candidates.iterrows()}
+    feature_id = st.selectbox(
+        translate("Feature"), list(labels), format_func=labels.get, key=f"{page}.feature.{choice}"
+    )
+    return briefing.Scope(briefing.SCOPE_FEATURE, feature_id), labels[feature_id], f"{base}/?sel={feature_id}"
+
+
+def briefing_export(page: str, context: PageContext, scope: briefing.Scope, name: str, link: str) -> None:
+    """Make the PDF and PPTX for ``scope`` step by step, then offer both files."""
+    translate = context.translate
+    stem = "kz-atlas-briefing-" + "".join(ch if ch.isalnum() else "-" for ch in (scope.id or "kazakhstan").lower())
+
+    def content(_results):
+        return briefing.build_briefing(
+            context.catalogue, scope, translate, context.name_column, link, date.today().isoformat()
+        )
+
+    steps = [
+        (N_("Gathering the numbers and sources"), content),
+        (N_("Drawing the map"), lambda _r: briefing.static_map_png(context.catalogue, scope, translate=translate)),
+        (N_("Making the QR code"), lambda _r: briefing.qr_png(link)),
+        (N_("Writing the PDF"), lambda r: briefing.pdf_bytes(r[0], r[1], r[2])),
+        (N_("Writing the slides"), lambda r: briefing.pptx_bytes(r[0], r[1], r[2])),
+    ]
+    st.caption(translate("The pack links back to: {link}").format(link=link))
+    prepared_download(
+        page,
+        stem,
+        translate,
+        steps,
+        [
+            (N_("Download the PDF"), f"{stem}.pdf", "application/pdf"),
+            (
+                N_("Download the slides (PPTX)"),
+                f"{stem}.pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ),
+        ],
     )

@@ -1,0 +1,38 @@
+"""Briefing packs under AppTest: choose a scope, prepare, and get both files."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from kzatlas.config import ROOT_DIR
+
+TIMEOUT = 120
+PAGE = str(ROOT_DIR / "views" / "briefing.py")
+
+
+def test_country_pack_is_prepared_with_progress_and_both_downloads():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.subheader[0].value == "Kazakhstan"
+    assert any("links back to: http" in c.value and c.value.rstrip().endswith("/") for c in at.caption)
+    prepare = next(b for b in at.button if b.label == "Prepare")
+    prepare.click().run()
+    assert not at.exception and not at.error
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download the PDF", "Download the slides (PPTX)"]
+    # Each step was reported as it ran.
+    shown = " ".join(m.value for m in at.markdown)
+    for step in ("Drawing the map", "Writing the PDF", "Writing the slides"):
+        assert step in shown
+
+
+def test_region_and_feature_scopes_change_the_subject_and_link():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    at.radio(key="briefing.scope").set_value("region").run()
+    at.selectbox(key="briefing.region").set_value("KZ-39").run()
+    assert at.subheader[0].value == "Kostanay Region"
+    assert any("/region_profile?region=KZ-39" in c.value for c in at.caption)
+    at.radio(key="briefing.scope").set_value("area").run()
+    at.selectbox(key="briefing.feature.area").set_value("pa-naurzum").run()
+    assert at.subheader[0].value == "Naurzum State Nature Reserve"
+    assert any("/?sel=pa-naurzum" in c.value for c in at.caption)
