@@ -56,6 +56,7 @@ from kzatlas.config import (  # noqa: E402 - needs ROOT on sys.path first
     UN_DISCLAIMER,
 )
 from kzatlas.reports import QUALITY_EXPLANATIONS  # noqa: E402
+from kzatlas.scenes import DEFAULT_DECK_PATH  # noqa: E402
 
 TEMPLATE_PATH = LOCALE_DIR / "messages.pot"
 KEYWORDS = {"_": None, "translate": None, "N_": None}
@@ -106,10 +107,17 @@ def _runtime_messages() -> list[tuple[str, str, str]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         for feature in data.get("features", []):
             method = (feature.get("properties") or {}).get("geometry_method")
-            if feature.get("geometry") is None and method:
-                extra.append(
-                    (method, path.relative_to(ROOT).as_posix(), "Why an item has no map position (geometry_method).")
-                )
+            if method:
+                extra.append((method, path.relative_to(ROOT).as_posix(), "How a shape is drawn (geometry_method)."))
+    # The scene list that ships with the atlas (Present page).
+    if DEFAULT_DECK_PATH.is_file():
+        deck = json.loads(DEFAULT_DECK_PATH.read_text(encoding="utf-8"))
+        location = DEFAULT_DECK_PATH.relative_to(ROOT).as_posix()
+        if deck.get("title"):
+            extra.append((deck["title"], location, "Title of the shipped scene list."))
+        for scene in deck.get("scenes", []):
+            if scene.get("caption"):
+                extra.append((scene["caption"], location, "Caption of a shipped scene."))
     return list(dict.fromkeys(extra))  # one entry per (text, file, comment)
 
 
