@@ -394,25 +394,7 @@ def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -
     else:
         table = analysis.counts_by_year(matching)
         x = alt.X("year:O", title=translate("Year"))
-    if table.empty:
-        st.caption(translate("Nothing to chart for these filters."))
-        return
-    table = table.assign(kind_label=[translate(KIND_SHORT_LABELS[kind]) for kind in table["kind"]])
-    chart = (
-        alt.Chart(table)
-        .mark_bar()
-        .encode(
-            x=x,
-            y=alt.Y("sum(count):Q", title=translate("Number of features")),
-            color=alt.Color("kind_label:N", scale=_kind_scale(translate), title=translate("Kind")),
-            tooltip=[
-                alt.Tooltip("kind_label:N", title=translate("Kind")),
-                alt.Tooltip("sum(count):Q", title=translate("Number")),
-            ],
-        )
-        .properties(height=280)
-    )
-    st.altair_chart(chart, width="stretch")
+    kind_bars(table, x, "count", translate("Number of features"), translate)
 
 
 def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -436,20 +418,19 @@ def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFr
     ).reset_index(drop=True)
 
 
+def number_columns(translate: Translate) -> dict:
+    """Column formats shared by every feature table: source links, hectares, years."""
+    return {
+        translate("Source"): st.column_config.LinkColumn(translate("Source")),
+        translate("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+        translate("Drawn area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+        translate("Year"): st.column_config.NumberColumn(format="%d"),
+    }
+
+
 def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
-    translate = context.translate
     table = feature_table(context, matching)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            translate("Source"): st.column_config.LinkColumn(translate("Source")),
-            translate("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
-            translate("Drawn area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
-            translate("Year"): st.column_config.NumberColumn(format="%d"),
-        },
-    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config=number_columns(context.translate))
 
 
 def all_features(context: PageContext) -> gpd.GeoDataFrame:
@@ -631,20 +612,9 @@ def protected_area_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
     table = feature_table(context, frame)
     table.insert(1, translate("IUCN"), frame["iucn_category"].to_numpy())
     table[translate("On the map")] = [f"/?sel={feature_id}" for feature_id in frame["id"]]
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            translate("Source"): st.column_config.LinkColumn(translate("Source")),
-            translate("On the map"): st.column_config.LinkColumn(
-                translate("On the map"), display_text=translate("show")
-            ),
-            translate("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
-            translate("Drawn area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
-            translate("Year"): st.column_config.NumberColumn(format="%d"),
-        },
-    )
+    columns = number_columns(translate)
+    columns[translate("On the map")] = st.column_config.LinkColumn(display_text=translate("show"))
+    st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
 
 
 def _source_link(source: dict | None) -> str:

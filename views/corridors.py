@@ -28,11 +28,8 @@ else:
         hide_index=True,
         width="stretch",
         column_config={
-            _("Source"): st.column_config.LinkColumn(_("Source")),
-            _("Official area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
-            _("Drawn area (ha)"): st.column_config.NumberColumn(format="%,.0f"),
+            **ui.number_columns(_),
             _("Outside reserves and parks"): st.column_config.NumberColumn(format="%.1f %%"),
-            _("Year"): st.column_config.NumberColumn(format="%d"),
         },
     )
     nearby = everything[

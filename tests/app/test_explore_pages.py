@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from pagetest import ROUTER, TIMEOUT, headings, metric, page_path, run_page
 from streamlit.testing.v1 import AppTest
 
-from kzatlas.config import ROOT_DIR
-
-TIMEOUT = 60
-VIEWS = ROOT_DIR / "views"
 PAGES = ["map_explorer", "protected_areas", "corridors", "region_profile", "projects", "about_data"]
-
-
-def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(VIEWS / f"{page}.py"), default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def headings(at: AppTest) -> list[str]:
-    """Subheaders as the reader sees them (data names are sent Markdown-escaped)."""
-    return [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+run = run_page
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -40,7 +18,7 @@ def test_every_page_renders_alone_with_footer(page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_after_switch_page(page):
-    at = AppTest.from_file(str(ROOT_DIR / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(ROUTER, default_timeout=TIMEOUT).run()
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
 
@@ -69,7 +47,7 @@ def test_selected_site_lists_protected_areas_within_the_chosen_distance():
 
 
 def test_a_click_seeded_in_session_state_selects_and_an_empty_click_clears():
-    at = AppTest.from_file(str(VIEWS / "map_explorer.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(page_path("map_explorer"), default_timeout=TIMEOUT).run()
     key = "map_explorer.map.en"
     at.session_state[key] = {"last_object_clicked": {"lat": 51.5, "lng": 64.4, "id": "pa-naurzum"}}
     at.run()

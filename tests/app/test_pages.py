@@ -7,31 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pagetest import ROUTER, TIMEOUT, metric, run_page
 from streamlit.testing.v1 import AppTest
 
 from kzatlas.catalog import GEODATA_DIR_ENV
-from kzatlas.config import GEODATA_DIR, ROOT_DIR
+from kzatlas.config import GEODATA_DIR
 
-TIMEOUT = 60
-MAP_PAGE = str(ROOT_DIR / "views" / "map_explorer.py")
-DATA_PAGE = str(ROOT_DIR / "views" / "about_data.py")
-ROUTER = str(ROOT_DIR / "app.py")
-
-
-def run_page(path: str, **query) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    for item in at.metric:
-        if item.label == label:
-            return item.value
-    raise AssertionError(f"no metric {label!r} in {[m.label for m in at.metric]}")
+MAP_PAGE = "map_explorer"
+DATA_PAGE = "about_data"
 
 
 def table_rows(at: AppTest) -> int:

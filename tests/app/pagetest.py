@@ -1,0 +1,39 @@
+"""Shared steps for the AppTest suites: run a page (with link parameters) and read what it shows."""
+
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from kzatlas.config import ROOT_DIR
+
+TIMEOUT = 60
+VIEWS = ROOT_DIR / "views"
+ROUTER = str(ROOT_DIR / "app.py")
+
+
+def page_path(page: str) -> str:
+    return str(VIEWS / f"{page}.py")
+
+
+def run_page(page: str, **query) -> AppTest:
+    """Run ``views/<page>.py`` alone with ``query`` as the link's parameters; fail on an exception."""
+    at = AppTest.from_file(page_path(page), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    for item in at.metric:
+        if item.label == label:
+            return item.value
+    raise AssertionError(f"no metric {label!r} in {[m.label for m in at.metric]}")
+
+
+def headings(at: AppTest) -> list[str]:
+    """Subheaders as the reader sees them (data names are sent Markdown-escaped)."""
+    return [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
