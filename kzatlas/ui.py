@@ -1040,6 +1040,11 @@ def scene_player(page: str, context: PageContext, allowed: selection.Allowed, de
 def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, deck: scenes.Deck) -> None:
     """Build the scene list: reorder, delete, save as a file, open a file, start presenting."""
     translate = context.translate
+    *warnings, opened = st.session_state.pop(f"{page}.opened_messages", None) or [None]
+    for warning in warnings:
+        st.warning(warning)
+    if opened:
+        st.success(opened)
     st.markdown(
         translate(
             "A scene is a map view with its filters, highlighted feature and a one-line caption. Add scenes from "
@@ -1112,9 +1117,13 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
             )
             return
         state.set_deck(opened)
-        for warning in warnings:
-            st.warning(plain_snippet(warning, 80))
-        st.success(translate("Opened {count} scenes.").format(count=len(opened.scenes)))
+        # Draw the page again so the table, chooser and Save show the opened list; the
+        # messages are kept for that run.
+        st.session_state[f"{page}.opened_messages"] = [
+            *(plain_snippet(warning, 80) for warning in warnings),
+            translate("Opened {count} scenes.").format(count=len(opened.scenes)),
+        ]
+        st.rerun()
 
 
 def prepared_download(

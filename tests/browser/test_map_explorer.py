@@ -15,16 +15,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from mapkit import (
+    MAP_IFRAME,
+    PAINT_TIMEOUT_MS,
+    REGION_COUNT,
+    ROOT_DIR,
+    map_frame,
+    map_locator,
+    metric_value,
+    wait_until,
+)
 from playwright.sync_api import Frame, FrameLocator, Page, expect
 
 pytestmark = pytest.mark.browser
 
-ROOT_DIR = Path(__file__).resolve().parents[2]
 
-MAP_IFRAME = 'iframe[title*="streamlit_folium"]'
 MAP_KINDS = ("strict_nature_reserve", "nature_reserve", "national_park", "ecological_corridor", "undp_site")
-REGION_COUNT = 20
-PAINT_TIMEOUT_MS = 30_000
 ALLOWED_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
 
@@ -34,38 +40,6 @@ MALICIOUS_NAME = MALICIOUS_IMG + MALICIOUS_TEMPLATE + "`backtick"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def wait_until(predicate, timeout_s: float, *, page: Page | None = None, interval_s: float = 0.1, message: str = ""):
-    """Return the first truthy ``predicate()`` result, or fail after ``timeout_s`` (bounded poll).
-
-    Pass ``page`` when the predicate reads data filled by Playwright event handlers: the sync
-    API only dispatches events while it runs, so the wait goes through ``page.wait_for_timeout``.
-    """
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(message or f"condition not met within {timeout_s} s")
-        if page is not None:
-            page.wait_for_timeout(interval_s * 1000)
-        else:
-            time.sleep(interval_s)
-
-
-def map_locator(page: Page) -> FrameLocator:
-    return page.frame_locator(MAP_IFRAME)
-
-
-def map_frame(page: Page) -> Frame:
-    """The st_folium iframe as a Frame (for evaluate); looked up afresh each call."""
-    return wait_until(
-        lambda: next((frame for frame in page.frames if "st_folium" in frame.url), None),
-        timeout_s=20,
-        message="no st_folium iframe on the page",
-    )
 
 
 def feature_paths(page: Page, kind: str):
@@ -79,11 +53,6 @@ def open_atlas(page: Page, url: str) -> FrameLocator:
     expect(fmap.locator("path.kz-layer-regions")).to_have_count(REGION_COUNT, timeout=PAINT_TIMEOUT_MS)
     expect(fmap.locator(".kz-layer-national_park").first).to_be_attached(timeout=PAINT_TIMEOUT_MS)
     return fmap
-
-
-def metric_value(page: Page, label: str):
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
-    return metric.locator('[data-testid="stMetricValue"]')
 
 
 def read_int(locator) -> int:

@@ -12,22 +12,28 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect
+from mapkit import (
+    ARTIFACTS_DIR,
+    MAP_IFRAME,
+    VIEWPORT,
+    address_params,
+    map_frame,
+    map_locator,
+    metric_value,
+    open_map_page,
+    wait_for_param,
+    wait_until,
+)
+from playwright.sync_api import Browser, FrameLocator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from kzatlas.catalog import feature_frame, load_catalogue
-from kzatlas.config import GEODATA_DIR, MAP_ZOOM, ROOT_DIR
+from kzatlas.config import GEODATA_DIR, MAP_ZOOM
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS_DIR = ROOT_DIR / "test-artifacts"
-VIEWPORT = {"width": 1400, "height": 1000}  # as in conftest.py
-MAP_IFRAME = 'iframe[title*="streamlit_folium"]'
-REGION_COUNT = 20
-PAINT_TIMEOUT_MS = 30_000
 
 PARK_ID, PARK_NAME = "pa-buyratau", "Buyratau National Park"  # UNDP-supported national park
 OTHER_ID, OTHER_NAME = "pa-bayanaul", "Bayanaul National Park"
@@ -42,77 +48,9 @@ OTHER_REGION, OTHER_REGION_NAME = "KZ-35", "Karaganda Region"
 # ---------------------------------------------------------------- helpers
 
 
-def wait_until(predicate, timeout_s: float, *, page: Page | None = None, interval_s: float = 0.1, message=""):
-    """Return the first truthy ``predicate()`` result, or fail after ``timeout_s`` (bounded poll).
-
-    ``message`` may be a callable, called only on failure (to report the last state seen).
-
-    With ``page`` the wait goes through ``page.wait_for_timeout`` so Playwright keeps
-    dispatching events (the websocket frame counter is filled by an event handler).
-    """
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            text = message() if callable(message) else message
-            raise AssertionError(text or f"condition not met within {timeout_s} s")
-        if page is not None:
-            page.wait_for_timeout(interval_s * 1000)
-        else:
-            time.sleep(interval_s)
-
-
-def map_locator(page: Page) -> FrameLocator:
-    return page.frame_locator(MAP_IFRAME)
-
-
-def map_frame(page: Page) -> Frame:
-    """The st_folium iframe as a Frame (for evaluate); looked up afresh each call."""
-    return wait_until(
-        lambda: next((frame for frame in page.frames if "st_folium" in frame.url), None),
-        timeout_s=20,
-        message="no st_folium iframe on the page",
-    )
-
-
-def open_map_page(page: Page, url: str, *, feature_kind: str | None = "national_park") -> FrameLocator:
-    """Open ``url`` and wait until the region outlines (and a ``feature_kind`` shape) are painted."""
-    page.goto(url)
-    fmap = map_locator(page)
-    expect(fmap.locator("path.kz-layer-regions")).to_have_count(REGION_COUNT, timeout=PAINT_TIMEOUT_MS)
-    if feature_kind:
-        expect(fmap.locator(f".kz-layer-{feature_kind}").first).to_be_attached(timeout=PAINT_TIMEOUT_MS)
-    return fmap
-
-
-def metric_value(page: Page, label: str):
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
-    return metric.locator('[data-testid="stMetricValue"]')
-
-
 def address(page: Page) -> str:
     """The page address as the user sees it (includes the map's ``replaceState`` changes)."""
     return page.evaluate("location.href")
-
-
-def address_params(page: Page) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(address(page)).query).items()}
-
-
-def wait_for_param(page: Page, name: str, value: str | None, timeout_s: float = 10) -> dict[str, str]:
-    """Wait until the address has ``name=value`` (``None``: no ``name`` at all)."""
-    found: list[dict[str, str]] = []
-
-    def matches() -> bool:
-        found[:] = [address_params(page)]
-        return found[0].get(name) == value
-
-    wait_until(
-        matches, timeout_s=timeout_s, page=page, message=lambda: f"address never got {name}={value!r}: {found[0]}"
-    )
-    return found[0]
 
 
 def details_heading(page: Page, name: str):
