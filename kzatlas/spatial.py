@@ -145,14 +145,19 @@ class RegionProfile:
 def region_profile(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> RegionProfile | None:
     """Protected areas, corridors and UNDP items of a region, and how much of it is protected.
 
-    ``official_protected_ha`` adds the official areas of reserves and parks listed in the
+    An item belongs to the region when its sources list the region or, for a located UNDP
+    site, when its point lies inside the region's boundary. ``official_protected_ha`` adds the official areas of reserves and parks listed in the
     region (an area spanning several regions counts in full); ``drawn_protected_ha_inside``
     measures the part of their drawn shapes that falls inside the region's boundary.
     """
     region = regions[regions["iso_code"] == iso_code]
     if region.empty:
         return None
-    in_region = features[features["region_codes"].map(lambda codes: iso_code in split_list(codes))]
+    listed = features["region_codes"].map(lambda codes: iso_code in split_list(codes))
+    # UNDP sites whose point lies in the boundary count too, even if a source named no region.
+    drawn_sites = features.geometry.notna() & (features["kind"] == KIND_UNDP_SITE)
+    inside = drawn_sites & features.geometry.intersects(region.geometry.iloc[0])
+    in_region = features[listed | inside]
     protected = in_region[in_region["kind"].isin(PROTECTED_KINDS)]
     boundary = region.to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
     drawn = located(protected)

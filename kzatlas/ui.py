@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from kzatlas import analysis, briefing, cache, exports, maps, offline, reports, scenes, selection, spatial, state
 from kzatlas.analysis import Filters
-from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame, split_list
+from kzatlas.catalog import Catalogue, CatalogueError, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import (
     KAZAKHSTAN_AREA_KM2,
     KIND_COLOURS,
@@ -1126,6 +1126,18 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
         st.rerun()
 
 
+# Errors whose messages are written for users; anything else is reported by its type only,
+# so no server path or internal detail reaches the page.
+USER_FACING_ERRORS = (offline.OfflineExportError, scenes.DeckError, CatalogueError)
+
+
+def export_failure(exc: Exception, translate: Translate) -> str:
+    """Why an export failed, in words safe to show."""
+    if isinstance(exc, USER_FACING_ERRORS):
+        return plain_snippet(str(exc), 160)
+    return translate("an unexpected error ({kind}); please try again").format(kind=type(exc).__name__)
+
+
 def prepared_download(
     page: str,
     name: str,
@@ -1152,9 +1164,7 @@ def prepared_download(
                 status.update(label=translate("The export failed"), state="error")
                 st.session_state.pop(key, None)
                 st.error(
-                    translate("The export could not be made: {reason}").format(
-                        reason=plain_snippet(str(exc) or type(exc).__name__, 160)
-                    )
+                    translate("The export could not be made: {reason}").format(reason=export_failure(exc, translate))
                 )
                 return
             status.update(label=translate("Ready"), state="complete", expanded=False)

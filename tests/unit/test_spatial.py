@@ -121,3 +121,12 @@ def test_region_of_a_point(regions):
 def test_real_catalogue_kapshagay_corridor_meets_the_areas_its_sources_name(features):
     linked = spatial.protected_areas_linked_by("corr-kapshagay-balkhash", features)
     assert {"pa-altyn-emel", "pa-ile-balkhash"} <= set(linked)
+
+
+def test_region_profile_joins_sites_by_location_as_well_as_by_listed_region(features, regions):
+    unlisted = features.copy()
+    alley = unlisted["id"] == "undp-siberian-pine-alley-astana"
+    unlisted.loc[alley, "region_codes"] = ""  # as if no source had named the region
+    profile = spatial.region_profile("KZ-71", unlisted, regions)
+    assert "undp-siberian-pine-alley-astana" in profile.undp_ids
+    assert "undp-siberian-pine-alley-astana" not in spatial.region_profile("KZ-11", unlisted, regions).undp_ids
