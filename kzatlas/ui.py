@@ -1274,7 +1274,7 @@ def briefing_export(page: str, context: PageContext, scope: briefing.Scope, name
         (N_("Writing the PDF"), lambda r: briefing.pdf_bytes(r[0], r[1], r[2])),
         (N_("Writing the slides"), lambda r: briefing.pptx_bytes(r[0], r[1], r[2])),
     ]
-    st.caption(translate("The pack links back to: {link}").format(link=link))
+    st.caption(translate("The pack links back to: {link}").format(link=escape_markdown(link)))
     prepared_download(
         page,
         stem,
