@@ -412,3 +412,28 @@ def view_for_bounds(
     lat_fraction = max(mercator_y(maxy) - mercator_y(miny), 1e-6) / (2 * math.pi)
     zoom = min(math.log2(width_px / 256.0 / lon_fraction), math.log2(height_px / 256.0 / lat_fraction))
     return centre, max(3.0, min(10.0, math.floor(zoom * 4) / 4 - 0.25))
+
+
+def region_highlight_group(regions: gpd.GeoDataFrame | None, iso_code: str | None) -> folium.FeatureGroup:
+    """An outline of one region, drawn above the others and letting clicks through.
+
+    Sent as a swappable feature group so choosing another region moves the outline without
+    rebuilding (and remounting) the map.
+    """
+    group = folium.FeatureGroup(name="highlight", control=False)
+    if regions is None or iso_code is None:
+        return group
+    chosen = regions[regions["iso_code"] == iso_code].copy()
+    chosen["id"] = chosen["iso_code"]
+    folium.GeoJson(
+        to_feature_collection(chosen, ["id"]),
+        style_function=lambda _feature: {
+            "color": SELECTED_OUTLINE,
+            "weight": 3,
+            "fill": False,
+            "interactive": False,
+            "className": "kz-region-outline kz-selected",
+        },
+        control=False,
+    ).add_to(group)
+    return group

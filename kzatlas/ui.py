@@ -721,12 +721,15 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
-    """A small map of the regions with ``iso_code`` outlined; clicking a region selects it."""
+    """A small map of the regions with ``iso_code`` outlined; clicking a region selects it.
+
+    The outline and the features are swapped in place, so changing region glides the map
+    to it instead of reloading it.
+    """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(
-        regions, context.translate, context.name_column, selectable_regions=True, highlighted_region=iso_code
-    )
+    base = maps.build_base_map(regions, context.translate, context.name_column, selectable_regions=True)
     groups = maps.build_feature_groups(features, context.translate, context.name_column, context.region_names())
+    groups.append(maps.region_highlight_group(regions, iso_code))
     centre, zoom = None, None
     if regions is not None and iso_code in set(regions["iso_code"]):
         bounds = tuple(regions.loc[regions["iso_code"] == iso_code].total_bounds)

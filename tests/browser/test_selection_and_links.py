@@ -64,8 +64,7 @@ def facts_table(page: Page):
 def selected_ids(page: Page) -> list[str] | None:
     """Ids of the shapes that carry ``kz-selected`` (from Leaflet's layers); ``None`` while no map is up.
 
-    A map whose base changes (the region profile outlines the chosen region) is remounted, so
-    its iframe may be between two documents when this is asked.
+    While a page is loading, its map iframe may be between two documents when this is asked.
     """
     try:
         return map_frame(page).evaluate(
@@ -390,6 +389,7 @@ def test_region_profile_link_and_map_click_choose_the_region(page: Page, base_ur
     wait_until(lambda: selected_ids(page) == [PROFILE_REGION], timeout_s=10, page=page, message="Kostanay not outlined")
     land_before = metric_value(page, "Land area").inner_text()
     assert address_params(page).get("region") == PROFILE_REGION
+    map_frame(page).evaluate("window.__kz_marker = 7")  # gone if the map were reloaded
 
     click_shape(page, OTHER_REGION, "regions")
 
@@ -402,4 +402,5 @@ def test_region_profile_link_and_map_click_choose_the_region(page: Page, base_ur
         page=page,
         message=f"the map does not outline only {OTHER_REGION}",
     )
+    assert map_frame(page).evaluate("window.__kz_marker") == 7, "choosing a region reloaded the map"
     expect(page.get_by_text("was not understood")).to_have_count(0)
