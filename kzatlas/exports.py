@@ -19,7 +19,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from kzatlas.catalog import Catalogue, feature_frame
+from kzatlas.catalog import Catalogue
 from kzatlas.config import CRS, UN_DISCLAIMER
 from kzatlas.safety import safe_csv_cell
 
@@ -147,7 +147,3 @@ def gpkg_bytes(layers: dict[str, gpd.GeoDataFrame], citation: Citation) -> bytes
 def catalogue_layers(catalogue: Catalogue) -> dict[str, gpd.GeoDataFrame]:
     """Every loaded layer, for a whole-catalogue GeoPackage."""
     return dict(catalogue.layers)
-
-
-def all_features(catalogue: Catalogue) -> gpd.GeoDataFrame:
-    return feature_frame(catalogue)

@@ -26,7 +26,6 @@ from jinja2 import Template
 from kzatlas.catalog import split_list
 from kzatlas.config import (
     COORDINATE_DECIMALS,
-    KAZAKHSTAN_BOUNDS,
     KIND_COLOURS,
     KIND_CORRIDOR,
     KIND_NATIONAL_PARK,
@@ -296,18 +295,14 @@ def build_feature_groups(
     return groups
 
 
-def _region_style(highlighted: str | None):
-    def style(feature: dict) -> dict:
-        chosen = feature["properties"]["id"] == highlighted
-        return {
-            "color": SELECTED_OUTLINE if chosen else REGION_LINE_COLOUR,
-            "weight": 3 if chosen else 1,
-            "fillColor": REGION_FILL_COLOUR,
-            "fillOpacity": 0.75,
-            "className": f"{CSS_CLASS_PREFIX}regions" + (" kz-selected" if chosen else ""),
-        }
-
-    return style
+def _region_style(_feature: dict) -> dict:
+    return {
+        "color": REGION_LINE_COLOUR,
+        "weight": 1,
+        "fillColor": REGION_FILL_COLOUR,
+        "fillOpacity": 0.75,
+        "className": f"{CSS_CLASS_PREFIX}regions",
+    }
 
 
 def build_base_map(
@@ -317,7 +312,6 @@ def build_base_map(
     *,
     view_param: str | None = None,
     selectable_regions: bool = False,
-    highlighted_region: str | None = None,
     web_tiles: bool = True,
     centre: tuple[float, float] = MAP_CENTER,
     zoom: float = MAP_ZOOM,
@@ -351,7 +345,7 @@ def build_base_map(
         folium.GeoJson(
             data,
             name=escape_html(translate("Regions (2022 division)")),
-            style_function=_region_style(highlighted_region),
+            style_function=_region_style,
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
             on_each_feature=SELECT_ON_CLICK if selectable_regions else None,
             control=True,
@@ -381,18 +375,19 @@ def build_full_map(
     translate: Translate,
     name_column: str,
     region_names: dict[str, str],
+    *,
+    selected_id: str | None = None,
+    **base_options,
 ) -> AtlasMap:
-    """Base map plus feature groups and layer control in one standalone map (tests, exports)."""
-    fmap = build_base_map(regions, translate, name_column)
-    for group in build_feature_groups(features, translate, name_column, region_names):
+    """Base map plus feature groups and layer control in one standalone map (tests, exports).
+
+    ``base_options`` go to :func:`build_base_map` (e.g. ``web_tiles``, ``centre``, ``zoom``).
+    """
+    fmap = build_base_map(regions, translate, name_column, **base_options)
+    for group in build_feature_groups(features, translate, name_column, region_names, selected_id):
         group.add_to(fmap)
     build_layer_control().add_to(fmap)
     return fmap
-
-
-def fixed_bounds() -> list[list[float]]:
-    """Kazakhstan's extent as ``[[south, west], [north, east]]``."""
-    return [list(KAZAKHSTAN_BOUNDS[0]), list(KAZAKHSTAN_BOUNDS[1])]
 
 
 def view_for_bounds(

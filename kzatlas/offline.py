@@ -70,10 +70,17 @@ def standalone_map_html(
     script, style = _leaflet_assets(leaflet_dir)
     centre = (view.lat, view.lng) if view else maps.MAP_CENTER
     zoom = view.zoom if view else maps.MAP_ZOOM
-    fmap = maps.build_base_map(regions, translate, name_column, web_tiles=False, centre=centre, zoom=zoom)
-    for group in maps.build_feature_groups(features, translate, name_column, region_names, selected_id):
-        group.add_to(fmap)
-    maps.build_layer_control().add_to(fmap)
+    fmap = maps.build_full_map(
+        regions,
+        features,
+        translate,
+        name_column,
+        region_names,
+        selected_id=selected_id,
+        web_tiles=False,
+        centre=centre,
+        zoom=zoom,
+    )
     fmap.get_root().header.add_child(_Heading(title, caption, data_version, made_on, translate))
     html = fmap.get_root().render()
     html = html.replace(f'<script src="{LEAFLET_JS_URL}"></script>', f"<script>{script}</script>")
