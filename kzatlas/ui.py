@@ -286,18 +286,56 @@ def current_selection(page: str, allowed_ids: frozenset[str], map_key: str) -> s
     Reads the map's latest value from session state, so the map drawn in this run already
     shows the selection.
     """
-    returned = st.session_state.get(map_key)
-    if state.map_value_changed(page, returned):
-        click = selection.parse_click(returned, allowed_ids)
-        if click is not None:
-            state.set_selected(page, click.feature_id)
+    click = new_map_click(page, map_key, allowed_ids)
+    if click is not None:
+        state.set_selected(page, click.feature_id)
     chosen = state.selected(page)
     state.write_params({selection.PARAM_SELECTED: chosen} if chosen else {}, (selection.PARAM_SELECTED,))
     return chosen
 
 
+def new_map_click(page: str, key: str, allowed_ids: frozenset[str]) -> selection.MapClick | None:
+    """A click the map reported since the last run (``None`` when nothing new was clicked).
+
+    Read from session state before the map is drawn, so this run already shows its effect.
+    """
+    returned = st.session_state.get(key)
+    if not state.map_value_changed(page, returned):
+        return None
+    return selection.parse_click(returned, allowed_ids)
+
+
 def map_key(page: str, context: PageContext) -> str:
     return f"{page}.map.{context.language}"
+
+
+LOCATOR_HEIGHT_PX = 420
+
+
+def _show_map(
+    page: str,
+    context: PageContext,
+    base: maps.AtlasMap,
+    groups: list,
+    height: int,
+    returned_objects: list[str],
+    view: selection.MapView | None,
+) -> dict | None:
+    """Draw ``base`` once and swap ``groups`` into it; ``view`` moves the map without remounting it.
+
+    Only ``returned_objects`` come back, so panning and zooming never rerun the app.
+    """
+    return st_folium(
+        base,
+        key=map_key(page, context),
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        layer_control=maps.build_layer_control(),
+        returned_objects=returned_objects,
+        center=(view.lat, view.lng) if view else None,
+        zoom=view.zoom if view else None,
+    )
 
 
 def render_map(
@@ -313,18 +351,7 @@ def render_map(
     groups = maps.build_feature_groups(
         features, context.translate, context.name_column, context.region_names(), selected_id
     )
-    view = state.view(page)
-    return st_folium(
-        base,
-        key=map_key(page, context),
-        height=MAP_HEIGHT_PX,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        layer_control=maps.build_layer_control(),
-        returned_objects=["last_object_clicked"],
-        center=(view.lat, view.lng) if view else None,
-        zoom=view.zoom if view else None,
-    )
+    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, ["last_object_clicked"], state.view(page))
 
 
 # ---------------------------------------------------------------- summaries
@@ -534,21 +561,45 @@ def download_buttons(
     """CSV, GeoJSON and GeoPackage of ``frame``, each with citation, licence and disclaimer."""
     translate = context.translate
     citation = exports.catalogue_citation(context.catalogue, title, date.today().isoformat(), filters_text)
-    stem = f"kz-atlas-{page.replace('_', '-')}"
-    # Files are made only when clicked (deferred), and a download does not rerun the page.
-    formats = (
-        (N_("Download CSV"), "csv", "text/csv", lambda: exports.csv_bytes(frame, citation)),
-        (N_("Download GeoJSON"), "geojson", "application/geo+json", lambda: exports.geojson_bytes(frame, citation)),
-        (
-            N_("Download GeoPackage"),
-            "gpkg",
-            "application/geopackage+sqlite3",
-            lambda: exports.gpkg_bytes({"features": frame}, citation),
-        ),
+    files = _export_files(
+        f"kz-atlas-{page.replace('_', '-')}",
+        (N_("Download CSV"), N_("Download GeoJSON"), N_("Download GeoPackage")),
+        frame,
+        {"features": frame},
+        citation,
     )
-    for column, (label, extension, mime, make) in zip(st.columns(len(formats)), formats):
+    download_row(translate, page, files)
+
+
+def _export_files(
+    stem: str,
+    labels: tuple[str, str, str],
+    features: gpd.GeoDataFrame,
+    gpkg_layers: dict[str, gpd.GeoDataFrame],
+    citation: exports.Citation,
+) -> list[tuple]:
+    """CSV, GeoJSON and GeoPackage as ``(label, file name, mime, make)``; files are made only when clicked."""
+    csv_label, geojson_label, gpkg_label = labels
+    return [
+        (csv_label, f"{stem}.csv", "text/csv", lambda: exports.csv_bytes(features, citation)),
+        (geojson_label, f"{stem}.geojson", "application/geo+json", lambda: exports.geojson_bytes(features, citation)),
+        (
+            gpkg_label,
+            f"{stem}.gpkg",
+            "application/geopackage+sqlite3",
+            lambda: exports.gpkg_bytes(gpkg_layers, citation),
+        ),
+    ]
+
+
+def download_row(translate: Translate, key_prefix: str, files: list[tuple]) -> None:
+    """One download button per ``(label, file name, mime, data or callable)``, side by side.
+
+    A download does not rerun the page.
+    """
+    for column, (label, file_name, mime, data) in zip(st.columns(len(files)), files):
         column.download_button(
-            translate(label), make, f"{stem}.{extension}", mime, key=f"{page}.{extension}", on_click="ignore"
+            translate(label), data, file_name, mime, key=f"{key_prefix}.{file_name}", on_click="ignore"
         )
 
 
@@ -730,21 +781,12 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     base = maps.build_base_map(regions, context.translate, context.name_column, selectable_regions=True)
     groups = maps.build_feature_groups(features, context.translate, context.name_column, context.region_names())
     groups.append(maps.region_highlight_group(regions, iso_code))
-    centre, zoom = None, None
+    view = None
     if regions is not None and iso_code in set(regions["iso_code"]):
         bounds = tuple(regions.loc[regions["iso_code"] == iso_code].total_bounds)
-        centre, zoom = maps.view_for_bounds(bounds, height_px=420)
-    st_folium(
-        base,
-        key=map_key(page, context),
-        height=420,
-        center=centre,
-        zoom=zoom,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        layer_control=maps.build_layer_control(),
-        returned_objects=["last_object_clicked"],
-    )
+        (lat, lng), zoom = maps.view_for_bounds(bounds, height_px=LOCATOR_HEIGHT_PX)
+        view = selection.MapView(lat, lng, zoom)
+    _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, ["last_object_clicked"], view)
 
 
 def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
@@ -787,11 +829,9 @@ def region_choice(page: str, context: PageContext, codes: list[str]) -> str:
             state.add_notices([selection.Notice(REGION_PARAM, raw)])
             show_notices(context.translate)
         st.session_state[widget] = raw if raw in allowed else codes[0]
-    returned = st.session_state.get(map_key(page, context))
-    if state.map_value_changed(page, returned):
-        click = selection.parse_click(returned, allowed)
-        if click is not None and click.feature_id:
-            st.session_state[widget] = click.feature_id
+    click = new_map_click(page, map_key(page, context), allowed)
+    if click is not None and click.feature_id:
+        st.session_state[widget] = click.feature_id
     names = context.region_names()
     chosen = st.selectbox(
         context.translate("Region"), codes, format_func=lambda code: names.get(code, code), key=widget
@@ -880,31 +920,14 @@ def catalogue_downloads(context: PageContext) -> None:
     citation = exports.catalogue_citation(
         catalogue, "Kazakhstan environment atlas: whole catalogue", date.today().isoformat()
     )
-    features = feature_frame(catalogue)
-    formats = (
-        (N_("All features (CSV)"), "csv", "text/csv", lambda: exports.csv_bytes(features, citation)),
-        (
-            N_("All features (GeoJSON)"),
-            "geojson",
-            "application/geo+json",
-            lambda: exports.geojson_bytes(features, citation),
-        ),
-        (
-            N_("All layers (GeoPackage)"),
-            "gpkg",
-            "application/geopackage+sqlite3",
-            lambda: exports.gpkg_bytes(exports.catalogue_layers(catalogue), citation),
-        ),
+    files = _export_files(
+        "kz-atlas-catalogue",
+        (N_("All features (CSV)"), N_("All features (GeoJSON)"), N_("All layers (GeoPackage)")),
+        feature_frame(catalogue),
+        exports.catalogue_layers(catalogue),
+        citation,
     )
-    for column, (label, extension, mime, make) in zip(st.columns(len(formats)), formats):
-        column.download_button(
-            translate(label),
-            make,
-            f"kz-atlas-catalogue.{extension}",
-            mime,
-            key=f"catalogue.{extension}",
-            on_click="ignore",
-        )
+    download_row(translate, "catalogue", files)
 
 
 # ---------------------------------------------------------------- presenting
@@ -981,17 +1004,7 @@ def render_scene_map(
         matching, context.translate, context.name_column, context.region_names(), scene.selected
     )
     view = scene.view or _view_of(matching, scene.selected or "") or selection.MapView(*MAP_CENTER, MAP_ZOOM)
-    st_folium(
-        base,
-        key=map_key(page, context),
-        height=height,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        layer_control=maps.build_layer_control(),
-        returned_objects=[],
-        center=(view.lat, view.lng),
-        zoom=view.zoom,
-    )
+    _show_map(page, context, base, groups, height, [], view)
 
 
 SCENE_PARAM = "scene"
@@ -1174,10 +1187,7 @@ def prepared_download(
         st.session_state[key] = results[-len(outputs) :]
     ready = st.session_state.get(key)
     if ready:
-        for column, (label, file_name, mime), data in zip(st.columns(len(outputs)), outputs, ready):
-            column.download_button(
-                translate(label), data, file_name, mime, key=f"{page}.{name}.{file_name}", on_click="ignore"
-            )
+        download_row(translate, f"{page}.{name}", [(*output, data) for output, data in zip(outputs, ready)])
 
 
 def offline_map_export(
