@@ -159,7 +159,8 @@ def legend_html(translate: Translate) -> str:
     )
 
 
-def _round_geometry(geometry):
+def round_geometry(geometry):
+    """``geometry`` with coordinates rounded to ``COORDINATE_DECIMALS`` (about a metre)."""
     if geometry is None or geometry.is_empty:
         return geometry
     return shapely.transform(geometry, lambda coords: np.round(coords, COORDINATE_DECIMALS))
@@ -183,7 +184,7 @@ def to_feature_collection(frame: gpd.GeoDataFrame, properties: list[str]) -> dic
         features.append(
             {
                 "type": "Feature",
-                "geometry": json.loads(shapely.to_geojson(_round_geometry(geometry))),
+                "geometry": json.loads(shapely.to_geojson(round_geometry(geometry))),
                 "properties": values,
             }
         )

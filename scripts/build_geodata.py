@@ -40,6 +40,7 @@ from kzatlas.config import (  # noqa: E402
     KIND_CORRIDOR,
     REGION_SIMPLIFY_DEGREES,
 )
+from kzatlas.maps import round_geometry  # noqa: E402
 
 SOURCES_DIR = GEODATA_DIR / "sources"
 DATA_VERSION = "2026.11.23"
@@ -127,11 +128,12 @@ def equal_area_hectares(geometries: gpd.GeoSeries) -> pd.Series:
     return areas.where(geometries.notna() & ~geometries.is_empty).round(0)
 
 
-def round_coordinates(geometry, decimals: int = 5):
-    if geometry is None or geometry.is_empty:
-        return geometry
-    rounded = shapely.transform(geometry, lambda coords: np.round(coords, decimals))
-    return rounded if rounded.is_valid else shapely.make_valid(rounded)
+def round_coordinates(geometry):
+    """Rounded as the map rounds what it sends, and repaired if rounding broke a ring."""
+    rounded = round_geometry(geometry)
+    if rounded is None or rounded.is_empty or rounded.is_valid:
+        return rounded
+    return shapely.make_valid(rounded)
 
 
 def circle_of_area(lat: float, lon: float, area_ha: float):
