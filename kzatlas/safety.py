@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 
 # Besides the HTML specials, folium templates put some values inside JavaScript
 # template literals, where `${...}`, backticks and backslashes are live syntax.
@@ -60,3 +61,26 @@ def escape_markdown(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return "".join("\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch for ch in str(value))
+
+
+_WEB_SCHEMES = ("http", "https")
+
+
+def safe_link(value: object) -> str | None:
+    """``value`` if it may become a clickable link, else ``None``.
+
+    Allowed: absolute ``http``/``https`` URLs with a host, and the atlas's own relative
+    links (``/page?...`` or ``?...``). Everything else (``javascript:``, ``vbscript:``,
+    ``data:``, ``file:``, protocol-relative ``//host``, text with control characters or
+    spaces) is refused, so callers show it as plain text.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return None
+    if value.startswith("?") or (value.startswith("/") and not value.startswith("//")):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() in _WEB_SCHEMES and parts.netloc:
+        return value
+    return None

@@ -19,3 +19,12 @@ def test_csv_cells_that_look_like_formulas_are_defused():
     assert safe_csv_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe_csv_cell("+1") == "'+1" and safe_csv_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_csv_cell("Naurzum") == "Naurzum" and safe_csv_cell(-5) == -5
+
+
+def test_only_web_and_own_relative_links_survive():
+    from payloads import DANGEROUS_URLS, SAFE_URLS
+
+    from kzatlas.safety import safe_link
+
+    assert [safe_link(url) for url in SAFE_URLS] == SAFE_URLS
+    assert [safe_link(url) for url in DANGEROUS_URLS] == [None] * len(DANGEROUS_URLS)
