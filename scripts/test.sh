@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
 # Set up the test environment and run the whole suite: lint, unit, AppTest, real Chromium.
+#   bash scripts/test.sh            everything (what CI runs)
+#   bash scripts/test.sh --quick    lint, unit and AppTest only, no browser (while working)
+# Further arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=0
+if [ "${1:-}" = "--quick" ]; then
+  quick=1
+  shift
+fi
 bash scripts/setup.sh dev
-if [ ! -x "${KZATLAS_CHROMIUM:-/usr/bin/chromium}" ]; then
+if [ "$quick" = 0 ] && [ ! -x "${KZATLAS_CHROMIUM:-/usr/bin/chromium}" ]; then
   echo "Browser tests need Debian's Chromium: apt-get install -y chromium" >&2
   exit 1
 fi
 .venv/bin/python -m ruff check .
-.venv/bin/python -m pytest "$@"
+if [ "$quick" = 1 ]; then
+  .venv/bin/python -m pytest -m "not browser" "$@"
+else
+  .venv/bin/python -m pytest "$@"
+fi

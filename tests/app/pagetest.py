@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -11,6 +12,18 @@ from kzatlas.config import ROOT_DIR
 TIMEOUT = 60
 VIEWS = ROOT_DIR / "views"
 ROUTER = str(ROOT_DIR / "app.py")
+
+
+def router_pages() -> list[str]:
+    """The pages the router lists (``st.Page("views/<name>.py", ...)`` in ``app.py``), in its order."""
+    tree = ast.parse((ROOT_DIR / "app.py").read_text(encoding="utf-8"))
+    pages = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and str(first.value).startswith("views/"):
+                pages.append(str(first.value).removeprefix("views/").removesuffix(".py"))
+    return pages
 
 
 def page_path(page: str) -> str:
