@@ -1020,8 +1020,9 @@ def scene_number(deck: scenes.Deck) -> int | None:
     raw = state.params().get(SCENE_PARAM)
     if raw is None:
         return None
-    if raw.isdigit() and 1 <= int(raw) <= len(deck.scenes):
-        return int(raw)
+    number = selection.parse_count(raw)
+    if number is not None and 1 <= number <= len(deck.scenes):
+        return number
     state.add_notices([selection.Notice(SCENE_PARAM, raw)])
     state.write_params({}, (SCENE_PARAM,))
     return None
