@@ -7,7 +7,10 @@ Inputs (all in the repository or installable from PyPI):
 * ``geodata/sources/*.json``: hand-curated facts, each with its sources.
 
 Run ``python scripts/build_geodata.py`` (``--check`` rebuilds in memory and fails if the
-files in ``geodata/`` differ). The output is deterministic: same inputs, same bytes.
+files in ``geodata/`` differ; ``--sources DIR`` reads the curated files from another folder).
+The output is deterministic: same inputs, same bytes. Sources with an unknown region code,
+kind or theme, a control character, or a link that is not http(s) are refused with one line
+on stderr and exit code 1.
 """
 
 from __future__ import annotations
