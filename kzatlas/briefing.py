@@ -92,6 +92,7 @@ LABELS = {
     "map": N_("Map and key numbers"),
     "briefing": N_("Briefing"),
     "atlas": N_("Kazakhstan environment atlas"),
+    "full_name": N_("Full name"),
 }
 
 # Fonts: matplotlib ships DejaVu Sans, which covers Kazakh and Russian Cyrillic
@@ -103,6 +104,11 @@ QR_SCALE = 8
 QR_BORDER = 4
 QR_ERROR = "m"
 PPTX_ROWS_PER_SLIDE = 10
+# Longest title shown on the title slide or page 1 (about three lines); a longer name is
+# shortened there and given whole in the notes.
+TITLE_CHARS = 100
+# PowerPoint's document properties (title, subject, keywords) hold at most 255 characters.
+PPTX_PROPERTY_CHARS = 255
 
 Numbers = list[tuple[str, str]]
 Sources = list[tuple[str, str, str]]  # (title, url, accessed)
@@ -186,6 +192,38 @@ def clean_text(value: object) -> str:
         for ch in text
         if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs", "Co") and ch not in _NONCHARACTERS)
     )
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in an ellipsis when cut.
+
+    Cuts at a space when one is near the end, so a long name loses whole words.
+
+    Parameters
+    ----------
+    text : str
+    limit : int
+        At least 2.
+
+    Returns
+    -------
+    str
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space >= limit * 3 // 4:
+        head = head[:space]
+    return head.rstrip() + "…"
+
+
+def _title_and_notes(briefing: Briefing) -> tuple[str, list[str]]:
+    """The title as shown on the first page or slide, and the notes (with the full title if it was cut)."""
+    title = shorten(briefing.title, TITLE_CHARS)
+    if title == briefing.title:
+        return title, briefing.notes
+    return title, [f"{briefing.labels.get('full_name', '')}: {briefing.title}", *briefing.notes]
 
 
 def shown_url(url: str) -> str:
@@ -1083,6 +1121,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
     pdf.add_font(PDF_FONT, "B", str(bold))
     pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(True, margin=18)
+    shown_title, notes = _title_and_notes(briefing)
     pdf.set_title(briefing.title)
     pdf.set_subject(briefing.subtitle)
     pdf.set_creator(labels.get("atlas", ""))
@@ -1096,7 +1135,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
 
     # Page 1: what, when, which data; the map and the key numbers side by side.
     pdf.add_page()
-    text(briefing.title, 20, bold=True, colour=(10, 10, 10))
+    text(shown_title, 20, bold=True, colour=(10, 10, 10))
     pdf.ln(1)
     text(briefing.subtitle, 12, colour=(70, 70, 70))
     text(stamp, 9, colour=(90, 90, 90))
@@ -1105,7 +1144,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
     if map_png:
         pixels_w, pixels_h = _image_size(map_png)
         map_width = min(192.0, (pdf.page_break_trigger - top) * pixels_w / pixels_h)
-        pdf.image(io.BytesIO(map_png), x=pdf.l_margin, y=top, w=map_width, alt_text=briefing.title)
+        pdf.image(io.BytesIO(map_png), x=pdf.l_margin, y=top, w=map_width, alt_text=shown_title)
     column_x = pdf.l_margin + (map_width + 7 if map_width else 0)
     column_width = pdf.w - pdf.r_margin - column_x
     pdf.set_xy(column_x, top)
@@ -1148,10 +1187,10 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
                 text(shown_url(url), 7.5, colour=(0, 80, 160), link=url, indent=4)
             pdf.ln(0.8)
         pdf.ln(3)
-    if briefing.notes:
+    if notes:
         text(labels.get("notes", ""), 12, bold=True)
         pdf.ln(1)
-        for note in briefing.notes:
+        for note in notes:
             text(f"• {note}", 8.5)
             pdf.ln(0.8)
         pdf.ln(3)
@@ -1245,9 +1284,12 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
     labels = briefing.labels
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(12_192_000), Emu(6_858_000)
-    deck.core_properties.title = briefing.title
-    deck.core_properties.subject = briefing.subtitle
-    deck.core_properties.keywords = f"{labels.get('data_version', '')} {briefing.data_version}"
+    shown_title, notes = _title_and_notes(briefing)
+    deck.core_properties.title = shorten(briefing.title, PPTX_PROPERTY_CHARS)
+    deck.core_properties.subject = shorten(briefing.subtitle, PPTX_PROPERTY_CHARS)
+    deck.core_properties.keywords = shorten(
+        f"{labels.get('data_version', '')} {briefing.data_version}", PPTX_PROPERTY_CHARS
+    )
     title_only = deck.slide_layouts[5]  # a real title placeholder: outline view and screen readers see it
     grey, blue = RGBColor(0x55, 0x55, 0x55), RGBColor(0x00, 0x50, 0xA0)
     margin = Inches(SLIDE_MARGIN_IN)
@@ -1298,7 +1340,9 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
             text_box(slide, SLIDE_MARGIN_IN, BODY_TOP_IN, width_in, BODY_HEIGHT_IN, lines)
 
     # 1. Title.
-    slide = new_slide(briefing.title, top_in=2.0, height_in=1.6, size=34)
+    slide = new_slide(shown_title, top_in=2.0, height_in=1.6, size=34)
+    if shown_title != briefing.title:  # the whole name, for the presenter
+        slide.notes_slide.notes_text_frame.text = briefing.title
     text_box(
         slide, SLIDE_MARGIN_IN, 3.7, full_width_in, 1.4,
         [(briefing.subtitle, 20, False, grey, ""), (stamp, 14, False, grey, "")],
@@ -1391,10 +1435,8 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
         paged_text(labels.get("sources", ""), blocks, full_width_in)
 
     # 5. Notes.
-    if briefing.notes:
-        paged_text(
-            labels.get("notes", ""), [[(f"• {note}", 12, False, None, "")] for note in briefing.notes], full_width_in
-        )
+    if notes:
+        paged_text(labels.get("notes", ""), [[(f"• {note}", 12, False, None, "")] for note in notes], full_width_in)
 
     # 6. The way back to the app, and the disclaimer.
     slide = new_slide(labels.get("link", ""))

@@ -7,7 +7,6 @@ with a message that names the file (never a server path).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +19,14 @@ from kzatlas.config import (
     CRS,
     FEATURE_LAYERS,
     GEODATA_DIR,
+    KINDS,
     MANIFEST_PATH,
+    REGION_CODES,
+    REGION_KINDS,
     REGIONS_LAYER,
 )
+from kzatlas.i18n import THEME_LABELS
+from kzatlas.safety import JSONLimitError, load_json_limited, plain_snippet
 
 # Manifest dtype vocabulary -> how the column is held in memory.
 DTYPES = ("str", "int", "float", "bool")
@@ -76,6 +80,17 @@ REGION_COLUMNS: dict[str, str] = {
 }
 
 LIST_SEPARATOR = ";"
+
+# manifest.json and the tables beside the layers are small; anything far larger is not ours.
+MAX_METADATA_BYTES = 5_000_000
+
+# The values a feature may carry; anything else is left out with a notice when loading.
+KNOWN_KINDS = frozenset(KINDS)
+KNOWN_THEMES = frozenset(THEME_LABELS)
+KNOWN_REGION_CODES = frozenset(REGION_CODES)
+KNOWN_REGION_KINDS = frozenset(REGION_KINDS)
+# Columns holding ``;``-joined lists.
+LIST_COLUMNS = ("themes", "region_codes")
 
 # Lets a test or a deployment point the app at another copy of geodata/.
 GEODATA_DIR_ENV = "KZATLAS_GEODATA_DIR"
@@ -209,10 +224,10 @@ def parse_manifest(raw: dict) -> Manifest:
 def read_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     """Read and parse ``manifest.json``; errors name the file only."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = load_json_limited(path.read_bytes(), max_bytes=MAX_METADATA_BYTES)
     except FileNotFoundError as exc:
         raise CatalogueError(f"{path.name} is missing") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, JSONLimitError) as exc:
         raise CatalogueError(f"{path.name} is not valid JSON ({type(exc).__name__})") from exc
     return parse_manifest(raw)
 
@@ -330,27 +345,86 @@ def load_catalogue(
     problems: list[LayerProblem] = []
     for name, record in manifest.layers.items():
         try:
-            layers[name] = load_layer(record, geodata_dir)
+            frame = load_layer(record, geodata_dir)
         except CatalogueError as exc:
             problems.append(LayerProblem(name, record.file, str(exc)))
             continue
+        # Checked after reading so a missing or broken file keeps its own, clearer message.
         if file_sha256(geodata_dir / record.file) != record.sha256:
-            problems.append(
-                LayerProblem(name, record.file, f"{record.file} differs from the manifest checksum", fatal=False)
-            )
+            problems.append(LayerProblem(name, record.file, changed_outside_build(record.file)))
+            continue
+        frame, unknown = drop_unknown_values(frame, record)
+        layers[name] = frame
+        problems += [LayerProblem(name, record.file, message, fatal=False) for message in unknown]
     tables: dict[str, dict] = {}
     for name, entry in manifest.tables.items():
         path = geodata_dir / entry["file"]
         try:
-            tables[name] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            table = load_json_limited(path.read_bytes(), max_bytes=MAX_METADATA_BYTES)
+        except (OSError, JSONLimitError):
             problems.append(LayerProblem(name, entry["file"], f"{entry['file']} is missing or not valid JSON"))
             continue
         if file_sha256(path) != entry["sha256"]:
-            problems.append(
-                LayerProblem(name, entry["file"], f"{entry['file']} differs from the manifest checksum", fatal=False)
-            )
+            problems.append(LayerProblem(name, entry["file"], changed_outside_build(entry["file"])))
+            continue
+        tables[name] = table
     return Catalogue(manifest=manifest, layers=layers, problems=problems, tables=tables)
+
+
+def changed_outside_build(file: str) -> str:
+    """Why a file whose SHA-256 differs from its manifest record is not used."""
+    return f"{file} was changed outside the build (its checksum does not match manifest.json), so it is not used"
+
+
+def drop_unknown_values(frame: gpd.GeoDataFrame, record: LayerRecord) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Leave out features whose kind, themes or region codes are not known values.
+
+    Pages look kinds up in fixed tables (colours, labels), so an unknown value would break
+    them; one odd feature is dropped instead, and the reason is returned to be shown.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        A layer that passed :func:`load_layer`.
+    record : LayerRecord
+        Its manifest record (for the file name and id column).
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, list of str)
+        The kept features, and one message per dropped feature naming its id and the value.
+    """
+    if record.name == REGIONS_LAYER:
+        checks = (("iso_code", KNOWN_REGION_CODES, "region code"), ("kind", KNOWN_REGION_KINDS, "kind"))
+    else:
+        checks = (
+            ("kind", KNOWN_KINDS, "kind"),
+            ("themes", KNOWN_THEMES, "theme"),
+            ("region_codes", KNOWN_REGION_CODES, "region code"),
+        )
+    checks = tuple(check for check in checks if check[0] in frame.columns)
+    keep = []
+    messages = []
+    for _, row in frame.iterrows():
+        bad = next(
+            (
+                (label, value)
+                for column, known, label in checks
+                for value in (split_list(row[column]) if column in LIST_COLUMNS else [row[column]])
+                if value not in known
+            ),
+            None,
+        )
+        keep.append(bad is None)
+        if bad is not None:
+            label, value = bad
+            messages.append(
+                f"{record.file}: feature '{plain_snippet(row[record.id_column])}' has an unknown {label} "
+                f"'{plain_snippet(value)}' and is left out"
+            )
+    if all(keep):
+        return frame, []
+    return frame[keep].reset_index(drop=True), messages
 
 
 def feature_frame(catalogue: Catalogue) -> gpd.GeoDataFrame:

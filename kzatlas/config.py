@@ -47,6 +47,13 @@ KINDS = (
     KIND_UNDP_PROGRAMME,
 )
 
+# ISO 3166-2:KZ codes of the 2022 division: 17 regions and the cities Almaty, Astana, Shymkent.
+REGION_CODES = (
+    "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39",
+    "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71", "KZ-75", "KZ-79",
+)  # fmt: skip
+REGION_KINDS = ("region", "city")
+
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 KIND_COLOURS = {
     KIND_STRICT_RESERVE: "#009E73",  # bluish green

@@ -1,8 +1,10 @@
-"""Escaping for every text that reaches HTML or a spreadsheet."""
+"""Escaping for every text that reaches HTML or a spreadsheet, and bounded parsing of untrusted JSON."""
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from urllib.parse import urlsplit
 
 # Besides the HTML specials, folium templates put some values inside JavaScript
@@ -84,3 +86,107 @@ def safe_link(value: object) -> str | None:
     if parts.scheme.lower() in _WEB_SCHEMES and parts.netloc:
         return value
     return None
+
+
+# ---------------------------------------------------------------- bounded JSON
+
+JSON_MAX_BYTES = 1_000_000
+JSON_MAX_DEPTH = 32
+JSON_MAX_NUMBER_CHARS = 32
+
+# Strings (with their escapes) are skipped whole, so brackets inside them do not count.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+class JSONLimitError(ValueError):
+    """JSON that is refused: malformed, too large, too deep or with an absurd number.
+
+    The message is one plain line, safe to show to a user.
+    """
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text``, found without recursion.
+
+    Unbalanced text gives the depth reached before it goes wrong; ``json.loads`` reports
+    the syntax error itself.
+    """
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif mark in "]}":
+            depth -= 1
+    return deepest
+
+
+def load_json_limited(
+    data: bytes | str,
+    *,
+    max_bytes: int = JSON_MAX_BYTES,
+    max_depth: int = JSON_MAX_DEPTH,
+    max_number_chars: int = JSON_MAX_NUMBER_CHARS,
+) -> object:
+    """Parse untrusted JSON within limits on size, nesting and number length.
+
+    Parameters
+    ----------
+    data : bytes or str
+        The document (bytes must be UTF-8).
+    max_bytes : int
+        Largest accepted document, in bytes of UTF-8.
+    max_depth : int
+        Deepest accepted nesting of arrays and objects, checked before parsing, so a
+        hostile document cannot exhaust the interpreter's recursion limit.
+    max_number_chars : int
+        Longest accepted number literal; ``NaN`` and ``Infinity`` are refused too.
+
+    Returns
+    -------
+    object
+        The parsed value.
+
+    Raises
+    ------
+    JSONLimitError
+        With a one-line reason, for anything malformed or over a limit.
+    """
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", errors="surrogatepass"))
+    if size > max_bytes:
+        raise JSONLimitError(f"the file is larger than {max_bytes // 1000} kB")
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JSONLimitError("the file is not UTF-8 text") from exc
+    else:
+        text = data
+    if json_depth(text) > max_depth:
+        raise JSONLimitError(f"the file is nested more than {max_depth} levels deep")
+
+    def number(literal: str, kind: type) -> int | float:
+        if len(literal) > max_number_chars:
+            raise JSONLimitError(f"the file holds a number longer than {max_number_chars} characters")
+        value = kind(literal)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise JSONLimitError("the file holds a number too large to use")
+        return value
+
+    def constant(name: str) -> float:
+        raise JSONLimitError(f"the file holds {name}, which is not a number JSON allows")
+
+    try:
+        return json.loads(
+            text,
+            parse_int=lambda literal: number(literal, int),
+            parse_float=lambda literal: number(literal, float),
+            parse_constant=constant,
+        )
+    except JSONLimitError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JSONLimitError(f"the file is not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
+    except (ValueError, RecursionError) as exc:  # belt and braces: nothing else may escape
+        raise JSONLimitError("the file is not valid JSON") from exc

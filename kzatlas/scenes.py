@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from kzatlas.analysis import Filters
+from kzatlas.safety import JSONLimitError, load_json_limited, plain_snippet
 from kzatlas.selection import (
     FILTER_PARAMS,
     PARAM_SELECTED,
@@ -30,6 +31,8 @@ DECK_VERSION = 1
 MAX_DECK_BYTES = 200_000
 MAX_SCENES = 60
 MAX_CAPTION_CHARS = 160
+# A scene list is four levels deep (document, scenes, scene, params); leave a little room.
+MAX_DECK_DEPTH = 8
 SCENE_PARAMS = (*FILTER_PARAMS, PARAM_SELECTED, PARAM_VIEW)
 DEFAULT_DECK_PATH = Path(__file__).resolve().parent / "decks" / "default.json"
 
@@ -104,18 +107,17 @@ def parse_deck(data: bytes, allowed: Allowed) -> tuple[Deck, list[str]]:
     Raises
     ------
     DeckError
-        If the file is too large, not JSON, or not a scene list.
+        If the file is too large, too deeply nested, holds an over-long number, is not
+        JSON, or is not a scene list.
     """
-    if len(data) > MAX_DECK_BYTES:
-        raise DeckError(f"the file is larger than {MAX_DECK_BYTES // 1000} kB")
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DeckError("the file is not a JSON scene list") from exc
+        document = load_json_limited(data, max_bytes=MAX_DECK_BYTES, max_depth=MAX_DECK_DEPTH)
+    except JSONLimitError as exc:
+        raise DeckError(str(exc)) from exc
     if not isinstance(document, dict) or document.get("format") != DECK_FORMAT:
         raise DeckError("the file is not an atlas scene list")
     if document.get("version") != DECK_VERSION:
-        raise DeckError(f"scene list version {document.get('version')!r} is not supported")
+        raise DeckError(f"scene list version {plain_snippet(document.get('version'), 12)} is not supported")
     raw_scenes = document.get("scenes")
     if not isinstance(raw_scenes, list) or not raw_scenes:
         raise DeckError("the scene list has no scenes")

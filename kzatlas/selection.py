@@ -29,7 +29,11 @@ MAX_QUERY_CHARS = 80
 VIEW_LAT_RANGE = (30.0, 65.0)
 VIEW_LON_RANGE = (30.0, 110.0)
 VIEW_ZOOM_RANGE = (3.0, 12.0)
-_YEARS_PATTERN = re.compile(r"^(\d{4})-(\d{4})$")
+# ASCII digits only: ``\d`` and ``str.isdigit`` also accept Arabic-Indic digits and superscripts.
+_YEARS_PATTERN = re.compile(r"([0-9]{4})-([0-9]{4})")
+# A plain decimal: optional minus, ASCII digits, optional fraction; no exponent, NaN or Infinity.
+_DECIMAL_PATTERN = re.compile(r"-?[0-9]{1,4}(?:\.[0-9]{1,10})?")
+MAX_INTEGER_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def parse_filters(params: dict[str, str], allowed: Allowed) -> tuple[Filters, li
     year_range = None
     raw_years = params.get(PARAM_YEARS)
     if raw_years is not None:
-        match = _YEARS_PATTERN.match(raw_years)
+        match = _YEARS_PATTERN.fullmatch(raw_years)
         bounds = allowed.year_bounds
         if match and bounds:
             low, high = int(match.group(1)), int(match.group(2))
@@ -160,16 +164,59 @@ def parse_selected(params: dict[str, str], allowed_ids: frozenset[str]) -> tuple
     return None, [Notice(PARAM_SELECTED, raw)]
 
 
+def parse_count(raw: object, max_digits: int = MAX_INTEGER_DIGITS) -> int | None:
+    """A whole number written in plain ASCII digits, or ``None``.
+
+    Refuses signs, spaces, underscores, superscripts, other scripts' digits and anything
+    longer than ``max_digits``, so no input can make ``int()`` raise or work hard.
+
+    Parameters
+    ----------
+    raw : object
+        A value from the address bar or a file.
+    max_digits : int
+        Longest accepted number of digits.
+
+    Returns
+    -------
+    int or None
+    """
+    if not isinstance(raw, str) or not 0 < len(raw) <= max_digits:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw)
+
+
+def parse_decimal(raw: object) -> float | None:
+    """A finite decimal such as ``-12.5`` written in ASCII, or ``None``.
+
+    No exponent, ``nan``, ``inf``, spaces, underscores or other scripts' digits.
+
+    Parameters
+    ----------
+    raw : object
+        A value from the address bar or a file.
+
+    Returns
+    -------
+    float or None
+    """
+    if not isinstance(raw, str) or not _DECIMAL_PATTERN.fullmatch(raw):
+        return None
+    value = float(raw)
+    return value if math.isfinite(value) else None
+
+
 def parse_view(params: dict[str, str]) -> tuple[MapView | None, list[Notice]]:
     """``view=lat,lng,zoom`` within Kazakhstan's surroundings and the map's zoom range."""
     raw = params.get(PARAM_VIEW)
     if raw is None:
         return None, []
-    parts = raw.split(",")
-    try:
-        lat, lng, zoom = (float(part) for part in parts)
-    except ValueError:
+    parts = [parse_decimal(part) for part in str(raw).split(",")]
+    if len(parts) != 3 or None in parts:
         return None, [Notice(PARAM_VIEW, raw)]
+    lat, lng, zoom = parts
     values_ok = all(math.isfinite(v) for v in (lat, lng, zoom))
     in_range = (
         VIEW_LAT_RANGE[0] <= lat <= VIEW_LAT_RANGE[1]

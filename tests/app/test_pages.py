@@ -146,3 +146,37 @@ def test_missing_manifest_still_renders_both_pages(tmp_path, monkeypatch):
 
 def test_manifest_fixture_is_real_json():
     json.loads((GEODATA_DIR / "manifest.json").read_text(encoding="utf-8"))
+
+
+def copy_geodata(tmp_path: Path, monkeypatch) -> Path:
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA_DIR, target, ignore=shutil.ignore_patterns("sources"))
+    monkeypatch.setenv(GEODATA_DIR_ENV, str(target))
+    return target
+
+
+def test_a_layer_changed_outside_the_build_is_not_shown(tmp_path, monkeypatch, total_features):
+    target = copy_geodata(tmp_path, monkeypatch)
+    path = target / "corridors.geojson"
+    path.write_bytes(path.read_bytes().replace(b"Kapshagay", b"Kapshagai"))
+    at = run_page(MAP_PAGE)
+    errors = [e.value for e in at.error]
+    assert any("corridors.geojson was changed outside the build" in e for e in errors), errors
+    assert int(metric(at, "Matching features")) == total_features - 2
+
+
+def test_an_unknown_kind_in_the_data_drops_that_feature_with_a_notice(tmp_path, monkeypatch, total_features):
+    from kzatlas.catalog import file_sha256
+
+    target = copy_geodata(tmp_path, monkeypatch)
+    path = target / "protected_areas.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["kind"] = "castle"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    manifest["layers"]["protected_areas"]["sha256"] = file_sha256(path)
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    for page in (MAP_PAGE, "protected_areas", DATA_PAGE):
+        at = run_page(page)
+        assert any("unknown kind 'castle'" in w.value for w in at.warning), page
+    assert int(metric(run_page(MAP_PAGE), "Matching features")) == total_features - 1

@@ -369,3 +369,40 @@ def test_packs_survive_hostile_values():
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 2
     deck = Presentation(io.BytesIO(briefing.pptx_bytes(brief, None, None)))
     assert len(deck.slides) >= 4
+
+
+def test_shorten_cuts_with_an_ellipsis_at_a_word_when_it_can():
+    assert briefing.shorten("short", 10) == "short"
+    assert briefing.shorten("N" * 300, 100) == "N" * 99 + "…"
+    assert briefing.shorten("word " * 30, 20) == "word word word word…"
+
+
+@pytest.mark.parametrize("long_name", __import__("payloads").LONG)
+def test_a_pack_for_a_feature_with_a_very_long_name_is_made(bundled, long_name):
+    # A name over 255 characters once made the whole pack fail inside python-pptx.
+    from dataclasses import replace
+
+    layers = dict(bundled.layers)
+    areas = layers["protected_areas"].copy()
+    areas.loc[areas["id"] == "pa-naurzum", "name_en"] = long_name
+    layers["protected_areas"] = areas
+    catalogue = replace(bundled, layers=layers)
+    brief = briefing.build_briefing(catalogue, NAURZUM, translator("en"), "name_en", link_for(NAURZUM, "en"), MADE_ON)
+    assert brief.title == long_name
+    shown = briefing.shorten(long_name, briefing.TITLE_CHARS)
+    assert len(shown) <= briefing.TITLE_CHARS and shown.endswith("…")
+
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(brief, None, None)))
+    first = deck.slides[0]
+    assert first.shapes.title.text_frame.text == shown
+    assert first.notes_slide.notes_text_frame.text == long_name
+    assert len(deck.core_properties.title) <= 255 and deck.core_properties.title.endswith("…")
+    deck_text = " ".join(
+        shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+    )
+    assert f"Full name: {long_name}" in deck_text
+
+    pdf = PdfReader(io.BytesIO(briefing.pdf_bytes(brief, None, None)))
+    first_page = no_space(pdf.pages[0].extract_text())
+    assert no_space(shown) in first_page and no_space(long_name) not in first_page
+    assert no_space(f"Full name: {long_name}") in no_space(" ".join(p.extract_text() for p in pdf.pages))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import shapely
@@ -145,13 +146,63 @@ def test_layer_with_a_wrong_column_type_is_refused(geodata_copy):
     assert any("column 'year' is not int" in p.message for p in loaded.problems)
 
 
-def test_edited_file_that_still_conforms_loads_with_a_checksum_warning(geodata_copy):
+def test_edited_file_that_still_conforms_is_not_shown(geodata_copy):
     path = geodata_copy / "corridors.geojson"
     path.write_bytes(path.read_bytes() + b"\n")
     loaded = catalog.load_catalogue(geodata_copy)
-    assert "corridors" in loaded.layers
+    assert "corridors" not in loaded.layers and len(loaded.layers) == 3
     [problem] = loaded.problems
-    assert not problem.fatal and "checksum" in problem.message
+    assert problem.fatal and problem.file == "corridors.geojson"
+    assert problem.message.startswith("corridors.geojson was changed outside the build")
+    assert str(geodata_copy) not in problem.message
+
+
+def test_edited_table_is_not_used(geodata_copy):
+    path = geodata_copy / "targets.json"
+    path.write_bytes(path.read_bytes() + b"\n")
+    loaded = catalog.load_catalogue(geodata_copy)
+    assert "targets" not in loaded.tables and len(loaded.layers) == 4
+    [problem] = loaded.problems
+    assert problem.fatal and "targets.json was changed outside the build" in problem.message
+
+
+def rewrite_feature(geodata: Path, file: str, feature_id: str, **changes) -> None:
+    """Edit one feature's properties and record the new checksum, as a careless rebuild would."""
+    path = geodata / file
+    data = json.loads(path.read_text(encoding="utf-8"))
+    id_column = "iso_code" if file == "regions.geojson" else "id"
+    [feature] = [f for f in data["features"] if f["properties"][id_column] == feature_id]
+    feature["properties"].update(changes)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    manifest_path = geodata / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["layers"][file.removesuffix(".geojson")]["sha256"] = catalog.file_sha256(path)
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "feature_id", "changes", "label", "value"),
+    [
+        ("protected_areas.geojson", "pa-naurzum", {"kind": "castle<b>"}, "kind", "castle?b?"),
+        ("undp_sites.geojson", "undp-siberian-pine-alley-astana", {"themes": "forests;war"}, "theme", "war"),
+        ("corridors.geojson", None, {"region_codes": "KZ-39;KZ-99"}, "region code", "KZ-99"),
+        ("regions.geojson", "KZ-39", {"iso_code": "KZ-00"}, "region code", "KZ-00"),
+    ],
+)
+def test_feature_with_an_unknown_value_is_left_out_with_a_notice(geodata_copy, file, feature_id, changes, label, value):
+    # An unknown kind in the data once broke the map explorer with a KeyError.
+    layer = file.removesuffix(".geojson")
+    before = catalog.load_catalogue(geodata_copy).layers[layer]
+    id_column = "iso_code" if layer == "regions" else "id"
+    feature_id = feature_id or before[id_column].iloc[0]
+    rewrite_feature(geodata_copy, file, feature_id, **changes)
+    loaded = catalog.load_catalogue(geodata_copy)
+    frame = loaded.layers[layer]
+    assert len(frame) == len(before) - 1
+    [problem] = loaded.problems
+    assert not problem.fatal and problem.file == file
+    shown_id = changes.get("iso_code", feature_id)
+    assert problem.message == f"{file}: feature '{shown_id}' has an unknown {label} '{value}' and is left out"
 
 
 def test_unreadable_manifest_is_one_clear_problem(geodata_copy):

@@ -1,5 +1,7 @@
 """Escaping helpers neutralise every character that is live in HTML or JS templates."""
 
+import pytest
+
 from kzatlas.safety import escape_html, safe_csv_cell
 
 
@@ -28,3 +30,34 @@ def test_only_web_and_own_relative_links_survive():
 
     assert [safe_link(url) for url in SAFE_URLS] == SAFE_URLS
     assert [safe_link(url) for url in DANGEROUS_URLS] == [None] * len(DANGEROUS_URLS)
+
+
+def test_bounded_json_parses_ordinary_documents():
+    from kzatlas.safety import load_json_limited
+
+    assert load_json_limited(b'{"a": [1, 2.5, "[[[{{{"], "b": null}') == {"a": [1, 2.5, "[[[{{{"], "b": None}
+    assert load_json_limited('["\\"]]]]"]', max_depth=1) == ['"]]]]']
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 32"),
+        (b'{"a":' * 40 + b"1" + b"}" * 40, "nested more than 32"),
+        (b"[" + b"9" * 5000 + b"]", "number longer than"),
+        (b"[" + b"9" * 4301 + b"]", "number longer than"),
+        (b"[0." + b"1" * 400 + b"]", "number longer than"),
+        (b"[1e999]", "too large"),
+        (b"[-Infinity]", "Infinity"),
+        (b"[NaN]", "NaN"),
+        (b"\xff", "not UTF-8"),
+        (b"[1,", "not valid JSON"),
+        (b" " * 2_000_000, "larger than"),
+    ],
+)
+def test_bounded_json_refuses_hostile_documents_in_one_line(data, reason):
+    from kzatlas.safety import JSONLimitError, load_json_limited
+
+    with pytest.raises(JSONLimitError, match=reason) as refused:
+        load_json_limited(data)
+    assert "\n" not in str(refused.value)

@@ -49,10 +49,19 @@ def test_each_scene_has_its_own_explorer_link():
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"not json", "not a JSON scene list"),
-        (b"\xff\xfe", "not a JSON scene list"),
+        (b"not json", "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        # A scene file nested 100,000 deep once overflowed the parser's recursion.
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than"),
+        (b'{"format": "' + DECK_FORMAT.encode() + b'", "version": ' + b"9" * 5000 + b"}", "number longer"),
+        (b'{"format": "' + DECK_FORMAT.encode() + b'", "version": 1e999}', "too large"),
+        (b'{"format": "' + DECK_FORMAT.encode() + b'", "version": NaN}', "NaN"),
         (json.dumps({"format": "something-else"}).encode(), "not an atlas scene list"),
         (json.dumps({"format": DECK_FORMAT, "version": 9, "scenes": []}).encode(), "version 9"),
+        (
+            json.dumps({"format": DECK_FORMAT, "version": "<b>" + "9" * 500, "scenes": []}).encode(),
+            r"version \?b\?9{9} is not",
+        ),
         (json.dumps({"format": DECK_FORMAT, "version": 1, "scenes": []}).encode(), "no scenes"),
         (json.dumps({"format": DECK_FORMAT, "version": 1, "scenes": ["x"]}).encode(), "scene 1"),
         (b" " * 300_000, "larger than"),

@@ -12,6 +12,8 @@ from kzatlas.selection import (
     Notice,
     filters_to_params,
     parse_click,
+    parse_count,
+    parse_decimal,
     parse_filters,
     parse_selected,
     parse_view,
@@ -86,3 +88,70 @@ def test_view_is_parsed_within_bounds():
     for raw in ("999,999,99", "48,69", "a,b,c", "nan,69,5", "48,69,inf", "48,69,20"):
         view, notices = parse_view({"view": raw})
         assert view is None and notices == [Notice("view", raw)], raw
+
+
+def test_counts_are_plain_ascii_digits_only():
+    assert parse_count("3") == 3 and parse_count("007") == 7 and parse_count("999999") == 999999
+    refused = [
+        "",
+        "\u00b2",
+        "\u0663",
+        "\u0661\u0662",
+        "9" * 5000,
+        "9" * 7,
+        "-1",
+        "+1",
+        " 1",
+        "1 ",
+        "1_0",
+        "1.0",
+        "\uff11",
+    ]
+    for raw in [*refused, None, 3, ["1"]]:
+        assert parse_count(raw) is None, raw
+
+
+def test_decimals_are_finite_ascii_without_exponents():
+    assert parse_decimal("48.5") == 48.5 and parse_decimal("-12") == -12.0 and parse_decimal("69.0000") == 69.0
+    for raw in (
+        "nan",
+        "NaN",
+        "inf",
+        "-Infinity",
+        "1e309",
+        "1e3",
+        "4_8",
+        " 48",
+        "48.",
+        ".5",
+        "\u0664\u0668",
+        "48\n",
+        None,
+    ):
+        assert parse_decimal(raw) is None, raw
+
+
+@pytest.mark.parametrize(
+    "raw", ["1e309,1e309,99", "nan,nan,5", "48.5,69,5,1", "48.5,69", "\u0664\u0668,69,5", "48.5,69,5\n"]
+)
+def test_hostile_views_are_refused_with_a_notice(raw):
+    assert parse_view({"view": raw}) == (None, [Notice("view", raw)])
+
+
+@pytest.mark.parametrize(
+    "raw", ["2000-\u00b9\u2079", "\u0662\u0660\u0660\u0660-\u0662\u0660\u0661\u0660", "2000-2010\n"]
+)
+def test_years_in_other_digits_are_refused_with_a_notice(raw):
+    filters, notices = parse_filters({"years": raw}, ALLOWED)
+    assert filters.year_range is None and notices == [Notice("years", raw)]
+
+
+def test_every_shared_url_payload_parses_without_an_exception():
+    from payloads import URL_PARAMS
+
+    for name, raw in URL_PARAMS:
+        params = {name: raw}
+        parse_filters(params, ALLOWED)
+        parse_selected(params, ALLOWED.feature_ids)
+        parse_view(params)
+        parse_count(raw)
