@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pagetest import ROUTER, TIMEOUT, headings, metric, page_path, run_page
+from pagetest import ROUTER, TIMEOUT, headings, metric, page_path, run_page, shown
 from streamlit.testing.v1 import AppTest
 
 PAGES = ["map_explorer", "protected_areas", "corridors", "region_profile", "projects", "about_data"]
@@ -13,7 +13,7 @@ run = run_page
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_alone_with_footer(page):
     at = run(page)
-    assert any("Data version: 2026.11.23" in c.value for c in at.caption)
+    assert any("Data version: 2026.11.23" in shown(c.value) for c in at.caption)
 
 
 @pytest.mark.parametrize("page", PAGES)
