@@ -15,7 +15,8 @@ The flow is pure and in three steps, so the UI can cache or test each one:
 
 Nothing here imports Streamlit. PDF and PPTX are not HTML, so nothing is escaped, but every
 value from data goes through :func:`clean_text` so that ``None``/NaN, control characters or
-odd glyphs never stop a pack from being made.
+odd glyphs never stop a pack from being made. Only absolute http and https addresses become
+links (:func:`pack_link`); any other address is printed as plain text.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from kzatlas.config import (
     UN_DISCLAIMER,
 )
 from kzatlas.i18n import KIND_LABELS, KIND_SHORT_LABELS, N_, QUALITY_LABELS, Translate
+from kzatlas.safety import safe_link
 
 SCOPE_COUNTRY = "country"
 SCOPE_REGION = "region"
@@ -234,6 +236,15 @@ def shown_url(url: str) -> str:
     text = clean_text(url)
     decoded = clean_text(unquote(text, errors="replace"))
     return text if "\ufffd" in decoded else decoded
+
+
+def pack_link(url: object) -> str:
+    """``url`` if a pack may make it clickable (absolute http or https), else ``""``.
+
+    Anything else (``javascript:``, ``data:``, ``file:``, relative addresses) is still shown
+    as text by the caller, but never as a link.
+    """
+    return safe_link(clean_text(url), allow_relative=False) or ""
 
 
 def _name(row: pd.Series, name_column: str) -> str:
@@ -1170,7 +1181,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
         widths = [pdf.epw * weight / sum(weights) for weight in weights]
         rows = [
             [
-                (clean_text(record.get(column)), clean_text(record.get("url")) if column == "source" else "")
+                (clean_text(record.get(column)), pack_link(record.get("url")) if column == "source" else "")
                 for column in columns
             ]
             for record in briefing.items.to_dict("records")
@@ -1184,7 +1195,8 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
         for number, (title, url, when) in enumerate(briefing.sources, start=1):
             text(f"{number}. {title}" + (f" ({accessed}: {when})" if when else ""), 8)
             if url:
-                text(shown_url(url), 7.5, colour=(0, 80, 160), link=url, indent=4)
+                link = pack_link(url)
+                text(shown_url(url), 7.5, colour=(0, 80, 160) if link else (70, 70, 70), link=link, indent=4)
             pdf.ln(0.8)
         pdf.ln(3)
     if notes:
@@ -1203,7 +1215,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
     top = pdf.get_y()
     text_x = pdf.l_margin
     if qr_png:
-        pdf.image(io.BytesIO(qr_png), x=pdf.l_margin, y=top, w=qr_size, link=briefing.link or "")
+        pdf.image(io.BytesIO(qr_png), x=pdf.l_margin, y=top, w=qr_size, link=pack_link(briefing.link))
         text_x += qr_size + 6
     text_width = pdf.w - pdf.r_margin - text_x
     pdf.set_xy(text_x, top + 2)
@@ -1213,7 +1225,7 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
     if briefing.link:
         pdf.set_font(PDF_FONT, "", 8.5)
         pdf.set_text_color(0, 80, 160)
-        _write(pdf, briefing.link, text_width, 4.2, briefing.link)
+        _write(pdf, briefing.link, text_width, 4.2, pack_link(briefing.link))
     pdf.set_font(PDF_FONT, "", 8.5)
     pdf.set_text_color(70, 70, 70)
     _write(pdf, stamp, text_width, 4.2)
@@ -1327,8 +1339,8 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
             run = paragraph.add_run()
             run.text = text
             style(run, size, bold, colour)
-            if link:
-                run.hyperlink.address = link
+            if pack_link(link):
+                run.hyperlink.address = pack_link(link)
 
     def paged_text(title: str, blocks: list[list], width_in: float) -> None:
         """Blocks of lines (kept together) over as many slides as they need."""
@@ -1419,7 +1431,7 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
                 run = frame.paragraphs[0].add_run()
                 run.text = clean_text(record.get(column))
                 style(run, sizes[column])
-                url = clean_text(record.get("url")) if column == "source" else ""
+                url = pack_link(record.get("url")) if column == "source" else ""
                 if url:
                     run.hyperlink.address = url
 
@@ -1430,7 +1442,7 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
         for title, url, when in briefing.sources:
             block = [(title + (f" ({accessed}: {when})" if when else ""), 11, False, None, "")]
             if url:
-                block.append((shown_url(url), 9, False, blue, url))
+                block.append((shown_url(url), 9, False, blue if pack_link(url) else grey, url))
             blocks.append(block)
         paged_text(labels.get("sources", ""), blocks, full_width_in)
 

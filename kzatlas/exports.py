@@ -1,8 +1,8 @@
 """Downloads: the current selection or the whole catalogue as CSV, GeoJSON or GeoPackage.
 
 Every file carries a citation block: what it is, the data version, the licence, the UN
-boundary disclaimer and the date it was made. CSV cells are safe against spreadsheet
-formula injection.
+boundary disclaimer and the date it was made. CSV cells and header lines are safe against
+spreadsheet formula injection.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import shapely
 
 from kzatlas.catalog import Catalogue
 from kzatlas.config import CRS, UN_DISCLAIMER
-from kzatlas.safety import safe_csv_cell
+from kzatlas.safety import csv_comment_line, safe_csv_cell
 
 # Columns a reader of an export needs; geometry travels separately.
 EXPORT_COLUMNS = (
@@ -84,13 +84,15 @@ def csv_bytes(frame: gpd.GeoDataFrame, citation: Citation) -> bytes:
     """UTF-8 CSV (with BOM for spreadsheets): ``#`` citation lines, then one row per feature.
 
     ``latitude``/``longitude`` give a point inside each shape (empty for unlocated items).
+    Every header line and every text cell is kept on one line and defused so no spreadsheet
+    reads it as a formula; numbers stay numbers.
     """
     table = _table(frame)
     buffer = io.StringIO()
     for line in citation.lines():
-        buffer.write(f"# {line}\n")
+        buffer.write(csv_comment_line(line) + "\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns)
+    writer.writerow([safe_csv_cell(str(column)) for column in table.columns])
     for row in table.itertuples(index=False):
         writer.writerow(["" if pd.isna(v) else safe_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -12,7 +12,7 @@ from kzatlas.analysis import PROTECTED_KINDS, unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
 from kzatlas.config import GEODATA_DIR, GEOMETRY_QUALITIES
 from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
-from kzatlas.safety import escape_html
+from kzatlas.safety import escape_html, escape_markdown
 
 # Kinds whose official area is meaningful (UNDP sites have none).
 AREA_KINDS = (*PROTECTED_KINDS, "ecological_corridor")
@@ -102,19 +102,22 @@ def source_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
 
 
 def region_source_text(catalogue: Catalogue, translate: Translate) -> str:
-    """What the region boundaries are, how they were built and how far they can be trusted."""
+    """What the region boundaries are, how they were built and how far they can be trusted.
+
+    Markdown in which every text from the data is escaped (shown as plain text).
+    """
     manifest = catalogue.manifest
     if manifest is None or "regions" not in manifest.layers:
         return translate("Region boundaries are not available.")
     record = manifest.layers["regions"]
     report = manifest.extra.get("region_build_report", {})
-    lines = [escape_html(translate(record.description)), ""]
+    lines = [escape_markdown(translate(record.description)), ""]
     for source in record.sources:
-        lines.append(f"- {escape_html(source.get('title', ''))} ({escape_html(source.get('licence', ''))})")
+        lines.append(f"- {escape_markdown(source.get('title', ''))} ({escape_markdown(source.get('licence', ''))})")
     if report:
         lines.append("")
         lines.append(
-            escape_html(
+            escape_markdown(
                 translate(
                     "Built from {vin:,} vertices down to {vout:,}; {n} invalid input shapes repaired; "
                     "total area {area:,.0f} km² against the official 2,724,900 km² ({diff:+.3f} %)."

@@ -1,4 +1,8 @@
-"""Escaping for every text that reaches HTML or a spreadsheet, and bounded parsing of untrusted JSON."""
+"""One rule per sink for untrusted text (HTML, Markdown, spreadsheets, links) and bounded
+parsing of untrusted JSON.
+
+Every function here is pure, so the same rule serves the app, the exports and the tests.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,15 @@ _HTML_REPLACEMENTS = {
 }
 _HTML_TABLE = str.maketrans(_HTML_REPLACEMENTS)
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Characters a spreadsheet may take as the start of a formula, ASCII and full-width forms.
+FORMULA_LEADS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+# Anything that ends a line for some reader (CSV module, spreadsheet, text editor), and tabs.
+_LINE_BREAKS = re.compile("[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# A cell boundary inside a ``#`` line that spreadsheets split (comma, or semicolon in some
+# locales), optional spaces or quotes, then a formula lead.
+_LEAD_AFTER_SEPARATOR = re.compile('([,;][\\s"]*)(?=[' + re.escape("".join(FORMULA_LEADS)) + "])")
 
 
 def escape_html(value: object) -> str:
@@ -34,15 +46,65 @@ def escape_html(value: object) -> str:
     return str(value).translate(_HTML_TABLE)
 
 
-def safe_csv_cell(value: object) -> object:
-    """Neutralise a cell that a spreadsheet would read as a formula.
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
 
-    Text starting with ``= + - @`` or a control character gets a leading apostrophe;
-    numbers are returned unchanged.
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula (leading spaces ignored).
+
+    Parameters
+    ----------
+    text : str
+        A cell or a line as a spreadsheet would read it.
+
+    Returns
+    -------
+    bool
+        ``True`` when the first non-space character is ``= + - @`` or a full-width form.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return text.lstrip().startswith(FORMULA_LEADS) or text.startswith(("\t", "\r"))
+
+
+def safe_csv_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula and that stays on its row.
+
+    Parameters
+    ----------
+    value : object
+        The cell's value.
+
+    Returns
+    -------
+    object
+        Numbers and other non-text values unchanged. Text has its line breaks and tabs
+        replaced by spaces, and gets a leading apostrophe when its first non-space
+        character is a formula lead (``= + - @`` or their full-width forms).
+    """
+    if not isinstance(value, str):
+        return value
+    text = _one_line(value)
+    return "'" + text if starts_formula(text) else text
+
+
+def csv_comment_line(text: object) -> str:
+    """A ``#`` header line of a CSV file holding ``text`` on one line, with no formula in it.
+
+    Spreadsheets split such a line into cells at commas (or semicolons), so a formula lead
+    after a separator is defused as well as line breaks.
+
+    Parameters
+    ----------
+    text : object
+        What the line says (a citation, the filters of an export...).
+
+    Returns
+    -------
+    str
+        ``"# " + text`` without a line terminator.
+    """
+    line = _one_line("" if text is None else str(text))
+    return "# " + _LEAD_AFTER_SEPARATOR.sub(r"\1'", line)
 
 
 def plain_snippet(value: object, limit: int = 40) -> str:
@@ -55,33 +117,71 @@ def plain_snippet(value: object, limit: int = 40) -> str:
     return "".join(ch if ch.isalnum() or ch in " ,.-_" else "?" for ch in text)
 
 
+# A word joiner (U+2060) is invisible and ends GitHub-flavoured Markdown's link detection:
+# after a scheme's colon (``http:⁠//``), inside ``www.`` and after an e-mail's ``@``.
+_WORD_JOINER = "\u2060"
+_AUTOLINK_BREAKS = (
+    (re.compile(r":(?=/)"), ":" + _WORD_JOINER),
+    (re.compile(r"(?i)(www)(?=\.)"), r"\1" + _WORD_JOINER),
+    (re.compile(r"@"), "@" + _WORD_JOINER),
+)
+
+
 def escape_markdown(value: object) -> str:
     """Text shown through Streamlit Markdown as plain text: no links, images, HTML or maths.
 
     CommonMark lets a backslash make any ASCII punctuation literal, so every one is escaped.
+    Bare web addresses and e-mails (which GitHub-flavoured Markdown turns into links even
+    when escaped) get an invisible word joiner that keeps them plain text.
+
+    Parameters
+    ----------
+    value : object
+        Any text from the data, a link or an uploaded file.
+
+    Returns
+    -------
+    str
+        Markdown source that renders as ``value``; ``""`` for None and NaN.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return "".join("\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch for ch in str(value))
+    text = str(value)
+    for pattern, replacement in _AUTOLINK_BREAKS:
+        text = pattern.sub(replacement, text)
+    return "".join("\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch for ch in text)
 
 
 _WEB_SCHEMES = ("http", "https")
 
 
-def safe_link(value: object) -> str | None:
+def safe_link(value: object, *, allow_relative: bool = True) -> str | None:
     """``value`` if it may become a clickable link, else ``None``.
 
     Allowed: absolute ``http``/``https`` URLs with a host, and the atlas's own relative
     links (``/page?...`` or ``?...``). Everything else (``javascript:``, ``vbscript:``,
     ``data:``, ``file:``, protocol-relative ``//host``, text with control characters or
     spaces) is refused, so callers show it as plain text.
+
+    Parameters
+    ----------
+    value : object
+        A link target from the data, a file or the app.
+    allow_relative : bool, default True
+        Whether the atlas's own relative links count; files read outside the app (PDF,
+        slides) have no page to resolve them against, so they pass ``False``.
+
+    Returns
+    -------
+    str or None
+        ``value`` unchanged when it may be a link.
     """
     if not isinstance(value, str) or not value:
         return None
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return None
     if value.startswith("?") or (value.startswith("/") and not value.startswith("//")):
-        return value
+        return value if allow_relative else None
     parts = urlsplit(value)
     if parts.scheme.lower() in _WEB_SCHEMES and parts.netloc:
         return value

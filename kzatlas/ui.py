@@ -36,7 +36,7 @@ from kzatlas.i18n import (
     name_column,
     translator,
 )
-from kzatlas.safety import escape_html, escape_markdown, plain_snippet
+from kzatlas.safety import escape_html, escape_markdown, plain_snippet, safe_link
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,15 @@ def _show_catalogue_problems(catalogue: Catalogue, translate: Translate) -> None
         if problem.fatal:
             st.error(
                 translate("Layer '{layer}' could not be loaded and is not shown: {message}").format(
-                    layer=problem.layer, message=problem.message
+                    layer=escape_markdown(problem.layer), message=escape_markdown(problem.message)
                 )
             )
         else:
-            st.warning(translate("Layer '{layer}': {message}").format(layer=problem.layer, message=problem.message))
+            st.warning(
+                translate("Layer '{layer}': {message}").format(
+                    layer=escape_markdown(problem.layer), message=escape_markdown(problem.message)
+                )
+            )
 
 
 def footer(context: PageContext) -> None:
@@ -125,7 +129,10 @@ def footer(context: PageContext) -> None:
     manifest = context.catalogue.manifest
     version = manifest.data_version if manifest else "unknown"
     st.divider()
-    st.caption(f"{context.translate('Data version')}: {version} · {context.translate(UN_DISCLAIMER)}")
+    st.caption(
+        f"{escape_markdown(context.translate('Data version'))}: {escape_markdown(version)} · "
+        f"{escape_markdown(context.translate(UN_DISCLAIMER))}"
+    )
 
 
 # ---------------------------------------------------------------- filters
@@ -455,9 +462,29 @@ def number_columns(translate: Translate) -> dict:
     }
 
 
+def show_table(table: pd.DataFrame, column_config: dict | None = None, container=None) -> None:
+    """``st.dataframe`` with the one link rule: a link column keeps only http(s) and the
+    atlas's own relative links; any other value (``javascript:``, ``data:``...) is left empty.
+    """
+    table = table.copy()
+    for column, config in (column_config or {}).items():
+        if isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "link" and column in table:
+            table[column] = [safe_link(value) for value in table[column]]
+    (container or st).dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+
+
+def markdown_link(label: str, url: object) -> str:
+    """A Markdown link with an escaped ``label``, or the label alone when ``url`` may not be a link."""
+    target = safe_link(url)
+    if target is None:
+        return escape_markdown(label)
+    target = target.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape_markdown(label)}]({target})"
+
+
 def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
     table = feature_table(context, matching)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=number_columns(context.translate))
+    show_table(table, number_columns(context.translate))
 
 
 def all_features(context: PageContext) -> gpd.GeoDataFrame:
@@ -504,11 +531,10 @@ def details_panel(
         st.caption(translate("Not on the map with the current filters."))
     facts, sources = st.columns([3, 2])
     facts.dataframe(reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch")
-    sources.dataframe(
+    show_table(
         reports.feature_sources(row, translate),
-        hide_index=True,
-        width="stretch",
-        column_config={translate("Link"): st.column_config.LinkColumn(translate("Link"))},
+        {translate("Link"): st.column_config.LinkColumn(translate("Link"))},
+        container=sources,
     )
     if row.geometry is None or row.geometry.is_empty:
         st.caption(translate("This item has no map position, so nothing can be measured from it."))
@@ -528,7 +554,9 @@ def details_panel(
                 + (
                     " "
                     + translate("The nearest is {name}, {distance:,.0f} km away.").format(
-                        name=feature_name(features.set_index("id").loc[nearest.id], context.name_column),
+                        name=escape_markdown(
+                            feature_name(features.set_index("id").loc[nearest.id], context.name_column)
+                        ),
                         distance=nearest.distance_km,
                     )
                     if nearest
@@ -546,7 +574,7 @@ def details_panel(
         if nearest:
             st.caption(
                 translate("Nearest UNDP project site: {name}, {distance:,.0f} km.").format(
-                    name=feature_name(features.set_index("id").loc[nearest.id], context.name_column),
+                    name=escape_markdown(feature_name(features.set_index("id").loc[nearest.id], context.name_column)),
                     distance=nearest.distance_km,
                 )
             )
@@ -665,15 +693,21 @@ def protected_area_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
     table[translate("On the map")] = [f"/?sel={feature_id}" for feature_id in frame["id"]]
     columns = number_columns(translate)
     columns[translate("On the map")] = st.column_config.LinkColumn(display_text=translate("show"))
-    st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
+    show_table(table, columns)
 
 
 def _source_link(source: dict | None) -> str:
     if not source or not source.get("url"):
         return ""
-    label = escape_markdown(source.get("publisher") or source.get("title") or source["url"])
-    target = source["url"].replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{label}]({target})"
+    return markdown_link(source.get("publisher") or source.get("title") or source["url"], source["url"])
+
+
+def _percent(value: object, digits: int = 0) -> str:
+    """A published percentage as text, or a dash when the data holds no number."""
+    try:
+        return f"{float(value):.{digits}f} %"
+    except (TypeError, ValueError):
+        return "—"
 
 
 def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
@@ -686,19 +720,21 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
     latest, national, global_target = tracker.latest, tracker.national_target, tracker.global_target
     first, second, third = st.columns(3)
     first.metric(
-        translate("Under protection (as of {date})").format(date=latest.get("as_of") or latest.get("year")),
-        f"{latest['share_pct']:.2f} %",
+        translate("Under protection (as of {date})").format(
+            date=escape_markdown(latest.get("as_of") or latest.get("year"))
+        ),
+        _percent(latest["share_pct"], 2),
     )
     if national and tracker.national_target_share_pct is not None:
-        label = translate("National target by {year}").format(year=national.get("by_year") or "—")
+        label = translate("National target by {year}").format(year=escape_markdown(national.get("by_year") or "—"))
         value = f"{tracker.national_target_share_pct:.1f} %"
         if tracker.national_target_share_computed:
             value = "≈ " + value
         second.metric(label, value)
     if global_target:
         third.metric(
-            translate("Global target by {year}").format(year=global_target.get("by_year")),
-            f"{global_target.get('target_pct')} %",
+            translate("Global target by {year}").format(year=escape_markdown(global_target.get("by_year"))),
+            _percent(global_target.get("target_pct")),
         )
     notes = [
         translate("Status: {source}.").format(source=_source_link(latest.get("source"))),
@@ -719,7 +755,7 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
         notes.append(
             translate("Global target: {name}, adopted {date} ({source}).").format(
                 name=escape_markdown(global_target.get("name", "")),
-                date=global_target.get("adopted", ""),
+                date=escape_markdown(global_target.get("adopted", "")),
                 source=_source_link(global_target.get("source")),
             )
         )
@@ -803,11 +839,9 @@ def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
             ],
         }
     )
-    st.dataframe(
+    show_table(
         table,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             translate("On the map"): st.column_config.LinkColumn(
                 translate("On the map"), display_text=translate("show")
             ),
@@ -870,11 +904,9 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
             translate("Source"): items["source_url"].to_numpy(),
         }
     )
-    st.dataframe(
+    show_table(
         table,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             translate("Where"): st.column_config.LinkColumn(translate("Where"), display_text=translate("show on map")),
             translate("Source"): st.column_config.LinkColumn(translate("Source")),
             translate("Budget (US$)"): st.column_config.NumberColumn(format="%,.0f"),
@@ -960,7 +992,7 @@ def add_scene_control(
             try:
                 deck = current_deck(context, allowed).with_scene(scene)
             except scenes.DeckError as exc:
-                st.error(translate("The scene was not added: {reason}").format(reason=str(exc)))
+                st.error(translate("The scene was not added: {reason}").format(reason=escape_markdown(exc)))
                 return
             state.set_deck(deck)
             st.success(
@@ -989,7 +1021,8 @@ def scene_caption(text: str, number: int, total: int, translate: Translate) -> N
     """The scene's caption in large type and the scene counter (the caption is escaped)."""
     st.markdown(
         f'<div class="kz-counter">{escape_html(translate("Scene {number} of {total}").format(number=number, total=total))}</div>'
-        f'<div class="kz-caption">{escape_html(translate(text))}</div>',
+        # One line: a blank line would end the HTML block and let Markdown run on the rest.
+        f'<div class="kz-caption">{escape_html(" ".join(translate(text).split()))}</div>',
         unsafe_allow_html=True,
     )
 
@@ -1048,7 +1081,7 @@ def scene_player(page: str, context: PageContext, allowed: selection.Allowed, de
         go_to_scene(None)
         st.rerun()
     link.markdown(
-        f"[{escape_markdown(translate('Open this scene in the map explorer'))}]({scene.explorer_url(allowed.year_bounds)})"
+        markdown_link(translate("Open this scene in the map explorer"), scene.explorer_url(allowed.year_bounds))
     )
     scene_caption(scene.caption, number, len(deck.scenes), translate)
     render_scene_map(page, context, scene, context.filtered(scene.filters), height=560)
@@ -1080,11 +1113,9 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
                 translate("In the map explorer"): [s.explorer_url(allowed.year_bounds) for s in deck.scenes],
             }
         )
-        st.dataframe(
+        show_table(
             table,
-            hide_index=True,
-            width="stretch",
-            column_config={
+            {
                 translate("Present from here"): st.column_config.LinkColumn(display_text=translate("play")),
                 translate("In the map explorer"): st.column_config.LinkColumn(display_text=translate("open")),
             },
@@ -1129,7 +1160,7 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
         except scenes.DeckError as exc:
             st.error(
                 translate("This file could not be opened; the current scenes are kept: {reason}").format(
-                    reason=str(exc)
+                    reason=escape_markdown(exc)
                 )
             )
             return

@@ -110,3 +110,12 @@ URL_PARAMS = [
 
 # A reproduction for each formula lead a spreadsheet honours.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+# Formula leads a spreadsheet may honour that CSV above does not start with.
+CSV_LEADS = [
+    "\uff0d1+1",  # full-width hyphen-minus
+    "\uff20SUM(1)",  # full-width commercial at
+    " \uff1d1+1",
+    "\u3000=1+1",  # ideographic space before the lead
+    "x\u2028=1+1",  # a Unicode line separator
+]

@@ -33,12 +33,7 @@ else:
     ui.catalogue_downloads(context)
     st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))
     st.subheader(_("Sources"))
-    st.dataframe(
-        reports.source_table(context.catalogue, _),
-        hide_index=True,
-        width="stretch",
-        column_config={_("Link"): st.column_config.LinkColumn(_("Link"))},
-    )
+    ui.show_table(reports.source_table(context.catalogue, _), {_("Link"): st.column_config.LinkColumn(_("Link"))})
 st.subheader(_("Data changelog"))
 st.markdown(reports.changelog_text())
 ui.footer(context)

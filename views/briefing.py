@@ -18,6 +18,6 @@ st.markdown(
     )
 )
 scope, name, link = ui.briefing_scope(PAGE, context, everything)
-st.subheader(name)
+st.subheader(ui.escape_markdown(name))
 ui.briefing_export(PAGE, context, scope, name, link)
 ui.footer(context)

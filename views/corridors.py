@@ -23,11 +23,9 @@ if corridors.empty:
     st.info(_("No ecological corridor is loaded."))
 else:
     table = reports.corridor_table(everything, _, context.name_column)
-    st.dataframe(
+    ui.show_table(
         table,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             **ui.number_columns(_),
             _("Outside reserves and parks"): st.column_config.NumberColumn(format="%.1f %%"),
         },

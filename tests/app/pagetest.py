@@ -40,13 +40,18 @@ def run_page(page: str, **query) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees it: backslash escapes and invisible word joiners removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def metric(at: AppTest, label: str) -> str:
     for item in at.metric:
-        if item.label == label:
+        if shown(item.label) == label:
             return item.value
     raise AssertionError(f"no metric {label!r} in {[m.label for m in at.metric]}")
 
 
 def headings(at: AppTest) -> list[str]:
     """Subheaders as the reader sees them (data names are sent Markdown-escaped)."""
-    return [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+    return [shown(h.value) for h in at.subheader]

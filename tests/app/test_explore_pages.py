@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pagetest import ROUTER, TIMEOUT, headings, metric, page_path, router_pages, run_page
+from pagetest import ROUTER, TIMEOUT, headings, metric, page_path, router_pages, run_page, shown
 from streamlit.testing.v1 import AppTest
 
 from kzatlas.config import ROOT_DIR as ROUTER_DIR
@@ -21,7 +21,7 @@ def test_router_lists_every_page_file():
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_alone_with_footer(page):
     at = run(page)
-    assert any("Data version: 2026.11.23" in c.value for c in at.caption)
+    assert any("Data version: 2026.11.23" in shown(c.value) for c in at.caption)
 
 
 @pytest.mark.parametrize("page", PAGES)
