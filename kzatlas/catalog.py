@@ -373,7 +373,7 @@ def load_catalogue(
 
 def changed_outside_build(file: str) -> str:
     """Why a file whose SHA-256 differs from its manifest record is not used."""
-    return f"{file} was changed outside the build (its checksum does not match manifest.json), so it is not used"
+    return f"{file} was changed outside the build (its checksum does not match manifest.json)"
 
 
 def drop_unknown_values(frame: gpd.GeoDataFrame, record: LayerRecord) -> tuple[gpd.GeoDataFrame, list[str]]:

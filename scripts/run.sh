@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh runtime
-exec .venv/bin/python -m streamlit run app.py "$@"
+# serve.py is app.py with security headers and without the metrics endpoint.
+exec .venv/bin/python -m streamlit run serve.py "$@"

@@ -160,7 +160,7 @@ def test_a_layer_changed_outside_the_build_is_not_shown(tmp_path, monkeypatch, t
     path = target / "corridors.geojson"
     path.write_bytes(path.read_bytes().replace(b"Kapshagay", b"Kapshagai"))
     at = run_page(MAP_PAGE)
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("corridors.geojson was changed outside the build" in e for e in errors), errors
     assert int(metric(at, "Matching features")) == total_features - 2
 

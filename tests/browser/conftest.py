@@ -101,11 +101,14 @@ class StreamlitServer:
             self.process.wait(timeout=10)
 
 
-def launch_server(env_overrides: dict[str, str] | None = None, log_dir: Path | None = None) -> StreamlitServer:
+def launch_server(
+    env_overrides: dict[str, str] | None = None, log_dir: Path | None = None, script: str = "app.py"
+) -> StreamlitServer:
     """Start the app on a free port and return once ``/_stcore/health`` answers "ok".
 
     ``env_overrides`` are added to the server's environment (e.g. ``KZATLAS_GEODATA_DIR``);
     without it the bundled geodata is used even if the variable is set in the caller's shell.
+    ``script`` is what ``streamlit run`` starts (``serve.py``: the app with its security headers).
     """
     python = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
     port = _free_port()
@@ -120,7 +123,7 @@ def launch_server(env_overrides: dict[str, str] | None = None, log_dir: Path | N
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.port",
                 str(port),
                 "--server.address",
@@ -152,14 +155,14 @@ def launch_server(env_overrides: dict[str, str] | None = None, log_dir: Path | N
 
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
-    """Factory: ``start_server(env={...})`` starts another server and returns its base URL.
+    """Factory: ``start_server(env={...}, script=...)`` starts another server and returns its base URL.
 
     Every server started through it is stopped at the end of the session.
     """
     servers: list[StreamlitServer] = []
 
-    def start(env: dict[str, str] | None = None) -> str:
-        server = launch_server(env, log_dir=tmp_path_factory.mktemp("server-log"))
+    def start(env: dict[str, str] | None = None, script: str = "app.py") -> str:
+        server = launch_server(env, log_dir=tmp_path_factory.mktemp("server-log"), script=script)
         servers.append(server)
         return server.base_url
 
