@@ -10,14 +10,8 @@ import pandas as pd
 from unidecode import unidecode
 
 from kzatlas.catalog import split_list
-from kzatlas.config import (
-    KIND_NATIONAL_PARK,
-    KIND_NATURE_RESERVE,
-    KIND_STRICT_RESERVE,
-    KINDS,
-)
+from kzatlas.config import KINDS, PROTECTED_KINDS
 
-PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
 NAME_COLUMNS = ("name_en", "name_ru", "name_kk")
 HECTARES_PER_KM2 = 100.0
 

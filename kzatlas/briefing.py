@@ -36,9 +36,10 @@ import segno
 import shapely
 
 from kzatlas import analysis, reports, spatial
-from kzatlas.analysis import PROTECTED_KINDS, located
+from kzatlas.analysis import located
 from kzatlas.catalog import Catalogue, feature_frame, region_frame, split_list
 from kzatlas.config import (
+    AREA_KINDS,
     CRS,
     KAZAKHSTAN_AREA_KM2,
     KAZAKHSTAN_BOUNDS,
@@ -47,6 +48,8 @@ from kzatlas.config import (
     KIND_UNDP_SITE,
     KINDS,
     MAP_BACKGROUND,
+    NEARBY_KM,
+    PROTECTED_KINDS,
     REGION_FILL_COLOUR,
     REGION_LINE_COLOUR,
     REGIONS_LAYER,
@@ -59,12 +62,7 @@ SCOPE_REGION = "region"
 SCOPE_FEATURE = "feature"
 SCOPE_KINDS = (SCOPE_COUNTRY, SCOPE_REGION, SCOPE_FEATURE)
 
-# A UNDP site's briefing lists the reserves, parks and corridors this close (the details
-# panel's default distance, so the pack and the app agree).
-NEARBY_KM = 100
-NEARBY_KINDS = (*PROTECTED_KINDS, KIND_CORRIDOR)
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
-AREA_KINDS = reports.AREA_KINDS
 
 # The items table: internal column keys -> heading msgid. Keys stay stable for the
 # renderers; headings are translated into ``Briefing.headers``.
@@ -470,13 +468,13 @@ def _feature_content(
     if not _has_position(row.geometry):
         notes.append(translate("This item has no map position, so nothing can be measured from it."))
     elif row["kind"] == KIND_UNDP_SITE:
-        nearby = spatial.features_near(feature_id, features, NEARBY_KINDS, NEARBY_KM)
+        nearby = spatial.features_near(feature_id, features, AREA_KINDS, NEARBY_KM)
         numbers.append(
             (translate("Reserves, parks and corridors within {km} km").format(km=NEARBY_KM), str(len(nearby)))
         )
         related = {item.id: item.distance_km for item in nearby}
         if not nearby:
-            closest = spatial.nearest(feature_id, features, NEARBY_KINDS)
+            closest = spatial.nearest(feature_id, features, AREA_KINDS)
             text = translate("None within {km} km.").format(km=NEARBY_KM)
             if closest:
                 text += " " + translate("The nearest is {name}, {distance:,.0f} km away.").format(

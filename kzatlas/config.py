@@ -46,6 +46,14 @@ KINDS = (
     KIND_UNDP_SITE,
     KIND_UNDP_PROGRAMME,
 )
+# Reserves and parks: the kinds that count as protected territory.
+PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
+# Protected areas plus corridors: the kinds with an official area, and a UNDP site's neighbours.
+AREA_KINDS = (*PROTECTED_KINDS, KIND_CORRIDOR)
+# UNDP's work: located sites and programmes with no single location.
+UNDP_KINDS = (KIND_UNDP_SITE, KIND_UNDP_PROGRAMME)
+# How far around a UNDP site its neighbourhood reaches by default, km (details panel and packs).
+NEARBY_KM = 100
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 KIND_COLOURS = {

@@ -12,7 +12,17 @@ from functools import lru_cache
 
 from babel.messages.pofile import read_po
 
-from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
+from kzatlas.config import (
+    DEFAULT_LANGUAGE,
+    KIND_CORRIDOR,
+    KIND_NATIONAL_PARK,
+    KIND_NATURE_RESERVE,
+    KIND_STRICT_RESERVE,
+    KIND_UNDP_PROGRAMME,
+    KIND_UNDP_SITE,
+    LANGUAGES,
+    LOCALE_DIR,
+)
 
 Translate = Callable[[str], str]
 
@@ -25,22 +35,22 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark on
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 
 KIND_LABELS = {
-    "strict_nature_reserve": N_("Strict nature reserve (zapovednik)"),
-    "nature_reserve": N_("Nature reserve (rezervat)"),
-    "national_park": N_("National park"),
-    "ecological_corridor": N_("Ecological corridor"),
-    "undp_site": N_("UNDP project site"),
-    "undp_programme": N_("UNDP programme (no single location)"),
+    KIND_STRICT_RESERVE: N_("Strict nature reserve (zapovednik)"),
+    KIND_NATURE_RESERVE: N_("Nature reserve (rezervat)"),
+    KIND_NATIONAL_PARK: N_("National park"),
+    KIND_CORRIDOR: N_("Ecological corridor"),
+    KIND_UNDP_SITE: N_("UNDP project site"),
+    KIND_UNDP_PROGRAMME: N_("UNDP programme (no single location)"),
 }
 
 # Short forms for tight places (metric tiles, chart legends).
 KIND_SHORT_LABELS = {
-    "strict_nature_reserve": N_("Strict reserves"),
-    "nature_reserve": N_("Nature reserves"),
-    "national_park": N_("National parks"),
-    "ecological_corridor": N_("Corridors"),
-    "undp_site": N_("UNDP sites"),
-    "undp_programme": N_("UNDP programmes"),
+    KIND_STRICT_RESERVE: N_("Strict reserves"),
+    KIND_NATURE_RESERVE: N_("Nature reserves"),
+    KIND_NATIONAL_PARK: N_("National parks"),
+    KIND_CORRIDOR: N_("Corridors"),
+    KIND_UNDP_SITE: N_("UNDP sites"),
+    KIND_UNDP_PROGRAMME: N_("UNDP programmes"),
 }
 
 THEME_LABELS = {

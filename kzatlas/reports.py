@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzatlas.analysis import PROTECTED_KINDS, unlocated
+from kzatlas.analysis import unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
-from kzatlas.config import GEODATA_DIR, GEOMETRY_QUALITIES
+from kzatlas.config import AREA_KINDS, GEODATA_DIR, GEOMETRY_QUALITIES, KIND_CORRIDOR, PROTECTED_KINDS, UNDP_KINDS
 from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
 from kzatlas.safety import escape_html
-
-# Kinds whose official area is meaningful (UNDP sites have none).
-AREA_KINDS = (*PROTECTED_KINDS, "ecological_corridor")
 
 QUALITY_EXPLANATIONS = {
     "surveyed": "Boundary from an official survey or cadastre.",
@@ -244,7 +241,7 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
     from kzatlas import spatial  # spatial imports analysis; kept local to avoid a cycle at import
 
     names = dict(zip(features["id"], features[name_column].where(features[name_column] != "", features["name_en"])))
-    corridors = features[features["kind"] == "ecological_corridor"]
+    corridors = features[features["kind"] == KIND_CORRIDOR]
     rows = []
     for _, row in corridors.iterrows():
         linked = spatial.protected_areas_linked_by(row["id"], features)
@@ -263,9 +260,6 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
             }
         )
     return pd.DataFrame(rows)
-
-
-UNDP_KINDS = ("undp_site", "undp_programme")
 
 
 def undp_portfolio(features: pd.DataFrame) -> pd.DataFrame:

@@ -17,9 +17,9 @@ import pandas as pd
 import shapely
 from pyproj import CRS as PROJ_CRS
 
-from kzatlas.analysis import PROTECTED_KINDS, located
+from kzatlas.analysis import located
 from kzatlas.catalog import split_list
-from kzatlas.config import CRS, EQUAL_AREA_CRS, KIND_CORRIDOR, KIND_UNDP_SITE
+from kzatlas.config import CRS, EQUAL_AREA_CRS, KIND_CORRIDOR, KIND_UNDP_SITE, PROTECTED_KINDS, UNDP_KINDS
 
 M2_PER_HA = 10_000.0
 M_PER_KM = 1_000.0
@@ -167,7 +167,7 @@ def region_profile(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDa
         land_ha=float(region["area_km2"].iloc[0]) * 100.0,
         protected_ids=tuple(protected["id"]),
         corridor_ids=tuple(in_region.loc[in_region["kind"] == KIND_CORRIDOR, "id"]),
-        undp_ids=tuple(in_region.loc[in_region["kind"].isin(("undp_site", "undp_programme")), "id"]),
+        undp_ids=tuple(in_region.loc[in_region["kind"].isin(UNDP_KINDS), "id"]),
         official_protected_ha=float(protected["area_ha"].fillna(0).sum()),
         drawn_protected_ha_inside=float(shapely.union_all(inside.values).area / M2_PER_HA) if len(inside) else 0.0,
     )

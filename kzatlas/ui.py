@@ -16,8 +16,10 @@ from kzatlas import analysis, briefing, cache, exports, maps, offline, reports, 
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, CatalogueError, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import (
+    AREA_KINDS,
     KAZAKHSTAN_AREA_KM2,
     KIND_COLOURS,
+    KIND_UNDP_SITE,
     KINDS,
     LANGUAGES,
     MAP_CENTER,
@@ -467,9 +469,6 @@ def all_features(context: PageContext) -> gpd.GeoDataFrame:
 # ---------------------------------------------------------------- details and downloads
 
 
-NEARBY_KINDS = ("strict_nature_reserve", "nature_reserve", "national_park", "ecological_corridor")
-
-
 def feature_name(row: pd.Series, name_column: str) -> str:
     return row.get(name_column) or row["name_en"]
 
@@ -513,16 +512,16 @@ def details_panel(
     if row.geometry is None or row.geometry.is_empty:
         st.caption(translate("This item has no map position, so nothing can be measured from it."))
         return
-    if row["kind"] == "undp_site":
+    if row["kind"] == KIND_UNDP_SITE:
         within = st.slider(
             translate("Protected areas and corridors within (km)"), 10, 500, 100, step=10, key=f"{page}.nearby_km"
         )
-        found = spatial.features_near(selected_id, features, NEARBY_KINDS, within)
+        found = spatial.features_near(selected_id, features, AREA_KINDS, within)
         st.markdown("**" + escape_markdown(translate("Protected areas and corridors nearby")) + "**")
         if found:
             st.dataframe(_nearby_table(context, features, found), hide_index=True, width="stretch")
         else:
-            nearest = spatial.nearest(selected_id, features, NEARBY_KINDS)
+            nearest = spatial.nearest(selected_id, features, AREA_KINDS)
             st.caption(
                 translate("None within {km} km.").format(km=within)
                 + (
@@ -540,7 +539,7 @@ def details_panel(
         st.markdown("**" + escape_markdown(translate("What UNDP does here")) + "**")
         if inside:
             st.dataframe(_nearby_table(context, features, inside), hide_index=True, width="stretch")
-        nearest = spatial.nearest(selected_id, features, ("undp_site",))
+        nearest = spatial.nearest(selected_id, features, (KIND_UNDP_SITE,))
         if not inside:
             st.caption(translate("No UNDP project site lies inside or touches this area."))
         if nearest:
@@ -862,7 +861,7 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
                 if row["located"]
                 else (
                     translate("location not verifiable")
-                    if row["kind"] == "undp_site"
+                    if row["kind"] == KIND_UNDP_SITE
                     else translate("national / no single location")
                 )
                 for _, row in items.iterrows()
@@ -1261,7 +1260,7 @@ def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) 
             translate("Region"), sorted(names, key=names.get), format_func=names.get, key=f"{page}.region"
         )
         return briefing.Scope(briefing.SCOPE_REGION, code), names[code], f"{base}/region_profile?region={code}"
-    kinds = ("undp_site",) if choice == "site" else (*analysis.PROTECTED_KINDS, "ecological_corridor")
+    kinds = (KIND_UNDP_SITE,) if choice == "site" else AREA_KINDS
     candidates = features[features["kind"].isin(kinds)].sort_values("name_en")
     labels = {row["id"]: feature_name(row, context.name_column) for _, row in candidates.iterrows()}
     feature_id = st.selectbox(
