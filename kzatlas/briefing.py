@@ -55,7 +55,16 @@ from kzatlas.config import (
     REGIONS_LAYER,
     UN_DISCLAIMER,
 )
-from kzatlas.i18n import KIND_LABELS, KIND_SHORT_LABELS, N_, QUALITY_LABELS, Translate
+from kzatlas.i18n import (
+    KIND_LABELS,
+    KIND_SHORT_LABELS,
+    N_,
+    QUALITY_LABELS,
+    Translate,
+    format_hectares,
+    format_number,
+    local_name,
+)
 
 SCOPE_COUNTRY = "country"
 SCOPE_REGION = "region"
@@ -197,14 +206,7 @@ def shown_url(url: str) -> str:
 
 
 def _name(row: pd.Series, name_column: str) -> str:
-    # Russian and Kazakh names are not known for every item; English is always there.
-    return clean_text(row.get(name_column)) or clean_text(row.get("name_en")) or clean_text(row.get("id"))
-
-
-def _hectares(value: object, translate: Translate) -> str:
-    if value is None or pd.isna(value):
-        return translate("not published")
-    return translate("{hectares} ha").format(hectares=f"{float(value):,.0f}")
+    return clean_text(local_name(row, name_column)) or clean_text(row.get("id"))
 
 
 def _year(value: object) -> str:
@@ -253,13 +255,13 @@ def _items_table(
         record = {
             "name": _name(row, name_column),
             "kind": translate(KIND_LABELS.get(kind, kind)),
-            "area": _hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
+            "area": format_hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
             "year": _year(row["year"]),
             "shape": translate(QUALITY_LABELS.get(quality, quality)),
         }
         if distances is not None:
             distance = distances.get(row["id"])
-            record["distance"] = "" if distance is None else f"{distance:,.1f}"
+            record["distance"] = "" if distance is None else format_number(distance, translate, 1)
         record["url"] = clean_text(row.get("source_url"))
         record["source"] = shown_url(record["url"])
         records.append(record)
@@ -360,7 +362,10 @@ def _country_content(
     for kind, count in analysis.counts_by_kind(features).itertuples(index=False):
         numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), str(count)))
     numbers.append(
-        (translate("Official area of reserves and parks"), _hectares(analysis.protected_hectares(features), translate))
+        (
+            translate("Official area of reserves and parks"),
+            format_hectares(analysis.protected_hectares(features), translate),
+        )
     )
     tracker = reports.target_tracker(catalogue.tables.get("targets"), features, KAZAKHSTAN_AREA_KM2)
     notes: list[str] = []
@@ -397,7 +402,7 @@ def _country_content(
     numbers.append(
         (
             translate("UNDP-supported reserves and parks"),
-            f"{tracker.undp_in_atlas_count} · {_hectares(tracker.undp_in_atlas_ha, translate)}",
+            f"{tracker.undp_in_atlas_count} · {format_hectares(tracker.undp_in_atlas_ha, translate)}",
         )
     )
     notes += [
@@ -419,9 +424,9 @@ def _region_content(
         raise ValueError(f"unknown region {iso_code!r}")
     in_region = features[features["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
     numbers = [
-        (translate("Land area"), translate("{km2} km²").format(km2=f"{profile.land_ha / 100:,.0f}")),
+        (translate("Land area"), translate("{km2} km²").format(km2=format_number(profile.land_ha / 100, translate))),
         (translate("Reserves and parks"), str(len(profile.protected_ids))),
-        (translate("Official area of reserves and parks"), _hectares(profile.official_protected_ha, translate)),
+        (translate("Official area of reserves and parks"), format_hectares(profile.official_protected_ha, translate)),
         (translate("Official area protected"), f"{profile.official_share:.1%}"),
         (translate("Ecological corridors"), str(len(profile.corridor_ids))),
         (translate("UNDP sites and programmes"), str(len(profile.undp_ids))),
@@ -431,7 +436,7 @@ def _region_content(
             "Official area: the published areas of the reserves and parks listed in this region "
             "({hectares} ha; an area shared with another region counts in full). Measured from the drawn, "
             "approximate shapes, {share} of the region lies inside them."
-        ).format(hectares=f"{profile.official_protected_ha:,.0f}", share=f"{profile.drawn_share:.1%}"),
+        ).format(hectares=format_number(profile.official_protected_ha, translate), share=f"{profile.drawn_share:.1%}"),
         translate("National UNDP programmes without a single location are listed under Projects and programmes."),
     ]
     return numbers, in_region, notes

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+import pandas as pd
 from babel.messages.pofile import read_po
 
 from kzatlas.config import (
@@ -123,3 +124,84 @@ def translator(language: str | None) -> Translate:
 def name_column(language: str | None) -> str:
     """The data column holding feature names in ``language``."""
     return f"name_{normalise_language(language)}"
+
+
+ENGLISH_NAME_COLUMN = "name_en"
+
+
+def _missing(value: object) -> bool:
+    if value is None or (isinstance(value, str) and not value):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # list-likes: not a name, but not missing either
+        return False
+
+
+def local_name(row, name_column: str) -> str:
+    """A feature's or region's name in the chosen language, else its English name.
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A record with ``name_en`` and, where known, ``name_ru``/``name_kk``.
+    name_column : str
+        The column for the language shown (see :func:`name_column`).
+
+    Returns
+    -------
+    str
+        The local name when it is known, else the English one, else ``""``.
+    """
+    for column in (name_column, ENGLISH_NAME_COLUMN):
+        value = row.get(column)
+        if not _missing(value):
+            return value
+    return ""
+
+
+def local_names(frame: pd.DataFrame, name_column: str) -> pd.Series:
+    """:func:`local_name` for every row of ``frame`` (same index)."""
+    local = frame[name_column]
+    return local.where(local.notna() & (local != ""), frame[ENGLISH_NAME_COLUMN])
+
+
+def format_number(value: float, translate: Translate, decimals: int = 0) -> str:
+    """A number for reading: thousands grouped, ``decimals`` places.
+
+    Parameters
+    ----------
+    value : float
+    translate : callable
+        The page's or pack's translation function; it stands for the language, so that
+        grouping and decimal marks can follow it.
+    decimals : int
+        Places after the decimal mark.
+
+    Returns
+    -------
+    str
+        For now grouped the English way in every language (``1,234,567``).
+    """
+    del translate  # every language groups the English way for now
+    return f"{float(value):,.{decimals}f}"
+
+
+def format_hectares(value: object, translate: Translate) -> str:
+    """An area in hectares as text, or "not published" when there is none.
+
+    Parameters
+    ----------
+    value : float or None
+        Hectares; ``None``/NaN means no published area.
+    translate : callable
+        Translation function for the unit and the "not published" text.
+
+    Returns
+    -------
+    str
+        For example ``"415,164 ha"``.
+    """
+    if _missing(value):
+        return translate("not published")
+    return translate("{hectares} ha").format(hectares=format_number(value, translate))

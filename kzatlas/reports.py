@@ -11,7 +11,7 @@ import pandas as pd
 from kzatlas.analysis import unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
 from kzatlas.config import AREA_KINDS, GEODATA_DIR, GEOMETRY_QUALITIES, KIND_CORRIDOR, PROTECTED_KINDS, UNDP_KINDS
-from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
+from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate, format_hectares, format_number, local_names
 from kzatlas.safety import escape_html
 
 QUALITY_EXPLANATIONS = {
@@ -61,7 +61,7 @@ def unlocated_table(catalogue: Catalogue, translate: Translate, name_column: str
     items = unlocated(feature_frame(catalogue))
     return pd.DataFrame(
         {
-            translate("Name"): items[name_column].where(items[name_column] != "", items["name_en"]),
+            translate("Name"): local_names(items, name_column),
             translate("Kind"): [translate(KIND_LABELS.get(k, k)) for k in items["kind"]],
             translate("Why"): [translate(m) for m in items["geometry_method"]],
             translate("Source"): items["source_url"],
@@ -127,19 +127,16 @@ def region_source_text(catalogue: Catalogue, translate: Translate) -> str:
     return "\n".join(lines)
 
 
-def _hectares(value, translate: Translate) -> str:
-    if value is None or pd.isna(value):
-        return translate("not published")
-    return translate("{hectares} ha").format(hectares=f"{value:,.0f}")
-
-
 def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, str]) -> pd.DataFrame:
     """The details panel's facts for one feature, as (field, value) rows; empty values left out."""
     regions = ", ".join(region_names.get(code, code) for code in split_list(row["region_codes"]))
     rows = [
         (translate("Kind"), translate(KIND_LABELS.get(row["kind"], row["kind"]))),
-        (translate("Official area"), _hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
-        (translate("Drawn area"), _hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else ""),
+        (translate("Official area"), format_hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
+        (
+            translate("Drawn area"),
+            format_hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else "",
+        ),
         (translate("Area notes"), row["area_note"]),
         (translate("Year"), "" if pd.isna(row["year"]) else str(int(row["year"]))),
         (translate("Years"), row["years"].replace(";", ", ") if ";" in row["years"] else ""),
@@ -151,7 +148,7 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
         (translate("UNDP / GEF project"), row["undp_project"]),
         (translate("Partners"), row["partners"].replace(";", ", ")),
         (translate("Donors"), row["donors"].replace(";", ", ")),
-        (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else f"{row['budget_usd']:,.0f}"),
+        (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else format_number(row["budget_usd"], translate)),
         (translate("Place"), row["location_name"]),
         (translate("Links (from sources)"), row["links"].replace(";", ", ")),
         (translate("Notes"), row["notes"]),
@@ -240,7 +237,7 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
     and the share of its drawn band outside every reserve and park."""
     from kzatlas import spatial  # spatial imports analysis; kept local to avoid a cycle at import
 
-    names = dict(zip(features["id"], features[name_column].where(features[name_column] != "", features["name_en"])))
+    names = dict(zip(features["id"], local_names(features, name_column)))
     corridors = features[features["kind"] == KIND_CORRIDOR]
     rows = []
     for _, row in corridors.iterrows():

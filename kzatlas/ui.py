@@ -35,6 +35,9 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     THEME_LABELS,
     Translate,
+    format_hectares,
+    local_name,
+    local_names,
     name_column,
     translator,
 )
@@ -62,11 +65,7 @@ class PageContext:
         regions = region_frame(self.catalogue)
         if regions is None:
             return {}
-        column = self.name_column
-        return {
-            code: (local or english)
-            for code, local, english in zip(regions["iso_code"], regions[column], regions["name_en"])
-        }
+        return dict(zip(regions["iso_code"], local_names(regions, self.name_column)))
 
 
 def page_setup(title: str, title_visible: bool = True) -> PageContext:
@@ -368,9 +367,7 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
     where = translate("selected regions") if filters.regions else translate("Kazakhstan")
     first, second, third = st.columns(3)
     first.metric(translate("Matching features"), len(matching))
-    second.metric(
-        translate("Official area of reserves and parks"), translate("{hectares} ha").format(hectares=f"{hectares:,.0f}")
-    )
+    second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
     third.metric(
         translate("Share of land area ({where})").format(where=where),
         "—" if share is None else f"{share:.2%}",
@@ -433,7 +430,7 @@ def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFr
     column = context.name_column
     return pd.DataFrame(
         {
-            translate("Name"): matching[column].where(matching[column] != "", matching["name_en"]),
+            translate("Name"): local_names(matching, column),
             translate("Kind"): [kind_label(kind, translate) for kind in matching["kind"]],
             translate("Region"): [", ".join(names.get(c, c) for c in split_list(v)) for v in matching["region_codes"]],
             translate("Year"): matching["year"],
@@ -469,16 +466,12 @@ def all_features(context: PageContext) -> gpd.GeoDataFrame:
 # ---------------------------------------------------------------- details and downloads
 
 
-def feature_name(row: pd.Series, name_column: str) -> str:
-    return row.get(name_column) or row["name_en"]
-
-
 def _nearby_table(context: PageContext, features: gpd.GeoDataFrame, found: list) -> pd.DataFrame:
     by_id = features.set_index("id")
     translate = context.translate
     return pd.DataFrame(
         {
-            translate("Name"): [feature_name(by_id.loc[item.id], context.name_column) for item in found],
+            translate("Name"): [local_name(by_id.loc[item.id], context.name_column) for item in found],
             translate("Kind"): [kind_label(by_id.at[item.id, "kind"], translate) for item in found],
             translate("Distance (km)"): [round(item.distance_km, 1) for item in found],
         }
@@ -498,7 +491,7 @@ def details_panel(
     if match.empty:
         return
     row = match.iloc[0]
-    st.subheader(escape_markdown(feature_name(row, context.name_column)))
+    st.subheader(escape_markdown(local_name(row, context.name_column)))
     if shown_ids is not None and selected_id not in shown_ids:
         st.caption(translate("Not on the map with the current filters."))
     facts, sources = st.columns([3, 2])
@@ -527,7 +520,7 @@ def details_panel(
                 + (
                     " "
                     + translate("The nearest is {name}, {distance:,.0f} km away.").format(
-                        name=feature_name(features.set_index("id").loc[nearest.id], context.name_column),
+                        name=local_name(features.set_index("id").loc[nearest.id], context.name_column),
                         distance=nearest.distance_km,
                     )
                     if nearest
@@ -545,7 +538,7 @@ def details_panel(
         if nearest:
             st.caption(
                 translate("Nearest UNDP project site: {name}, {distance:,.0f} km.").format(
-                    name=feature_name(features.set_index("id").loc[nearest.id], context.name_column),
+                    name=local_name(features.set_index("id").loc[nearest.id], context.name_column),
                     distance=nearest.distance_km,
                 )
             )
@@ -794,7 +787,7 @@ def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
     located_mask = frame.geometry.notna() & ~frame.geometry.is_empty
     table = pd.DataFrame(
         {
-            translate("Name"): [feature_name(row, context.name_column) for _, row in frame.iterrows()],
+            translate("Name"): [local_name(row, context.name_column) for _, row in frame.iterrows()],
             translate("Kind"): [kind_label(kind, translate) for kind in frame["kind"]],
             translate("Official area (ha)"): frame["area_ha"].to_numpy(),
             translate("On the map"): [
@@ -844,7 +837,7 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
     translate = context.translate
     table = pd.DataFrame(
         {
-            translate("Name"): [feature_name(row, context.name_column) for _, row in items.iterrows()],
+            translate("Name"): [local_name(row, context.name_column) for _, row in items.iterrows()],
             translate("Themes"): [", ".join(theme_label(t, translate) for t in split_list(v)) for v in items["themes"]],
             translate("Partners"): items["partners"].str.replace(";", ", ").to_numpy(),
             translate("Donors"): items["donors"].str.replace(";", ", ").to_numpy(),
@@ -890,7 +883,7 @@ def portfolio_timeline(context: PageContext, items: pd.DataFrame) -> None:
         return
     data = pd.DataFrame(
         {
-            "name": [feature_name(row, context.name_column)[:60] for _, row in dated.iterrows()],
+            "name": [local_name(row, context.name_column)[:60] for _, row in dated.iterrows()],
             "start": dated["first_year"].astype(int).to_numpy(),
             "end": (dated["last_year"].astype(int) + 1).to_numpy(),
             "theme": [theme_label(split_list(v)[0], translate) if split_list(v) else "" for v in dated["themes"]],
@@ -1262,7 +1255,7 @@ def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) 
         return briefing.Scope(briefing.SCOPE_REGION, code), names[code], f"{base}/region_profile?region={code}"
     kinds = (KIND_UNDP_SITE,) if choice == "site" else AREA_KINDS
     candidates = features[features["kind"].isin(kinds)].sort_values("name_en")
-    labels = {row["id"]: feature_name(row, context.name_column) for _, row in candidates.iterrows()}
+    labels = {row["id"]: local_name(row, context.name_column) for _, row in candidates.iterrows()}
     feature_id = st.selectbox(
         translate("Feature"), list(labels), format_func=labels.get, key=f"{page}.feature.{choice}"
     )
