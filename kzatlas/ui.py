@@ -12,12 +12,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import analysis, briefing, cache, exports, maps, offline, reports, scenes, selection, spatial, state
+from kzatlas import analysis, briefing, cache, exports, facts, maps, offline, reports, scenes, selection, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, CatalogueError, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import (
     AREA_KINDS,
-    KAZAKHSTAN_AREA_KM2,
     KIND_COLOURS,
     KIND_UNDP_SITE,
     KINDS,
@@ -25,6 +24,7 @@ from kzatlas.config import (
     MAP_CENTER,
     MAP_HEIGHT_PX,
     MAP_ZOOM,
+    NEARBY_KM,
     UN_DISCLAIMER,
 )
 from kzatlas.i18n import (
@@ -41,7 +41,7 @@ from kzatlas.i18n import (
     name_column,
     translator,
 )
-from kzatlas.safety import escape_html, escape_markdown, plain_snippet
+from kzatlas.safety import escape_html, escape_markdown, plain_snippet, safe_link
 
 
 @dataclass(frozen=True)
@@ -494,57 +494,33 @@ def details_panel(
     st.subheader(escape_markdown(local_name(row, context.name_column)))
     if shown_ids is not None and selected_id not in shown_ids:
         st.caption(translate("Not on the map with the current filters."))
-    facts, sources = st.columns([3, 2])
-    facts.dataframe(reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch")
-    sources.dataframe(
+    facts_column, sources_column = st.columns([3, 2])
+    facts_column.dataframe(
+        reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch"
+    )
+    sources_column.dataframe(
         reports.feature_sources(row, translate),
         hide_index=True,
         width="stretch",
         column_config={translate("Link"): st.column_config.LinkColumn(translate("Link"))},
     )
-    if row.geometry is None or row.geometry.is_empty:
-        st.caption(translate("This item has no map position, so nothing can be measured from it."))
-        return
-    if row["kind"] == KIND_UNDP_SITE:
+    within = NEARBY_KM
+    has_position = row.geometry is not None and not row.geometry.is_empty
+    if has_position and row["kind"] == KIND_UNDP_SITE:
         within = st.slider(
-            translate("Protected areas and corridors within (km)"), 10, 500, 100, step=10, key=f"{page}.nearby_km"
+            translate("Protected areas and corridors within (km)"), 10, 500, NEARBY_KM, step=10, key=f"{page}.nearby_km"
         )
-        found = spatial.features_near(selected_id, features, AREA_KINDS, within)
-        st.markdown("**" + escape_markdown(translate("Protected areas and corridors nearby")) + "**")
-        if found:
-            st.dataframe(_nearby_table(context, features, found), hide_index=True, width="stretch")
+    hood = facts.neighbourhood(selected_id, features, within)
+    if hood.located:
+        if hood.is_undp_site:
+            heading = translate("Protected areas and corridors nearby")
         else:
-            nearest = spatial.nearest(selected_id, features, AREA_KINDS)
-            st.caption(
-                translate("None within {km} km.").format(km=within)
-                + (
-                    " "
-                    + translate("The nearest is {name}, {distance:,.0f} km away.").format(
-                        name=local_name(features.set_index("id").loc[nearest.id], context.name_column),
-                        distance=nearest.distance_km,
-                    )
-                    if nearest
-                    else ""
-                )
-            )
-    else:
-        inside = spatial.undp_sites_in(selected_id, features)
-        st.markdown("**" + escape_markdown(translate("What UNDP does here")) + "**")
-        if inside:
-            st.dataframe(_nearby_table(context, features, inside), hide_index=True, width="stretch")
-        nearest = spatial.nearest(selected_id, features, (KIND_UNDP_SITE,))
-        if not inside:
-            st.caption(translate("No UNDP project site lies inside or touches this area."))
-        if nearest:
-            st.caption(
-                translate("Nearest UNDP project site: {name}, {distance:,.0f} km.").format(
-                    name=local_name(features.set_index("id").loc[nearest.id], context.name_column),
-                    distance=nearest.distance_km,
-                )
-            )
-        if row["undp_supported"]:
-            st.caption(translate("UNDP supported the creation or expansion of this area (see sources)."))
-    st.caption(translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks."))
+            heading = translate("What UNDP does here")
+        st.markdown("**" + escape_markdown(heading) + "**")
+        if hood.nearby:
+            st.dataframe(_nearby_table(context, features, list(hood.nearby)), hide_index=True, width="stretch")
+    for note in facts.neighbourhood_notes(hood, features, translate, context.name_column):
+        st.caption(escape_markdown(note))
 
 
 def download_buttons(
@@ -660,62 +636,31 @@ def protected_area_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
 
 
-def _source_link(source: dict | None) -> str:
-    if not source or not source.get("url"):
-        return ""
-    label = escape_markdown(source.get("publisher") or source.get("title") or source["url"])
-    target = source["url"].replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+def _source_link(source: facts.Source) -> str:
+    """A cited source as a Markdown link (its label alone when the address may not be a link)."""
+    label = escape_markdown(source.label)
+    url = safe_link(source.url)
+    if url is None:
+        return label
+    target = url.replace("(", "%28").replace(")", "%29")
     return f"[{label}]({target})"
+
+
+def _markdown(sentences: tuple[facts.Sentence, ...]) -> str:
+    return " ".join(sentence.render(escape_markdown, _source_link) for sentence in sentences)
 
 
 def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
     """Kazakhstan's protected share against its national target and 30 % by 2030, with sources."""
     translate = context.translate
-    tracker = reports.target_tracker(context.catalogue.tables.get("targets"), features, KAZAKHSTAN_AREA_KM2)
-    if tracker.latest is None:
+    statement = facts.target_statement(context.catalogue.tables.get("targets"), features, translate)
+    if not statement.available:
         st.info(translate("The target figures are not available."))
         return
-    latest, national, global_target = tracker.latest, tracker.national_target, tracker.global_target
-    first, second, third = st.columns(3)
-    first.metric(
-        translate("Under protection (as of {date})").format(date=latest.get("as_of") or latest.get("year")),
-        f"{latest['share_pct']:.2f} %",
-    )
-    if national and tracker.national_target_share_pct is not None:
-        label = translate("National target by {year}").format(year=national.get("by_year") or "—")
-        value = f"{tracker.national_target_share_pct:.1f} %"
-        if tracker.national_target_share_computed:
-            value = "≈ " + value
-        second.metric(label, value)
-    if global_target:
-        third.metric(
-            translate("Global target by {year}").format(year=global_target.get("by_year")),
-            f"{global_target.get('target_pct')} %",
-        )
-    notes = [
-        translate("Status: {source}.").format(source=_source_link(latest.get("source"))),
-    ]
-    if national:
-        notes.append(
-            translate("National target: {document} ({source}).").format(
-                document=escape_markdown(national.get("document", "")), source=_source_link(national.get("source"))
-            )
-        )
-        if tracker.national_target_share_computed:
-            notes.append(
-                translate(
-                    "Its share is computed here from {hectares:,.0f} ha and the official territory of 2,724,900 km²."
-                ).format(hectares=national["target_area_ha"])
-            )
-    if global_target:
-        notes.append(
-            translate("Global target: {name}, adopted {date} ({source}).").format(
-                name=escape_markdown(global_target.get("name", "")),
-                date=global_target.get("adopted", ""),
-                source=_source_link(global_target.get("source")),
-            )
-        )
-    st.markdown(" ".join(notes))
+    tracker, global_target = statement.tracker, statement.tracker.global_target
+    for column, figure in zip(st.columns(3), statement.figures):
+        column.metric(figure.label, figure.value)
+    st.markdown(_markdown(statement.notes))
     series = tracker.status.dropna(subset=["share_pct", "year"])
     if not series.empty:
         points = (
@@ -744,23 +689,7 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
             .encode(y="share_pct:Q", color=alt.Color("target:N", title=translate("Target")))
         )
         st.altair_chart((points + lines).properties(height=280), width="stretch")
-    undp = tracker.undp_stated or {}
-    national_ha = latest.get("area_ha")
-    share = tracker.undp_share_of(national_ha)
-    contribution = [
-        translate(
-            "**UNDP's contribution.** The {count} UNDP-supported reserves and parks in this atlas cover {hectares:,.0f} ha."
-        ).format(count=tracker.undp_in_atlas_count, hectares=tracker.undp_in_atlas_ha)
-    ]
-    if share:
-        contribution.append(translate("That is {share:.1%} of the national protected total.").format(share=share))
-    if undp.get("area_ha"):
-        contribution.append(
-            translate("UNDP reports {hectares:,.0f} ha added with its support ({source}).").format(
-                hectares=undp["area_ha"], source=_source_link(undp.get("source"))
-            )
-        )
-    st.markdown(" ".join(contribution))
+    st.markdown(_markdown(statement.contribution))
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
