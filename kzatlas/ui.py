@@ -1191,7 +1191,7 @@ def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) 
     return briefing.Scope(briefing.SCOPE_FEATURE, feature_id), labels[feature_id], f"{base}/?sel={feature_id}"
 
 
-def briefing_export(page: str, context: PageContext, scope: briefing.Scope, name: str, link: str) -> None:
+def briefing_export(page: str, context: PageContext, scope: briefing.Scope, link: str) -> None:
     """Make the PDF and PPTX for ``scope`` step by step, then offer both files."""
     translate = context.translate
     stem = "kz-atlas-briefing-" + "".join(ch if ch.isalnum() else "-" for ch in (scope.id or "kazakhstan").lower())

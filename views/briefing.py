@@ -19,5 +19,5 @@ st.markdown(
 )
 scope, name, link = ui.briefing_scope(PAGE, context, everything)
 st.subheader(name)
-ui.briefing_export(PAGE, context, scope, name, link)
+ui.briefing_export(PAGE, context, scope, link)
 ui.footer(context)
