@@ -10,14 +10,9 @@ import pandas as pd
 from unidecode import unidecode
 
 from kzatlas.catalog import split_list
-from kzatlas.config import (
-    KIND_NATIONAL_PARK,
-    KIND_NATURE_RESERVE,
-    KIND_STRICT_RESERVE,
-    KINDS,
-)
+from kzatlas.config import KINDS, PROTECTED_KINDS
+from kzatlas.i18n import local_names
 
-PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
 NAME_COLUMNS = ("name_en", "name_ru", "name_kk")
 HECTARES_PER_KM2 = 100.0
 
@@ -161,7 +156,7 @@ def counts_by_region(frame: pd.DataFrame, regions: pd.DataFrame, name_column: st
 
     Returns columns ``iso_code``, ``region``, ``kind``, ``count``.
     """
-    names = dict(zip(regions["iso_code"], regions[name_column].where(regions[name_column] != "", regions["name_en"])))
+    names = dict(zip(regions["iso_code"], local_names(regions, name_column)))
     rows = []
     for _, feature in frame.iterrows():
         for code in split_list(feature["region_codes"]):
@@ -205,7 +200,7 @@ def area_by_region(frame: pd.DataFrame, regions: pd.DataFrame, name_column: str 
     An area listed in several regions counts in full in each (sources give no split).
     Returns columns ``iso_code``, ``region``, ``kind``, ``area_ha``.
     """
-    names = dict(zip(regions["iso_code"], regions[name_column].where(regions[name_column] != "", regions["name_en"])))
+    names = dict(zip(regions["iso_code"], local_names(regions, name_column)))
     rows = [
         (code, names.get(code, code), feature["kind"], float(feature["area_ha"]))
         for _, feature in protected_areas(frame).dropna(subset=["area_ha"]).iterrows()

@@ -36,24 +36,35 @@ import pandas as pd
 import segno
 import shapely
 
-from kzatlas import analysis, reports, spatial
-from kzatlas.analysis import PROTECTED_KINDS, located
+from kzatlas import analysis, facts, reports, spatial
+from kzatlas.analysis import located
 from kzatlas.catalog import Catalogue, feature_frame, region_frame, split_list
 from kzatlas.config import (
+    AREA_KINDS,
     CRS,
-    KAZAKHSTAN_AREA_KM2,
     KAZAKHSTAN_BOUNDS,
     KIND_COLOURS,
     KIND_CORRIDOR,
     KIND_UNDP_SITE,
     KINDS,
     MAP_BACKGROUND,
+    NEARBY_KM,
+    PROTECTED_KINDS,
     REGION_FILL_COLOUR,
     REGION_LINE_COLOUR,
     REGIONS_LAYER,
     UN_DISCLAIMER,
 )
-from kzatlas.i18n import KIND_LABELS, KIND_SHORT_LABELS, N_, QUALITY_LABELS, Translate
+from kzatlas.i18n import (
+    KIND_LABELS,
+    KIND_SHORT_LABELS,
+    N_,
+    QUALITY_LABELS,
+    Translate,
+    format_hectares,
+    format_number,
+    local_name,
+)
 from kzatlas.safety import safe_link
 
 SCOPE_COUNTRY = "country"
@@ -61,12 +72,7 @@ SCOPE_REGION = "region"
 SCOPE_FEATURE = "feature"
 SCOPE_KINDS = (SCOPE_COUNTRY, SCOPE_REGION, SCOPE_FEATURE)
 
-# A UNDP site's briefing lists the reserves, parks and corridors this close (the details
-# panel's default distance, so the pack and the app agree).
-NEARBY_KM = 100
-NEARBY_KINDS = (*PROTECTED_KINDS, KIND_CORRIDOR)
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
-AREA_KINDS = reports.AREA_KINDS
 
 # The items table: internal column keys -> heading msgid. Keys stay stable for the
 # renderers; headings are translated into ``Briefing.headers``.
@@ -248,14 +254,7 @@ def pack_link(url: object) -> str:
 
 
 def _name(row: pd.Series, name_column: str) -> str:
-    # Russian and Kazakh names are not known for every item; English is always there.
-    return clean_text(row.get(name_column)) or clean_text(row.get("name_en")) or clean_text(row.get("id"))
-
-
-def _hectares(value: object, translate: Translate) -> str:
-    if value is None or pd.isna(value):
-        return translate("not published")
-    return translate("{hectares} ha").format(hectares=f"{float(value):,.0f}")
+    return clean_text(local_name(row, name_column)) or clean_text(row.get("id"))
 
 
 def _year(value: object) -> str:
@@ -304,13 +303,13 @@ def _items_table(
         record = {
             "name": _name(row, name_column),
             "kind": translate(KIND_LABELS.get(kind, kind)),
-            "area": _hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
+            "area": format_hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
             "year": _year(row["year"]),
             "shape": translate(QUALITY_LABELS.get(quality, quality)),
         }
         if distances is not None:
             distance = distances.get(row["id"])
-            record["distance"] = "" if distance is None else f"{distance:,.1f}"
+            record["distance"] = "" if distance is None else format_number(distance, translate, 1)
         record["url"] = clean_text(row.get("source_url"))
         record["source"] = shown_url(record["url"])
         records.append(record)
@@ -363,14 +362,6 @@ def _layer_sources(catalogue: Catalogue, layer: str) -> list[tuple[str, str, str
     ]
 
 
-def _target_source(record: dict | None) -> list[tuple[str, str, str]]:
-    source = (record or {}).get("source") or {}
-    if not source.get("url"):
-        return []
-    title = source.get("title") or source.get("publisher") or source["url"]
-    return [(clean_text(title), clean_text(source["url"]), clean_text(source.get("accessed")))]
-
-
 def _unique_sources(sources: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """First mention of each URL (or of each title when there is no URL), in order."""
     seen: set[str] = set()
@@ -406,49 +397,25 @@ def _shape_notes(rows: gpd.GeoDataFrame, translate: Translate, count_unlocated: 
 def _country_content(
     catalogue: Catalogue, features: gpd.GeoDataFrame, translate: Translate
 ) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
-    """Counts by kind, official hectares, the target tracker's figures and UNDP's share."""
+    """Counts by kind, official hectares, the target tracker's statement and UNDP's share."""
     numbers: list[tuple[str, str]] = []
     for kind, count in analysis.counts_by_kind(features).itertuples(index=False):
         numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), str(count)))
     numbers.append(
-        (translate("Official area of reserves and parks"), _hectares(analysis.protected_hectares(features), translate))
-    )
-    tracker = reports.target_tracker(catalogue.tables.get("targets"), features, KAZAKHSTAN_AREA_KM2)
-    notes: list[str] = []
-    sources: list[tuple[str, str, str]] = []
-    if tracker.latest is not None:
-        latest = tracker.latest
-        when = latest.get("as_of") or latest.get("year") or ""
-        numbers.append((translate("Under protection (as of {date})").format(date=when), f"{latest['share_pct']:.2f} %"))
-        publisher = (latest.get("source") or {}).get("publisher") or ""
-        if publisher:
-            notes.append(translate("Status: {source}.").format(source=clean_text(publisher)))
-        sources += _target_source(latest)
-    national = tracker.national_target
-    if national and tracker.national_target_share_pct is not None:
-        value = f"{tracker.national_target_share_pct:.1f} %"
-        if tracker.national_target_share_computed:
-            value = "≈ " + value
-            notes.append(
-                translate(
-                    "Its share is computed here from {hectares:,.0f} ha and the official territory of 2,724,900 km²."
-                ).format(hectares=national["target_area_ha"])
-            )
-        numbers.append((translate("National target by {year}").format(year=national.get("by_year") or "—"), value))
-        sources += _target_source(national)
-    global_target = tracker.global_target
-    if global_target:
-        numbers.append(
-            (
-                translate("Global target by {year}").format(year=global_target.get("by_year")),
-                f"{global_target.get('target_pct')} %",
-            )
+        (
+            translate("Official area of reserves and parks"),
+            format_hectares(analysis.protected_hectares(features), translate),
         )
-        sources += _target_source(global_target)
+    )
+    statement = facts.target_statement(catalogue.tables.get("targets"), features, translate)
+    tracker = statement.tracker
+    numbers += [(figure.label, figure.value) for figure in statement.figures]
+    notes = [sentence.plain() for sentence in (*statement.notes, *statement.contribution)]
+    sources = [(clean_text(s.heading), clean_text(s.url), clean_text(s.accessed)) for s in statement.sources]
     numbers.append(
         (
             translate("UNDP-supported reserves and parks"),
-            f"{tracker.undp_in_atlas_count} · {_hectares(tracker.undp_in_atlas_ha, translate)}",
+            f"{tracker.undp_in_atlas_count} · {format_hectares(tracker.undp_in_atlas_ha, translate)}",
         )
     )
     notes += [
@@ -470,9 +437,9 @@ def _region_content(
         raise ValueError(f"unknown region {iso_code!r}")
     in_region = features[features["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
     numbers = [
-        (translate("Land area"), translate("{km2} km²").format(km2=f"{profile.land_ha / 100:,.0f}")),
+        (translate("Land area"), translate("{km2} km²").format(km2=format_number(profile.land_ha / 100, translate))),
         (translate("Reserves and parks"), str(len(profile.protected_ids))),
-        (translate("Official area of reserves and parks"), _hectares(profile.official_protected_ha, translate)),
+        (translate("Official area of reserves and parks"), format_hectares(profile.official_protected_ha, translate)),
         (translate("Official area protected"), f"{profile.official_share:.1%}"),
         (translate("Ecological corridors"), str(len(profile.corridor_ids))),
         (translate("UNDP sites and programmes"), str(len(profile.undp_ids))),
@@ -482,7 +449,7 @@ def _region_content(
             "Official area: the published areas of the reserves and parks listed in this region "
             "({hectares} ha; an area shared with another region counts in full). Measured from the drawn, "
             "approximate shapes, {share} of the region lies inside them."
-        ).format(hectares=f"{profile.official_protected_ha:,.0f}", share=f"{profile.drawn_share:.1%}"),
+        ).format(hectares=format_number(profile.official_protected_ha, translate), share=f"{profile.drawn_share:.1%}"),
         translate("National UNDP programmes without a single location are listed under Projects and programmes."),
     ]
     return numbers, in_region, notes
@@ -499,62 +466,32 @@ def _feature_content(
     name_column: str,
     region_names: dict[str, str],
 ) -> tuple[Numbers, gpd.GeoDataFrame, list[str], dict[str, float | None]]:
-    """The details panel's facts, and the features related to this one with their distances.
+    """The details panel's facts, and the features of its neighbourhood with their distances.
 
-    A reserve, park or corridor lists the UNDP sites inside it and the nearest one (and a
-    corridor the areas its band meets); a UNDP site lists what lies within ``NEARBY_KM``.
+    The neighbourhood is the details panel's (:func:`facts.neighbourhood`): a reserve, park or
+    corridor lists the UNDP sites inside it and the nearest one (and a corridor the areas its
+    band meets); a UNDP site lists what lies within ``NEARBY_KM``.
     """
-    facts = reports.feature_facts(row, translate, region_names)
+    fact_rows = reports.feature_facts(row, translate, region_names)
     long_fields = {translate(msgid) for msgid in _LONG_FACTS}
     numbers, notes = [], []
-    for label, value in facts.itertuples(index=False):
+    for label, value in fact_rows.itertuples(index=False):
         text = clean_text(value)
         if label in long_fields:
             notes.append(f"{label}: {text}")
         else:
             numbers.append((clean_text(label), text))
     by_id = features.set_index("id", drop=False)
-    related: dict[str, float] = {}
     feature_id = row["id"]
-    if not _has_position(row.geometry):
-        notes.append(translate("This item has no map position, so nothing can be measured from it."))
-    elif row["kind"] == KIND_UNDP_SITE:
-        nearby = spatial.features_near(feature_id, features, NEARBY_KINDS, NEARBY_KM)
-        numbers.append(
-            (translate("Reserves, parks and corridors within {km} km").format(km=NEARBY_KM), str(len(nearby)))
-        )
-        related = {item.id: item.distance_km for item in nearby}
-        if not nearby:
-            closest = spatial.nearest(feature_id, features, NEARBY_KINDS)
-            text = translate("None within {km} km.").format(km=NEARBY_KM)
-            if closest:
-                text += " " + translate("The nearest is {name}, {distance:,.0f} km away.").format(
-                    name=_name(by_id.loc[closest.id], name_column), distance=closest.distance_km
-                )
-            notes.append(text)
-    else:
-        inside = spatial.undp_sites_in(feature_id, features)
-        numbers.append((translate("What UNDP does here"), str(len(inside))))
-        related = {item.id: item.distance_km for item in inside}
-        if not inside:
-            notes.append(translate("No UNDP project site lies inside or touches this area."))
-        closest = spatial.nearest(feature_id, features, (KIND_UNDP_SITE,))
-        if closest:
-            notes.append(
-                translate("Nearest UNDP project site: {name}, {distance:,.0f} km.").format(
-                    name=_name(by_id.loc[closest.id], name_column), distance=closest.distance_km
-                )
-            )
-            related.setdefault(closest.id, closest.distance_km)
-        if row["kind"] == KIND_CORRIDOR:
-            for area_id in spatial.protected_areas_linked_by(feature_id, features):
-                related.setdefault(area_id, 0.0)
-        if row["undp_supported"]:
-            notes.append(translate("UNDP supported the creation or expansion of this area (see sources)."))
-    if _has_position(row.geometry):
-        notes.append(
-            translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks.")
-        )
+    hood = facts.neighbourhood(feature_id, features, NEARBY_KM)
+    if hood.located:
+        if hood.is_undp_site:
+            label = translate("Reserves, parks and corridors within {km} km").format(km=NEARBY_KM)
+        else:
+            label = translate("What UNDP does here")
+        numbers.append((label, str(len(hood.nearby))))
+    notes += facts.neighbourhood_notes(hood, features, translate, name_column)
+    related = hood.related()
     ordered = sorted(related, key=lambda key: (related[key], key))
     rows = pd.concat([features[features["id"] == feature_id], by_id.loc[ordered].reset_index(drop=True)])
     distances = {feature_id: None, **related}

@@ -46,6 +46,14 @@ KINDS = (
     KIND_UNDP_SITE,
     KIND_UNDP_PROGRAMME,
 )
+# Reserves and parks: the kinds that count as protected territory.
+PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
+# Protected areas plus corridors: the kinds with an official area, and a UNDP site's neighbours.
+AREA_KINDS = (*PROTECTED_KINDS, KIND_CORRIDOR)
+# UNDP's work: located sites and programmes with no single location.
+UNDP_KINDS = (KIND_UNDP_SITE, KIND_UNDP_PROGRAMME)
+# How far around a UNDP site its neighbourhood reaches by default, km (details panel and packs).
+NEARBY_KM = 100
 
 # ISO 3166-2:KZ codes of the 2022 division: 17 regions and the cities Almaty, Astana, Shymkent.
 REGION_CODES = (

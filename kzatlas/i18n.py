@@ -10,9 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+import pandas as pd
 from babel.messages.pofile import read_po
 
-from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
+from kzatlas.config import (
+    DEFAULT_LANGUAGE,
+    KIND_CORRIDOR,
+    KIND_NATIONAL_PARK,
+    KIND_NATURE_RESERVE,
+    KIND_STRICT_RESERVE,
+    KIND_UNDP_PROGRAMME,
+    KIND_UNDP_SITE,
+    LANGUAGES,
+    LOCALE_DIR,
+)
 
 Translate = Callable[[str], str]
 
@@ -25,22 +36,22 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark on
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 
 KIND_LABELS = {
-    "strict_nature_reserve": N_("Strict nature reserve (zapovednik)"),
-    "nature_reserve": N_("Nature reserve (rezervat)"),
-    "national_park": N_("National park"),
-    "ecological_corridor": N_("Ecological corridor"),
-    "undp_site": N_("UNDP project site"),
-    "undp_programme": N_("UNDP programme (no single location)"),
+    KIND_STRICT_RESERVE: N_("Strict nature reserve (zapovednik)"),
+    KIND_NATURE_RESERVE: N_("Nature reserve (rezervat)"),
+    KIND_NATIONAL_PARK: N_("National park"),
+    KIND_CORRIDOR: N_("Ecological corridor"),
+    KIND_UNDP_SITE: N_("UNDP project site"),
+    KIND_UNDP_PROGRAMME: N_("UNDP programme (no single location)"),
 }
 
 # Short forms for tight places (metric tiles, chart legends).
 KIND_SHORT_LABELS = {
-    "strict_nature_reserve": N_("Strict reserves"),
-    "nature_reserve": N_("Nature reserves"),
-    "national_park": N_("National parks"),
-    "ecological_corridor": N_("Corridors"),
-    "undp_site": N_("UNDP sites"),
-    "undp_programme": N_("UNDP programmes"),
+    KIND_STRICT_RESERVE: N_("Strict reserves"),
+    KIND_NATURE_RESERVE: N_("Nature reserves"),
+    KIND_NATIONAL_PARK: N_("National parks"),
+    KIND_CORRIDOR: N_("Corridors"),
+    KIND_UNDP_SITE: N_("UNDP sites"),
+    KIND_UNDP_PROGRAMME: N_("UNDP programmes"),
 }
 
 THEME_LABELS = {
@@ -113,3 +124,106 @@ def translator(language: str | None) -> Translate:
 def name_column(language: str | None) -> str:
     """The data column holding feature names in ``language``."""
     return f"name_{normalise_language(language)}"
+
+
+ENGLISH_NAME_COLUMN = "name_en"
+
+
+def _missing(value: object) -> bool:
+    if value is None or (isinstance(value, str) and not value):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # list-likes: not a name, but not missing either
+        return False
+
+
+def local_name(row, name_column: str) -> str:
+    """A feature's or region's name in the chosen language, else its English name.
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A record with ``name_en`` and, where known, ``name_ru``/``name_kk``.
+    name_column : str
+        The column for the language shown (see :func:`name_column`).
+
+    Returns
+    -------
+    str
+        The local name when it is known, else the English one, else ``""``.
+    """
+    for column in (name_column, ENGLISH_NAME_COLUMN):
+        value = row.get(column)
+        if not _missing(value):
+            return value
+    return ""
+
+
+def local_names(frame: pd.DataFrame, name_column: str) -> pd.Series:
+    """:func:`local_name` for every row of ``frame`` (same index)."""
+    local = frame[name_column]
+    return local.where(local.notna() & (local != ""), frame[ENGLISH_NAME_COLUMN])
+
+
+def format_number(value: float, translate: Translate, decimals: int = 0) -> str:
+    """A number for reading: thousands grouped, ``decimals`` places.
+
+    Parameters
+    ----------
+    value : float
+    translate : callable
+        The page's or pack's translation function; it stands for the language, so that
+        grouping and decimal marks can follow it.
+    decimals : int
+        Places after the decimal mark.
+
+    Returns
+    -------
+    str
+        For now grouped the English way in every language (``1,234,567``).
+    """
+    del translate  # every language groups the English way for now
+    return f"{float(value):,.{decimals}f}"
+
+
+def format_percent(value: object, translate: Translate, decimals: int = 0) -> str:
+    """A published percentage as text (``11.37 %``), or a dash when the data holds no number.
+
+    Parameters
+    ----------
+    value : object
+        The percentage (``11.37`` for 11.37 %), as the data gives it.
+    translate : callable
+        Stands for the language, as in :func:`format_number`.
+    decimals : int
+        Places after the decimal mark.
+    """
+    del translate  # every language writes percentages the English way for now
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if number != number or number in (float("inf"), float("-inf")):
+        return "—"
+    return f"{number:.{decimals}f} %"
+
+
+def format_hectares(value: object, translate: Translate) -> str:
+    """An area in hectares as text, or "not published" when there is none.
+
+    Parameters
+    ----------
+    value : float or None
+        Hectares; ``None``/NaN means no published area.
+    translate : callable
+        Translation function for the unit and the "not published" text.
+
+    Returns
+    -------
+    str
+        For example ``"415,164 ha"``.
+    """
+    if _missing(value):
+        return translate("not published")
+    return translate("{hectares} ha").format(hectares=format_number(value, translate))

@@ -43,7 +43,7 @@ from kzatlas.config import (
     WEB_TILES_ATTRIBUTION,
     WEB_TILES_URL,
 )
-from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
+from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate, format_hectares, local_name, local_names
 from kzatlas.safety import escape_html
 
 # Kinds that get a layer on the map, bottom first (corridors under the areas they link).
@@ -191,12 +191,6 @@ def to_feature_collection(frame: gpd.GeoDataFrame, properties: list[str]) -> dic
     return {"type": "FeatureCollection", "features": features}
 
 
-def _format_hectares(value: float | None, translate: Translate) -> str:
-    if value is None or pd.isna(value):
-        return translate("not published")
-    return translate("{hectares} ha").format(hectares=f"{value:,.0f}")
-
-
 def feature_tooltip_html(
     row: pd.Series,
     translate: Translate,
@@ -204,20 +198,20 @@ def feature_tooltip_html(
     region_names: dict[str, str],
 ) -> str:
     """Tooltip HTML for one feature; every value from the data is escaped."""
-    name = row.get(name_column) or row["name_en"]
+    name = local_name(row, name_column)
     lines = [
         f"<b>{escape_html(name)}</b>",
         escape_html(translate(KIND_LABELS.get(row["kind"], row["kind"]))),
     ]
     if row["kind"] != KIND_UNDP_SITE:
         lines.append(
-            f"{escape_html(translate('Official area'))}: {escape_html(_format_hectares(row['area_ha'], translate))}"
+            f"{escape_html(translate('Official area'))}: {escape_html(format_hectares(row['area_ha'], translate))}"
         )
     quality = row["geometry_quality"]
     if quality in UNCERTAIN_QUALITIES:
         lines.append(
             f"<i>&#9888; {escape_html(translate(QUALITY_LABELS[quality]))}; "
-            f"{escape_html(translate('drawn'))} {escape_html(_format_hectares(row['area_drawn_ha'], translate))}</i>"
+            f"{escape_html(translate('drawn'))} {escape_html(format_hectares(row['area_drawn_ha'], translate))}</i>"
         )
     regions = [region_names.get(code, code) for code in split_list(row["region_codes"])]
     if regions:
@@ -339,7 +333,7 @@ def build_base_map(
     fmap.options["maxBounds"] = [[30.0, 30.0], [65.0, 110.0]]
     if regions is not None and not regions.empty:
         shown = regions.copy()
-        names = shown[name_column].where(shown[name_column] != "", shown["name_en"])
+        names = local_names(shown, name_column)
         shown["tip"] = [escape_html(name) for name in names]
         shown["id"] = shown["iso_code"]
         data = to_feature_collection(shown, ["id", "tip", "anchor"])

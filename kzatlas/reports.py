@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzatlas.analysis import PROTECTED_KINDS, unlocated
+from kzatlas.analysis import unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
-from kzatlas.config import GEODATA_DIR, GEOMETRY_QUALITIES
-from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate
+from kzatlas.config import AREA_KINDS, GEODATA_DIR, GEOMETRY_QUALITIES, KIND_CORRIDOR, PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate, format_hectares, format_number, local_names
 from kzatlas.safety import escape_html, escape_markdown
-
-# Kinds whose official area is meaningful (UNDP sites have none).
-AREA_KINDS = (*PROTECTED_KINDS, "ecological_corridor")
 
 QUALITY_EXPLANATIONS = {
     "surveyed": "Boundary from an official survey or cadastre.",
@@ -64,7 +61,7 @@ def unlocated_table(catalogue: Catalogue, translate: Translate, name_column: str
     items = unlocated(feature_frame(catalogue))
     return pd.DataFrame(
         {
-            translate("Name"): items[name_column].where(items[name_column] != "", items["name_en"]),
+            translate("Name"): local_names(items, name_column),
             translate("Kind"): [translate(KIND_LABELS.get(k, k)) for k in items["kind"]],
             translate("Why"): [translate(m) for m in items["geometry_method"]],
             translate("Source"): items["source_url"],
@@ -133,19 +130,16 @@ def region_source_text(catalogue: Catalogue, translate: Translate) -> str:
     return "\n".join(lines)
 
 
-def _hectares(value, translate: Translate) -> str:
-    if value is None or pd.isna(value):
-        return translate("not published")
-    return translate("{hectares} ha").format(hectares=f"{value:,.0f}")
-
-
 def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, str]) -> pd.DataFrame:
     """The details panel's facts for one feature, as (field, value) rows; empty values left out."""
     regions = ", ".join(region_names.get(code, code) for code in split_list(row["region_codes"]))
     rows = [
         (translate("Kind"), translate(KIND_LABELS.get(row["kind"], row["kind"]))),
-        (translate("Official area"), _hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
-        (translate("Drawn area"), _hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else ""),
+        (translate("Official area"), format_hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
+        (
+            translate("Drawn area"),
+            format_hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else "",
+        ),
         (translate("Area notes"), row["area_note"]),
         (translate("Year"), "" if pd.isna(row["year"]) else str(int(row["year"]))),
         (translate("Years"), row["years"].replace(";", ", ") if ";" in row["years"] else ""),
@@ -157,7 +151,7 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
         (translate("UNDP / GEF project"), row["undp_project"]),
         (translate("Partners"), row["partners"].replace(";", ", ")),
         (translate("Donors"), row["donors"].replace(";", ", ")),
-        (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else f"{row['budget_usd']:,.0f}"),
+        (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else format_number(row["budget_usd"], translate)),
         (translate("Place"), row["location_name"]),
         (translate("Links (from sources)"), row["links"].replace(";", ", ")),
         (translate("Notes"), row["notes"]),
@@ -246,8 +240,8 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
     and the share of its drawn band outside every reserve and park."""
     from kzatlas import spatial  # spatial imports analysis; kept local to avoid a cycle at import
 
-    names = dict(zip(features["id"], features[name_column].where(features[name_column] != "", features["name_en"])))
-    corridors = features[features["kind"] == "ecological_corridor"]
+    names = dict(zip(features["id"], local_names(features, name_column)))
+    corridors = features[features["kind"] == KIND_CORRIDOR]
     rows = []
     for _, row in corridors.iterrows():
         linked = spatial.protected_areas_linked_by(row["id"], features)
@@ -266,9 +260,6 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
             }
         )
     return pd.DataFrame(rows)
-
-
-UNDP_KINDS = ("undp_site", "undp_programme")
 
 
 def undp_portfolio(features: pd.DataFrame) -> pd.DataFrame:

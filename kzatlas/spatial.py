@@ -17,9 +17,9 @@ import pandas as pd
 import shapely
 from pyproj import CRS as PROJ_CRS
 
-from kzatlas.analysis import PROTECTED_KINDS, located
+from kzatlas.analysis import located
 from kzatlas.catalog import split_list
-from kzatlas.config import CRS, EQUAL_AREA_CRS, KIND_CORRIDOR, KIND_UNDP_SITE
+from kzatlas.config import CRS, EQUAL_AREA_CRS, KIND_CORRIDOR, KIND_UNDP_SITE, PROTECTED_KINDS, UNDP_KINDS
 
 M2_PER_HA = 10_000.0
 M_PER_KM = 1_000.0
@@ -31,7 +31,21 @@ def equidistant_crs(lat: float, lon: float) -> PROJ_CRS:
 
 
 def area_hectares(geometries: gpd.GeoSeries) -> pd.Series:
-    """Area of each geometry in hectares (equal-area projection)."""
+    """Area of each geometry in hectares, measured in the equal-area projection.
+
+    The one area measure of the atlas: the geodata build uses it for the drawn areas it
+    stores, the region profile for the drawn protected area inside a region.
+
+    Parameters
+    ----------
+    geometries : GeoSeries
+        In any CRS (EPSG:4326 in the catalogue).
+
+    Returns
+    -------
+    Series
+        Hectares, same index; NaN for a missing geometry, 0 for an empty one.
+    """
     return geometries.to_crs(EQUAL_AREA_CRS).area / M2_PER_HA
 
 
@@ -115,12 +129,6 @@ def share_outside_protected_areas(corridor_id: str, features: gpd.GeoDataFrame) 
     return float(band.difference(cover).area / band.area)
 
 
-def region_of_point(point, regions: gpd.GeoDataFrame) -> str | None:
-    """ISO code of the region containing ``point`` (EPSG:4326), or ``None`` outside them all."""
-    hits = regions[regions.geometry.contains(point)]
-    return None if hits.empty else str(hits["iso_code"].iloc[0])
-
-
 @dataclass(frozen=True)
 class RegionProfile:
     """What a region holds, by the catalogue's region codes."""
@@ -146,9 +154,10 @@ def region_profile(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDa
     """Protected areas, corridors and UNDP items of a region, and how much of it is protected.
 
     An item belongs to the region when its sources list the region or, for a located UNDP
-    site, when its point lies inside the region's boundary. ``official_protected_ha`` adds the official areas of reserves and parks listed in the
-    region (an area spanning several regions counts in full); ``drawn_protected_ha_inside``
-    measures the part of their drawn shapes that falls inside the region's boundary.
+    site, when its point lies inside the region's boundary. ``official_protected_ha`` adds the
+    official areas of reserves and parks listed in the region (an area spanning several regions
+    counts in full); ``drawn_protected_ha_inside`` measures the part of their drawn shapes that
+    falls inside the region's boundary.
     """
     region = regions[regions["iso_code"] == iso_code]
     if region.empty:
@@ -162,12 +171,13 @@ def region_profile(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDa
     boundary = region.to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
     drawn = located(protected)
     inside = drawn.to_crs(EQUAL_AREA_CRS).geometry.intersection(boundary)
+    covered = gpd.GeoSeries([shapely.union_all(inside.values)], crs=EQUAL_AREA_CRS)
     return RegionProfile(
         iso_code=iso_code,
         land_ha=float(region["area_km2"].iloc[0]) * 100.0,
         protected_ids=tuple(protected["id"]),
         corridor_ids=tuple(in_region.loc[in_region["kind"] == KIND_CORRIDOR, "id"]),
-        undp_ids=tuple(in_region.loc[in_region["kind"].isin(("undp_site", "undp_programme")), "id"]),
+        undp_ids=tuple(in_region.loc[in_region["kind"].isin(UNDP_KINDS), "id"]),
         official_protected_ha=float(protected["area_ha"].fillna(0).sum()),
-        drawn_protected_ha_inside=float(shapely.union_all(inside.values).area / M2_PER_HA) if len(inside) else 0.0,
+        drawn_protected_ha_inside=float(area_hectares(covered).iloc[0]) if len(inside) else 0.0,
     )

@@ -12,17 +12,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import analysis, briefing, cache, exports, maps, offline, reports, scenes, selection, spatial, state
+from kzatlas import analysis, briefing, cache, exports, facts, maps, offline, reports, scenes, selection, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, CatalogueError, active_geodata_dir, feature_frame, region_frame, split_list
 from kzatlas.config import (
-    KAZAKHSTAN_AREA_KM2,
+    AREA_KINDS,
     KIND_COLOURS,
+    KIND_UNDP_SITE,
     KINDS,
     LANGUAGES,
     MAP_CENTER,
     MAP_HEIGHT_PX,
     MAP_ZOOM,
+    NEARBY_KM,
     UN_DISCLAIMER,
 )
 from kzatlas.i18n import (
@@ -33,6 +35,9 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     THEME_LABELS,
     Translate,
+    format_hectares,
+    local_name,
+    local_names,
     name_column,
     translator,
 )
@@ -60,11 +65,7 @@ class PageContext:
         regions = region_frame(self.catalogue)
         if regions is None:
             return {}
-        column = self.name_column
-        return {
-            code: (local or english)
-            for code, local, english in zip(regions["iso_code"], regions[column], regions["name_en"])
-        }
+        return dict(zip(regions["iso_code"], local_names(regions, self.name_column)))
 
 
 def page_setup(title: str, title_visible: bool = True) -> PageContext:
@@ -373,9 +374,7 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
     where = translate("selected regions") if filters.regions else translate("Kazakhstan")
     first, second, third = st.columns(3)
     first.metric(translate("Matching features"), len(matching))
-    second.metric(
-        translate("Official area of reserves and parks"), translate("{hectares} ha").format(hectares=f"{hectares:,.0f}")
-    )
+    second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
     third.metric(
         translate("Share of land area ({where})").format(where=where),
         "—" if share is None else f"{share:.2%}",
@@ -438,7 +437,7 @@ def feature_table(context: PageContext, matching: gpd.GeoDataFrame) -> pd.DataFr
     column = context.name_column
     return pd.DataFrame(
         {
-            translate("Name"): matching[column].where(matching[column] != "", matching["name_en"]),
+            translate("Name"): local_names(matching, column),
             translate("Kind"): [kind_label(kind, translate) for kind in matching["kind"]],
             translate("Region"): [", ".join(names.get(c, c) for c in split_list(v)) for v in matching["region_codes"]],
             translate("Year"): matching["year"],
@@ -494,19 +493,12 @@ def all_features(context: PageContext) -> gpd.GeoDataFrame:
 # ---------------------------------------------------------------- details and downloads
 
 
-NEARBY_KINDS = ("strict_nature_reserve", "nature_reserve", "national_park", "ecological_corridor")
-
-
-def feature_name(row: pd.Series, name_column: str) -> str:
-    return row.get(name_column) or row["name_en"]
-
-
 def _nearby_table(context: PageContext, features: gpd.GeoDataFrame, found: list) -> pd.DataFrame:
     by_id = features.set_index("id")
     translate = context.translate
     return pd.DataFrame(
         {
-            translate("Name"): [feature_name(by_id.loc[item.id], context.name_column) for item in found],
+            translate("Name"): [local_name(by_id.loc[item.id], context.name_column) for item in found],
             translate("Kind"): [kind_label(by_id.at[item.id, "kind"], translate) for item in found],
             translate("Distance (km)"): [round(item.distance_km, 1) for item in found],
         }
@@ -526,61 +518,35 @@ def details_panel(
     if match.empty:
         return
     row = match.iloc[0]
-    st.subheader(escape_markdown(feature_name(row, context.name_column)))
+    st.subheader(escape_markdown(local_name(row, context.name_column)))
     if shown_ids is not None and selected_id not in shown_ids:
         st.caption(translate("Not on the map with the current filters."))
-    facts, sources = st.columns([3, 2])
-    facts.dataframe(reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch")
+    facts_column, sources_column = st.columns([3, 2])
+    facts_column.dataframe(
+        reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch"
+    )
     show_table(
         reports.feature_sources(row, translate),
         {translate("Link"): st.column_config.LinkColumn(translate("Link"))},
-        container=sources,
+        container=sources_column,
     )
-    if row.geometry is None or row.geometry.is_empty:
-        st.caption(translate("This item has no map position, so nothing can be measured from it."))
-        return
-    if row["kind"] == "undp_site":
+    within = NEARBY_KM
+    has_position = row.geometry is not None and not row.geometry.is_empty
+    if has_position and row["kind"] == KIND_UNDP_SITE:
         within = st.slider(
-            translate("Protected areas and corridors within (km)"), 10, 500, 100, step=10, key=f"{page}.nearby_km"
+            translate("Protected areas and corridors within (km)"), 10, 500, NEARBY_KM, step=10, key=f"{page}.nearby_km"
         )
-        found = spatial.features_near(selected_id, features, NEARBY_KINDS, within)
-        st.markdown("**" + escape_markdown(translate("Protected areas and corridors nearby")) + "**")
-        if found:
-            st.dataframe(_nearby_table(context, features, found), hide_index=True, width="stretch")
+    hood = facts.neighbourhood(selected_id, features, within)
+    if hood.located:
+        if hood.is_undp_site:
+            heading = translate("Protected areas and corridors nearby")
         else:
-            nearest = spatial.nearest(selected_id, features, NEARBY_KINDS)
-            st.caption(
-                translate("None within {km} km.").format(km=within)
-                + (
-                    " "
-                    + translate("The nearest is {name}, {distance:,.0f} km away.").format(
-                        name=escape_markdown(
-                            feature_name(features.set_index("id").loc[nearest.id], context.name_column)
-                        ),
-                        distance=nearest.distance_km,
-                    )
-                    if nearest
-                    else ""
-                )
-            )
-    else:
-        inside = spatial.undp_sites_in(selected_id, features)
-        st.markdown("**" + escape_markdown(translate("What UNDP does here")) + "**")
-        if inside:
-            st.dataframe(_nearby_table(context, features, inside), hide_index=True, width="stretch")
-        nearest = spatial.nearest(selected_id, features, ("undp_site",))
-        if not inside:
-            st.caption(translate("No UNDP project site lies inside or touches this area."))
-        if nearest:
-            st.caption(
-                translate("Nearest UNDP project site: {name}, {distance:,.0f} km.").format(
-                    name=escape_markdown(feature_name(features.set_index("id").loc[nearest.id], context.name_column)),
-                    distance=nearest.distance_km,
-                )
-            )
-        if row["undp_supported"]:
-            st.caption(translate("UNDP supported the creation or expansion of this area (see sources)."))
-    st.caption(translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks."))
+            heading = translate("What UNDP does here")
+        st.markdown("**" + escape_markdown(heading) + "**")
+        if hood.nearby:
+            st.dataframe(_nearby_table(context, features, list(hood.nearby)), hide_index=True, width="stretch")
+    for note in facts.neighbourhood_notes(hood, features, translate, context.name_column):
+        st.caption(escape_markdown(note))
 
 
 def download_buttons(
@@ -696,70 +662,26 @@ def protected_area_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
     show_table(table, columns)
 
 
-def _source_link(source: dict | None) -> str:
-    if not source or not source.get("url"):
-        return ""
-    return markdown_link(source.get("publisher") or source.get("title") or source["url"], source["url"])
+def _source_link(source: facts.Source) -> str:
+    """A cited source as a Markdown link (its label alone when the address may not be a link)."""
+    return markdown_link(source.label, source.url)
 
 
-def _percent(value: object, digits: int = 0) -> str:
-    """A published percentage as text, or a dash when the data holds no number."""
-    try:
-        return f"{float(value):.{digits}f} %"
-    except (TypeError, ValueError):
-        return "—"
+def _markdown(sentences: tuple[facts.Sentence, ...]) -> str:
+    return " ".join(sentence.render(escape_markdown, _source_link) for sentence in sentences)
 
 
 def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
     """Kazakhstan's protected share against its national target and 30 % by 2030, with sources."""
     translate = context.translate
-    tracker = reports.target_tracker(context.catalogue.tables.get("targets"), features, KAZAKHSTAN_AREA_KM2)
-    if tracker.latest is None:
+    statement = facts.target_statement(context.catalogue.tables.get("targets"), features, translate)
+    if not statement.available:
         st.info(translate("The target figures are not available."))
         return
-    latest, national, global_target = tracker.latest, tracker.national_target, tracker.global_target
-    first, second, third = st.columns(3)
-    first.metric(
-        translate("Under protection (as of {date})").format(
-            date=escape_markdown(latest.get("as_of") or latest.get("year"))
-        ),
-        _percent(latest["share_pct"], 2),
-    )
-    if national and tracker.national_target_share_pct is not None:
-        label = translate("National target by {year}").format(year=escape_markdown(national.get("by_year") or "—"))
-        value = f"{tracker.national_target_share_pct:.1f} %"
-        if tracker.national_target_share_computed:
-            value = "≈ " + value
-        second.metric(label, value)
-    if global_target:
-        third.metric(
-            translate("Global target by {year}").format(year=escape_markdown(global_target.get("by_year"))),
-            _percent(global_target.get("target_pct")),
-        )
-    notes = [
-        translate("Status: {source}.").format(source=_source_link(latest.get("source"))),
-    ]
-    if national:
-        notes.append(
-            translate("National target: {document} ({source}).").format(
-                document=escape_markdown(national.get("document", "")), source=_source_link(national.get("source"))
-            )
-        )
-        if tracker.national_target_share_computed:
-            notes.append(
-                translate(
-                    "Its share is computed here from {hectares:,.0f} ha and the official territory of 2,724,900 km²."
-                ).format(hectares=national["target_area_ha"])
-            )
-    if global_target:
-        notes.append(
-            translate("Global target: {name}, adopted {date} ({source}).").format(
-                name=escape_markdown(global_target.get("name", "")),
-                date=escape_markdown(global_target.get("adopted", "")),
-                source=_source_link(global_target.get("source")),
-            )
-        )
-    st.markdown(" ".join(notes))
+    tracker, global_target = statement.tracker, statement.tracker.global_target
+    for column, figure in zip(st.columns(3), statement.figures):
+        column.metric(escape_markdown(figure.label), figure.value)
+    st.markdown(_markdown(statement.notes))
     series = tracker.status.dropna(subset=["share_pct", "year"])
     if not series.empty:
         points = (
@@ -788,23 +710,7 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
             .encode(y="share_pct:Q", color=alt.Color("target:N", title=translate("Target")))
         )
         st.altair_chart((points + lines).properties(height=280), width="stretch")
-    undp = tracker.undp_stated or {}
-    national_ha = latest.get("area_ha")
-    share = tracker.undp_share_of(national_ha)
-    contribution = [
-        translate(
-            "**UNDP's contribution.** The {count} UNDP-supported reserves and parks in this atlas cover {hectares:,.0f} ha."
-        ).format(count=tracker.undp_in_atlas_count, hectares=tracker.undp_in_atlas_ha)
-    ]
-    if share:
-        contribution.append(translate("That is {share:.1%} of the national protected total.").format(share=share))
-    if undp.get("area_ha"):
-        contribution.append(
-            translate("UNDP reports {hectares:,.0f} ha added with its support ({source}).").format(
-                hectares=undp["area_ha"], source=_source_link(undp.get("source"))
-            )
-        )
-    st.markdown(" ".join(contribution))
+    st.markdown(_markdown(statement.contribution))
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
@@ -831,7 +737,7 @@ def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
     located_mask = frame.geometry.notna() & ~frame.geometry.is_empty
     table = pd.DataFrame(
         {
-            translate("Name"): [feature_name(row, context.name_column) for _, row in frame.iterrows()],
+            translate("Name"): [local_name(row, context.name_column) for _, row in frame.iterrows()],
             translate("Kind"): [kind_label(kind, translate) for kind in frame["kind"]],
             translate("Official area (ha)"): frame["area_ha"].to_numpy(),
             translate("On the map"): [
@@ -879,7 +785,7 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
     translate = context.translate
     table = pd.DataFrame(
         {
-            translate("Name"): [feature_name(row, context.name_column) for _, row in items.iterrows()],
+            translate("Name"): [local_name(row, context.name_column) for _, row in items.iterrows()],
             translate("Themes"): [", ".join(theme_label(t, translate) for t in split_list(v)) for v in items["themes"]],
             translate("Partners"): items["partners"].str.replace(";", ", ").to_numpy(),
             translate("Donors"): items["donors"].str.replace(";", ", ").to_numpy(),
@@ -896,7 +802,7 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
                 if row["located"]
                 else (
                     translate("location not verifiable")
-                    if row["kind"] == "undp_site"
+                    if row["kind"] == KIND_UNDP_SITE
                     else translate("national / no single location")
                 )
                 for _, row in items.iterrows()
@@ -923,7 +829,7 @@ def portfolio_timeline(context: PageContext, items: pd.DataFrame) -> None:
         return
     data = pd.DataFrame(
         {
-            "name": [feature_name(row, context.name_column)[:60] for _, row in dated.iterrows()],
+            "name": [local_name(row, context.name_column)[:60] for _, row in dated.iterrows()],
             "start": dated["first_year"].astype(int).to_numpy(),
             "end": (dated["last_year"].astype(int) + 1).to_numpy(),
             "theme": [theme_label(split_list(v)[0], translate) if split_list(v) else "" for v in dated["themes"]],
@@ -1296,16 +1202,16 @@ def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) 
             translate("Region"), sorted(names, key=names.get), format_func=names.get, key=f"{page}.region"
         )
         return briefing.Scope(briefing.SCOPE_REGION, code), names[code], f"{base}/region_profile?region={code}"
-    kinds = ("undp_site",) if choice == "site" else (*analysis.PROTECTED_KINDS, "ecological_corridor")
+    kinds = (KIND_UNDP_SITE,) if choice == "site" else AREA_KINDS
     candidates = features[features["kind"].isin(kinds)].sort_values("name_en")
-    labels = {row["id"]: feature_name(row, context.name_column) for _, row in candidates.iterrows()}
+    labels = {row["id"]: local_name(row, context.name_column) for _, row in candidates.iterrows()}
     feature_id = st.selectbox(
         translate("Feature"), list(labels), format_func=labels.get, key=f"{page}.feature.{choice}"
     )
     return briefing.Scope(briefing.SCOPE_FEATURE, feature_id), labels[feature_id], f"{base}/?sel={feature_id}"
 
 
-def briefing_export(page: str, context: PageContext, scope: briefing.Scope, name: str, link: str) -> None:
+def briefing_export(page: str, context: PageContext, scope: briefing.Scope, link: str) -> None:
     """Make the PDF and PPTX for ``scope`` step by step, then offer both files."""
     translate = context.translate
     stem = "kz-atlas-briefing-" + "".join(ch if ch.isalnum() else "-" for ch in (scope.id or "kazakhstan").lower())

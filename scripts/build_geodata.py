@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR, REGION_COLUMNS  # noqa: E402
 from kzatlas.config import (  # noqa: E402
     CRS,
-    EQUAL_AREA_CRS,
     GEODATA_DIR,
     KAZAKHSTAN_AREA_KM2,
     KIND_CORRIDOR,
@@ -53,6 +52,7 @@ from kzatlas.config import (  # noqa: E402
 from kzatlas.i18n import THEME_LABELS  # noqa: E402
 from kzatlas.maps import round_geometry  # noqa: E402
 from kzatlas.safety import JSONLimitError, load_json_limited, safe_link  # noqa: E402
+from kzatlas.spatial import area_hectares  # noqa: E402
 
 SOURCES_DIR = GEODATA_DIR / "sources"
 DATA_VERSION = "2026.11.23"
@@ -285,9 +285,8 @@ def source_columns(sources: list[dict]) -> dict:
 
 
 def equal_area_hectares(geometries: gpd.GeoSeries) -> pd.Series:
-    projected = geometries.to_crs(EQUAL_AREA_CRS)
-    areas = projected.area / 10_000.0
-    return areas.where(geometries.notna() & ~geometries.is_empty).round(0)
+    """The app's area measure, rounded to whole hectares; empty where nothing is drawn."""
+    return area_hectares(geometries).where(geometries.notna() & ~geometries.is_empty).round(0)
 
 
 def round_coordinates(geometry):

@@ -19,5 +19,5 @@ st.markdown(
 )
 scope, name, link = ui.briefing_scope(PAGE, context, everything)
 st.subheader(ui.escape_markdown(name))
-ui.briefing_export(PAGE, context, scope, name, link)
+ui.briefing_export(PAGE, context, scope, link)
 ui.footer(context)

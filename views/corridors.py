@@ -3,13 +3,14 @@
 import streamlit as st
 
 from kzatlas import reports, ui
+from kzatlas.config import AREA_KINDS, KIND_CORRIDOR
 
 PAGE = "corridors"
 
 context = ui.page_setup("Ecological corridors")
 _ = context.translate
 everything = ui.all_features(context)
-corridors = everything[everything["kind"] == "ecological_corridor"]
+corridors = everything[everything["kind"] == KIND_CORRIDOR]
 
 st.markdown(
     _(
@@ -30,9 +31,7 @@ else:
             _("Outside reserves and parks"): st.column_config.NumberColumn(format="%.1f %%"),
         },
     )
-    nearby = everything[
-        everything["kind"].isin(["ecological_corridor", "nature_reserve", "national_park", "strict_nature_reserve"])
-    ]
+    nearby = everything[everything["kind"].isin(AREA_KINDS)]
     ui.render_map(PAGE, context, nearby)
     ui.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))
 ui.footer(context)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from kzatlas import analysis, ui
 from kzatlas.catalog import region_frame
+from kzatlas.i18n import format_hectares
 
 PAGE = "protected_areas"
 
@@ -16,7 +17,7 @@ regions = region_frame(context.catalogue)
 
 first, second, third = st.columns(3)
 first.metric(_("Reserves and national parks"), len(areas))
-second.metric(_("Official area"), _("{hectares} ha").format(hectares=f"{analysis.protected_hectares(areas):,.0f}"))
+second.metric(_("Official area"), format_hectares(analysis.protected_hectares(areas), _))
 third.metric(_("Supported by UNDP"), int(areas["undp_supported"].sum()))
 
 st.subheader(_("Target tracker"))

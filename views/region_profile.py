@@ -4,6 +4,7 @@ import streamlit as st
 
 from kzatlas import spatial, ui
 from kzatlas.catalog import region_frame
+from kzatlas.i18n import format_number
 
 PAGE = "region_profile"
 
@@ -22,7 +23,7 @@ profile = spatial.region_profile(iso_code, everything, regions)
 in_region = everything[everything["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
 
 first, second, third, fourth = st.columns(4)
-first.metric(_("Land area"), _("{km2} km²").format(km2=f"{profile.land_ha / 100:,.0f}"))
+first.metric(_("Land area"), _("{km2} km²").format(km2=format_number(profile.land_ha / 100, _)))
 second.metric(_("Reserves and parks"), len(profile.protected_ids))
 third.metric(_("Official area protected"), f"{profile.official_share:.1%}")
 fourth.metric(_("UNDP sites and programmes"), len(profile.undp_ids))
@@ -31,7 +32,7 @@ st.caption(
         "Official area: the published areas of the reserves and parks listed in this region "
         "({hectares} ha; an area shared with another region counts in full). Measured from the drawn, "
         "approximate shapes, {share} of the region lies inside them."
-    ).format(hectares=f"{profile.official_protected_ha:,.0f}", share=f"{profile.drawn_share:.1%}")
+    ).format(hectares=format_number(profile.official_protected_ha, _), share=f"{profile.drawn_share:.1%}")
 )
 ui.render_region_locator(PAGE, context, in_region, iso_code)
 st.caption(_("Click a region on the map to profile it."))

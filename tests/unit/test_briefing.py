@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from kzatlas import briefing, spatial
 from kzatlas.catalog import feature_frame
-from kzatlas.config import KIND_COLOURS, REGION_FILL_COLOUR, UN_DISCLAIMER
+from kzatlas.config import AREA_KINDS, KIND_COLOURS, NEARBY_KM, REGION_FILL_COLOUR, UN_DISCLAIMER
 from kzatlas.i18n import name_column, translator
 
 MADE_ON = "2026-12-01"
@@ -169,7 +169,7 @@ def test_feature_briefing_has_its_facts_and_the_nearest_undp_site(bundled, packs
 def test_undp_site_briefing_lists_protected_areas_within_100_km(bundled):
     features = feature_frame(bundled)
     site = "undp-un-regional-sdg-centre-almaty"
-    found = spatial.features_near(site, features, briefing.NEARBY_KINDS, briefing.NEARBY_KM)
+    found = spatial.features_near(site, features, AREA_KINDS, NEARBY_KM)
     assert found, "the SDG centre in Almaty has parks within 100 km"
     brief = briefing.build_briefing(bundled, briefing.Scope("feature", site), translator("en"), made_on=MADE_ON)
     names = features.set_index("id")["name_en"]

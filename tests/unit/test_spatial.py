@@ -113,11 +113,6 @@ def test_region_profile_of_kostanay(features, regions):
     assert spatial.region_profile("KZ-00", features, regions) is None
 
 
-def test_region_of_a_point(regions):
-    assert spatial.region_of_point(Point(71.4161, 51.1061), regions) == "KZ-71"  # Astana
-    assert spatial.region_of_point(Point(40.0, 60.0), regions) is None
-
-
 def test_real_catalogue_kapshagay_corridor_meets_the_areas_its_sources_name(features):
     linked = spatial.protected_areas_linked_by("corr-kapshagay-balkhash", features)
     assert {"pa-altyn-emel", "pa-ile-balkhash"} <= set(linked)
