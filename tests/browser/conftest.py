@@ -102,7 +102,7 @@ class StreamlitServer:
 
 
 def launch_server(
-    env_overrides: dict[str, str] | None = None, log_dir: Path | None = None, script: str = "app.py"
+    env_overrides: dict[str, str] | None = None, log_dir: Path | None = None, script: str = "serve.py"
 ) -> StreamlitServer:
     """Start the app on a free port and return once ``/_stcore/health`` answers "ok".
 
@@ -161,7 +161,7 @@ def start_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
     """
     servers: list[StreamlitServer] = []
 
-    def start(env: dict[str, str] | None = None, script: str = "app.py") -> str:
+    def start(env: dict[str, str] | None = None, script: str = "serve.py") -> str:
         server = launch_server(env, log_dir=tmp_path_factory.mktemp("server-log"), script=script)
         servers.append(server)
         return server.base_url
