@@ -114,7 +114,7 @@ def plain_snippet(value: object, limit: int = 40) -> str:
     becomes ``?``, so the echo can be shown in Markdown without rendering anything.
     """
     text = str(value)[:limit]
-    return "".join(ch if ch.isalnum() or ch in " ,.-_" else "?" for ch in text)
+    return break_autolinks("".join(ch if ch.isalnum() or ch in " ,.-_" else "?" for ch in text))
 
 
 # A word joiner (U+2060) is invisible and ends GitHub-flavoured Markdown's link detection:
@@ -125,6 +125,13 @@ _AUTOLINK_BREAKS = (
     (re.compile(r"(?i)(www)(?=\.)"), r"\1" + _WORD_JOINER),
     (re.compile(r"@"), "@" + _WORD_JOINER),
 )
+
+
+def break_autolinks(text: str) -> str:
+    """``text`` with an invisible word joiner wherever Markdown would detect a bare link."""
+    for pattern, replacement in _AUTOLINK_BREAKS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def escape_markdown(value: object) -> str:
@@ -146,9 +153,7 @@ def escape_markdown(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = str(value)
-    for pattern, replacement in _AUTOLINK_BREAKS:
-        text = pattern.sub(replacement, text)
+    text = break_autolinks(str(value))
     return "".join("\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch for ch in text)
 
 

@@ -116,8 +116,10 @@ def parse_deck(data: bytes, allowed: Allowed) -> tuple[Deck, list[str]]:
         raise DeckError(str(exc)) from exc
     if not isinstance(document, dict) or document.get("format") != DECK_FORMAT:
         raise DeckError("the file is not an atlas scene list")
-    if document.get("version") != DECK_VERSION:
-        raise DeckError(f"scene list version {plain_snippet(document.get('version'), 12)} is not supported")
+    version = document.get("version")
+    # ``True == 1`` in Python, so the type is checked too.
+    if type(version) is not int or version != DECK_VERSION:
+        raise DeckError(f"scene list version {plain_snippet(version, 12)} is not supported")
     raw_scenes = document.get("scenes")
     if not isinstance(raw_scenes, list) or not raw_scenes:
         raise DeckError("the scene list has no scenes")
