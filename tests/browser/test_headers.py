@@ -96,7 +96,13 @@ def _status(url: str) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def nginx_url(base_url: str, tmp_path_factory) -> Iterator[str]:
+def plain_url(start_server) -> str:
+    """The bare router, ``streamlit run app.py``: no security headers of its own."""
+    return start_server(script="app.py")
+
+
+@pytest.fixture(scope="module")
+def nginx_url(plain_url: str, tmp_path_factory) -> Iterator[str]:
     """The atlas (plain ``streamlit run app.py``) behind nginx with the shipped site file."""
     if not NGINX.exists():
         message = f"{NGINX} is missing: apt-get install -y nginx"
@@ -106,7 +112,7 @@ def nginx_url(base_url: str, tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("nginx")
     port = _free_port()
     conf = root / "nginx.conf"
-    conf.write_text(build_nginx_conf(SITE_CONF.read_text(), port, urlsplit(base_url).port, root))
+    conf.write_text(build_nginx_conf(SITE_CONF.read_text(), port, urlsplit(plain_url).port, root))
     checked = subprocess.run(
         [str(NGINX), "-t", "-p", str(root), "-e", str(root / "error.log"), "-c", str(conf)],
         capture_output=True,
@@ -203,7 +209,7 @@ def open_recorded_map(page: Page, url: str, csp_console: list[str]):
 # ---------------------------------------------------------------- tests
 
 
-def test_proxy_and_serve_py_send_the_same_security_headers(nginx_url: str, hardened_url: str, base_url: str):
+def test_proxy_and_serve_py_send_the_same_security_headers(nginx_url: str, hardened_url: str, plain_url: str):
     proxied = {path: response_headers(nginx_url + path) for path in HEADER_PATHS}
     for path, headers in proxied.items():
         assert_security_headers(headers, f"nginx {path}")
@@ -214,13 +220,13 @@ def test_proxy_and_serve_py_send_the_same_security_headers(nginx_url: str, harde
         for name in ("content-security-policy", *EXPECTED_PLAIN_HEADERS):
             assert headers[name] == proxied[path][name], f"{name} differs between nginx and serve.py on {path}"
     # Plain `streamlit run app.py` sends none of them: the headers come from the proxy or serve.py.
-    assert "content-security-policy" not in response_headers(base_url + "/")
+    assert "content-security-policy" not in response_headers(plain_url + "/")
 
 
-def test_metrics_are_closed_through_the_proxy_and_in_serve_py(nginx_url: str, hardened_url: str, base_url: str):
+def test_metrics_are_closed_through_the_proxy_and_in_serve_py(nginx_url: str, hardened_url: str, plain_url: str):
     # Streamlit itself always answers (once pages have run, with the names of internal caches);
     # no setting turns it off.
-    with urllib.request.urlopen(base_url + "/_stcore/metrics", timeout=10) as response:
+    with urllib.request.urlopen(plain_url + "/_stcore/metrics", timeout=10) as response:
         assert response.status == 200
         assert "# TYPE" in response.read().decode()
     for path in METRICS_PATHS:
@@ -290,12 +296,12 @@ def test_serve_py_map_paints_with_its_own_policy(page: Page, page_log, hardened_
     assert page_log.page_errors == []
 
 
-def test_another_origin_cannot_frame_the_atlas(page: Page, nginx_url: str, base_url: str):
+def test_another_origin_cannot_frame_the_atlas(page: Page, nginx_url: str, plain_url: str):
     refusals: list[str] = []
     page.on("console", lambda message: refusals.append(message.text) if "frame-ancestors" in message.text else None)
     # An opaque-origin page framing the plain server (no headers) and the proxied atlas.
     page.set_content(
-        f'<iframe id="plain" src="{base_url}/_stcore/health"></iframe>'
+        f'<iframe id="plain" src="{plain_url}/_stcore/health"></iframe>'
         f'<iframe id="proxied" src="{nginx_url}/_stcore/health"></iframe>'
     )
     plain = page.frame_locator("#plain").locator("body")
