@@ -93,6 +93,8 @@ def open_store(url: str | None = None, *, catalogue_ids: Iterable[str] | None = 
         if not path or path.startswith(":memory:"):
             raise StoreError("A SQLite store needs a file path, e.g. sqlite:///data/kzatlas.sqlite.")
         return open_sqlite_store(Path(path), catalogue_ids=catalogue_ids)
+    if text.startswith("sqlite:"):
+        raise StoreError("A SQLite store needs a file path, e.g. sqlite:///data/kzatlas.sqlite.")
     scheme = text.split(":", 1)[0] if ":" in text else ""
     shown = f"'{plain_snippet(scheme, 20)}'" if scheme else "without a scheme"
     raise StoreError(

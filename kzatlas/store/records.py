@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -162,6 +163,13 @@ def _is_missing(value: object) -> bool:
 
 
 def _coerce_value(value: object, dtype: str):
+    if value is None:
+        return "" if dtype == "str" else (False if dtype == "bool" else None)
+    if dtype == "str" and type(value) is str:
+        return value
+    if isinstance(value, np.generic):
+        # A row taken from a frame carries numpy scalars (numpy.bool_ is not a bool).
+        value = value.item()
     if dtype == "str":
         return "" if _is_missing(value) else str(value)
     if _is_missing(value) or (isinstance(value, str) and not value.strip()):
@@ -189,18 +197,19 @@ def _coerce_value(value: object, dtype: str):
 def _check_geometry(geometry: object, feature_id: str) -> BaseGeometry | None:
     if _is_missing(geometry):
         return None
-    label = plain_snippet(feature_id)
     if not isinstance(geometry, BaseGeometry):
-        raise StoreError(f"Feature '{label}' has a geometry that is not a shape.")
+        raise StoreError(f"Feature '{plain_snippet(feature_id)}' has a geometry that is not a shape.")
     if geometry.is_empty:
         return None
     minx, miny, maxx, maxy = geometry.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
         raise StoreError(
-            f"Feature '{label}' lies outside longitude/latitude; geometries must be in {CRS}."
+            f"Feature '{plain_snippet(feature_id)}' lies outside longitude/latitude; geometries must be in {CRS}."
         )
     if not geometry.is_valid:
-        raise StoreError(f"Feature '{label}' has an invalid geometry ({shapely.is_valid_reason(geometry)}).")
+        raise StoreError(
+            f"Feature '{plain_snippet(feature_id)}' has an invalid geometry ({shapely.is_valid_reason(geometry)})."
+        )
     return geometry
 
 
@@ -231,22 +240,23 @@ def normalise_record(record: Mapping, position: int) -> dict:
     if _is_missing(feature_id) or not str(feature_id).strip():
         raise StoreError(f"Record {position} has no id.")
     feature_id = str(feature_id).strip()
-    label = plain_snippet(feature_id)
     if len(feature_id) > MAX_ID_CHARS:
         raise StoreError(f"Record {position} has an id longer than {MAX_ID_CHARS} characters.")
     unknown = sorted(set(record) - set(FEATURE_COLUMNS) - {"geometry"} - IGNORED_KEYS)
     if unknown:
         names = ", ".join(plain_snippet(name) for name in unknown[:5])
-        raise StoreError(f"Feature '{label}' has columns the atlas does not know: {names}.")
+        raise StoreError(f"Feature '{plain_snippet(feature_id)}' has columns the atlas does not know: {names}.")
     kind = record.get("kind")
     if kind not in KNOWN_KINDS:
-        raise StoreError(f"Feature '{label}' has an unknown kind '{plain_snippet(kind)}'.")
+        raise StoreError(f"Feature '{plain_snippet(feature_id)}' has an unknown kind '{plain_snippet(kind)}'.")
     clean: dict = {}
     for column, dtype in FEATURE_COLUMNS.items():
         try:
             clean[column] = _coerce_value(record.get(column), dtype)
         except (TypeError, ValueError) as exc:
-            raise StoreError(f"Feature '{label}': column '{column}' is not {dtype} ({exc}).") from exc
+            raise StoreError(
+                f"Feature '{plain_snippet(feature_id)}': column '{column}' is not {dtype} ({exc})."
+            ) from exc
     clean["id"] = feature_id
     clean["geometry"] = _check_geometry(record.get("geometry"), feature_id)
     return clean

@@ -316,9 +316,7 @@ class SqlStore(Store):
             )
             if target.action == ACTION_UNDO:
                 # Undoing an undo re-applies the change it took back, so that change stands again.
-                connection.execute(
-                    sa.update(changes).where(changes.c.version == target.undoes).values(undone_by=None)
-                )
+                connection.execute(sa.update(changes).where(changes.c.version == target.undoes).values(undone_by=None))
         return replace(change, feature_ids=tuple(sorted(ids)))
 
     def _insert_change(self, connection: sa.Connection, header: dict) -> Change:
