@@ -5,6 +5,7 @@ Records are small and made up; one test merges with the real bundled catalogue.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -446,3 +447,26 @@ def test_ten_thousand_points_in_one_transaction(store):
     assert len(saved) == 10_000 and shapely.get_num_geometries(saved.geometry.values).sum() == 10_000
     undo = store.undo(change.version, who=WHO, comment="wrong file")
     assert len(undo.feature_ids) == 10_000 and len(store.saved()) == 0
+
+
+def test_writers_in_several_threads_take_turns(open_at):
+    stores = [open_at(), open_at()]
+    failures = []
+
+    def write(worker: int) -> None:
+        try:
+            for number in range(10):
+                apply(stores[worker % 2], [record(f"t{worker}-{number}")])
+                stores[worker % 2].saved()
+        except Exception as exc:  # any failure at all is reported below
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    history = stores[0].history(limit=100)
+    assert [change.version for change in history] == list(range(40, 0, -1))
+    assert len(stores[1].saved()) == 40
