@@ -52,13 +52,13 @@ _SQLITE_PREFIX = "sqlite:///"
 
 
 def data_dir() -> Path:
-    """The folder for saved data: ``$KZATLAS_DATA_DIR`` when set, else ``data/`` in the project."""
+    """Return the folder for saved data: ``$KZATLAS_DATA_DIR`` when set, else ``data/`` in the project."""
     override = os.environ.get(DATA_DIR_ENV)
     return Path(override).expanduser() if override else DATA_DIR
 
 
 def default_store_path() -> Path:
-    """The embedded store's file in the data folder."""
+    """Return the embedded store's file in the data folder."""
     return data_dir() / STORE_FILE_NAME
 
 

@@ -25,7 +25,7 @@ class Store(ABC):
 
     @abstractmethod
     def version(self) -> int:
-        """The newest version (0 for an empty store); cheap, meant as a cache key."""
+        """Return the newest version (0 for an empty store); cheap, meant as a cache key."""
 
     @abstractmethod
     def saved(self) -> gpd.GeoDataFrame:
@@ -85,7 +85,7 @@ class Store(ABC):
 
     @abstractmethod
     def history(self, limit: int = 200) -> list[Change]:
-        """The newest ``limit`` changes, newest first."""
+        """Return the newest ``limit`` changes, newest first."""
 
     @abstractmethod
     def feature_history(self, feature_id: str) -> list[FeatureState]:
@@ -111,7 +111,9 @@ class Store(ABC):
         """Release connections; the store object is not used afterwards."""
 
     def __enter__(self) -> Store:
+        """Use the store in a ``with`` block."""
         return self
 
     def __exit__(self, *exc_info) -> None:
+        """Close the store at the end of the ``with`` block."""
         self.close()

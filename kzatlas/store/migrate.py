@@ -17,19 +17,19 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
-    """An Alembic configuration pointing at the store's migrations (no ``alembic.ini``)."""
+    """Return an Alembic configuration pointing at the store's migrations (no ``alembic.ini``)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revisions() -> set[str]:
-    """The newest revision(s) the code knows."""
+    """Return the newest revision(s) the code knows."""
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def current_revisions(connection: sa.Connection) -> set[str]:
-    """The revision(s) a database is at (empty for a new database)."""
+    """Return the revision(s) a database is at (empty for a new database)."""
     return set(MigrationContext.configure(connection).get_current_heads())
 
 

@@ -293,7 +293,7 @@ def normalise_batch(records: Iterable[Mapping], deletions: Iterable[str]) -> tup
 
 
 def empty_feature_frame(with_origin: bool = True) -> gpd.GeoDataFrame:
-    """A frame with the feature columns (and ``origin``) and no rows."""
+    """Return a frame with the feature columns (and ``origin``) and no rows."""
     columns = {column: pd.Series(dtype=_FRAME_DTYPES[dtype]) for column, dtype in FEATURE_COLUMNS.items()}
     if with_origin:
         columns[ORIGIN_COLUMN] = pd.Series(dtype="str")
@@ -334,7 +334,7 @@ def merge(
     saved: gpd.GeoDataFrame,
     deleted: Iterable[str] = (),
 ) -> gpd.GeoDataFrame:
-    """The catalogue as the atlas shows it: shipped features overlaid with saved edits.
+    """Lay saved edits over the shipped catalogue, as the atlas shows it.
 
     Parameters
     ----------

@@ -159,7 +159,7 @@ class SqlStore(Store):
     # -- reading ------------------------------------------------------------------------
 
     def version(self) -> int:
-        """The newest version (0 for an empty store)."""
+        """Return the newest version (0 for an empty store)."""
         with self._transaction(write=False) as connection:
             return connection.execute(sa.select(sa.func.max(changes.c.version))).scalar() or 0
 
@@ -195,7 +195,7 @@ class SqlStore(Store):
             return frozenset(connection.execute(query).scalars())
 
     def history(self, limit: int = 200) -> list[Change]:
-        """The newest ``limit`` changes, newest first."""
+        """Return the newest ``limit`` changes, newest first."""
         query = sa.select(changes).order_by(changes.c.version.desc()).limit(max(int(limit), 0))
         with self._transaction(write=False) as connection:
             rows = connection.execute(query).all()
@@ -406,7 +406,7 @@ class SqlStore(Store):
 
 
 def _restored_row(row: sa.Row) -> dict:
-    """A current-state row rebuilt from a stored state."""
+    """Rebuild a current-state row from a stored state."""
     geometry = shapely.from_wkb(row.geom_wkb) if row.geom_wkb is not None else None
     box = geometry.bounds if geometry is not None and not geometry.is_empty else (None, None, None, None)
     return {

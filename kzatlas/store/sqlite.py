@@ -21,7 +21,7 @@ _WRITE_OPTION = "kzatlas_write"
 
 
 def sqlite_engine(path: Path) -> sa.Engine:
-    """An engine on the SQLite file at ``path`` with the settings above."""
+    """Make an engine on the SQLite file at ``path`` with the settings above."""
     engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @sa.event.listens_for(engine, "connect")
