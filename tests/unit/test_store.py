@@ -30,7 +30,11 @@ WHO = "editor@example.org"
 
 @pytest.fixture(params=["sqlite"])
 def store_url(request, tmp_path) -> str:
-    """An address of an empty store for each backend."""
+    """An address of an empty store for each backend.
+
+    A server backend joins by adding its name to ``params`` and returning the address of an
+    empty database here (skipping when no test database is configured).
+    """
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
     raise AssertionError(request.param)
