@@ -100,3 +100,8 @@ UN_DISCLAIMER = (
     "The boundaries and names shown and the designations used on this map do not imply "
     "official endorsement or acceptance by the United Nations."
 )
+
+# Saved layers and edits (kzatlas/store/): one SQLite file in a data folder that is not versioned.
+DATA_DIR = ROOT_DIR / "data"
+DATA_DIR_ENV = "KZATLAS_DATA_DIR"
+STORE_FILE_NAME = "kzatlas.sqlite"

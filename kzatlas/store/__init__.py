@@ -1,0 +1,103 @@
+"""Where saved layers and edits live: one small interface, a choice of backends.
+
+``open_store()`` opens the embedded default, a single SQLite file in the data folder
+(``$KZATLAS_DATA_DIR`` or ``data/`` in the project); ``open_store("sqlite:///path")`` picks
+another file. A server database joins as another backend module behind the same ``Store``
+interface. The shipped catalogue in ``geodata/`` is never written: :func:`merge` lays the
+store's features over it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from kzatlas.config import DATA_DIR, DATA_DIR_ENV, STORE_FILE_NAME
+from kzatlas.safety import plain_snippet
+from kzatlas.store.base import Store
+from kzatlas.store.records import (
+    ACTIONS,
+    APPLY_ACTIONS,
+    ORIGIN_ADDED,
+    ORIGIN_CATALOGUE,
+    ORIGIN_COLUMN,
+    ORIGIN_EDITED,
+    ORIGINS,
+    Change,
+    FeatureState,
+    StoreError,
+    merge,
+)
+
+__all__ = [
+    "ACTIONS",
+    "APPLY_ACTIONS",
+    "ORIGINS",
+    "ORIGIN_ADDED",
+    "ORIGIN_CATALOGUE",
+    "ORIGIN_COLUMN",
+    "ORIGIN_EDITED",
+    "Change",
+    "FeatureState",
+    "Store",
+    "StoreError",
+    "data_dir",
+    "default_store_path",
+    "merge",
+    "open_store",
+]
+
+_SQLITE_PREFIX = "sqlite:///"
+
+
+def data_dir() -> Path:
+    """Return the folder for saved data: ``$KZATLAS_DATA_DIR`` when set, else ``data/`` in the project."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override).expanduser() if override else DATA_DIR
+
+
+def default_store_path() -> Path:
+    """Return the embedded store's file in the data folder."""
+    return data_dir() / STORE_FILE_NAME
+
+
+def open_store(url: str | None = None, *, catalogue_ids: Iterable[str] | None = None) -> Store:
+    """Open the store at ``url``, creating it (and its schema) on first use.
+
+    Parameters
+    ----------
+    url : str, optional
+        ``None`` for the embedded default file, or ``sqlite:///path/to/file.sqlite``.
+    catalogue_ids : iterable of str, optional
+        Ids of the shipped features, to mark saved rows ``edited`` or ``added``; read from
+        the catalogue when first needed if not given.
+
+    Returns
+    -------
+    Store
+        Close it when done (or use it as a context manager).
+
+    Raises
+    ------
+    StoreError
+        For an address the atlas cannot use, or a store that cannot be opened.
+    """
+    from kzatlas.store.sqlite import open_sqlite_store
+
+    if url is None:
+        return open_sqlite_store(default_store_path(), catalogue_ids=catalogue_ids)
+    text = str(url).strip()
+    if text.startswith(_SQLITE_PREFIX):
+        path = text[len(_SQLITE_PREFIX) :]
+        if not path or path.startswith(":memory:"):
+            raise StoreError("A SQLite store needs a file path, e.g. sqlite:///data/kzatlas.sqlite.")
+        return open_sqlite_store(Path(path), catalogue_ids=catalogue_ids)
+    if text.startswith("sqlite:"):
+        raise StoreError("A SQLite store needs a file path, e.g. sqlite:///data/kzatlas.sqlite.")
+    scheme = text.split(":", 1)[0] if ":" in text else ""
+    shown = f"'{plain_snippet(scheme, 20)}'" if scheme else "without a scheme"
+    raise StoreError(
+        f"The store address {shown} is not supported. "
+        "Leave it unset for the embedded file, or use sqlite:///path/to/file.sqlite."
+    )
