@@ -66,6 +66,20 @@ def starts_formula(text: str) -> bool:
     return text.lstrip().startswith(FORMULA_LEADS) or text.startswith(("\t", "\r"))
 
 
+# Schemes a spreadsheet or a browser could follow to run something; never a link in an export.
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+
+
+def starts_script_link(text: str) -> bool:
+    """Whether ``text`` reads as a script-capable address once spaces and control characters go.
+
+    Browsers ignore whitespace and control characters inside a scheme (``java\tscript:``), so
+    they are removed before the comparison, which is case-insensitive.
+    """
+    squeezed = "".join(ch for ch in text[:64] if not ch.isspace() and ord(ch) >= 32 and ord(ch) != 127)
+    return squeezed.lower().startswith(_SCRIPT_SCHEMES)
+
+
 def safe_csv_cell(value: object) -> object:
     """A CSV cell that no spreadsheet runs as a formula and that stays on its row.
 
@@ -79,12 +93,14 @@ def safe_csv_cell(value: object) -> object:
     object
         Numbers and other non-text values unchanged. Text has its line breaks and tabs
         replaced by spaces, and gets a leading apostrophe when its first non-space
-        character is a formula lead (``= + - @`` or their full-width forms).
+        character is a formula lead (``= + - @`` or their full-width forms) or when it
+        starts with a script-capable address (``javascript:``, ``vbscript:``, ``data:``,
+        ``file:``), so that no spreadsheet offers it as a link.
     """
     if not isinstance(value, str):
         return value
     text = _one_line(value)
-    return "'" + text if starts_formula(text) else text
+    return "'" + text if starts_formula(text) or starts_script_link(text) else text
 
 
 def csv_comment_line(text: object) -> str:

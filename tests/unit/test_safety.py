@@ -61,3 +61,15 @@ def test_bounded_json_refuses_hostile_documents_in_one_line(data, reason):
     with pytest.raises(JSONLimitError, match=reason) as refused:
         load_json_limited(data)
     assert "\n" not in str(refused.value)
+
+
+def test_csv_cells_holding_script_addresses_are_not_offered_as_links():
+    from payloads import DANGEROUS_URLS
+
+    from kzatlas.safety import safe_csv_cell
+
+    for url in DANGEROUS_URLS:
+        if url.startswith("//"):
+            continue  # protocol-relative: an ordinary web address once opened in a browser
+        assert safe_csv_cell(url).startswith("'"), url
+    assert safe_csv_cell("https://www.undp.org/kazakhstan") == "https://www.undp.org/kazakhstan"
