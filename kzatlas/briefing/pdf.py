@@ -87,7 +87,7 @@ class _BriefingPDF(FPDF):
         """The disclaimer and ``page / pages``: any page may be shown alone, not only the map's."""
         self.set_font(PDF_FONT, size=7)
         self.set_text_color(110, 110, 110)
-        lines = _wrap(self, self.footer_text, self.epw - 24)
+        lines = wrap_text(self, self.footer_text, self.epw - 24)
         self.set_xy(self.l_margin, self.h - 7 - 3.2 * len(lines))
         for line in lines:
             self.cell(self.epw - 24, 3.2, line, new_x="LEFT", new_y="NEXT")
@@ -115,11 +115,25 @@ def _new_document(pack: Pack) -> _BriefingPDF:
     return pdf
 
 
-def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+def wrap_text(pdf: FPDF, text: str, width: float) -> list[str]:
     """Greedy word wrap of ``text`` in the PDF's current font; tokens wider than ``width`` are split.
 
     fpdf2's own ``multi_cell`` re-measures the whole line for every character, which took
     seconds for a country pack full of long URLs; this measures each word once.
+
+    Parameters
+    ----------
+    pdf : FPDF
+        Anything with ``get_string_width(text)``, measured in the units of ``width``.
+    text : str
+        Paragraphs separated by newlines; words by single spaces.
+    width : float
+        Room on a line.
+
+    Returns
+    -------
+    list of str
+        The lines; each paragraph gives at least one (an empty paragraph an empty line).
     """
     space = pdf.get_string_width(" ")
     lines: list[str] = []
@@ -153,7 +167,7 @@ def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
 def _write(pdf: FPDF, text: str, width: float, line_height: float, link: str = "") -> None:
     """Write wrapped ``text`` from the current position down; pages break between lines."""
     left = pdf.get_x()
-    for line in _wrap(pdf, text, width):
+    for line in wrap_text(pdf, text, width):
         if pdf.get_y() + line_height > pdf.page_break_trigger:
             pdf.add_page()
         pdf.set_x(left)
@@ -283,7 +297,7 @@ class _Table:
     def _row(self, cells: list[Cell], header: bool) -> None:
         pdf, padding = self.pdf, TABLE_PADDING_MM
         pdf.set_font(PDF_FONT, "B" if header else "", TABLE_FONT_SIZE)
-        wrapped = [_wrap(pdf, text, width - 2 * padding) for (text, _), width in zip(cells, self.widths)]
+        wrapped = [wrap_text(pdf, text, width - 2 * padding) for (text, _), width in zip(cells, self.widths)]
         height = max(len(lines) for lines in wrapped) * TABLE_LINE_MM + 2 * padding
         if not header and pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
