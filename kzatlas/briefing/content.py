@@ -87,6 +87,7 @@ class Scope:
     id: str | None = None
 
     def __post_init__(self) -> None:
+        """Refuse an unknown kind, or a region or feature without an id."""
         if self.kind not in SCOPE_KINDS:
             raise ValueError(f"unknown scope kind {self.kind!r}")
         if self.kind != SCOPE_COUNTRY and not self.id:

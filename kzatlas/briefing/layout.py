@@ -1,5 +1,7 @@
-"""What the PDF and the PPTX writers lay out alike: the cleaned texts, the title as shown,
-the date stamp, the items' columns and widths, and the source lines.
+"""What the PDF and the PPTX writers lay out alike.
+
+The cleaned texts, the title as shown, the date stamp, the items' columns and widths, and
+the source lines.
 """
 
 from __future__ import annotations

@@ -196,7 +196,7 @@ class _Sheet:
 
 
 def _polygon_paths(geometry) -> list:
-    """matplotlib Paths for a (Multi)Polygon, holes included (even-odd via compound paths)."""
+    """Paths (matplotlib) for a (Multi)Polygon, holes included (even-odd via compound paths)."""
     polygons = getattr(geometry, "geoms", [geometry])
     paths = []
     for polygon in polygons:
