@@ -1,0 +1,407 @@
+"""What a briefing pack says: the scope, and the texts and numbers picked for it.
+
+A pack shows the same facts as the pages: the neighbourhood of a feature and the target
+statement come from :mod:`kzatlas.facts`, a region's numbers from the region profile. Every
+text is translated here, so the writers add no words of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+from kzatlas import analysis, facts, reports, spatial
+from kzatlas.analysis import located
+from kzatlas.briefing.sources import feature_sources, layer_sources, row_sources, unique_sources
+from kzatlas.briefing.text import clean_text, shown_url
+from kzatlas.catalog import Catalogue, feature_frame, region_frame
+from kzatlas.config import AREA_KINDS, KINDS, NEARBY_KM, REGIONS_LAYER, UN_DISCLAIMER
+from kzatlas.i18n import (
+    KIND_LABELS,
+    KIND_SHORT_LABELS,
+    N_,
+    QUALITY_LABELS,
+    Translate,
+    format_hectares,
+    format_number,
+    local_name,
+)
+
+SCOPE_COUNTRY = "country"
+SCOPE_REGION = "region"
+SCOPE_FEATURE = "feature"
+SCOPE_KINDS = (SCOPE_COUNTRY, SCOPE_REGION, SCOPE_FEATURE)
+
+UNCERTAIN_QUALITIES = ("approximate", "schematic")
+
+# The items table: internal column keys -> heading msgid. Keys stay stable for the
+# renderers; headings are translated into ``Briefing.headers``.
+ITEM_HEADINGS = {
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "area": N_("Official area"),
+    "year": N_("Year"),
+    "shape": N_("Shape"),
+    "distance": N_("Distance (km)"),
+    "source": N_("Source"),
+}
+
+
+LABELS = {
+    "numbers": N_("Key numbers"),
+    "items": N_("Sites and programmes"),
+    "sources": N_("Sources"),
+    "notes": N_("Notes"),
+    "accessed": N_("Accessed"),
+    "data_version": N_("Data version"),
+    "date": N_("Date"),
+    "link": N_("Open this view in the atlas"),
+    "map": N_("Map and key numbers"),
+    "briefing": N_("Briefing"),
+    "atlas": N_("Kazakhstan environment atlas"),
+    "full_name": N_("Full name"),
+}
+
+
+Numbers = list[tuple[str, str]]
+Sources = list[tuple[str, str, str]]  # (title, url, accessed)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a briefing is about.
+
+    Parameters
+    ----------
+    kind : str
+        ``"country"``, ``"region"`` (``id`` is an ISO 3166-2 code such as ``"KZ-39"``) or
+        ``"feature"`` (``id`` is a feature id such as ``"pa-naurzum"``).
+    id : str, optional
+        Required for regions and features, ignored for the country.
+    """
+
+    kind: str
+    id: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse an unknown kind, or a region or feature without an id."""
+        if self.kind not in SCOPE_KINDS:
+            raise ValueError(f"unknown scope kind {self.kind!r}")
+        if self.kind != SCOPE_COUNTRY and not self.id:
+            raise ValueError(f"a {self.kind} scope needs an id")
+
+
+@dataclass(frozen=True, eq=False)
+class Briefing:
+    """Everything a pack shows, already translated; the renderers add no words of their own.
+
+    ``items`` has the columns of ``ITEM_HEADINGS`` that apply (``distance`` only for a
+    feature's neighbours) plus ``url`` (the source link, for clickable cells); ``headers``
+    maps each column to its translated heading and ``labels`` holds the layout's headings.
+    """
+
+    title: str
+    subtitle: str
+    numbers: Numbers
+    items: pd.DataFrame
+    sources: Sources
+    notes: list[str]
+    link: str
+    data_version: str
+    made_on: str
+    disclaimer: str
+    headers: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _name(row: pd.Series, name_column: str) -> str:
+    return clean_text(local_name(row, name_column)) or clean_text(row.get("id"))
+
+
+def _year(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def has_position(geometry) -> bool:
+    """Whether ``geometry`` can be drawn (an item without a map position is never placed).
+
+    Parameters
+    ----------
+    geometry : shapely geometry or None
+
+    Returns
+    -------
+    bool
+    """
+    return geometry is not None and not geometry.is_empty
+
+
+def _items_table(
+    rows: pd.DataFrame, translate: Translate, name_column: str, distances: dict[str, float | None] | None = None
+) -> pd.DataFrame:
+    """One row per feature in ``rows`` (kept in order): name, kind, area, year, shape, source."""
+    records = []
+    for _, row in rows.iterrows():
+        kind = clean_text(row["kind"])
+        quality = clean_text(row["geometry_quality"])
+        if not has_position(row.geometry):
+            quality = "none"  # listed, never placed, whatever the record says
+        record = {
+            "name": _name(row, name_column),
+            "kind": translate(KIND_LABELS.get(kind, kind)),
+            "area": format_hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
+            "year": _year(row["year"]),
+            "shape": translate(QUALITY_LABELS.get(quality, quality)),
+        }
+        if distances is not None:
+            distance = distances.get(row["id"])
+            record["distance"] = "" if distance is None else format_number(distance, translate, 1)
+        record["url"] = clean_text(row.get("source_url"))
+        record["source"] = shown_url(record["url"])
+        records.append(record)
+    columns = [key for key in ITEM_HEADINGS if distances is not None or key != "distance"] + ["url"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def _sorted_features(frame: gpd.GeoDataFrame, name_column: str) -> gpd.GeoDataFrame:
+    """Legend order of kinds, then by the name shown (so a reader finds an item quickly)."""
+    keys = [
+        (KINDS.index(row["kind"]) if row["kind"] in KINDS else len(KINDS), _name(row, name_column).casefold())
+        for _, row in frame.iterrows()
+    ]
+    return frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
+
+
+def _shape_notes(rows: gpd.GeoDataFrame, translate: Translate, count_unlocated: bool) -> list[str]:
+    """What the drawn shapes are (for each uncertain quality present) and how many items are not drawn."""
+    drawn = located(rows)
+    present = set(drawn["geometry_quality"])
+    notes = [
+        f"{translate(QUALITY_LABELS[quality])}: {translate(reports.QUALITY_EXPLANATIONS[quality])}"
+        for quality in UNCERTAIN_QUALITIES
+        if quality in present
+    ]
+    missing = len(rows) - len(drawn)
+    if count_unlocated and missing:
+        notes.append(
+            translate(
+                "{count} matching items have no verifiable location and are listed below without a map position."
+            ).format(count=missing)
+        )
+    return notes
+
+
+def _country_content(
+    catalogue: Catalogue, features: gpd.GeoDataFrame, translate: Translate
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
+    """Counts by kind, official hectares, the target tracker's statement and UNDP's share."""
+    numbers: list[tuple[str, str]] = []
+    for kind, count in analysis.counts_by_kind(features).itertuples(index=False):
+        numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), str(count)))
+    numbers.append(
+        (
+            translate("Official area of reserves and parks"),
+            format_hectares(analysis.protected_hectares(features), translate),
+        )
+    )
+    statement = facts.target_statement(catalogue.tables.get("targets"), features, translate)
+    tracker = statement.tracker
+    numbers += [(figure.label, figure.value) for figure in statement.figures]
+    notes = [sentence.plain() for sentence in (*statement.notes, *statement.contribution)]
+    sources = [(clean_text(s.heading), clean_text(s.url), clean_text(s.accessed)) for s in statement.sources]
+    numbers.append(
+        (
+            translate("UNDP-supported reserves and parks"),
+            f"{tracker.undp_in_atlas_count} · {format_hectares(tracker.undp_in_atlas_ha, translate)}",
+        )
+    )
+    notes += [
+        translate(
+            "The total covers only the reserves and national parks in this atlas; other kinds of protected area "
+            "in Kazakhstan (sanctuaries, regional parks, natural monuments) are not included."
+        ),
+        translate("Ecological corridors are not protected areas and are not in the total."),
+    ]
+    return numbers, features, notes, sources
+
+
+def _region_content(
+    iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str]]:
+    """The region profile's numbers and the features listed in the region."""
+    profile = spatial.region_profile(iso_code, features, regions)
+    if profile is None:
+        raise ValueError(f"unknown region {iso_code!r}")
+    in_region = features[features["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
+    numbers = [
+        (translate("Land area"), translate("{km2} km²").format(km2=format_number(profile.land_ha / 100, translate))),
+        (translate("Reserves and parks"), str(len(profile.protected_ids))),
+        (translate("Official area of reserves and parks"), format_hectares(profile.official_protected_ha, translate)),
+        (translate("Official area protected"), f"{profile.official_share:.1%}"),
+        (translate("Ecological corridors"), str(len(profile.corridor_ids))),
+        (translate("UNDP sites and programmes"), str(len(profile.undp_ids))),
+    ]
+    notes = [
+        translate(
+            "Official area: the published areas of the reserves and parks listed in this region "
+            "({hectares} ha; an area shared with another region counts in full). Measured from the drawn, "
+            "approximate shapes, {share} of the region lies inside them."
+        ).format(hectares=format_number(profile.official_protected_ha, translate), share=f"{profile.drawn_share:.1%}"),
+        translate("National UNDP programmes without a single location are listed under Projects and programmes."),
+    ]
+    return numbers, in_region, notes
+
+
+# feature_facts rows too long for the key-number column; they go to the notes.
+_LONG_FACTS = (N_("Area notes"), N_("How it is drawn"), N_("Links (from sources)"), N_("Notes"), N_("Partners"))
+
+
+def _feature_content(
+    row: pd.Series,
+    features: gpd.GeoDataFrame,
+    translate: Translate,
+    name_column: str,
+    region_names: dict[str, str],
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], dict[str, float | None]]:
+    """The details panel's facts, and the features of its neighbourhood with their distances.
+
+    The neighbourhood is the details panel's (:func:`facts.neighbourhood`): a reserve, park or
+    corridor lists the UNDP sites inside it and the nearest one (and a corridor the areas its
+    band meets); a UNDP site lists what lies within ``NEARBY_KM``.
+    """
+    fact_rows = reports.feature_facts(row, translate, region_names)
+    long_fields = {translate(msgid) for msgid in _LONG_FACTS}
+    numbers, notes = [], []
+    for label, value in fact_rows.itertuples(index=False):
+        text = clean_text(value)
+        if label in long_fields:
+            notes.append(f"{label}: {text}")
+        else:
+            numbers.append((clean_text(label), text))
+    by_id = features.set_index("id", drop=False)
+    feature_id = row["id"]
+    hood = facts.neighbourhood(feature_id, features, NEARBY_KM)
+    if hood.located:
+        if hood.is_undp_site:
+            label = translate("Reserves, parks and corridors within {km} km").format(km=NEARBY_KM)
+        else:
+            label = translate("What UNDP does here")
+        numbers.append((label, str(len(hood.nearby))))
+    notes += facts.neighbourhood_notes(hood, features, translate, name_column)
+    related = hood.related()
+    ordered = sorted(related, key=lambda key: (related[key], key))
+    rows = pd.concat([features[features["id"] == feature_id], by_id.loc[ordered].reset_index(drop=True)])
+    distances = {feature_id: None, **related}
+    return numbers, gpd.GeoDataFrame(rows, geometry="geometry", crs=features.crs), notes, distances
+
+
+def build_briefing(
+    catalogue: Catalogue,
+    scope: Scope,
+    translate: Translate,
+    name_column: str = "name_en",
+    link: str = "",
+    made_on: str | None = None,
+) -> Briefing:
+    """Collect the texts and numbers of a briefing pack for ``scope``.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The loaded catalogue (layers, tables and manifest).
+    scope : Scope
+        The country, a region (ISO code) or a feature (id).
+    translate : callable
+        ``translate(msgid) -> str`` for the pack's language.
+    name_column : str
+        ``name_en``, ``name_ru`` or ``name_kk``; empty names fall back to English.
+    link : str
+        Address of the same view in the app (printed and encoded in the QR code).
+    made_on : str, optional
+        Date printed on the pack (ISO ``YYYY-MM-DD``); today when omitted.
+
+    Returns
+    -------
+    Briefing
+
+    Raises
+    ------
+    ValueError
+        If the region or feature is not in the catalogue (the message names the id only).
+    """
+    features = feature_frame(catalogue)
+    regions = region_frame(catalogue)
+    region_names = _region_names(regions, name_column)
+    content = _scope_content(catalogue, scope, features, regions, region_names, translate, name_column)
+    rows = content.rows
+    if scope.kind != SCOPE_FEATURE:
+        rows = _sorted_features(rows, name_column)
+    notes = _shape_notes(rows, translate, count_unlocated=scope.kind != SCOPE_FEATURE) + content.notes
+    sources = unique_sources([*content.sources, *row_sources(rows), *layer_sources(catalogue, REGIONS_LAYER)])
+    manifest = catalogue.manifest
+    return Briefing(
+        title=clean_text(content.title),
+        subtitle=clean_text(content.subtitle),
+        numbers=[(clean_text(label), clean_text(value)) for label, value in content.numbers],
+        items=_items_table(rows, translate, name_column, content.distances),
+        sources=sources,
+        notes=[clean_text(note) for note in notes if note],
+        link=clean_text(link),
+        data_version=clean_text(manifest.data_version if manifest else "unknown"),
+        made_on=clean_text(made_on or date.today().isoformat()),
+        disclaimer=translate(UN_DISCLAIMER),
+        headers={key: translate(msgid) for key, msgid in ITEM_HEADINGS.items()},
+        labels={key: translate(msgid) for key, msgid in LABELS.items()},
+    )
+
+
+def _region_names(regions: gpd.GeoDataFrame | None, name_column: str) -> dict[str, str]:
+    if regions is None:
+        return {}
+    return {code: _name(row, name_column) for code, (_, row) in zip(regions["iso_code"], regions.iterrows())}
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What one kind of scope contributes before the shared notes, sources and table are added."""
+
+    title: str
+    subtitle: str
+    numbers: Numbers
+    rows: gpd.GeoDataFrame
+    notes: list[str]
+    sources: Sources = field(default_factory=list)
+    distances: dict[str, float | None] | None = None
+
+
+def _scope_content(
+    catalogue: Catalogue,
+    scope: Scope,
+    features: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame | None,
+    region_names: dict[str, str],
+    translate: Translate,
+    name_column: str,
+) -> _Content:
+    """The title, numbers, rows and notes of the country, a region or a feature."""
+    atlas = translate(LABELS["atlas"])
+    if scope.kind == SCOPE_COUNTRY:
+        numbers, rows, notes, sources = _country_content(catalogue, features, translate)
+        subtitle = f"{atlas} · {translate(LABELS['briefing'])}"
+        return _Content(translate("Kazakhstan"), subtitle, numbers, rows, notes, sources)
+    if scope.kind == SCOPE_REGION:
+        if regions is None or scope.id not in region_names:
+            raise ValueError(f"unknown region {scope.id!r}")
+        numbers, rows, notes = _region_content(scope.id, features, regions, translate)
+        return _Content(region_names[scope.id], f"{atlas} · {translate('Region profile')}", numbers, rows, notes)
+    match = features[features["id"] == scope.id]
+    if match.empty:
+        raise ValueError(f"unknown feature {scope.id!r}")
+    row = match.iloc[0]
+    kind = clean_text(row["kind"])
+    numbers, rows, notes, distances = _feature_content(row, features, translate, name_column, region_names)
+    subtitle = f"{atlas} · {translate(KIND_LABELS.get(kind, kind))}"
+    return _Content(_name(row, name_column), subtitle, numbers, rows, notes, feature_sources(row), distances)
