@@ -21,6 +21,8 @@ from kzatlas.config import (
     GEODATA_DIR,
     KINDS,
     MANIFEST_PATH,
+    ORIGIN_CATALOGUE,
+    ORIGIN_COLUMN,
     REGION_CODES,
     REGION_KINDS,
     REGIONS_LAYER,
@@ -156,8 +158,13 @@ class Catalogue:
     layers: dict[str, gpd.GeoDataFrame]
     problems: list[LayerProblem]
     tables: dict[str, dict] = field(default_factory=dict)
+    # The shipped features with the store's saved edits laid over them (``store.with_saved``);
+    # None when no store is in use, and then :func:`feature_frame` reads the layers alone.
+    features: gpd.GeoDataFrame | None = None
+    store_version: int = 0
 
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
+        """Return the layer called ``name``, or None when it did not load."""
         return self.layers.get(name)
 
 
@@ -427,14 +434,25 @@ def drop_unknown_values(frame: gpd.GeoDataFrame, record: LayerRecord) -> tuple[g
     return frame[keep].reset_index(drop=True), messages
 
 
-def feature_frame(catalogue: Catalogue) -> gpd.GeoDataFrame:
-    """All mappable and listed features (protected areas, corridors, UNDP items) in one frame."""
+def shipped_feature_frame(catalogue: Catalogue) -> gpd.GeoDataFrame:
+    """The shipped layers' features (protected areas, corridors, UNDP items) in one frame."""
     parts = [catalogue.layers[name] for name in FEATURE_LAYERS if name in catalogue.layers]
     if not parts:
         empty = {col: pd.Series(dtype=_EMPTY_DTYPES[dtype]) for col, dtype in FEATURE_COLUMNS.items()}
         return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
     frame = pd.concat(parts, ignore_index=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
+
+
+def feature_frame(catalogue: Catalogue) -> gpd.GeoDataFrame:
+    """All mappable and listed features as the atlas shows them, saved edits included.
+
+    Every row has an ``origin``: ``catalogue`` (shipped), ``edited`` (a shipped feature changed
+    in the store) or ``added`` (saved only in the store).
+    """
+    if catalogue.features is not None:
+        return catalogue.features.copy()
+    return shipped_feature_frame(catalogue).assign(**{ORIGIN_COLUMN: ORIGIN_CATALOGUE})
 
 
 _EMPTY_DTYPES = {"str": object, "int": "Int64", "float": "float64", "bool": bool}

@@ -105,3 +105,14 @@ UN_DISCLAIMER = (
 DATA_DIR = ROOT_DIR / "data"
 DATA_DIR_ENV = "KZATLAS_DATA_DIR"
 STORE_FILE_NAME = "kzatlas.sqlite"
+
+# The store's address; unset means the embedded file in the data folder (kzatlas.store).
+STORE_URL_ENV = "KZATLAS_STORE_URL"
+
+# Where a feature shown on the map comes from: the shipped catalogue, a shipped feature an
+# editor changed, or one an editor added (kzatlas.store).
+ORIGIN_COLUMN = "origin"
+ORIGIN_CATALOGUE = "catalogue"
+ORIGIN_EDITED = "edited"
+ORIGIN_ADDED = "added"
+ORIGINS = (ORIGIN_CATALOGUE, ORIGIN_EDITED, ORIGIN_ADDED)

@@ -9,11 +9,13 @@ store's features over it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from kzatlas.config import DATA_DIR, DATA_DIR_ENV, STORE_FILE_NAME
+from kzatlas.catalog import Catalogue, shipped_feature_frame
+from kzatlas.config import DATA_DIR, DATA_DIR_ENV, STORE_FILE_NAME, STORE_URL_ENV
 from kzatlas.safety import plain_snippet
 from kzatlas.store.base import Store
 from kzatlas.store.records import (
@@ -45,7 +47,9 @@ __all__ = [
     "data_dir",
     "default_store_path",
     "merge",
+    "configured_url",
     "open_store",
+    "with_saved",
 ]
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -101,3 +105,31 @@ def open_store(url: str | None = None, *, catalogue_ids: Iterable[str] | None = 
         f"The store address {shown} is not supported. "
         "Leave it unset for the embedded file, or use sqlite:///path/to/file.sqlite."
     )
+
+
+def configured_url() -> str | None:
+    """Return the store address set for this server (``$KZATLAS_STORE_URL``), or None for the default file."""
+    value = os.environ.get(STORE_URL_ENV, "").strip()
+    return value or None
+
+
+def with_saved(catalogue: Catalogue, store: Store) -> Catalogue:
+    """Return ``catalogue`` as the atlas shows it: shipped features with the store's edits laid over.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shipped, read-only catalogue.
+    store : Store
+        Where editors' changes live.
+
+    Returns
+    -------
+    Catalogue
+        The same layers and problems, with ``features`` merged (each row's ``origin`` says where
+        it comes from) and ``store_version`` set to the version that was read.
+    """
+    # Read the version first: a write landing in between only makes the next reload come sooner.
+    version = store.version()
+    features = merge(shipped_feature_frame(catalogue), store.saved(), store.deleted_ids())
+    return dataclasses.replace(catalogue, features=features, store_version=version)

@@ -17,15 +17,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from kzatlas.catalog import FEATURE_COLUMNS, KNOWN_KINDS
-from kzatlas.config import CRS
+from kzatlas.config import CRS, ORIGIN_ADDED, ORIGIN_CATALOGUE, ORIGIN_COLUMN, ORIGIN_EDITED, ORIGINS
 from kzatlas.safety import plain_snippet
 
-# Where a feature shown on the map comes from.
-ORIGIN_CATALOGUE = "catalogue"
-ORIGIN_EDITED = "edited"
-ORIGIN_ADDED = "added"
-ORIGINS = (ORIGIN_CATALOGUE, ORIGIN_EDITED, ORIGIN_ADDED)
-ORIGIN_COLUMN = "origin"
+__all__ = ["ORIGINS", "ORIGIN_ADDED", "ORIGIN_CATALOGUE", "ORIGIN_COLUMN", "ORIGIN_EDITED"]
 
 # What a change did; "undo" is written only by ``Store.undo``.
 ACTION_IMPORT = "import"
