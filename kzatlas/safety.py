@@ -188,6 +188,15 @@ def safe_link(value: object, *, allow_relative: bool = True) -> str | None:
     return None
 
 
+def markdown_link(label: str, url: object) -> str:
+    """A Markdown link with an escaped ``label``, or the label alone when ``url`` may not be a link."""
+    target = safe_link(url)
+    if target is None:
+        return escape_markdown(label)
+    target = target.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape_markdown(label)}]({target})"
+
+
 # ---------------------------------------------------------------- bounded JSON
 
 JSON_MAX_BYTES = 1_000_000
