@@ -158,6 +158,7 @@ class Catalogue:
     tables: dict[str, dict] = field(default_factory=dict)
 
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
+        """The layer called ``name``, or ``None`` when it was not loaded."""
         return self.layers.get(name)
 
 

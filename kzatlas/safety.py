@@ -1,7 +1,6 @@
-"""One rule per sink for untrusted text (HTML, Markdown, spreadsheets, links) and bounded
-parsing of untrusted JSON.
+"""One rule per sink for untrusted text, and bounded parsing of untrusted JSON.
 
-Every function here is pure, so the same rule serves the app, the exports and the tests.
+The sinks are HTML, Markdown, spreadsheets and links. Every function here is pure, so the same rule serves the app, the exports and the tests.
 """
 
 from __future__ import annotations

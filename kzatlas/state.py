@@ -83,26 +83,32 @@ def take_notices() -> list[Notice]:
 
 
 def saved_filters(page: str) -> Filters | None:
+    """The filters last used on ``page`` in this session."""
     return st.session_state[FILTERS].get(page)
 
 
 def save_filters(page: str, filters: Filters) -> None:
+    """Keep ``page``'s filters for a later visit (widget keys vanish on page switch)."""
     st.session_state[FILTERS][page] = filters
 
 
 def selected(page: str) -> str | None:
+    """The feature (or region) selected on ``page``."""
     return st.session_state[SELECTED].get(page)
 
 
 def set_selected(page: str, feature_id: str | None) -> None:
+    """Select ``feature_id`` on ``page`` (``None`` clears the selection)."""
     st.session_state[SELECTED][page] = feature_id
 
 
 def view(page: str) -> MapView | None:
+    """The map view ``page`` opened with (from a link or a selected feature)."""
     return st.session_state[VIEWS].get(page)
 
 
 def set_view(page: str, value: MapView | None) -> None:
+    """Set the map view ``page`` opens with."""
     st.session_state[VIEWS][page] = value
 
 
@@ -117,8 +123,10 @@ DECK = "deck"  # the presenter's scene list (kzatlas.scenes.Deck)
 
 
 def deck():
+    """The presenter's scene list, or ``None`` before the first use."""
     return st.session_state.get(DECK)
 
 
 def set_deck(value) -> None:
+    """Replace the presenter's scene list."""
     st.session_state[DECK] = value

@@ -16,8 +16,10 @@ from kzatlas.ui.frame import PageContext
 
 
 def show_table(table: pd.DataFrame, column_config: dict | None = None, container=None) -> None:
-    """``st.dataframe`` with the one link rule: a link column keeps only http(s) and the
-    atlas's own relative links; any other value (``javascript:``, ``data:``...) is left empty.
+    """``st.dataframe`` with the one link rule for link columns.
+
+    A link column keeps only http(s) addresses and the atlas's own relative links; any other
+    value (``javascript:``, ``data:``...) is left empty.
     """
     table = table.copy()
     for column, config in (column_config or {}).items():
