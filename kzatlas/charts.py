@@ -1,7 +1,9 @@
 """The charts pages show, as Altair specifications.
 
 Pure builders: a table in, an ``alt.Chart`` out, or ``None`` when there is nothing to chart.
-The Streamlit layer only draws them.
+Each takes ``translate`` (the page's translation function, for titles and labels) and, where
+names are shown, ``name_column`` (the names in the page's language). The Streamlit layer only
+draws the charts.
 """
 
 from __future__ import annotations
@@ -31,25 +33,10 @@ def kind_scale(translate: Translate) -> alt.Scale:
 
 
 def kind_bars(table: pd.DataFrame, x: alt.X, value: str, value_title: str, translate: Translate) -> alt.Chart | None:
-    """Stacked bars coloured by kind.
+    """Stacked bars coloured by kind: ``value`` summed on the y axis (titled ``value_title``).
 
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Has a ``kind`` column, the column ``value`` and whatever ``x`` encodes.
-    x : altair.X
-        The x encoding (region, year or kind).
-    value : str
-        The column summed on the y axis.
-    value_title : str
-        The y axis title.
-    translate : callable
-        The page's translation function.
-
-    Returns
-    -------
-    altair.Chart or None
-        ``None`` when ``table`` is empty.
+    ``table`` has a ``kind`` column, the column ``value`` and whatever ``x`` encodes (region,
+    year or kind).
     """
     if table.empty:
         return None
@@ -84,20 +71,7 @@ def counts_chart(
 
 
 def growth_chart(growth: pd.DataFrame, translate: Translate) -> alt.Chart | None:
-    """Cumulative hectares of the network by year established, as a step line.
-
-    Parameters
-    ----------
-    growth : pandas.DataFrame
-        :func:`kzatlas.analysis.cumulative_growth`'s table.
-    translate : callable
-        The page's translation function.
-
-    Returns
-    -------
-    altair.Chart or None
-        ``None`` when ``growth`` is empty.
-    """
+    """Cumulative hectares of the network by year established (:func:`kzatlas.analysis.cumulative_growth`)."""
     if growth.empty:
         return None
     return (
@@ -119,18 +93,8 @@ def growth_chart(growth: pd.DataFrame, translate: Translate) -> alt.Chart | None
 def target_chart(tracker, translate: Translate) -> alt.LayerChart | None:
     """The published protected share by year, with the national and global targets as dashed rules.
 
-    Parameters
-    ----------
-    tracker : kzatlas.facts.TargetTracker
-        Its ``status`` table (``year``, ``share_pct``, ``publisher``), national target share and
-        global target.
-    translate : callable
-        The page's translation function.
-
-    Returns
-    -------
-    altair.LayerChart or None
-        ``None`` when no year has a published share.
+    ``tracker`` is a :class:`kzatlas.reports.TargetTracker`; its ``status`` table has ``year``,
+    ``share_pct`` and ``publisher``. Years without a published share are left out.
     """
     series = tracker.status.dropna(subset=["share_pct", "year"])
     if series.empty:
@@ -164,22 +128,7 @@ def target_chart(tracker, translate: Translate) -> alt.LayerChart | None:
 
 
 def portfolio_timeline(items: pd.DataFrame, translate: Translate, name_column: str) -> alt.Chart | None:
-    """One bar per UNDP item from its first to its last known year, coloured by its first theme.
-
-    Parameters
-    ----------
-    items : pandas.DataFrame
-        The portfolio, with ``first_year`` and ``last_year`` columns.
-    translate : callable
-        The page's translation function.
-    name_column : str
-        The column with names in the page's language.
-
-    Returns
-    -------
-    altair.Chart or None
-        ``None`` when no item has a year.
-    """
+    """One bar per dated UNDP item from its first to its last known year, coloured by its first theme."""
     dated = items.dropna(subset=["first_year"])
     if dated.empty:
         return None

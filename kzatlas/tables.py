@@ -1,6 +1,8 @@
 """The tables pages show, as plain DataFrames with translated column names.
 
-Pure builders: frames in, a new DataFrame out. The Streamlit layer only displays them and
+Pure builders: frames in, a new DataFrame out. Each takes ``translate`` (the page's translation
+function; column names are translated) and, where names are shown, ``name_column`` (the names
+in the page's language; English fills gaps). The Streamlit layer only displays the tables and
 chooses how columns look, using the number formats declared here.
 """
 
@@ -22,18 +24,7 @@ MONEY_FORMAT = "%,.0f"
 
 
 def number_formats(translate: Translate) -> dict[str, str]:
-    """Printf-style formats of the number columns every feature table shares.
-
-    Parameters
-    ----------
-    translate : callable
-        The page's translation function (column names are translated).
-
-    Returns
-    -------
-    dict
-        Translated column name -> format.
-    """
+    """Printf-style formats of the number columns every feature table shares, by translated column name."""
     return {
         translate("Official area (ha)"): HECTARES_FORMAT,
         translate("Drawn area (ha)"): HECTARES_FORMAT,
@@ -55,21 +46,8 @@ def feature_table(
 ) -> pd.DataFrame:
     """The list of features as the user sees it: names, kind, regions, areas, position, source.
 
-    Parameters
-    ----------
-    matching : geopandas.GeoDataFrame
-        Features in the catalogue's columns.
-    translate : callable
-        The page's translation function.
-    name_column : str
-        The column with names in the page's language (English fills gaps).
-    region_names : dict
-        ISO code -> region name in the page's language.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per feature, in the order of ``matching``.
+    One row per feature of ``matching``, in its order; ``region_names`` maps ISO codes to names
+    in the page's language (an unknown code is shown as it is).
     """
     return pd.DataFrame(
         {
@@ -129,19 +107,7 @@ def _location_text(row: pd.Series, translate: Translate) -> str:
 def portfolio_table(items: pd.DataFrame, translate: Translate, name_column: str) -> pd.DataFrame:
     """UNDP items (from :func:`kzatlas.reports.undp_portfolio`): themes, partners, years, budget, place.
 
-    Parameters
-    ----------
-    items : pandas.DataFrame
-        The portfolio, with ``first_year``, ``last_year`` and ``located`` columns.
-    translate : callable
-        The page's translation function.
-    name_column : str
-        The column with names in the page's language.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per item, with a map link (``None`` for items without a position).
+    Items without a map position have no map link and say why in the location column.
     """
     return pd.DataFrame(
         {
@@ -161,22 +127,9 @@ def portfolio_table(items: pd.DataFrame, translate: Translate, name_column: str)
 
 
 def nearby_table(features: gpd.GeoDataFrame, found: list, translate: Translate, name_column: str) -> pd.DataFrame:
-    """Places near a feature, nearest first: name, kind and distance in km (one decimal).
+    """Places near a feature, in the order of ``found``: name, kind and distance in km (one decimal).
 
-    Parameters
-    ----------
-    features : geopandas.GeoDataFrame
-        The whole catalogue (``found`` refers to its ids).
-    found : list
-        Items with ``id`` and ``distance_km``, as in :class:`kzatlas.facts.Neighbourhood`.
-    translate : callable
-        The page's translation function.
-    name_column : str
-        The column with names in the page's language.
-
-    Returns
-    -------
-    pandas.DataFrame
+    ``found`` holds :class:`kzatlas.spatial.Nearby` items whose ids are in ``features``.
     """
     by_id = features.set_index("id")
     return pd.DataFrame(
