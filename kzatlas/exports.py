@@ -45,6 +45,7 @@ class Citation:
     filters: str = ""
 
     def lines(self) -> list[str]:
+        """The citation as lines of text: title, how to cite, licence, filters and disclaimer."""
         out = [
             f"{self.title}",
             f"Cite as: {self.cite_as}, data version {self.data_version}, exported {self.made_on}.",

@@ -60,6 +60,7 @@ class Neighbourhood:
 
     @property
     def is_undp_site(self) -> bool:
+        """Whether the feature described is a UNDP project site."""
         return self.kind == KIND_UNDP_SITE
 
     def related(self) -> dict[str, float]:

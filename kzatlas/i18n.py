@@ -95,6 +95,16 @@ def _catalogue(language: str) -> dict[str, str]:
     }
 
 
+def kind_label(kind: str, translate: Translate) -> str:
+    """The translated long label of a feature kind (the code itself when unknown)."""
+    return translate(KIND_LABELS.get(kind, kind))
+
+
+def theme_label(theme: str, translate: Translate) -> str:
+    """The translated label of a theme (a readable form of the code when unknown)."""
+    return translate(THEME_LABELS.get(theme, theme.replace("_", " ").capitalize()))
+
+
 def normalise_language(language: str | None) -> str:
     """Return a supported language code, or the default for anything else."""
     return language if language in LANGUAGES else DEFAULT_LANGUAGE

@@ -186,6 +186,7 @@ class TargetTracker:
     undp_in_atlas_count: int
 
     def undp_share_of(self, area_ha: float | None) -> float | None:
+        """The UNDP-supported areas' share of ``area_ha`` (``None`` without an area)."""
         return None if not area_ha else self.undp_in_atlas_ha / area_ha
 
 
@@ -236,8 +237,11 @@ def target_tracker(targets: dict | None, features: pd.DataFrame, territory_km2: 
 
 
 def corridor_table(features: pd.DataFrame, translate: Translate, name_column: str = "name_en") -> pd.DataFrame:
-    """One row per corridor: areas, year, what it links (by sources and by the drawn shapes),
-    and the share of its drawn band outside every reserve and park."""
+    """One row per corridor: areas, year, what it links and how much lies outside protection.
+
+    What a corridor links is given both by its sources and by the drawn shapes; the share is of
+    its drawn band outside every reserve and park.
+    """
     from kzatlas import spatial  # spatial imports analysis; kept local to avoid a cycle at import
 
     names = dict(zip(features["id"], local_names(features, name_column)))

@@ -1,7 +1,6 @@
-"""One rule per sink for untrusted text (HTML, Markdown, spreadsheets, links) and bounded
-parsing of untrusted JSON.
+"""One rule per sink for untrusted text, and bounded parsing of untrusted JSON.
 
-Every function here is pure, so the same rule serves the app, the exports and the tests.
+The sinks are HTML, Markdown, spreadsheets and links. Every function here is pure, so the same rule serves the app, the exports and the tests.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 def starts_script_link(text: str) -> bool:
     """Whether ``text`` reads as a script-capable address once spaces and control characters go.
 
-    Browsers ignore whitespace and control characters inside a scheme (``java\tscript:``), so
+    Browsers ignore whitespace and control characters inside a scheme (a tab in ``javascript:``), so
     they are removed before the comparison, which is case-insensitive.
     """
     squeezed = "".join(ch for ch in text[:64] if not ch.isspace() and ord(ch) >= 32 and ord(ch) != 127)
@@ -207,6 +206,15 @@ def safe_link(value: object, *, allow_relative: bool = True) -> str | None:
     if parts.scheme.lower() in _WEB_SCHEMES and parts.netloc:
         return value
     return None
+
+
+def markdown_link(label: str, url: object) -> str:
+    """A Markdown link with an escaped ``label``, or the label alone when ``url`` may not be a link."""
+    target = safe_link(url)
+    if target is None:
+        return escape_markdown(label)
+    target = target.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape_markdown(label)}]({target})"
 
 
 # ---------------------------------------------------------------- bounded JSON

@@ -73,11 +73,13 @@ class Deck:
     scenes: tuple[Scene, ...] = field(default_factory=tuple)
 
     def with_scene(self, scene: Scene) -> Deck:
+        """The deck with ``scene`` added at the end (a full deck raises :class:`DeckError`)."""
         if len(self.scenes) >= MAX_SCENES:
             raise DeckError(f"a scene list holds at most {MAX_SCENES} scenes")
         return Deck(self.title, (*self.scenes, scene))
 
     def without(self, index: int) -> Deck:
+        """The deck without scene ``index``."""
         return Deck(self.title, tuple(s for i, s in enumerate(self.scenes) if i != index))
 
     def moved(self, index: int, step: int) -> Deck:

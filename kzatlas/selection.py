@@ -1,9 +1,11 @@
 """Typed values from the map and the address bar.
 
 * ``st_folium``'s return dict -> :class:`MapClick`.
-* Query parameters <-> :class:`Filters`, the selected feature and :class:`MapView`, each through
-  an allowlist parser: unknown or malformed values give the default plus a :class:`Notice`,
-  never an exception.
+* Query parameters <-> :class:`Filters`, the selected feature, :class:`MapView`, the profiled
+  region, the scene being played and the language, each through an allowlist parser: unknown or
+  malformed values give the default plus a :class:`Notice`, never an exception.
+
+Every query parameter's name is declared here, once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from kzatlas.analysis import Filters
+from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES
 
 # Query parameter names (short, stable: they end up in shared links).
 PARAM_QUERY = "q"
@@ -23,6 +26,9 @@ PARAM_YEARS = "years"
 PARAM_UNDP = "undp"
 PARAM_SELECTED = "sel"
 PARAM_VIEW = "view"
+PARAM_REGION = "region"  # the region profile's region
+PARAM_SCENE = "scene"  # the scene being presented (1-based)
+PARAM_LANGUAGE = "lang"
 FILTER_PARAMS = (PARAM_QUERY, PARAM_REGIONS, PARAM_KINDS, PARAM_THEMES, PARAM_YEARS, PARAM_UNDP)
 
 MAX_QUERY_CHARS = 80
@@ -34,6 +40,7 @@ _YEARS_PATTERN = re.compile(r"([0-9]{4})-([0-9]{4})")
 # A plain decimal: optional minus, ASCII digits, optional fraction; no exponent, NaN or Infinity.
 _DECIMAL_PATTERN = re.compile(r"-?[0-9]{1,4}(?:\.[0-9]{1,10})?")
 MAX_INTEGER_DIGITS = 6
+SELECTED_ZOOM = 7.0  # the zoom of a view opened on one feature
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class MapView:
     zoom: float
 
     def to_param(self) -> str:
+        """The value of ``view=lat,lng,zoom`` for this view."""
         return f"{self.lat:.4f},{self.lng:.4f},{self.zoom:g}"
 
 
@@ -154,14 +162,27 @@ def filters_to_params(filters: Filters, year_bounds: tuple[int, int] | None) -> 
     return params
 
 
-def parse_selected(params: dict[str, str], allowed_ids: frozenset[str]) -> tuple[str | None, list[Notice]]:
-    """The selected feature (or region) id from ``sel``, if it is a known one."""
-    raw = params.get(PARAM_SELECTED)
+def _one_of(
+    params: dict[str, str], name: str, allowed: frozenset[str] | tuple[str, ...]
+) -> tuple[str | None, list[Notice]]:
+    """The value of ``name`` when it is one of ``allowed``; anything else gives a notice."""
+    raw = params.get(name)
     if raw is None:
         return None, []
-    if raw in allowed_ids:
+    if raw in allowed:
         return raw, []
-    return None, [Notice(PARAM_SELECTED, raw)]
+    return None, [Notice(name, raw)]
+
+
+def filters_text(filters: Filters) -> str:
+    """The filters in words for an export's citation (the link parameters, readable)."""
+    params = filters_to_params(filters, None)
+    return "; ".join(f"{key}={value}" for key, value in params.items()) or "none"
+
+
+def parse_selected(params: dict[str, str], allowed_ids: frozenset[str]) -> tuple[str | None, list[Notice]]:
+    """The selected feature (or region) id from ``sel``, if it is a known one."""
+    return _one_of(params, PARAM_SELECTED, allowed_ids)
 
 
 def parse_count(raw: object, max_digits: int = MAX_INTEGER_DIGITS) -> int | None:
@@ -226,3 +247,71 @@ def parse_view(params: dict[str, str]) -> tuple[MapView | None, list[Notice]]:
     if not (values_ok and in_range):
         return None, [Notice(PARAM_VIEW, raw)]
     return MapView(lat, lng, zoom), []
+
+
+def parse_region(params: dict[str, str], allowed_codes: frozenset[str]) -> tuple[str | None, list[Notice]]:
+    """The region to profile from ``region``, if it is a known ISO 3166-2 code."""
+    return _one_of(params, PARAM_REGION, allowed_codes)
+
+
+def parse_scene(params: dict[str, str], scene_count: int) -> tuple[int | None, list[Notice]]:
+    """The 1-based scene to play from ``scene``, if the scene list has it."""
+    raw = params.get(PARAM_SCENE)
+    if raw is None:
+        return None, []
+    number = parse_count(raw)
+    if number is not None and 1 <= number <= scene_count:
+        return number, []
+    return None, [Notice(PARAM_SCENE, raw)]
+
+
+def parse_language(params: dict[str, str]) -> tuple[str | None, list[Notice]]:
+    """The language asked for by ``lang``, if the atlas speaks it."""
+    return _one_of(params, PARAM_LANGUAGE, LANGUAGES)
+
+
+def language_to_params(language: str) -> dict[str, str]:
+    """Query parameters for ``language``; the default language is left out."""
+    return {} if language == DEFAULT_LANGUAGE else {PARAM_LANGUAGE: language}
+
+
+def scene_to_params(number: int | None) -> dict[str, str]:
+    """Query parameters that play scene ``number`` (none when not presenting)."""
+    return {PARAM_SCENE: str(number)} if number else {}
+
+
+def feature_link(feature_id: str) -> str:
+    """Relative address of the map explorer with ``feature_id`` selected."""
+    return f"/?{PARAM_SELECTED}={feature_id}"
+
+
+def region_link(iso_code: str) -> str:
+    """Relative address of the region profile for ``iso_code``."""
+    return f"/region_profile?{PARAM_REGION}={iso_code}"
+
+
+def scene_link(number: int) -> str:
+    """Relative address of the presenter playing scene ``number``."""
+    return f"/present?{PARAM_SCENE}={number}"
+
+
+def feature_view(features, feature_id: str) -> MapView | None:
+    """A view centred on a feature (for links that name a feature but no view).
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        Features with ``id`` and geometry.
+    feature_id : str
+        The feature to centre on.
+
+    Returns
+    -------
+    MapView or None
+        ``None`` when the feature is unknown or has no map position.
+    """
+    match = features[features["id"] == feature_id]
+    if match.empty or match.geometry.iloc[0] is None or match.geometry.iloc[0].is_empty:
+        return None
+    point = match.geometry.iloc[0].representative_point()
+    return MapView(round(point.y, 4), round(point.x, 4), SELECTED_ZOOM)

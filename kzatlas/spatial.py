@@ -143,10 +143,12 @@ class RegionProfile:
 
     @property
     def official_share(self) -> float:
+        """Official protected hectares as a share of the region's land (0 without land area)."""
         return self.official_protected_ha / self.land_ha if self.land_ha else 0.0
 
     @property
     def drawn_share(self) -> float:
+        """Share of the region's land inside the drawn protected shapes (0 without land area)."""
         return self.drawn_protected_ha_inside / self.land_ha if self.land_ha else 0.0
 
 

@@ -2,14 +2,16 @@
 
 Widget keys are ``"<page>.<name>"``; values other pages (or a later visit to the same page)
 need are copied into the keys below, because Streamlit drops a widget's key when its page is
-not shown. Everything read from the URL goes through the allowlist parsers in
-``kzatlas.selection``; what they refuse becomes a notice shown on the page.
+not shown. This module only stores values and mirrors them into the address: every query
+parameter's name and its allowlist parser live in ``kzatlas.selection``, and what a parser
+refuses becomes a notice shown on the page.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from kzatlas import selection
 from kzatlas.analysis import Filters
 from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES
 from kzatlas.selection import MapView, Notice
@@ -20,8 +22,6 @@ SELECTED = "selected"  # page -> selected feature/region id
 VIEWS = "views"  # page -> MapView read from a link
 MAP_VALUES = "map_values"  # page -> last value st_folium returned (to spot new clicks)
 NOTICES = "notices"
-
-LANGUAGE_PARAM = "lang"
 
 
 def init() -> None:
@@ -49,28 +49,29 @@ def write_params(values: dict[str, str], managed: tuple[str, ...]) -> None:
 
 
 def _read_language_from_url() -> None:
-    raw = st.query_params.get(LANGUAGE_PARAM)
-    if raw is None:
-        return
-    if raw in LANGUAGES:
-        st.session_state[LANGUAGE] = raw
-    else:
-        add_notices([Notice(LANGUAGE_PARAM, raw)])
-        del st.query_params[LANGUAGE_PARAM]
+    chosen, notices = selection.parse_language(params())
+    if chosen is not None:
+        st.session_state[LANGUAGE] = chosen
+    if notices:
+        add_notices(notices)
+        write_params({}, (selection.PARAM_LANGUAGE,))
 
 
 def language() -> str:
+    """The language the pages speak in this session."""
     return st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE)
 
 
 def set_language(value: str) -> None:
+    """Switch the session's language and mirror it into the address (unknown codes are ignored)."""
     if value not in LANGUAGES:
         return
     st.session_state[LANGUAGE] = value
-    write_params({} if value == DEFAULT_LANGUAGE else {LANGUAGE_PARAM: value}, (LANGUAGE_PARAM,))
+    write_params(selection.language_to_params(value), (selection.PARAM_LANGUAGE,))
 
 
 def add_notices(notices: list[Notice]) -> None:
+    """Queue notices about ignored link values for the page to show."""
     st.session_state[NOTICES] = [*st.session_state.get(NOTICES, []), *notices]
 
 
@@ -82,26 +83,32 @@ def take_notices() -> list[Notice]:
 
 
 def saved_filters(page: str) -> Filters | None:
+    """The filters last used on ``page`` in this session."""
     return st.session_state[FILTERS].get(page)
 
 
 def save_filters(page: str, filters: Filters) -> None:
+    """Keep ``page``'s filters for a later visit (widget keys vanish on page switch)."""
     st.session_state[FILTERS][page] = filters
 
 
 def selected(page: str) -> str | None:
+    """The feature (or region) selected on ``page``."""
     return st.session_state[SELECTED].get(page)
 
 
 def set_selected(page: str, feature_id: str | None) -> None:
+    """Select ``feature_id`` on ``page`` (``None`` clears the selection)."""
     st.session_state[SELECTED][page] = feature_id
 
 
 def view(page: str) -> MapView | None:
+    """The map view ``page`` opened with (from a link or a selected feature)."""
     return st.session_state[VIEWS].get(page)
 
 
 def set_view(page: str, value: MapView | None) -> None:
+    """Set the map view ``page`` opens with."""
     st.session_state[VIEWS][page] = value
 
 
@@ -116,8 +123,10 @@ DECK = "deck"  # the presenter's scene list (kzatlas.scenes.Deck)
 
 
 def deck():
+    """The presenter's scene list, or ``None`` before the first use."""
     return st.session_state.get(DECK)
 
 
 def set_deck(value) -> None:
+    """Replace the presenter's scene list."""
     st.session_state[DECK] = value

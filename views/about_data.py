@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kzatlas import reports, ui
+from kzatlas.ui import downloads, tables
 
 context = ui.page_setup("About the data")
 _ = context.translate
@@ -30,10 +31,10 @@ else:
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
     st.subheader(_("Download the whole catalogue"))
-    ui.catalogue_downloads(context)
+    downloads.catalogue_downloads(context)
     st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))
     st.subheader(_("Sources"))
-    ui.show_table(reports.source_table(context.catalogue, _), {_("Link"): st.column_config.LinkColumn(_("Link"))})
+    tables.show_table(reports.source_table(context.catalogue, _), {_("Link"): tables.link_column(_("Link"))})
 st.subheader(_("Data changelog"))
 st.markdown(reports.changelog_text())
 ui.footer(context)

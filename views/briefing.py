@@ -3,12 +3,14 @@
 import streamlit as st
 
 from kzatlas import ui
+from kzatlas.safety import escape_markdown
+from kzatlas.ui import briefing_page
 
 PAGE = "briefing"
 
 context = ui.page_setup("Briefing packs")
 _ = context.translate
-everything = ui.all_features(context)
+everything = context.all_features()
 
 st.markdown(
     _(
@@ -17,7 +19,7 @@ st.markdown(
         "version and a QR code back to the same view in the atlas."
     )
 )
-scope, name, link = ui.briefing_scope(PAGE, context, everything)
-st.subheader(ui.escape_markdown(name))
-ui.briefing_export(PAGE, context, scope, link)
+scope, name, link = briefing_page.briefing_scope(PAGE, context, everything)
+st.subheader(escape_markdown(name))
+briefing_page.briefing_export(PAGE, context, scope, link)
 ui.footer(context)

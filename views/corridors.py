@@ -4,12 +4,13 @@ import streamlit as st
 
 from kzatlas import reports, ui
 from kzatlas.config import AREA_KINDS, KIND_CORRIDOR
+from kzatlas.ui import downloads, mapview, tables
 
 PAGE = "corridors"
 
 context = ui.page_setup("Ecological corridors")
 _ = context.translate
-everything = ui.all_features(context)
+everything = context.all_features()
 corridors = everything[everything["kind"] == KIND_CORRIDOR]
 
 st.markdown(
@@ -24,14 +25,14 @@ if corridors.empty:
     st.info(_("No ecological corridor is loaded."))
 else:
     table = reports.corridor_table(everything, _, context.name_column)
-    ui.show_table(
+    tables.show_table(
         table,
         {
-            **ui.number_columns(_),
+            **tables.number_columns(_),
             _("Outside reserves and parks"): st.column_config.NumberColumn(format="%.1f %%"),
         },
     )
     nearby = everything[everything["kind"].isin(AREA_KINDS)]
-    ui.render_map(PAGE, context, nearby)
-    ui.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))
+    mapview.render_map(PAGE, context, nearby)
+    downloads.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))
 ui.footer(context)

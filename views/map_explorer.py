@@ -3,16 +3,18 @@
 import streamlit as st
 
 from kzatlas import analysis, ui
+from kzatlas.selection import filters_text
+from kzatlas.ui import charts, details, downloads, links, mapview, present, tables
 
 PAGE = "map_explorer"
 
 context = ui.page_setup("Map explorer")
 _ = context.translate
-everything = ui.all_features(context)
-allowed = ui.read_link(PAGE, context, everything)
-filters = ui.sidebar_filters(PAGE, context, allowed)
+everything = context.all_features()
+allowed = links.read_link(PAGE, context, everything)
+filters = links.sidebar_filters(PAGE, context, allowed)
 matching = context.filtered(filters)
-selected = ui.current_selection(PAGE, allowed.feature_ids, ui.map_key(PAGE, context))
+selected = mapview.current_selection(PAGE, context, allowed.feature_ids)
 
 st.caption(
     _(
@@ -22,9 +24,9 @@ st.caption(
 )
 if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
-ui.render_map(PAGE, context, matching, selected)
+mapview.render_map(PAGE, context, matching, selected)
 if selected:
-    ui.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
+    details.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 
 unlocated = analysis.unlocated(matching)
 if not unlocated.empty:
@@ -35,13 +37,13 @@ if not unlocated.empty:
     )
 
 st.subheader(_("Summary"))
-ui.summary_metrics(context, matching, filters)
-ui.summary_chart(PAGE, context, matching)
+charts.summary_metrics(context, matching, filters)
+charts.summary_chart(PAGE, context, matching)
 st.subheader(_("Matching features"))
-ui.feature_list(context, matching)
-ui.add_scene_control(PAGE, context, allowed, filters, selected)
-ui.download_buttons(
-    PAGE, context, matching, _("Atlas features matching the map explorer's filters"), ui.filters_text(filters)
+tables.feature_list(context, matching)
+present.add_scene_control(PAGE, context, allowed, filters, selected)
+downloads.download_buttons(
+    PAGE, context, matching, _("Atlas features matching the map explorer's filters"), filters_text(filters)
 )
-ui.offline_map_export(PAGE, context, matching, selected, ui.filters_text(filters))
+downloads.offline_map_export(PAGE, context, matching, selected, filters_text(filters))
 ui.footer(context)

@@ -4,19 +4,21 @@ import streamlit as st
 
 from kzatlas import reports, ui
 from kzatlas.catalog import split_list
+from kzatlas.i18n import theme_label
+from kzatlas.ui import charts, downloads, tables
 
 PAGE = "projects"
 
 context = ui.page_setup("Projects and programmes")
 _ = context.translate
-portfolio = reports.undp_portfolio(ui.all_features(context))
+portfolio = reports.undp_portfolio(context.all_features())
 
 themes_present = sorted({theme for value in portfolio["themes"] for theme in split_list(value)})
 left, right = st.columns(2)
 themes = left.multiselect(
     _("Theme"),
     themes_present,
-    format_func=lambda theme: ui.theme_label(theme, _),
+    format_func=lambda theme: theme_label(theme, _),
     key=f"{PAGE}.themes",
     placeholder=_("All themes"),
 )
@@ -35,10 +37,10 @@ third.metric(_("National / no single location"), int((~shown["located"]).sum()))
 if shown.empty:
     st.info(_("No item matches. Clear the theme or partner filter."))
 else:
-    ui.portfolio_table(context, shown)
+    tables.portfolio_table(context, shown)
     st.subheader(_("Timeline"))
-    ui.portfolio_timeline(context, shown)
-    ui.download_buttons(
+    charts.portfolio_timeline(context, shown)
+    downloads.download_buttons(
         PAGE,
         context,
         shown.drop(columns=["first_year", "last_year", "located"]),

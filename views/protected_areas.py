@@ -6,12 +6,13 @@ import streamlit as st
 from kzatlas import analysis, ui
 from kzatlas.catalog import region_frame
 from kzatlas.i18n import format_hectares
+from kzatlas.ui import charts, downloads, tables
 
 PAGE = "protected_areas"
 
 context = ui.page_setup("Protected areas")
 _ = context.translate
-everything = ui.all_features(context)
+everything = context.all_features()
 areas = analysis.protected_areas(everything)
 regions = region_frame(context.catalogue)
 
@@ -21,15 +22,15 @@ second.metric(_("Official area"), format_hectares(analysis.protected_hectares(ar
 third.metric(_("Supported by UNDP"), int(areas["undp_supported"].sum()))
 
 st.subheader(_("Target tracker"))
-ui.target_tracker(context, everything)
+charts.target_tracker(context, everything)
 
 st.subheader(_("All reserves and parks"))
-ui.protected_area_table(context, areas)
-ui.download_buttons(PAGE, context, areas, _("Nature reserves and national parks of Kazakhstan"))
+tables.protected_area_table(context, areas)
+downloads.download_buttons(PAGE, context, areas, _("Nature reserves and national parks of Kazakhstan"))
 
 st.subheader(_("Area by region"))
 if regions is not None:
-    ui.kind_bars(
+    charts.kind_bars(
         analysis.area_by_region(areas, regions, context.name_column),
         alt.X("region:N", sort="-y", title=_("Region")),
         "area_ha",
@@ -40,11 +41,11 @@ if regions is not None:
 by_kind, growth = st.columns(2)
 with by_kind:
     st.subheader(_("By kind"))
-    ui.kind_bars(
+    charts.kind_bars(
         analysis.area_by_kind(areas), alt.X("kind_label:N", title=_("Kind")), "area_ha", _("Official area (ha)"), _
     )
 with growth:
     st.subheader(_("Growth of the network"))
-    ui.growth_chart(analysis.cumulative_growth(areas), _)
+    charts.growth_chart(analysis.cumulative_growth(areas), _)
     st.caption(_("Each area counts at its latest official size from the year it was established."))
 ui.footer(context)

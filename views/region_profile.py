@@ -5,12 +5,13 @@ import streamlit as st
 from kzatlas import spatial, ui
 from kzatlas.catalog import region_frame
 from kzatlas.i18n import format_number
+from kzatlas.ui import downloads, links, mapview, tables
 
 PAGE = "region_profile"
 
 context = ui.page_setup("Region profile")
 _ = context.translate
-everything = ui.all_features(context)
+everything = context.all_features()
 regions = region_frame(context.catalogue)
 if regions is None:
     st.error(_("Region boundaries are not available, so regions cannot be profiled."))
@@ -18,7 +19,7 @@ if regions is None:
     st.stop()
 
 names = context.region_names()
-iso_code = ui.region_choice(PAGE, context, sorted(names, key=names.get))
+iso_code = links.region_choice(PAGE, context, sorted(names, key=names.get))
 profile = spatial.region_profile(iso_code, everything, regions)
 in_region = everything[everything["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
 
@@ -34,7 +35,7 @@ st.caption(
         "approximate shapes, {share} of the region lies inside them."
     ).format(hectares=format_number(profile.official_protected_ha, _), share=f"{profile.drawn_share:.1%}")
 )
-ui.render_region_locator(PAGE, context, in_region, iso_code)
+mapview.render_region_locator(PAGE, context, in_region, iso_code)
 st.caption(_("Click a region on the map to profile it."))
 
 for title, ids in (
@@ -47,7 +48,7 @@ for title, ids in (
     if items.empty:
         st.caption(_("None in this region."))
     else:
-        ui.feature_links_table(context, items)
+        tables.feature_links_table(context, items)
 st.caption(_("National UNDP programmes without a single location are listed under Projects and programmes."))
-ui.download_buttons(PAGE, context, in_region, _("Atlas features in {region}").format(region=names[iso_code]))
+downloads.download_buttons(PAGE, context, in_region, _("Atlas features in {region}").format(region=names[iso_code]))
 ui.footer(context)

@@ -8,14 +8,14 @@ from streamlit.testing.v1 import AppTest
 def export_page():
     import streamlit as st
 
-    from kzatlas import ui
+    from kzatlas.ui import downloads
 
     def broken(_results):
         raise OSError("disk full at /srv/secret/path")
 
     fail = st.session_state.get("fail", False)
     steps = [("Step one", lambda _r: b"first"), ("Step two", broken if fail else (lambda r: r[0] + b"+second"))]
-    ui.prepared_download("test", "thing", lambda text: text, steps, [("Download it", "thing.bin", "text/plain")])
+    downloads.prepared_download("test", "thing", lambda text: text, steps, [("Download it", "thing.bin", "text/plain")])
     st.write("still here")
 
 

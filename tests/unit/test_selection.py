@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import Point
 
 from kzatlas.analysis import Filters
 from kzatlas.selection import (
+    SELECTED_ZOOM,
     Allowed,
     MapClick,
     MapView,
     Notice,
+    feature_link,
+    feature_view,
+    filters_text,
     filters_to_params,
+    language_to_params,
     parse_click,
     parse_count,
     parse_decimal,
     parse_filters,
+    parse_language,
+    parse_region,
+    parse_scene,
     parse_selected,
     parse_view,
+    region_link,
+    scene_link,
+    scene_to_params,
 )
 
 ALLOWED = Allowed(
@@ -155,3 +168,46 @@ def test_every_shared_url_payload_parses_without_an_exception():
         parse_selected(params, ALLOWED.feature_ids)
         parse_view(params)
         parse_count(raw)
+
+
+def test_the_profiled_region_from_the_link_is_allowlisted():
+    codes = frozenset({"KZ-39", "KZ-63"})
+    assert parse_region({}, codes) == (None, [])
+    assert parse_region({"region": "KZ-39"}, codes) == ("KZ-39", [])
+    assert parse_region({"region": "KZ-00"}, codes) == (None, [Notice("region", "KZ-00")])
+
+
+@pytest.mark.parametrize("raw", ["0", "4", "-1", "²", "1e1", " 2", "nan", "9" * 5000])
+def test_a_scene_number_outside_the_list_or_not_plain_digits_gives_a_notice(raw):
+    assert parse_scene({"scene": raw}, 3) == (None, [Notice("scene", raw)])
+
+
+def test_a_scene_number_within_the_list_is_played():
+    assert parse_scene({"scene": "3"}, 3) == (3, [])
+    assert parse_scene({}, 3) == (None, [])
+    assert scene_to_params(2) == {"scene": "2"} and scene_to_params(None) == {}
+
+
+def test_the_language_from_the_link_is_one_the_atlas_speaks():
+    assert parse_language({"lang": "kk"}) == ("kk", [])
+    assert parse_language({"lang": "fr"}) == (None, [Notice("lang", "fr")])
+    assert parse_language({}) == (None, [])
+    assert language_to_params("en") == {} and language_to_params("ru") == {"lang": "ru"}
+
+
+def test_links_to_a_feature_a_region_and_a_scene_use_the_declared_parameters():
+    assert feature_link("pa-naurzum") == "/?sel=pa-naurzum"
+    assert region_link("KZ-39") == "/region_profile?region=KZ-39"
+    assert scene_link(4) == "/present?scene=4"
+
+
+def test_filters_in_words_for_a_citation():
+    assert filters_text(Filters()) == "none"
+    assert filters_text(Filters(kinds=("national_park",), undp_only=True)) == "kinds=national_park; undp=1"
+
+
+def test_a_view_on_a_feature_centres_on_it_and_a_feature_without_position_has_none():
+    features = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[Point(71.41612, 51.16055), None], crs="EPSG:4326")
+    assert feature_view(features, "a") == MapView(51.1606, 71.4161, SELECTED_ZOOM)
+    assert feature_view(features, "b") is None
+    assert feature_view(features, "unknown") is None

@@ -1,0 +1,65 @@
+"""The details panel under the map: everything about the selected feature."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+
+from kzatlas import facts, reports, tables
+from kzatlas.config import KIND_UNDP_SITE, NEARBY_KM
+from kzatlas.i18n import local_name
+from kzatlas.safety import escape_markdown
+from kzatlas.ui.frame import PageContext
+from kzatlas.ui.tables import link_column, show_table
+
+NEARBY_KM_RANGE = (10, 500)
+NEARBY_KM_STEP = 10
+
+
+def details_panel(
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str,
+    shown_ids: frozenset[str] | None = None,
+) -> None:
+    """Everything about the selected feature: facts, sources, and what UNDP does there (or nearby)."""
+    translate = context.translate
+    match = features[features["id"] == selected_id]
+    if match.empty:
+        return
+    row = match.iloc[0]
+    st.subheader(escape_markdown(local_name(row, context.name_column)))
+    if shown_ids is not None and selected_id not in shown_ids:
+        st.caption(translate("Not on the map with the current filters."))
+    facts_column, sources_column = st.columns([3, 2])
+    facts_column.dataframe(
+        reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch"
+    )
+    show_table(
+        reports.feature_sources(row, translate),
+        {translate("Link"): link_column(translate("Link"))},
+        container=sources_column,
+    )
+    within = NEARBY_KM
+    has_position = row.geometry is not None and not row.geometry.is_empty
+    if has_position and row["kind"] == KIND_UNDP_SITE:
+        within = st.slider(
+            translate("Protected areas and corridors within (km)"),
+            *NEARBY_KM_RANGE,
+            NEARBY_KM,
+            step=NEARBY_KM_STEP,
+            key=f"{page}.nearby_km",
+        )
+    hood = facts.neighbourhood(selected_id, features, within)
+    if hood.located:
+        if hood.is_undp_site:
+            heading = translate("Protected areas and corridors nearby")
+        else:
+            heading = translate("What UNDP does here")
+        st.markdown("**" + escape_markdown(heading) + "**")
+        if hood.nearby:
+            nearby = tables.nearby_table(features, list(hood.nearby), translate, context.name_column)
+            st.dataframe(nearby, hide_index=True, width="stretch")
+    for note in facts.neighbourhood_notes(hood, features, translate, context.name_column):
+        st.caption(escape_markdown(note))

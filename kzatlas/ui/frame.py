@@ -1,0 +1,110 @@
+"""The frame of every page: state, language picker, catalogue, heading, notices and footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import streamlit as st
+
+from kzatlas import cache, state
+from kzatlas.analysis import Filters
+from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame
+from kzatlas.config import LANGUAGES, UN_DISCLAIMER
+from kzatlas.i18n import LANGUAGE_NAMES, Translate, local_names, name_column, translator
+from kzatlas.safety import escape_markdown, plain_snippet
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page gets from :func:`page_setup`."""
+
+    translate: Translate
+    language: str
+    catalogue: Catalogue
+    geodata_dir: str
+
+    def filtered(self, filters: Filters) -> gpd.GeoDataFrame:
+        """Features matching ``filters`` (cached per filter set)."""
+        return cache.filtered_features(filters, self.geodata_dir)
+
+    @property
+    def name_column(self) -> str:
+        """The data column with names in the page's language."""
+        return name_column(self.language)
+
+    def region_names(self) -> dict[str, str]:
+        """ISO code -> region name in the page's language (empty without region boundaries)."""
+        regions = region_frame(self.catalogue)
+        if regions is None:
+            return {}
+        return dict(zip(regions["iso_code"], local_names(regions, self.name_column)))
+
+    def all_features(self) -> gpd.GeoDataFrame:
+        """Every feature of the catalogue, unfiltered."""
+        return feature_frame(self.catalogue)
+
+
+def page_setup(title: str, title_visible: bool = True) -> PageContext:
+    """First call on every page: state, language picker, catalogue, heading, notices.
+
+    Works the same when the page runs alone (AppTest), from the router, or after
+    ``st.switch_page``.
+    """
+    state.init()
+    _language_picker()
+    translate = translator(state.language())
+    geodata_dir = str(active_geodata_dir())
+    catalogue = cache.load_catalogue(geodata_dir)
+    if title_visible:
+        st.title(translate(title))
+    show_notices(translate)
+    _show_catalogue_problems(catalogue, translate)
+    return PageContext(translate=translate, language=state.language(), catalogue=catalogue, geodata_dir=geodata_dir)
+
+
+def show_notices(translate: Translate) -> None:
+    """Warn about link values that were ignored (echoed without any markup)."""
+    for notice in state.take_notices():
+        st.warning(
+            translate("The link's value for '{param}' was not understood and was ignored: {value}").format(
+                param=plain_snippet(notice.param), value=plain_snippet(notice.value)
+            )
+        )
+
+
+def _language_picker() -> None:
+    current = state.language()
+    chosen = st.sidebar.selectbox(
+        "Language / Язык / Тіл",
+        LANGUAGES,
+        index=LANGUAGES.index(current),
+        format_func=LANGUAGE_NAMES.get,
+        key="sidebar.language",
+    )
+    if chosen != current:
+        state.set_language(chosen)
+
+
+def _show_catalogue_problems(catalogue: Catalogue, translate: Translate) -> None:
+    for problem in catalogue.problems:
+        layer, message = escape_markdown(problem.layer), escape_markdown(problem.message)
+        if problem.fatal:
+            st.error(
+                translate("Layer '{layer}' could not be loaded and is not shown: {message}").format(
+                    layer=layer, message=message
+                )
+            )
+        else:
+            st.warning(translate("Layer '{layer}': {message}").format(layer=layer, message=message))
+
+
+def footer(context: PageContext) -> None:
+    """Data version and the UN boundary disclaimer, at the foot of every page."""
+    manifest = context.catalogue.manifest
+    version = manifest.data_version if manifest else "unknown"
+    st.divider()
+    st.caption(
+        f"{escape_markdown(context.translate('Data version'))}: {escape_markdown(version)} · "
+        f"{escape_markdown(context.translate(UN_DISCLAIMER))}"
+    )

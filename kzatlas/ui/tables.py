@@ -1,0 +1,86 @@
+"""Tables on the pages: ``st.dataframe`` with the atlas's column formats and its one link rule.
+
+The tables themselves are built in :mod:`kzatlas.tables`; this module only shows them.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from kzatlas import tables
+from kzatlas.i18n import Translate
+from kzatlas.safety import safe_link
+from kzatlas.ui.frame import PageContext
+
+
+def show_table(table: pd.DataFrame, column_config: dict | None = None, container=None) -> None:
+    """``st.dataframe`` with the one link rule for link columns.
+
+    A link column keeps only http(s) addresses and the atlas's own relative links; any other
+    value (``javascript:``, ``data:``...) is left empty.
+    """
+    table = table.copy()
+    for column, config in (column_config or {}).items():
+        if isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "link" and column in table:
+            table[column] = [safe_link(value) for value in table[column]]
+    (container or st).dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+
+
+def link_column(title: str | None = None, display_text: str | None = None) -> dict:
+    """A column of clickable links (values are checked by :func:`show_table`)."""
+    return st.column_config.LinkColumn(title, display_text=display_text)
+
+
+def number_column(number_format: str) -> dict:
+    """A column of numbers shown with a printf-style ``number_format``."""
+    return st.column_config.NumberColumn(format=number_format)
+
+
+def number_columns(translate: Translate) -> dict:
+    """Column formats shared by every feature table: source links, hectares, years."""
+    return {
+        translate("Source"): link_column(translate("Source")),
+        **{column: number_column(number_format) for column, number_format in tables.number_formats(translate).items()},
+    }
+
+
+def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
+    """The sortable list of matching features with their sources."""
+    table = tables.feature_table(matching, context.translate, context.name_column, context.region_names())
+    show_table(table, number_columns(context.translate))
+
+
+def protected_area_table(context: PageContext, areas: gpd.GeoDataFrame) -> None:
+    """Every reserve and park, sortable, with the link that shows it on the map."""
+    translate = context.translate
+    table = tables.protected_area_table(areas, translate, context.name_column, context.region_names())
+    columns = number_columns(translate)
+    columns[translate("On the map")] = link_column(display_text=translate("show"))
+    show_table(table, columns)
+
+
+def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
+    """A short list of features: name, kind, official area and a link to see each on the map."""
+    translate = context.translate
+    show_table(
+        tables.feature_links_table(frame, translate, context.name_column),
+        {
+            translate("On the map"): link_column(translate("On the map"), translate("show")),
+            translate("Official area (ha)"): number_column(tables.HECTARES_FORMAT),
+        },
+    )
+
+
+def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
+    """UNDP items: themes, partners, donors, years, budget, and where they are on the map."""
+    translate = context.translate
+    show_table(
+        tables.portfolio_table(items, translate, context.name_column),
+        {
+            translate("Where"): link_column(translate("Where"), translate("show on map")),
+            translate("Source"): link_column(translate("Source")),
+            translate("Budget (US$)"): number_column(tables.MONEY_FORMAT),
+        },
+    )
