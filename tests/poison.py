@@ -508,17 +508,16 @@ class RouterPage:
 
 def _page_reads(script: Path) -> tuple[str, ...]:
     """The link parameters a view reads, from the helpers it calls (lang is read on every page)."""
-    from kzatlas import state, ui
-    from kzatlas.selection import FILTER_PARAMS, PARAM_SELECTED, PARAM_VIEW
+    from kzatlas.selection import FILTER_PARAMS, PARAM_LANGUAGE, PARAM_REGION, PARAM_SCENE, PARAM_SELECTED, PARAM_VIEW
 
     source = script.read_text(encoding="utf-8")
-    reads = [state.LANGUAGE_PARAM]
+    reads = [PARAM_LANGUAGE]
     if "read_link(" in source:
         reads += [*FILTER_PARAMS, PARAM_SELECTED, PARAM_VIEW]
     if "scene_number(" in source or "playing(" in source:
-        reads.append(ui.SCENE_PARAM)
+        reads.append(PARAM_SCENE)
     if "region_choice(" in source:
-        reads.append(ui.REGION_PARAM)
+        reads.append(PARAM_REGION)
     return tuple(reads)
 
 

@@ -23,10 +23,12 @@ class PageContext:
     language: str
     catalogue: Catalogue
     geodata_dir: str
+    # Why saved edits cannot be read (and nothing can be written), or None when all is well.
+    store_problem: str | None = None
 
     def filtered(self, filters: Filters) -> gpd.GeoDataFrame:
-        """Features matching ``filters`` (cached per filter set)."""
-        return cache.filtered_features(filters, self.geodata_dir)
+        """Features matching ``filters`` (cached per filter set and store version)."""
+        return cache.filtered_features(filters, self.geodata_dir, self.catalogue.store_version)
 
     @property
     def name_column(self) -> str:
@@ -55,12 +57,25 @@ def page_setup(title: str, title_visible: bool = True) -> PageContext:
     _language_picker()
     translate = translator(state.language())
     geodata_dir = str(active_geodata_dir())
-    catalogue = cache.load_catalogue(geodata_dir)
+    loaded = cache.load_catalogue(geodata_dir)
     if title_visible:
         st.title(translate(title))
     show_notices(translate)
-    _show_catalogue_problems(catalogue, translate)
-    return PageContext(translate=translate, language=state.language(), catalogue=catalogue, geodata_dir=geodata_dir)
+    _show_catalogue_problems(loaded.catalogue, translate)
+    if loaded.store_problem:
+        st.warning(
+            translate(
+                "The data store is unreachable, so the shipped catalogue is shown read-only and nothing "
+                "can be saved: {reason}"
+            ).format(reason=escape_markdown(loaded.store_problem))
+        )
+    return PageContext(
+        translate=translate,
+        language=state.language(),
+        catalogue=loaded.catalogue,
+        geodata_dir=geodata_dir,
+        store_problem=loaded.store_problem,
+    )
 
 
 def show_notices(translate: Translate) -> None:
