@@ -20,6 +20,7 @@ import json
 import math
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 from kzatlas.ingest import limits
@@ -248,6 +249,12 @@ def _check_kml(path: Path) -> None:
             raise RefusalError("the KML file links to other documents (NetworkLink); only self-contained KML is read")
 
 
+def _ogr_refusal(exc: Exception, driver: str) -> RefusalError:
+    if "CRS" in type(exc).__name__:
+        return RefusalError("the file's coordinate system (for a shapefile, its .prj file) is not understood")
+    return RefusalError(f"the file cannot be read as {driver} data (it may be damaged)")
+
+
 def read_ogr(path: Path, fmt: str) -> dict:
     """Read a GeoPackage, shapefile or KML with pyogrio, allowing only that format's driver.
 
@@ -268,6 +275,10 @@ def read_ogr(path: Path, fmt: str) -> dict:
         notes += _check_geopackage(path)
     elif fmt == "kml":
         _check_kml(path)
+    # The reading process needs only pyogrio's raw reader: keeping pyogrio from loading
+    # geopandas, pandas and pyarrow saves a second per file.
+    for unused in ("geopandas", "pandas", "pyarrow"):
+        sys.modules.setdefault(unused, None)
     import pyogrio
     import pyogrio.raw
     import shapely
@@ -283,7 +294,10 @@ def read_ogr(path: Path, fmt: str) -> dict:
     vertices = _Vertices()
     total = 0
     for name, geometry_type in listed:
-        info = pyogrio.read_info(str(path), layer=name)
+        try:
+            info = pyogrio.read_info(str(path), layer=name)
+        except Exception as exc:  # pyogrio's CRS and data errors have no common base
+            raise _ogr_refusal(exc, driver) from exc
         if info.get("driver") != driver:
             raise RefusalError("the file was recognised as another format than its name says; it is not read")
         if geometry_type is None:
@@ -292,7 +306,10 @@ def read_ogr(path: Path, fmt: str) -> dict:
         total += max(int(info.get("features") or 0), 0)
         _count_features(total)
         _check_columns(list(info.get("fields", [])))
-        meta, _, geometries, field_data = pyogrio.raw.read(str(path), layer=name, datetime_as_string=True)
+        try:
+            meta, _, geometries, field_data = pyogrio.raw.read(str(path), layer=name, datetime_as_string=True)
+        except Exception as exc:  # pyogrio's CRS and data errors have no common base
+            raise _ogr_refusal(exc, driver) from exc
         _count_features(total + len(geometries) - max(int(info.get("features") or 0), 0))
         fields = [str(field) for field in meta["fields"]]
         columns.update(dict.fromkeys(fields))

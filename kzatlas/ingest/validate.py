@@ -325,7 +325,10 @@ def resolve_crs(
     present = [g for g in geometries if g is not None and not g.is_empty]
     coords = shapely.get_coordinates(np.array(present, dtype=object)) if present else np.empty((0, 2))
     finite = coords[np.isfinite(coords).all(axis=1)]
-    if len(finite) and (np.abs(finite[:, 0]) > 180).any() | (np.abs(finite[:, 1]) > 90).any():
+    outside = (np.abs(finite[:, 0]) > 180) | (np.abs(finite[:, 1]) > 90)
+    # GeoJSON is longitude/latitude by definition: single bad positions are the rows' problem,
+    # a file with none in range is in another CRS.
+    if len(finite) and (outside.all() if lonlat_by_default else outside.any()):
         raise RefusalError(
             f"the file states no coordinate system{where} and its coordinates are not longitude/latitude; "
             "include the .prj file or save it in EPSG:4326"
