@@ -75,8 +75,9 @@ REGION_LINE_COLOUR = "#8C8C8C"
 REGION_FILL_COLOUR = "#F4F1EA"
 MAP_BACKGROUND = "#DDE8EE"
 
-# Geometry quality vocabulary (every feature carries one; "none" = no map position).
-GEOMETRY_QUALITIES = ("surveyed", "digitised", "approximate", "schematic", "point", "none")
+# Geometry quality vocabulary (every feature carries one; "none" = no map position;
+# "region" = placed by its region only, no point invented).
+GEOMETRY_QUALITIES = ("surveyed", "digitised", "approximate", "schematic", "point", "region", "none")
 
 # Map framing: Kazakhstan's extent, fixed so reruns never refit the view.
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))

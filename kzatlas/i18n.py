@@ -77,6 +77,7 @@ QUALITY_LABELS = {
     "approximate": N_("approximate shape"),
     "schematic": N_("schematic shape, not a boundary"),
     "point": N_("point location"),
+    "region": N_("region only (no map position)"),
     "none": N_("no map position"),
 }
 

@@ -20,6 +20,7 @@ QUALITY_EXPLANATIONS = {
     "approximate": "Circle with the official area at the published coordinate; shows where and how big, not the real outline.",
     "schematic": "Diagram of where something runs (e.g. a corridor along the places it links); not a boundary.",
     "point": "A published coordinate of the place.",
+    "region": "Known only by its region: counted for the region, not drawn on the map.",
     "none": "No verifiable location: listed in tables, not drawn on the map.",
 }
 

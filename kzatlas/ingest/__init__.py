@@ -1,0 +1,25 @@
+"""Import files into the atlas: check, repair and plan, before anything is saved.
+
+``check_file`` reads an upload (GeoJSON, GeoPackage, zipped shapefile, KML, CSV or XLSX) in a
+separate resource-limited process and returns an :class:`ImportPlan`: what would be added,
+changed or left alone, every repair made and every row rejected with its reason.
+
+The names are loaded lazily so that the reading process, which imports
+``kzatlas.ingest.worker``, does not pay for geopandas.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ImportPlan", "PlannedRow", "RefusalError", "check_file"]
+
+
+def __getattr__(name: str):
+    if name in ("ImportPlan", "PlannedRow", "check_file"):
+        from kzatlas.ingest import plan
+
+        return getattr(plan, name)
+    if name == "RefusalError":
+        from kzatlas.ingest.errors import RefusalError
+
+        return RefusalError
+    raise AttributeError(name)

@@ -1,0 +1,300 @@
+"""Map a file's columns to the catalogue's fields, with guesses the user can change.
+
+A mapping is a plain ``dict``: catalogue field (one of :data:`TARGETS`) to the file's column
+name, or ``None`` when no column feeds it. :func:`guess_mapping` proposes one from the column
+names (English, Russian, Kazakh and the WDPA's standard names) and, for names, from the
+script of the values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kzatlas.analysis import fold_text, transliterate
+from kzatlas.config import (
+    KIND_CORRIDOR,
+    KIND_NATIONAL_PARK,
+    KIND_NATURE_RESERVE,
+    KIND_STRICT_RESERVE,
+    KIND_UNDP_PROGRAMME,
+    KIND_UNDP_SITE,
+    KINDS,
+)
+from kzatlas.i18n import KIND_LABELS
+
+# What a column can feed, in the order guesses are made (the first target to claim a column keeps it).
+TARGETS = (
+    "wdpa_id",
+    "name_en",
+    "name_ru",
+    "name_kk",
+    "kind",
+    "themes",
+    "region",
+    "latitude",
+    "longitude",
+    "year",
+    "area_ha",
+    "area_km2",
+    "iucn_category",
+    "undp_project",
+    "partners",
+    "donors",
+    "budget_usd",
+    "location_name",
+    "links",
+    "source_url",
+    "source_title",
+    "source_date",
+    "notes",
+)
+
+# What the user sees beside each target.
+TARGET_LABELS = {
+    "wdpa_id": "WDPA id",
+    "name_en": "Name (English)",
+    "name_ru": "Name (Russian)",
+    "name_kk": "Name (Kazakh)",
+    "kind": "Kind",
+    "themes": "Themes",
+    "region": "Region (ISO code or name)",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "year": "Year",
+    "area_ha": "Official area, ha",
+    "area_km2": "Official area, km²",
+    "iucn_category": "IUCN category",
+    "undp_project": "UNDP project",
+    "partners": "Partners",
+    "donors": "Donors",
+    "budget_usd": "Budget, USD",
+    "location_name": "Place name",
+    "links": "Links",
+    "source_url": "Source URL",
+    "source_title": "Source title",
+    "source_date": "Source date",
+    "notes": "Notes",
+}
+
+_ALIASES = {
+    "wdpa_id": ("wdpaid", "wdpa_id", "wdpa"),
+    "name_en": ("name_en", "name", "title", "site", "site_name", "name_eng", "english_name", "наименование_en"),
+    "name_ru": ("name_ru", "название", "наименование", "name_rus", "russian_name"),
+    "name_kk": ("name_kk", "name_kz", "атауы", "атауи", "kazakh_name"),
+    "kind": ("kind", "type", "desig_eng", "designation", "тип", "вид", "түрі", "категория_оопт"),
+    "themes": ("themes", "theme", "topics", "темы", "тема", "тақырып", "тақырыптар"),
+    "region": ("region", "region_code", "region_codes", "oblast", "province", "область", "облыс", "облысы", "регион", "аймақ", "iso_code", "sub_loc"),
+    "latitude": ("latitude", "lat", "y", "lat_dd", "широта", "ендік"),
+    "longitude": ("longitude", "lon", "lng", "long", "x", "lon_dd", "долгота", "бойлық"),
+    "year": ("year", "status_yr", "established", "year_established", "год", "жыл", "год_создания"),
+    "area_ha": ("area_ha", "hectares", "ha", "площадь_га", "площадь", "аумағы_га", "аумағы"),
+    "area_km2": ("rep_area", "area_km2", "km2", "площадь_км2"),
+    "iucn_category": ("iucn_cat", "iucn_category", "iucn", "категория_мсоп"),
+    "undp_project": ("undp_project", "project", "проект", "жоба"),
+    "partners": ("partners", "partner", "партнеры", "партнёры", "серіктестер"),
+    "donors": ("donors", "donor", "funder", "доноры", "донорлар"),
+    "budget_usd": ("budget_usd", "budget", "бюджет", "бюджет_usd"),
+    "location_name": ("location_name", "location", "place", "местоположение", "место", "орны"),
+    "links": ("links", "link", "website", "web", "сайт"),
+    "source_url": ("source_url", "url", "href", "источник_url", "дереккөз_url"),
+    "source_title": ("source_title", "source", "источник", "дереккөз"),
+    "source_date": ("source_date", "date", "accessed", "дата", "күні"),
+    "notes": ("notes", "note", "description", "comment", "comments", "примечание", "описание", "ескертпе", "сипаттама"),
+}
+
+_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def header_key(name: str) -> str:
+    """A column name reduced for comparison: case-folded, letters and digits only.
+
+    Parameters
+    ----------
+    name : str
+        A column name as the file gives it.
+
+    Returns
+    -------
+    str
+        ``"Source URL"``, ``"source_url"`` and ``"SOURCE-URL"`` all give ``"sourceurl"``.
+    """
+    folded = unicodedata.normalize("NFKC", str(name)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+_ALIAS_KEYS = {target: tuple(header_key(alias) for alias in aliases) for target, aliases in _ALIASES.items()}
+
+
+def script_of(values: list[object]) -> str | None:
+    """The script of some text values: ``"kk"``, ``"ru"`` (Cyrillic), ``"latin"`` or ``None``.
+
+    Parameters
+    ----------
+    values : list
+        Sample values of one column.
+
+    Returns
+    -------
+    str or None
+        ``"kk"`` when any value has a letter only Kazakh uses, ``"ru"`` when the letters
+        are mostly Cyrillic, ``"latin"`` when mostly Latin, ``None`` without letters.
+    """
+    cyrillic = latin = 0
+    kazakh = False
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        for ch in value:
+            if ch in _KAZAKH_LETTERS:
+                kazakh = True
+            if ch.isalpha():
+                if "CYRILLIC" in unicodedata.name(ch, ""):
+                    cyrillic += 1
+                elif ch.isascii():
+                    latin += 1
+    if not cyrillic and not latin:
+        return None
+    if cyrillic > latin:
+        return "kk" if kazakh else "ru"
+    return "latin"
+
+
+def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]:
+    """Propose which column feeds each catalogue field.
+
+    Parameters
+    ----------
+    columns : list of str
+        The file's column names.
+    rows : list of dict
+        Some rows (column to value), to tell the script of name columns.
+
+    Returns
+    -------
+    dict
+        Every target of :data:`TARGETS` to a column name or ``None``.
+    """
+    sample = rows[:50]
+    keys = {column: header_key(column) for column in columns}
+    mapping: dict[str, str | None] = dict.fromkeys(TARGETS)
+    used: set[str] = set()
+
+    def claim(target: str, column: str) -> None:
+        mapping[target] = column
+        used.add(column)
+
+    for target in TARGETS:
+        for alias in _ALIAS_KEYS[target]:
+            column = next((c for c in columns if keys[c] == alias and c not in used), None)
+            if column is None:
+                continue
+            if target == "name_en":
+                script = script_of([row.get(column) for row in sample])
+                if script in ("ru", "kk") and mapping[f"name_{script}"] is None:
+                    claim(f"name_{script}", column)
+                    break
+            claim(target, column)
+            break
+    # WDPA's ORIG_NAME (or any "original name" column) holds the name in the local script.
+    for column in columns:
+        if column in used or keys[column] not in ("origname", "originalname", "namelocal", "localname"):
+            continue
+        script = script_of([row.get(column) for row in sample])
+        target = {"ru": "name_ru", "kk": "name_kk", "latin": "name_en"}.get(script or "")
+        if target and mapping[target] is None:
+            claim(target, column)
+    return mapping
+
+
+def check_mapping(mapping: dict, columns: list[str]) -> list[str]:
+    """Problems with a user's mapping (unknown fields or columns, a column used twice).
+
+    Parameters
+    ----------
+    mapping : dict
+        Target to column name (or ``None``).
+    columns : list of str
+        The file's columns.
+
+    Returns
+    -------
+    list of str
+        Plain-words problems; empty when the mapping can be used.
+    """
+    problems = []
+    seen: dict[str, str] = {}
+    for target, column in mapping.items():
+        if target not in TARGETS:
+            problems.append(f"'{target}' is not a field of the catalogue")
+        elif column is not None and column not in columns:
+            problems.append(f"the file has no column named '{column}' (for {TARGET_LABELS[target]})")
+        elif column is not None and column in seen:
+            problems.append(f"column '{column}' is mapped to both {TARGET_LABELS[seen[column]]} and {TARGET_LABELS[target]}")
+        elif column is not None:
+            seen[column] = target
+    return problems
+
+
+# ------------------------------------------------------------------ kinds
+
+_KIND_RULES = (
+    (KIND_NATIONAL_PARK, ("national park", "national nature park", "natural park", "национальн", "ұлттық", "milli park")),
+    (KIND_NATURE_RESERVE, ("rezervat", "резерват", "nature reserve zone")),
+    (KIND_STRICT_RESERVE, ("zapovednik", "заповедник", "қорығы", "қорық", "strict nature reserve", "state nature reserve")),
+    (KIND_NATURE_RESERVE, ("nature reserve", "natural reserve")),
+    (KIND_CORRIDOR, ("corridor", "коридор", "дәліз")),
+    (KIND_UNDP_PROGRAMME, ("undp programme", "undp program", "programme", "программа")),
+    (KIND_UNDP_SITE, ("undp site", "undp project site", "project site")),
+)
+
+
+def kind_from_text(value: object) -> str | None:
+    """The atlas kind a kind or designation names, or ``None`` when it names none.
+
+    Parameters
+    ----------
+    value : object
+        A kind id (``national_park``), its label, or a designation such as the WDPA's
+        ``DESIG_ENG`` ("State National Nature Park", "Zapovednik", "Nature Reserve"...).
+
+    Returns
+    -------
+    str or None
+        One of :data:`kzatlas.config.KINDS`.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text in KINDS:
+        return text
+    folded = fold_text(text)
+    for kind, label in KIND_LABELS.items():
+        if folded == fold_text(label):
+            return kind
+    latin = transliterate(text)
+    for kind, needles in _KIND_RULES:
+        if any(needle in folded or needle in latin for needle in needles):
+            return kind
+    return None
+
+
+_SPLIT = re.compile(r"[;,|]")
+
+
+def split_items(value: object) -> list[str]:
+    """Items of a list cell separated by ``;``, ``,`` or ``|``.
+
+    Parameters
+    ----------
+    value : object
+        A cell.
+
+    Returns
+    -------
+    list of str
+        Non-empty, stripped items.
+    """
+    if value is None:
+        return []
+    return [item.strip() for item in _SPLIT.split(str(value)) if item.strip()]
