@@ -85,7 +85,7 @@ class PlannedRow:
     match: dict | None = None
 
     def to_json(self) -> dict:
-        """This row as JSON-ready data (the shape as its type and number of points)."""
+        """Return the row as JSON-ready data (the shape as its type and number of points)."""
         record = self.record or {}
         geometry = record.get("geometry")
         return {
