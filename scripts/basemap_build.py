@@ -185,7 +185,7 @@ def build_land(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         numeric = country["numeric"]
         rows.append(
             {
-                "id": f"country-{numeric}",
+                "id": f"country-{numeric or country['name'].lower().replace(' ', '-')}",
                 "country_code": "KZ" if numeric == KAZAKHSTAN_NUMERIC else NEIGHBOURS.get(numeric, ""),
                 "name_en": country["name"],
                 "geometry": geometry,
@@ -279,10 +279,10 @@ def build_rivers() -> gpd.GeoDataFrame:
         simplified = _rounded(shapely.simplify(geometry, RIVER_TOLERANCE))
         if simplified.is_empty:
             continue
-        start = simplified.coords[0]
+        start, end = simplified.coords[0], simplified.coords[-1]
         rows.append(
             {
-                "id": f"river-{start[1]:.2f}-{start[0]:.2f}",
+                "id": f"river-{start[1]:.2f}-{start[0]:.2f}-{end[1]:.2f}-{end[0]:.2f}",
                 "length_km": round(float(length), 0),
                 "geometry": simplified,
             }
