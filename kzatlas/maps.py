@@ -211,12 +211,26 @@ class _Basemap(MacroElement):
             "labels": _script_json(LABEL_PANE),
         }
         self.land_style = _script_json(
-            {"color": BASEMAP_BORDER_COLOUR, "weight": 0.8, "fillColor": BASEMAP_LAND_COLOUR, "fillOpacity": 1}
+            {
+                "color": BASEMAP_BORDER_COLOUR,
+                "weight": 0.8,
+                "fillColor": BASEMAP_LAND_COLOUR,
+                "fillOpacity": 1,
+                "className": "kz-basemap-land",
+            }
         )
         self.water_style = _script_json(
-            {"color": BASEMAP_WATER_LINE_COLOUR, "weight": 0.6, "fillColor": BASEMAP_WATER_COLOUR, "fillOpacity": 1}
+            {
+                "color": BASEMAP_WATER_LINE_COLOUR,
+                "weight": 0.6,
+                "fillColor": BASEMAP_WATER_COLOUR,
+                "fillOpacity": 1,
+                "className": "kz-basemap-water",
+            }
         )
-        self.river_style = _script_json({"color": BASEMAP_RIVER_COLOUR, "weight": 1.1, "opacity": 0.9})
+        self.river_style = _script_json(
+            {"color": BASEMAP_RIVER_COLOUR, "weight": 1.1, "opacity": 0.9, "className": "kz-basemap-river"}
+        )
         self.data = None
         if data is not None:
             self.data = _script_json(
