@@ -343,9 +343,9 @@ def corridor_band(points: list[list[float]], area_ha: float | None, country=None
 
     if not area_ha:
         method = (
-            f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links; "
-            "no boundary or area of its own is published, so the width is a fixed choice"
-            + (", cut to the national border." if country is not None else ".")
+            f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links"
+            + (", cut to the national border" if country is not None else "")
+            + "; no boundary or area of its own is published, so the width is a fixed choice."
         )
         return band(CORRIDOR_DEFAULT_WIDTH_KM * 500.0, "round"), method
     low, high = 1.0, area_ha * 10_000.0 / line.length  # the full official area as the half-width
