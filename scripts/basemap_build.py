@@ -37,20 +37,20 @@ CRS = "EPSG:4326"
 EQUAL_AREA_CRS = "EPSG:6933"
 
 # Everything the map can show (its maxBounds plus a margin), lon/lat.
-OUTER_BOX = (28.0, 29.0, 112.0, 66.0)
+OUTER_BOX = (22.0, 28.0, 116.0, 66.0)
 # Kazakhstan and its borderlands: small lakes are kept only here.
 INNER_BOX = (44.0, 38.0, 90.0, 57.5)
 # Where a neighbour's name is placed: the part of it seen around Kazakhstan at country zoom.
 LABEL_BOX = (45.0, 37.5, 90.0, 57.0)
 # Simplification tolerances, degrees (a screen pixel is about 0.04 degree at zoom 5 and
 # 0.01 at zoom 7): neighbours are background, water and rivers a little finer.
-LAND_TOLERANCE = 0.07
-WATER_TOLERANCE = 0.02
+LAND_TOLERANCE = 0.08
+WATER_TOLERANCE = 0.025
 FAR_WATER_TOLERANCE = 0.05
 RIVER_TOLERANCE = 0.03
 # Smallest water body kept, km2: near Kazakhstan, and elsewhere in the box.
 MIN_WATER_KM2 = 150.0
-MIN_FAR_WATER_KM2 = 3000.0
+MIN_FAR_WATER_KM2 = 5000.0
 # Shortest river kept (after joining its pieces), km.
 MIN_RIVER_KM = 400.0
 # Decimals kept (0.01 degree is about 1 km, within the tolerances above).
