@@ -50,6 +50,8 @@ FEATURE_COLUMNS: dict[str, str] = {
     "iucn_category": "str",
     "undp_supported": "bool",
     "undp_project": "str",
+    # "" for UNDP's own work; "un_partner" for a UN entity's site that UNDP did not build.
+    "relationship": "str",
     "partners": "str",
     "donors": "str",
     "budget_usd": "float",
@@ -77,7 +79,10 @@ REGION_COLUMNS: dict[str, str] = {
     "area_official_km2": "float",
     "geometry_quality": "str",
     "source_url": "str",
+    "source_title": "str",
     "source_date": "str",
+    "source_licence": "str",
+    "sources_json": "str",
     "notes": "str",
 }
 

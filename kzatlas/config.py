@@ -73,7 +73,13 @@ KIND_COLOURS = {
 }
 REGION_LINE_COLOUR = "#8C8C8C"
 REGION_FILL_COLOUR = "#F4F1EA"
-MAP_BACKGROUND = "#DDE8EE"
+MAP_BACKGROUND = "#C9DCE8"
+# The offline basemap: neighbours in a quiet grey, water a soft blue, names in grey.
+BASEMAP_LAND_COLOUR = "#E4E4E1"
+BASEMAP_BORDER_COLOUR = "#B4B4B0"
+BASEMAP_WATER_COLOUR = "#C9DCE8"
+BASEMAP_WATER_LINE_COLOUR = "#9DBCD2"
+BASEMAP_RIVER_COLOUR = "#8FB5D0"
 
 # Geometry quality vocabulary (every feature carries one; "none" = no map position;
 # "region" = placed by its region only, no point invented).

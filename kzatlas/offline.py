@@ -1,8 +1,8 @@
 """The offline meeting kit: one self-contained HTML file of a map, for a USB stick.
 
 Leaflet's code and stylesheet (with its images as data URIs) are written into the page, the
-region outlines are the basemap, and the web tile layer is left out, so the file opens and
-draws with no network at all.
+offline basemap and the names come with the map builder, and the web tile layer is left out,
+so the file opens and draws with no network at all.
 """
 
 from __future__ import annotations

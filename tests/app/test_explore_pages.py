@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pagetest import ROUTER, TIMEOUT, headings, metric, page_path, router_pages, run_page, shown
 from streamlit.testing.v1 import AppTest
 
+from kzatlas.config import GEODATA_DIR
 from kzatlas.config import ROOT_DIR as ROUTER_DIR
+
+BUNDLED_VERSION = json.loads((GEODATA_DIR / "manifest.json").read_text(encoding="utf-8"))["data_version"]
 
 PAGES = router_pages()
 run = run_page
@@ -21,7 +26,7 @@ def test_router_lists_every_page_file():
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_alone_with_footer(page):
     at = run(page)
-    assert any("Data version: 2026.11.23" in shown(c.value) for c in at.caption)
+    assert any(f"Data version: {BUNDLED_VERSION}" in shown(c.value) for c in at.caption)
 
 
 @pytest.mark.parametrize("page", PAGES)

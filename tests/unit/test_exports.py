@@ -10,7 +10,9 @@ import pyogrio
 
 from kzatlas import exports
 from kzatlas.analysis import Filters, filter_features
-from kzatlas.config import UN_DISCLAIMER
+from kzatlas.config import GEODATA_DIR, UN_DISCLAIMER
+
+BUNDLED_VERSION = json.loads((GEODATA_DIR / "manifest.json").read_text(encoding="utf-8"))["data_version"]
 
 
 def citation(bundled):
@@ -22,7 +24,7 @@ def test_csv_has_citation_lines_rows_and_defused_formulas(bundled, features):
     frame.loc[frame.index[0], "name_en"] = '=HYPERLINK("http://evil","click")'
     data = exports.csv_bytes(frame, citation(bundled)).decode("utf-8-sig")
     header = [line for line in data.splitlines() if line.startswith("#")]
-    assert any("data version 2026.11.23" in line for line in header)
+    assert any(f"data version {BUNDLED_VERSION}" in line for line in header)
     assert any(UN_DISCLAIMER in line for line in header)
     assert any(line.startswith("# Licence:") for line in header)
     rows = list(csv.DictReader(io.StringIO("\n".join(text for text in data.splitlines() if not text.startswith("#")))))
@@ -36,7 +38,7 @@ def test_csv_has_citation_lines_rows_and_defused_formulas(bundled, features):
 def test_geojson_has_metadata_and_every_feature(bundled, features):
     matching = filter_features(features, Filters(name_query="Naurzum"))
     document = json.loads(exports.geojson_bytes(matching, citation(bundled)))
-    assert document["metadata"]["data_version"] == "2026.11.23"
+    assert document["metadata"]["data_version"] == BUNDLED_VERSION
     assert document["metadata"]["disclaimer"] == UN_DISCLAIMER
     assert document["metadata"]["filters"] == "q=Naurzum"
     [feature] = document["features"]
@@ -58,6 +60,6 @@ def test_geopackage_of_the_whole_catalogue_has_every_layer_and_the_citation(bund
     info = pyogrio.read_info(path, layer="protected_areas")
     assert info["features"] == 31
     assert info["layer_metadata"]["DISCLAIMER"] == UN_DISCLAIMER
-    assert info["layer_metadata"]["DATA_VERSION"] == "2026.11.23"
+    assert info["layer_metadata"]["DATA_VERSION"] == BUNDLED_VERSION
     sites = pyogrio.read_dataframe(path, layer="undp_sites")
     assert sites.geometry.isna().sum() == 8  # unlocated items keep their row, without geometry
