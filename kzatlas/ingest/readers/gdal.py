@@ -54,6 +54,19 @@ def _layer_rows(fields: list[str], field_data: list, geometries: list, vertices:
     return rows
 
 
+def _list_layers(path: Path, driver: str) -> list:
+    """The file's layers as (name, geometry type), refusing a damaged file or too many layers."""
+    import pyogrio
+
+    try:
+        listed = pyogrio.list_layers(str(path))
+    except Exception as exc:  # pyogrio raises its own types for unreadable data
+        raise RefusalError(f"the file cannot be read as {driver} data (it may be damaged)") from exc
+    if len(listed) > limits.MAX_LAYERS:
+        raise RefusalError(f"the file holds {len(listed)} layers; at most {limits.MAX_LAYERS} are accepted")
+    return listed
+
+
 def read_ogr(path: Path, fmt: str) -> dict:
     """Read a GeoPackage, shapefile or KML with pyogrio, allowing only that format's driver.
 
@@ -82,12 +95,7 @@ def read_ogr(path: Path, fmt: str) -> dict:
     import pyogrio.raw
 
     driver = OGR_DRIVERS[fmt]
-    try:
-        listed = pyogrio.list_layers(str(path))
-    except Exception as exc:  # pyogrio raises its own types for unreadable data
-        raise RefusalError(f"the file cannot be read as {driver} data (it may be damaged)") from exc
-    if len(listed) > limits.MAX_LAYERS:
-        raise RefusalError(f"the file holds {len(listed)} layers; at most {limits.MAX_LAYERS} are accepted")
+    listed = _list_layers(path, driver)
     layers, rows, columns = [], [], {}
     vertices = Vertices()
     total = 0

@@ -71,6 +71,23 @@ def _geojson_geometry(geometry: object, vertices: Vertices) -> tuple[str | None,
     return b64(shapely.to_wkb(shaped, output_dimension=3)), None, notes
 
 
+def _features(document: object) -> list:
+    """The document's features: those of a FeatureCollection, one Feature, or a bare geometry as one."""
+    if not isinstance(document, dict):
+        raise RefusalError("the file is JSON but not GeoJSON: it is not an object")
+    kind = document.get("type")
+    if kind == "FeatureCollection":
+        features = document.get("features")
+        if not isinstance(features, list):
+            raise RefusalError("the file is not usable GeoJSON: its 'features' member is not a list")
+        return features
+    if kind == "Feature":
+        return [document]
+    if kind in GEOJSON_TYPES:
+        return [{"type": "Feature", "geometry": document, "properties": {}}]
+    raise RefusalError("the file is JSON but not GeoJSON: it has no FeatureCollection, Feature or geometry")
+
+
 def read_geojson(path: Path) -> dict:
     """Read a GeoJSON file as bounded JSON (no GDAL, so nothing in it can point GDAL elsewhere).
 
@@ -96,19 +113,7 @@ def read_geojson(path: Path) -> dict:
         document = load_json_limited(data, max_bytes=limits.MAX_FILE_BYTES, max_depth=limits.MAX_JSON_DEPTH)
     except JSONLimitError as exc:
         raise RefusalError(f"the file is not usable GeoJSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise RefusalError("the file is JSON but not GeoJSON: it is not an object")
-    kind = document.get("type")
-    if kind == "FeatureCollection":
-        features = document.get("features")
-        if not isinstance(features, list):
-            raise RefusalError("the file is not usable GeoJSON: its 'features' member is not a list")
-    elif kind == "Feature":
-        features = [document]
-    elif kind in GEOJSON_TYPES:
-        features = [{"type": "Feature", "geometry": document, "properties": {}}]
-    else:
-        raise RefusalError("the file is JSON but not GeoJSON: it has no FeatureCollection, Feature or geometry")
+    features = _features(document)
     crs = _geojson_crs(document)
     count_features(len(features))
     vertices = Vertices()
