@@ -30,17 +30,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 from kzatlas.briefing.content import (
-    ITEM_HEADINGS,
     LABELS,
     SCOPE_COUNTRY,
     SCOPE_FEATURE,
     SCOPE_KINDS,
     SCOPE_REGION,
-    UNCERTAIN_QUALITIES,
     Briefing,
     Scope,
     build_briefing,
 )
+from kzatlas.briefing.items import ITEM_HEADINGS, UNCERTAIN_QUALITIES
 from kzatlas.briefing.qr import QR_BORDER, QR_ERROR, QR_SCALE, qr_png
 from kzatlas.briefing.text import clean_text, pack_link, shorten, shown_url
 

@@ -14,41 +14,17 @@ import geopandas as gpd
 import pandas as pd
 
 from kzatlas import analysis, facts, reports, spatial
-from kzatlas.analysis import located
+from kzatlas.briefing.items import ITEM_HEADINGS, item_name, items_table, shape_notes, sorted_features
 from kzatlas.briefing.sources import feature_sources, layer_sources, row_sources, unique_sources
-from kzatlas.briefing.text import clean_text, shown_url
+from kzatlas.briefing.text import clean_text
 from kzatlas.catalog import Catalogue, feature_frame, region_frame
-from kzatlas.config import AREA_KINDS, KINDS, NEARBY_KM, REGIONS_LAYER, UN_DISCLAIMER
-from kzatlas.i18n import (
-    KIND_LABELS,
-    KIND_SHORT_LABELS,
-    N_,
-    QUALITY_LABELS,
-    Translate,
-    format_hectares,
-    format_number,
-    local_name,
-)
+from kzatlas.config import NEARBY_KM, REGIONS_LAYER, UN_DISCLAIMER
+from kzatlas.i18n import KIND_LABELS, KIND_SHORT_LABELS, N_, Translate, format_hectares, format_number
 
 SCOPE_COUNTRY = "country"
 SCOPE_REGION = "region"
 SCOPE_FEATURE = "feature"
 SCOPE_KINDS = (SCOPE_COUNTRY, SCOPE_REGION, SCOPE_FEATURE)
-
-UNCERTAIN_QUALITIES = ("approximate", "schematic")
-
-# The items table: internal column keys -> heading msgid. Keys stay stable for the
-# renderers; headings are translated into ``Briefing.headers``.
-ITEM_HEADINGS = {
-    "name": N_("Name"),
-    "kind": N_("Kind"),
-    "area": N_("Official area"),
-    "year": N_("Year"),
-    "shape": N_("Shape"),
-    "distance": N_("Distance (km)"),
-    "source": N_("Source"),
-}
-
 
 LABELS = {
     "numbers": N_("Key numbers"),
@@ -115,83 +91,6 @@ class Briefing:
     disclaimer: str
     headers: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
-
-
-def _name(row: pd.Series, name_column: str) -> str:
-    return clean_text(local_name(row, name_column)) or clean_text(row.get("id"))
-
-
-def _year(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
-
-
-def has_position(geometry) -> bool:
-    """Whether ``geometry`` can be drawn (an item without a map position is never placed).
-
-    Parameters
-    ----------
-    geometry : shapely geometry or None
-
-    Returns
-    -------
-    bool
-    """
-    return geometry is not None and not geometry.is_empty
-
-
-def _items_table(
-    rows: pd.DataFrame, translate: Translate, name_column: str, distances: dict[str, float | None] | None = None
-) -> pd.DataFrame:
-    """One row per feature in ``rows`` (kept in order): name, kind, area, year, shape, source."""
-    records = []
-    for _, row in rows.iterrows():
-        kind = clean_text(row["kind"])
-        quality = clean_text(row["geometry_quality"])
-        if not has_position(row.geometry):
-            quality = "none"  # listed, never placed, whatever the record says
-        record = {
-            "name": _name(row, name_column),
-            "kind": translate(KIND_LABELS.get(kind, kind)),
-            "area": format_hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
-            "year": _year(row["year"]),
-            "shape": translate(QUALITY_LABELS.get(quality, quality)),
-        }
-        if distances is not None:
-            distance = distances.get(row["id"])
-            record["distance"] = "" if distance is None else format_number(distance, translate, 1)
-        record["url"] = clean_text(row.get("source_url"))
-        record["source"] = shown_url(record["url"])
-        records.append(record)
-    columns = [key for key in ITEM_HEADINGS if distances is not None or key != "distance"] + ["url"]
-    return pd.DataFrame(records, columns=columns)
-
-
-def _sorted_features(frame: gpd.GeoDataFrame, name_column: str) -> gpd.GeoDataFrame:
-    """Legend order of kinds, then by the name shown (so a reader finds an item quickly)."""
-    keys = [
-        (KINDS.index(row["kind"]) if row["kind"] in KINDS else len(KINDS), _name(row, name_column).casefold())
-        for _, row in frame.iterrows()
-    ]
-    return frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
-
-
-def _shape_notes(rows: gpd.GeoDataFrame, translate: Translate, count_unlocated: bool) -> list[str]:
-    """What the drawn shapes are (for each uncertain quality present) and how many items are not drawn."""
-    drawn = located(rows)
-    present = set(drawn["geometry_quality"])
-    notes = [
-        f"{translate(QUALITY_LABELS[quality])}: {translate(reports.QUALITY_EXPLANATIONS[quality])}"
-        for quality in UNCERTAIN_QUALITIES
-        if quality in present
-    ]
-    missing = len(rows) - len(drawn)
-    if count_unlocated and missing:
-        notes.append(
-            translate(
-                "{count} matching items have no verifiable location and are listed below without a map position."
-            ).format(count=missing)
-        )
-    return notes
 
 
 def _country_content(
@@ -338,15 +237,15 @@ def build_briefing(
     content = _scope_content(catalogue, scope, features, regions, region_names, translate, name_column)
     rows = content.rows
     if scope.kind != SCOPE_FEATURE:
-        rows = _sorted_features(rows, name_column)
-    notes = _shape_notes(rows, translate, count_unlocated=scope.kind != SCOPE_FEATURE) + content.notes
+        rows = sorted_features(rows, name_column)
+    notes = shape_notes(rows, translate, count_unlocated=scope.kind != SCOPE_FEATURE) + content.notes
     sources = unique_sources([*content.sources, *row_sources(rows), *layer_sources(catalogue, REGIONS_LAYER)])
     manifest = catalogue.manifest
     return Briefing(
         title=clean_text(content.title),
         subtitle=clean_text(content.subtitle),
         numbers=[(clean_text(label), clean_text(value)) for label, value in content.numbers],
-        items=_items_table(rows, translate, name_column, content.distances),
+        items=items_table(rows, translate, name_column, content.distances),
         sources=sources,
         notes=[clean_text(note) for note in notes if note],
         link=clean_text(link),
@@ -361,7 +260,7 @@ def build_briefing(
 def _region_names(regions: gpd.GeoDataFrame | None, name_column: str) -> dict[str, str]:
     if regions is None:
         return {}
-    return {code: _name(row, name_column) for code, (_, row) in zip(regions["iso_code"], regions.iterrows())}
+    return {code: item_name(row, name_column) for code, (_, row) in zip(regions["iso_code"], regions.iterrows())}
 
 
 @dataclass(frozen=True)
@@ -404,4 +303,4 @@ def _scope_content(
     kind = clean_text(row["kind"])
     numbers, rows, notes, distances = _feature_content(row, features, translate, name_column, region_names)
     subtitle = f"{atlas} · {translate(KIND_LABELS.get(kind, kind))}"
-    return _Content(_name(row, name_column), subtitle, numbers, rows, notes, feature_sources(row), distances)
+    return _Content(item_name(row, name_column), subtitle, numbers, rows, notes, feature_sources(row), distances)

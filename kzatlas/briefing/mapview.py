@@ -12,7 +12,8 @@ import geopandas as gpd
 import shapely
 
 from kzatlas import spatial
-from kzatlas.briefing.content import SCOPE_FEATURE, SCOPE_REGION, Scope, has_position
+from kzatlas.briefing.content import SCOPE_FEATURE, SCOPE_REGION, Scope
+from kzatlas.briefing.items import has_position
 from kzatlas.catalog import split_list
 from kzatlas.config import CRS, KAZAKHSTAN_BOUNDS, KIND_UNDP_SITE, NEARBY_KM
 

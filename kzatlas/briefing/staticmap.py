@@ -22,7 +22,8 @@ from matplotlib.path import Path as MplPath
 from PIL import Image
 
 from kzatlas.analysis import located
-from kzatlas.briefing.content import SCOPE_FEATURE, SCOPE_REGION, UNCERTAIN_QUALITIES, Scope, has_position
+from kzatlas.briefing.content import SCOPE_FEATURE, SCOPE_REGION, Scope
+from kzatlas.briefing.items import UNCERTAIN_QUALITIES, has_position
 from kzatlas.briefing.mapview import Extent, extent, fit_to_box, focus_geometry
 from kzatlas.catalog import Catalogue, feature_frame, region_frame
 from kzatlas.config import (

@@ -24,7 +24,8 @@ def clean_text(value: object) -> str:
     Parameters
     ----------
     value : object
-        Anything a data cell may hold.
+        Anything a data cell may hold: text, a number, ``None``, NaN or ``pd.NA``, even a
+        list (shown as its text).
 
     Returns
     -------
@@ -80,7 +81,8 @@ def shown_url(url: str) -> str:
     Parameters
     ----------
     url : str
-        An address as stored in the data.
+        An address as stored in the data, e.g.
+        ``https://ru.wikipedia.org/wiki/%D0%9D%D0%B0%D1%83%D1%80%D0%B7%D1%83%D0%BC``.
 
     Returns
     -------
@@ -101,7 +103,8 @@ def pack_link(url: object) -> str:
     Parameters
     ----------
     url : object
-        An address from the data or the app.
+        An address from the data or the app; cleaned with :func:`clean_text` before it is
+        judged.
 
     Returns
     -------

@@ -14,10 +14,14 @@ __all__ = ["ImportPlan", "PlannedRow", "RefusalError", "check_file"]
 
 
 def __getattr__(name: str):
-    if name in ("ImportPlan", "PlannedRow", "check_file"):
-        from kzatlas.ingest import plan
+    if name in ("ImportPlan", "PlannedRow"):
+        from kzatlas.ingest import planned
 
-        return getattr(plan, name)
+        return getattr(planned, name)
+    if name == "check_file":
+        from kzatlas.ingest.plan import check_file
+
+        return check_file
     if name == "RefusalError":
         from kzatlas.ingest.errors import RefusalError
 

@@ -11,16 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kzatlas import config
 from kzatlas.analysis import fold_text, transliterate
-from kzatlas.config import (
-    KIND_CORRIDOR,
-    KIND_NATIONAL_PARK,
-    KIND_NATURE_RESERVE,
-    KIND_STRICT_RESERVE,
-    KIND_UNDP_PROGRAMME,
-    KIND_UNDP_SITE,
-    KINDS,
-)
 from kzatlas.i18n import KIND_LABELS
 
 # What a column can feed, in the order guesses are made (the first target to claim a column keeps it).
@@ -239,13 +231,13 @@ def check_mapping(mapping: dict, columns: list[str]) -> list[str]:
 # ------------------------------------------------------------------ kinds
 
 _KIND_RULES = (
-    (KIND_NATIONAL_PARK, ("national park", "national nature park", "natural park", "национальн", "ұлттық", "milli park")),
-    (KIND_NATURE_RESERVE, ("rezervat", "резерват", "nature reserve zone")),
-    (KIND_STRICT_RESERVE, ("zapovednik", "заповедник", "қорығы", "қорық", "strict nature reserve", "state nature reserve")),
-    (KIND_NATURE_RESERVE, ("nature reserve", "natural reserve")),
-    (KIND_CORRIDOR, ("corridor", "коридор", "дәліз")),
-    (KIND_UNDP_PROGRAMME, ("undp programme", "undp program", "programme", "программа")),
-    (KIND_UNDP_SITE, ("undp site", "undp project site", "project site")),
+    (config.KIND_NATIONAL_PARK, ("national park", "national nature park", "natural park", "национальн", "ұлттық", "milli park")),
+    (config.KIND_NATURE_RESERVE, ("rezervat", "резерват", "nature reserve zone")),
+    (config.KIND_STRICT_RESERVE, ("zapovednik", "заповедник", "қорығы", "қорық", "strict nature reserve", "state nature reserve")),
+    (config.KIND_NATURE_RESERVE, ("nature reserve", "natural reserve")),
+    (config.KIND_CORRIDOR, ("corridor", "коридор", "дәліз")),
+    (config.KIND_UNDP_PROGRAMME, ("undp programme", "undp program", "programme", "программа")),
+    (config.KIND_UNDP_SITE, ("undp site", "undp project site", "project site")),
 )
 
 
@@ -266,7 +258,7 @@ def kind_from_text(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    if text in KINDS:
+    if text in config.KINDS:
         return text
     folded = fold_text(text)
     for kind, label in KIND_LABELS.items():

@@ -1,0 +1,213 @@
+"""What the import does with each row: add it, change a catalogue area, leave it, or reject it.
+
+A Protected Planet (WDPA) row that matches a catalogue area becomes a change to that area (its
+boundary replaces the drawn one once the user confirms); a row already in the catalogue by
+name and kind is left alone; anything else complete enough is added under a new id.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
+from kzatlas.config import PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.ingest import wdpa
+from kzatlas.ingest.planned import ImportPlan, PlannedRow
+from kzatlas.ingest.values import NAME_COLUMNS, row_label
+
+_SOURCE_KEYS = ("source_url", "source_title", "source_date")
+
+
+def _sources_entry(record: dict, provenance: dict, plan: ImportPlan) -> dict:
+    return {
+        "title": record.get("_source_title") or provenance.get("source_title") or plan.source_name,
+        "url": record.get("_source_url") or provenance.get("source_url") or "",
+        "accessed": record.get("_source_date") or provenance.get("source_date") or "",
+        "file": plan.source_name,
+        "sha256": plan.source_sha256,
+    }
+
+
+def _catalogue_names(features: gpd.GeoDataFrame) -> dict[tuple[str, str], str]:
+    """The catalogue's ids by (name key, kind), for every name in every language."""
+    names: dict[tuple[str, str], str] = {}
+    for _, row in features.iterrows():
+        for column in NAME_COLUMNS:
+            if row.get(column):
+                names.setdefault((wdpa.name_key(row[column]), row["kind"]), row["id"])
+    return names
+
+
+def _incomplete(record: dict, is_wdpa: bool) -> str | None:
+    """Why a row that passed its checks still cannot be used: no kind or no name."""
+    if not record["kind"] and not is_wdpa:
+        designation = record.get("_designation")
+        if designation:
+            return f"kind '{designation}' is not one of the atlas's kinds; choose one"
+        return "the row has no kind; map a column to kind or choose a kind for all rows"
+    if not any(record.get(column) for column in NAME_COLUMNS):
+        return "the row has no name"
+    return None
+
+
+def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], features: gpd.GeoDataFrame) -> None:
+    """Choose each row's action and build its record (WDPA matches, duplicates, new ids).
+
+    Parameters
+    ----------
+    plan : ImportPlan
+        The plan being built; a note is added when WDPA areas can be matched by name only.
+    rows : list of PlannedRow
+        The rows; each gets its label, action, id and record.
+    values : list of dict
+        The rows' working records, placed.
+    features : GeoDataFrame
+        The catalogue's features.
+    """
+    provenance = plan.provenance
+    matcher = wdpa.Matcher(features) if plan.is_wdpa else None
+    if matcher is not None and not matcher.has_ids:
+        plan.notes.append("the catalogue records no WDPA ids, so areas are matched by name; check each match")
+    catalogue = features.set_index("id", drop=False) if len(features) else features
+    existing_names = _catalogue_names(features)
+    claimed: dict[str, int] = {}
+    for planned, record in zip(rows, values, strict=True):
+        planned.label = row_label(record, planned.number)
+        for key in _SOURCE_KEYS:
+            record[f"_{key}"] = record.get(f"_{key}") or provenance.get(key) or ""
+        if not planned.reasons:
+            problem = _incomplete(record, plan.is_wdpa)
+            if problem:
+                planned.reasons.append(problem)
+        if planned.reasons:
+            planned.action, planned.record = "reject", None
+            continue
+        record["region_codes"] = LIST_SEPARATOR.join(record.pop("_regions"))
+        record["undp_supported"] = record["kind"] in UNDP_KINDS
+        for key in _SOURCE_KEYS:
+            record[key] = record[f"_{key}"]
+        record["sources_json"] = json.dumps([_sources_entry(record, provenance, plan)], ensure_ascii=False)
+        if plan.is_wdpa and record.get("geometry") is not None:
+            if _decide_protected_area(plan, planned, record, matcher, catalogue, claimed):
+                continue
+        key = (wdpa.name_key(record.get("name_en") or record.get("name_ru") or record.get("name_kk")), record["kind"])
+        if key[0] and key in existing_names:
+            planned.action = "leave"
+            planned.feature_id = existing_names[key]
+            planned.repairs.append(f"already in the catalogue as {existing_names[key]}; not added again")
+            planned.record = None
+            continue
+        planned.action = "add"
+        planned.feature_id = f"imp-{plan.source_sha256[:8]}-{planned.number}"
+        record["id"] = planned.feature_id
+        planned.record = _finish(record)
+
+
+def _decide_protected_area(
+    plan: ImportPlan,
+    planned: PlannedRow,
+    record: dict,
+    matcher: wdpa.Matcher,
+    catalogue: gpd.GeoDataFrame,
+    claimed: dict[str, int],
+) -> bool:
+    """A WDPA row with a boundary: a change to its catalogue match, or left out; ``False`` to go on.
+
+    A row that matches no catalogue area but is of a kind the atlas shows goes on to the
+    duplicate check and may be added.
+    """
+    wdpa_id = record.get("_wdpa_id")
+    record["geometry_quality"] = "surveyed"
+    record["geometry_method"] = f"boundary from the Protected Planet (WDPA) file {plan.source_name}"
+    if wdpa_id:
+        link = f"https://www.protectedplanet.net/{wdpa_id}"
+        record["links"] = LIST_SEPARATOR.join(filter(None, [record["links"], link]))
+    names = [record.get(column) for column in NAME_COLUMNS if record.get(column)]
+    candidate, note = matcher.match(wdpa_id, names, record["kind"] or None)
+    if note:
+        planned.repairs.append(note)
+    if candidate is not None and candidate.feature_id in claimed:
+        planned.repairs.append(f"catalogue area {candidate.feature_id} is already matched by feature {claimed[candidate.feature_id]}")
+        candidate = None
+    if candidate is not None:
+        claimed[candidate.feature_id] = planned.number
+        _change(plan, planned, record, catalogue.loc[candidate.feature_id], candidate)
+        return True
+    if record["kind"] not in PROTECTED_KINDS:
+        what = record.get("_designation") or record["kind"] or "none"
+        planned.action = "leave"
+        planned.repairs.append(f"its designation ('{what}') is not a kind of protected area the atlas shows; not added")
+        planned.record = None
+        planned.feature_id = ""
+        return True
+    return False
+
+
+def _finish(record: dict) -> dict:
+    """Drop the working keys and give numbers their plain types; keeps ``_source_*`` for checks."""
+    out = {key: value for key, value in record.items() if key not in ("_regions", "_designation", "_wdpa_id")}
+    for column, dtype in FEATURE_COLUMNS.items():
+        value = out.get(column)
+        if dtype == "float" and value is not None and not (isinstance(value, float) and math.isnan(value)):
+            out[column] = float(value)
+    return out
+
+
+def _plain_values(existing: pd.Series) -> dict:
+    """The catalogue record as plain Python values (NaN as ``None``, numpy scalars unwrapped)."""
+    updated = {column: existing.get(column) for column in FEATURE_COLUMNS}
+    for column, value in updated.items():
+        if isinstance(value, float) and math.isnan(value):
+            updated[column] = None
+        elif isinstance(value, np.generic):
+            updated[column] = value.item()
+    return updated
+
+
+def _change(plan: ImportPlan, planned: PlannedRow, record: dict, existing: pd.Series, candidate: wdpa.Candidate) -> None:
+    """A matched catalogue area: its record with the file's boundary and the areas compared."""
+    updated = _plain_values(existing)
+    updated["geometry"] = record["geometry"]
+    updated["geometry_quality"] = "surveyed"
+    updated["geometry_method"] = record["geometry_method"]
+    updated["area_drawn_ha"] = record.get("area_drawn_ha")
+    updated["coord_source"] = record["_source_url"] or record["_source_title"]
+    if not updated.get("iucn_category") and record.get("iucn_category"):
+        updated["iucn_category"] = record["iucn_category"]
+        planned.repairs.append(f"IUCN category {record['iucn_category']} taken from the file")
+    if record.get("links"):
+        known = str(updated.get("links") or "")
+        extra = [link for link in record["links"].split(LIST_SEPARATOR) if link not in known]
+        updated["links"] = LIST_SEPARATOR.join(filter(None, [known, *extra]))
+    try:
+        sources = json.loads(updated.get("sources_json") or "[]")
+        if not isinstance(sources, list):
+            sources = []
+    except ValueError:
+        sources = []
+    updated["sources_json"] = json.dumps([*sources, _sources_entry(record, plan.provenance, plan)], ensure_ascii=False)
+    for key in _SOURCE_KEYS:
+        updated[f"_{key}"] = record[f"_{key}"]
+    official = updated.get("area_ha")
+    drawn = record.get("area_drawn_ha")
+    reported = record.get("area_ha")
+    planned.action = "change"
+    planned.feature_id = str(existing["id"])
+    planned.record = updated
+    planned.match = {
+        "catalogue_id": str(existing["id"]),
+        "catalogue_name": str(existing.get("name_en") or ""),
+        "how": candidate.how,
+        "score": candidate.score,
+        "wdpa_id": record.get("_wdpa_id"),
+        "official_area_ha": official,
+        "reported_area_ha": reported,
+        "drawn_area_ha": drawn,
+        "previous_drawn_area_ha": existing.get("area_drawn_ha") if pd.notna(existing.get("area_drawn_ha")) else None,
+        "difference_pct": round((drawn - official) / official * 100, 1) if official and drawn is not None else None,
+    }

@@ -1,0 +1,288 @@
+"""What an import would do: the plan of a whole file and of each of its rows.
+
+:class:`ImportPlan` is what :func:`kzatlas.ingest.check_file` returns: the preview, the CLI's
+report and the records for the store all come from it. Building one is the job of
+:mod:`kzatlas.ingest.plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import shapely
+
+from kzatlas.config import CRS
+from kzatlas.ingest.validate import check_date
+from kzatlas.safety import safe_link
+
+ACTIONS = ("add", "change", "leave", "reject")
+# Quality of a row placed by its region only (no point is invented for it).
+REGION_QUALITY = "region"
+
+
+@dataclass(frozen=True, eq=False)
+class PlanInputs:
+    """Everything a plan is built from, kept so that it can be built again with other choices.
+
+    Attributes
+    ----------
+    raw : dict
+        The reader's result (layers, columns, rows, notes) plus the ``format``.
+    fmt, name, sha : str
+        The sniffed format, the file's name and the SHA-256 of its bytes.
+    features, regions : GeoDataFrame
+        The catalogue's features and the regions layer.
+    mapping : dict or None
+        Catalogue field to column, as the user chose it (``None``: guesses only).
+    provenance, defaults : dict
+        The source given for all rows, and values for rows whose columns give none.
+    """
+
+    raw: dict
+    fmt: str
+    name: str
+    sha: str
+    features: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    mapping: dict | None
+    provenance: dict
+    defaults: dict
+
+
+def _rebuild(inputs: PlanInputs) -> ImportPlan:
+    # Imported here: building a plan needs this module's classes, so the import is circular.
+    from kzatlas.ingest.plan import plan_from_raw
+
+    return plan_from_raw(inputs)
+
+
+@dataclass
+class PlannedRow:
+    """One feature of the file and what the import would do with it.
+
+    Attributes
+    ----------
+    number : int
+        Position of the feature in the file (1-based); ``line`` is the spreadsheet row or CSV
+        line when there is one.
+    action : str
+        ``"add"``, ``"change"`` (a catalogue area gets the file's boundary), ``"leave"``
+        (nothing is saved, with a note why) or ``"reject"`` (see ``reasons``).
+    feature_id : str
+        The id the record would have (a catalogue id for a change).
+    record : dict or None
+        The feature record for the store (catalogue columns plus ``geometry``).
+    reasons : list of str
+        Why the row is rejected.
+    repairs : list of str
+        Every change and flag: repairs, reprojection, dropped heights, "outside Kazakhstan"...
+    match : dict or None
+        For a protected area matched to the catalogue: its id, how it matched, the official,
+        reported and drawn areas and the difference.
+    """
+
+    number: int
+    line: int | None
+    layer: str
+    label: str
+    action: str = "add"
+    feature_id: str = ""
+    record: dict | None = None
+    reasons: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    match: dict | None = None
+
+    def to_json(self) -> dict:
+        """Return the row as JSON-ready data (the shape as its type and number of points)."""
+        record = self.record or {}
+        geometry = record.get("geometry")
+        return {
+            "number": self.number,
+            "line": self.line,
+            "layer": self.layer,
+            "label": self.label,
+            "action": self.action,
+            "feature_id": self.feature_id,
+            "kind": record.get("kind"),
+            "geometry_type": None if geometry is None else geometry.geom_type,
+            "points": None if geometry is None else int(shapely.get_num_coordinates(geometry)),
+            "geometry_quality": record.get("geometry_quality"),
+            "reasons": list(self.reasons),
+            "repairs": list(self.repairs),
+            "match": self.match,
+        }
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would do, for the preview, the CLI and the store.
+
+    Attributes
+    ----------
+    source_name, source_sha256 : str
+        The file's name (no folders) and the SHA-256 of its bytes.
+    format : str or None
+        The sniffed format.
+    refused : str or None
+        Why the whole file is refused, in plain words; ``None`` when it was read.
+    mapping : dict
+        Catalogue field to file column, guessed and then as the user changed it.
+    mapping_problems : list of str
+        Problems with a mapping the user gave.
+    rows : list of PlannedRow
+        One per feature of the file.
+    notes : list of str
+        File-level notes (assumed CRS, sheets and tables not read, unmatched WDPA ids...).
+    is_wdpa : bool
+        Whether the file is a Protected Planet export.
+    provenance : dict
+        The source (``source_url`` or ``source_title``) and ``source_date`` for all rows.
+    """
+
+    source_name: str
+    source_sha256: str
+    format: str | None
+    refused: str | None = None
+    mapping: dict = field(default_factory=dict)
+    mapping_problems: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[PlannedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    is_wdpa: bool = False
+    provenance: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    _context: PlanInputs | None = field(default=None, repr=False, compare=False)
+
+    # -------------------------------------------------------------- summaries
+
+    def counts(self) -> dict[str, int]:
+        """Counts of features: accepted, repaired, rejected, and planned as added, changed, left."""
+        accepted = [row for row in self.rows if row.action != "reject"]
+        return {
+            "features": len(self.rows),
+            "accepted": len(accepted),
+            "repaired": sum(1 for row in accepted if row.repairs),
+            "rejected": len(self.rows) - len(accepted),
+            "added": sum(1 for row in self.rows if row.action == "add"),
+            "changed": sum(1 for row in self.rows if row.action == "change"),
+            "left": sum(1 for row in self.rows if row.action == "leave"),
+        }
+
+    @property
+    def importable(self) -> bool:
+        """Whether anything in the file could be saved (once provenance is given)."""
+        return self.refused is None and any(row.action in ("add", "change") for row in self.rows)
+
+    def matches(self) -> list[dict]:
+        """The catalogue matches of a WDPA file, one per matched row."""
+        return [dict(row.match, number=row.number) for row in self.rows if row.match]
+
+    def missing_provenance(self) -> list[str]:
+        """What must still be given before anything can be saved (empty when complete).
+
+        Every added or changed row needs a source (a web address or a title) and the date
+        of that source, from ``provenance`` or from the file's own columns.
+        """
+        missing: list[str] = []
+        for row in self.rows:
+            if row.action not in ("add", "change") or row.record is None:
+                continue
+            source = row.record.get("_source_url") or row.record.get("_source_title")
+            if not source and "a source (web address or title)" not in missing:
+                missing.append("a source (web address or title)")
+            if not row.record.get("_source_date") and "the source's date (YYYY-MM-DD)" not in missing:
+                missing.append("the source's date (YYYY-MM-DD)")
+        return missing + [problem for problem in self._provenance_problems() if problem not in missing]
+
+    def _provenance_problems(self) -> list[str]:
+        problems = []
+        url = self.provenance.get("source_url")
+        if url and safe_link(str(url), allow_relative=False) is None:
+            problems.append("the source address must be an http(s) web address")
+        date = self.provenance.get("source_date")
+        if date and check_date("source date", date).error:
+            problems.append("the source date must be a date (YYYY-MM-DD)")
+        return problems
+
+    def records(self, confirmed_ids: tuple[str, ...] | list[str] | set[str] = ()) -> list[dict]:
+        """The feature records to save.
+
+        Parameters
+        ----------
+        confirmed_ids : collection of str
+            Catalogue ids whose match the user confirmed; a matched area's boundary
+            replaces the catalogue's shape only when its id is here.
+
+        Returns
+        -------
+        list of dict
+            Records for ``Store.apply``; empty while the file is refused or provenance is
+            missing (see :meth:`missing_provenance`).
+        """
+        if self.refused or self.missing_provenance():
+            return []
+        confirmed = set(confirmed_ids)
+        out = []
+        for row in self.rows:
+            if row.record is None or row.action not in ("add", "change"):
+                continue
+            if row.action == "change" and row.feature_id not in confirmed:
+                continue
+            out.append({key: value for key, value in row.record.items() if not key.startswith("_")})
+        return out
+
+    def frame(self) -> gpd.GeoDataFrame:
+        """Rows with a shape, as a GeoDataFrame for the preview map (id, name, kind, action)."""
+        rows = [row for row in self.rows if row.record is not None and row.record.get("geometry") is not None]
+        data = {
+            "id": [row.feature_id for row in rows],
+            "name_en": [row.record.get("name_en", "") for row in rows],
+            "kind": [row.record.get("kind", "") for row in rows],
+            "action": [row.action for row in rows],
+            "geometry_quality": [row.record.get("geometry_quality", "") for row in rows],
+        }
+        return gpd.GeoDataFrame(data, geometry=[row.record["geometry"] for row in rows], crs=CRS)
+
+    def to_json(self) -> dict:
+        """The whole report as JSON-ready data (the CLI's ``--json``)."""
+        return {
+            "file": self.source_name,
+            "sha256": self.source_sha256,
+            "format": self.format,
+            "refused": self.refused,
+            "wdpa": self.is_wdpa,
+            "counts": self.counts(),
+            "mapping": dict(self.mapping),
+            "mapping_problems": list(self.mapping_problems),
+            "notes": list(self.notes),
+            "missing_provenance": self.missing_provenance() if not self.refused else [],
+            "rows": [row.to_json() for row in self.rows],
+        }
+
+    # -------------------------------------------------------------- edits
+
+    def with_mapping(self, mapping: dict) -> ImportPlan:
+        """The plan again with some columns mapped differently (the file is not read again).
+
+        Parameters
+        ----------
+        mapping : dict
+            Target to column (or ``None``); targets not named keep their current column.
+
+        Returns
+        -------
+        ImportPlan
+            A new plan.
+        """
+        if self._context is None:
+            return replace(self)
+        return _rebuild(replace(self._context, mapping={**self.mapping, **mapping}))
+
+    def with_provenance(self, provenance: dict, defaults: dict | None = None) -> ImportPlan:
+        """The plan again with the source (and optionally default values) given by the user."""
+        if self._context is None:
+            return replace(self)
+        return _rebuild(
+            replace(self._context, mapping=self.mapping, provenance=provenance, defaults=defaults or self.defaults)
+        )
