@@ -109,7 +109,8 @@ def run_reader(fmt: str, source: Path, folder: Path) -> dict:
     """
     out = folder / RESULT_NAME
     settings = json.dumps({name: getattr(limits, name) for name in LIMIT_NAMES})
-    command = [sys.executable, "-I", "-c", BOOTSTRAP, str(ROOT), fmt, str(source), str(out), settings]
+    # -I: no user site or environment paths; -B: the reader writes nothing but its result file.
+    command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(ROOT), fmt, str(source), str(out), settings]
     try:
         process = subprocess.run(
             command,
