@@ -384,9 +384,6 @@ class Server:
     url: str
     log_path: Path
 
-    def rss_mb(self) -> float | None:
-        return process_rss_mb(self.process.pid)
-
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -440,6 +437,19 @@ def process_rss_mb(pid: int) -> float | None:
     return total_kb / 1024
 
 
+def process_cpu_s(pid: int) -> float | None:
+    """CPU time (user + system) that ``pid`` has used so far, in seconds, or None when unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _probe(pid: int | None, reader: Callable[[int], float | None]) -> float | None:
+    return None if pid is None else reader(pid)
+
+
 # ------------------------------------------------------------------ reporting
 
 
@@ -469,6 +479,10 @@ def filter_consistency(samples: list[Sample]) -> dict[str, list[str]]:
         if sample.filters:
             seen.setdefault(sample.filters, set()).add(sample.matching or "?")
     return {key: sorted(values) for key, values in sorted(seen.items())}
+
+
+def _cpu_per_rerun(before: float | None, after: float | None, reruns: int) -> float | None:
+    return None if before is None or after is None or not reruns else round((after - before) / reruns, 3)
 
 
 def machine() -> dict[str, object]:
@@ -527,13 +541,16 @@ def run_load(
     duration_s: float = 120.0,
     timeout_s: float = 30.0,
     ramp_s: float = 0.0,
-    rss: Callable[[], float | None] | None = None,
+    pid: int | None = None,
 ) -> dict:
-    """Run the ``load`` workload against ``urls`` and return the report as a dict."""
+    """Run the ``load`` workload against ``urls`` and return the report as a dict.
+
+    ``pid``: the server process (one server), whose memory and CPU time are reported.
+    """
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be 1..{MAX_SESSIONS}")
     tally = Tally()
-    rss_before = rss() if rss else None
+    rss_before, cpu_before = _probe(pid, process_rss_mb), _probe(pid, process_cpu_s)
     started = time.monotonic()
     deadline = started + duration_s
 
@@ -542,6 +559,7 @@ def run_load(
 
     asyncio.run(_run_sessions(one, sessions, urls, duration_s, ramp_s))
     wall = time.monotonic() - started
+    cpu_after = _probe(pid, process_cpu_s)
     filters = [s.seconds for s in tally.samples if s.step == "filter"]
     incomplete = [i for i in range(sessions) if tally.reruns_done.get(i, 0) < changes + 1]
     return {
@@ -562,7 +580,8 @@ def run_load(
         "matching_by_filters": filter_consistency(tally.samples),
         "received_mb": round(tally.received_bytes / 1e6, 2),
         "rss_mb_before": rss_before,
-        "rss_mb_after": rss() if rss else None,
+        "rss_mb_after": _probe(pid, process_rss_mb),
+        "server_cpu_s_per_rerun": _cpu_per_rerun(cpu_before, cpu_after, len(tally.samples)),
         "p95_target_s": P95_TARGET_S,
         "machine": machine(),
     }
@@ -574,7 +593,7 @@ def run_soak(
     reruns: int = 200,
     duration_s: float = 900.0,
     timeout_s: float = 60.0,
-    rss: Callable[[], float | None] | None = None,
+    pid: int | None = None,
     warmup_reruns: int = 40,
 ) -> dict:
     """Run the ``soak`` workload; memory is sampled every :data:`SOAK_SAMPLE_EVERY` reruns per session."""
@@ -582,6 +601,7 @@ def run_soak(
         raise ValueError("sessions or reruns out of bounds")
     tally = Tally()
     curve: list[tuple[int, float, float]] = []
+    cpu_before = _probe(pid, process_cpu_s)
     started = time.monotonic()
     deadline = started + duration_s
 
@@ -590,7 +610,7 @@ def run_soak(
         while True:
             per_session = len(tally.samples) / sessions
             if per_session >= next_mark:
-                value = rss() if rss else None
+                value = _probe(pid, process_rss_mb)
                 if value is not None:
                     curve.append((next_mark, round(time.monotonic() - started, 1), round(value, 1)))
                 next_mark += SOAK_SAMPLE_EVERY
@@ -608,7 +628,7 @@ def run_soak(
             watcher.cancel()
 
     asyncio.run(main())
-    final = rss() if rss else None
+    final = _probe(pid, process_rss_mb)
     if final is not None:
         curve.append((round(len(tally.samples) / sessions), round(time.monotonic() - started, 1), round(final, 1)))
     after_warmup = [point for point in curve if point[0] >= warmup_reruns]
@@ -624,6 +644,7 @@ def run_soak(
         "reruns": len(tally.samples),
         "throughput_reruns_per_s": round(len(tally.samples) / wall, 2) if wall else 0.0,
         "latency": latency_summary([s.seconds for s in tally.samples]),
+        "server_cpu_s_per_rerun": _cpu_per_rerun(cpu_before, _probe(pid, process_cpu_s), len(tally.samples)),
         "errors": sum(tally.errors.values()),
         "errors_by_kind": tally.errors,
         "error_examples": tally.error_examples,
@@ -663,6 +684,8 @@ def print_report(report: dict, max_growth_mb: float | None = None) -> None:
         if growth is not None and max_growth_mb is not None:
             verdict = "within" if growth <= max_growth_mb else "OVER"
             print(f"growth after warm-up: {growth:+.1f} MB ({verdict} the bound of {max_growth_mb} MB)")
+    if report.get("server_cpu_s_per_rerun") is not None:
+        print(f"server CPU time per rerun: {report['server_cpu_s_per_rerun']:.3f} s")
     if report.get("rss_mb_before") is not None:
         print(f"server memory: {report['rss_mb_before']:.1f} MB before, {report['rss_mb_after']:.1f} MB after")
     print(
@@ -686,13 +709,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-growth-mb", type=float, default=150.0, help="soak: allowed memory growth after warm-up")
     parser.add_argument("--duration", type=float, help="deadline for the whole run in seconds (load 120, soak 1200)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one rerun may take")
+    parser.add_argument("--server-pid", type=int, help="with one --url: that server's process, for memory and CPU")
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     _check_urls(args.url)
 
     server = None if args.url else start_server()
     urls = args.url or [server.url]
-    rss = server.rss_mb if server else None
+    pid = server.process.pid if server else args.server_pid
     try:
         if args.workload == "load":
             report = run_load(
@@ -703,12 +727,12 @@ def main(argv: list[str] | None = None) -> int:
                 args.duration or 120.0,
                 args.timeout,
                 args.ramp,
-                rss,
+                pid,
             )
             ok = report["errors"] == 0 and not report["incomplete_sessions"]
             print_report(report)
         else:
-            report = run_soak(urls, args.sessions or 5, args.reruns, args.duration or 1200.0, args.timeout, rss)
+            report = run_soak(urls, args.sessions or 5, args.reruns, args.duration or 1200.0, args.timeout, pid)
             growth = report["rss_growth_after_warmup_mb"]
             report["max_growth_mb"] = args.max_growth_mb
             ok = report["errors"] == 0 and not report["incomplete_sessions"]
