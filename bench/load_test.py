@@ -706,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=2.0, help="load: mean seconds between a session's changes")
     parser.add_argument("--ramp", type=float, default=0.0, help="load: seconds over which sessions start")
     parser.add_argument("--reruns", type=int, default=200, help="soak: reruns per session")
-    parser.add_argument("--max-growth-mb", type=float, default=150.0, help="soak: allowed memory growth after warm-up")
+    parser.add_argument("--max-growth-mb", type=float, default=50.0, help="soak: allowed memory growth after warm-up")
     parser.add_argument("--duration", type=float, help="deadline for the whole run in seconds (load 120, soak 1200)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one rerun may take")
     parser.add_argument("--server-pid", type=int, help="with one --url: that server's process, for memory and CPU")
