@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up the test environment and run the whole suite: lint, unit, AppTest, real Chromium.
+# Set up the test environment and run the whole suite: lint, the vulnerability audit of the
+# pinned packages, unit, AppTest, real Chromium (with a short load test).
 #   bash scripts/test.sh            everything (what CI runs)
 #   bash scripts/test.sh --quick    lint, unit and AppTest only, no browser (while working)
 # Further arguments go to pytest.
@@ -16,6 +17,9 @@ if [ "$quick" = 0 ] && [ ! -x "${KZATLAS_CHROMIUM:-/usr/bin/chromium}" ]; then
   exit 1
 fi
 .venv/bin/python -m ruff check .
+# Known vulnerabilities in requirements*.lock; prints "vulnerability audit skipped: <reason>"
+# and goes on when no vulnerability service can be reached (scripts/audit.py).
+.venv/bin/python scripts/audit.py
 if [ "$quick" = 1 ]; then
   .venv/bin/python -m pytest -m "not browser" "$@"
 else
