@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT_DIR = Path(__file__).resolve().parents[2]
+ROOT_DIR = Path(__file__).resolve().parents[1]
 NGINX = Path("/usr/sbin/nginx")
 NGINX_DIR = ROOT_DIR / "deploy" / "nginx"
 START_TIMEOUT_S = 20.0
