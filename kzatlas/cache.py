@@ -6,11 +6,17 @@ What each cache holds (and its bound):
 * ``data_store``: one open store per address (2 addresses).
 * ``catalogue_at``: the catalogue with the store's edits laid over it, per store version
   (4 versions; an edit makes a new version, so the next rerun on any server sees it).
+* ``last_loaded``: the newest merged catalogue per folder and address, shown read-only when the
+  store cannot be reached (one catalogue per key; at most 4 keys).
 * ``filtered_features``: the features matching one filter set at one store version (64 sets).
+
+Nothing expires by time: every cache of saved data is keyed by the store's version, which
+every rerun reads afresh, so replicas behind a load balancer agree on their next interaction.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +25,26 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kzatlas import analysis, catalog, store
 from kzatlas.analysis import Filters
+
+# Where the store's address may be set in .streamlit/secrets.toml: [store] url = "...".
+SECRETS_SECTION = "store"
+SECRETS_KEY = "url"
+
+
+def store_url() -> str | None:
+    """The configured store address: ``$KZATLAS_STORE_URL``, else ``[store] url`` in secrets, else None."""
+    return store.configured_url(_secret_store_url())
+
+
+def _secret_store_url() -> object:
+    try:
+        # The probe never raises or shows anything; reading st.secrets without a file would.
+        if not st.secrets.load_if_toml_exists():
+            return None
+        section = st.secrets.get(SECRETS_SECTION)
+        return section.get(SECRETS_KEY) if section is not None and hasattr(section, "get") else None
+    except Exception:  # no secrets file, or one that does not parse: the setting is simply absent
+        return None
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -30,8 +56,16 @@ def shipped_catalogue(geodata_dir: str) -> catalog.Catalogue:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def data_store(url: str | None, geodata_dir: str) -> store.Store:
     """The store at ``url`` (None: the embedded file), opened once per server process."""
-    shipped = catalog.shipped_feature_frame(shipped_catalogue(geodata_dir))
-    return store.open_store(url, catalogue_ids=frozenset(shipped["id"]))
+    catalogue = shipped_catalogue(geodata_dir)
+    shipped = catalog.shipped_feature_frame(catalogue)
+    opened = store.open_store(url, catalogue_ids=frozenset(shipped["id"]))
+    try:
+        # A server database keeps a copy of the shipped catalogue (loaded once per data version).
+        opened.publish_catalogue(catalogue)
+    except store.StoreError:
+        opened.close()
+        raise
+    return opened
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -41,12 +75,46 @@ def catalogue_at(geodata_dir: str, url: str | None, version: int) -> catalog.Cat
     return store.with_saved(shipped_catalogue(geodata_dir), data_store(url, geodata_dir))
 
 
+class LastLoaded:
+    """The newest catalogue merged with the store's edits, per (folder, address); thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[tuple[str, str | None], catalog.Catalogue] = {}
+
+    def keep(self, key: tuple[str, str | None], catalogue: catalog.Catalogue) -> None:
+        """Remember ``catalogue`` unless a newer store version is held already."""
+        with self._lock:
+            held = self._held.get(key)
+            if held is None or held.store_version <= catalogue.store_version:
+                if held is None and len(self._held) >= 4:
+                    self._held.pop(next(iter(self._held)))
+                self._held[key] = catalogue
+
+    def get(self, key: tuple[str, str | None]) -> catalog.Catalogue | None:
+        """The catalogue kept for ``key``, or None."""
+        with self._lock:
+            return self._held.get(key)
+
+
+@st.cache_resource(show_spinner=False)
+def last_loaded() -> LastLoaded:
+    """The one :class:`LastLoaded` of this server process."""
+    return LastLoaded()
+
+
 @dataclass(frozen=True)
 class LoadedCatalogue:
-    """The catalogue a page shows, and why it may be read-only."""
+    """The catalogue a page shows, and why it may be read-only.
+
+    ``store_problem`` is None when the store was read; otherwise it says why not, and
+    ``stale`` tells whether the catalogue is the last one loaded from the store (True) or the
+    shipped one because the store was never reached by this server (False).
+    """
 
     catalogue: catalog.Catalogue
     store_problem: str | None = None
+    stale: bool = False
 
 
 def load_catalogue(geodata_dir: str) -> LoadedCatalogue:
@@ -54,15 +122,22 @@ def load_catalogue(geodata_dir: str) -> LoadedCatalogue:
 
     The store's version is read on every rerun (one small query), so an edit saved by any
     user or server shows on everyone's next interaction. When the store cannot be read, the
-    shipped catalogue is shown with the reason, and nothing can be written.
+    last catalogue this server loaded (or the shipped one, if none) is shown with the reason,
+    and nothing can be written.
     """
-    url = store.configured_url()
+    url = store_url()
+    key = (geodata_dir, url)
     try:
         version = data_store(url, geodata_dir).version()
-        return LoadedCatalogue(catalogue_at(geodata_dir, url, version))
+        current = catalogue_at(geodata_dir, url, version)
     except (store.StoreError, SQLAlchemyError, OSError) as exc:
         reason = str(exc) if isinstance(exc, store.StoreError) else type(exc).__name__
+        kept = last_loaded().get(key)
+        if kept is not None:
+            return LoadedCatalogue(kept, store_problem=reason, stale=True)
         return LoadedCatalogue(shipped_catalogue(geodata_dir), store_problem=reason)
+    last_loaded().keep(key, current)
+    return LoadedCatalogue(current)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -20,8 +20,16 @@ fi
 # Known vulnerabilities in requirements*.lock; prints "vulnerability audit skipped: <reason>"
 # and goes on when no vulnerability service can be reached (scripts/audit.py).
 .venv/bin/python scripts/audit.py
-if [ "$quick" = 1 ]; then
-  .venv/bin/python -m pytest -m "not browser" "$@"
+# The store tests also run on PostGIS when PostgreSQL and PostGIS are installed: a throw-away
+# cluster lives as long as the test run. Without them those tests skip and say why (CI fails).
+with_postgres=()
+if reason=$(.venv/bin/python -c 'import sys; sys.path.insert(0, "tests"); import pgcluster; r = pgcluster.missing_reason(); print(r or ""); sys.exit(1 if r else 0)'); then
+  with_postgres=(bash scripts/test_postgres.sh)
 else
-  .venv/bin/python -m pytest "$@"
+  echo "PostGIS store tests will skip: $reason" >&2
+fi
+if [ "$quick" = 1 ]; then
+  "${with_postgres[@]}" .venv/bin/python -m pytest -m "not browser" "$@"
+else
+  "${with_postgres[@]}" .venv/bin/python -m pytest "$@"
 fi

@@ -2,9 +2,10 @@
 
 ``open_store()`` opens the embedded default, a single SQLite file in the data folder
 (``$KZATLAS_DATA_DIR`` or ``data/`` in the project); ``open_store("sqlite:///path")`` picks
-another file. A server database joins as another backend module behind the same ``Store``
-interface. The shipped catalogue in ``geodata/`` is never written: :func:`merge` lays the
-store's features over it.
+another file, and ``open_store("postgresql://user:password@host:5432/db")`` a PostgreSQL/PostGIS
+database that several app servers share. Both backends sit behind the same ``Store`` interface
+and the same SQL (``sql.py``). The shipped catalogue in ``geodata/`` is never written:
+:func:`merge` lays the store's features over it.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ __all__ = [
 ]
 
 _SQLITE_PREFIX = "sqlite:///"
+# Any PostgreSQL address goes to kzatlas.store.postgres (imported only when used), which
+# accepts the psycopg driver and explains what to write for any other.
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def data_dir() -> Path:
@@ -72,7 +76,8 @@ def open_store(url: str | None = None, *, catalogue_ids: Iterable[str] | None = 
     Parameters
     ----------
     url : str, optional
-        ``None`` for the embedded default file, or ``sqlite:///path/to/file.sqlite``.
+        ``None`` for the embedded default file, ``sqlite:///path/to/file.sqlite``, or
+        ``postgresql://user:password@host:port/database`` (also ``postgresql+psycopg://``).
     catalogue_ids : iterable of str, optional
         Ids of the shipped features, to mark saved rows ``edited`` or ``added``; read from
         the catalogue when first needed if not given.
@@ -100,17 +105,39 @@ def open_store(url: str | None = None, *, catalogue_ids: Iterable[str] | None = 
     if text.startswith("sqlite:"):
         raise StoreError("A SQLite store needs a file path, e.g. sqlite:///data/kzatlas.sqlite.")
     scheme = text.split(":", 1)[0] if ":" in text else ""
+    if scheme.lower().split("+", 1)[0] in _POSTGRES_SCHEMES:
+        from kzatlas.store.postgres import open_postgres_store
+
+        return open_postgres_store(text, catalogue_ids=catalogue_ids)
+    # Only the scheme is echoed: the rest of an address may hold a password or a host name.
     shown = f"'{plain_snippet(scheme, 20)}'" if scheme else "without a scheme"
     raise StoreError(
-        f"The store address {shown} is not supported. "
-        "Leave it unset for the embedded file, or use sqlite:///path/to/file.sqlite."
+        f"The store address {shown} is not supported. Leave it unset for the embedded file, "
+        "or use sqlite:///path/to/file.sqlite or a postgresql:// database address."
     )
 
 
-def configured_url() -> str | None:
-    """Return the store address set for this server (``$KZATLAS_STORE_URL``), or None for the default file."""
+def configured_url(secret: object = None) -> str | None:
+    """Return the store address set for this server, or None for the embedded default file.
+
+    Parameters
+    ----------
+    secret : object, optional
+        The address from Streamlit secrets (``[store] url = "..."``), which the UI layer reads
+        and passes in (this package does not import Streamlit).
+
+    Returns
+    -------
+    str or None
+        ``$KZATLAS_STORE_URL`` when set (the environment wins, as in most deployment tools),
+        else the secret when it is non-empty text, else None.
+    """
     value = os.environ.get(STORE_URL_ENV, "").strip()
-    return value or None
+    if value:
+        return value
+    if isinstance(secret, str) and secret.strip():
+        return secret.strip()
+    return None
 
 
 def with_saved(catalogue: Catalogue, store: Store) -> Catalogue:

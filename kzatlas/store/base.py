@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
 from kzatlas.store.records import Change, FeatureState
+
+if TYPE_CHECKING:
+    from kzatlas.catalog import Catalogue
 
 
 class Store(ABC):
@@ -105,6 +109,26 @@ class Store(ABC):
             If the version does not exist, is undone already, or a later standing change
             touched the same features (the message names them).
         """
+
+    def publish_catalogue(self, catalogue: Catalogue) -> bool:
+        """Keep a read-only copy of the shipped catalogue in the store, once per data version.
+
+        The atlas itself always merges over the catalogue it ships; a server database keeps a
+        copy for SQL and GIS clients. The embedded file keeps none, so by default this does
+        nothing.
+
+        Parameters
+        ----------
+        catalogue : Catalogue
+            The shipped catalogue.
+
+        Returns
+        -------
+        bool
+            True if the copy was (re)loaded by this call.
+        """
+        del catalogue
+        return False
 
     @abstractmethod
     def close(self) -> None:

@@ -1,7 +1,9 @@
 """The store on any SQL database SQLAlchemy speaks, in portable SQLAlchemy Core.
 
-Backends (``sqlite.py`` today) make the engine, say how a write transaction starts and add
-nothing else; SQL that only one database accepts stays in its backend module.
+Backends (``sqlite.py``, ``postgres.py``) make the engine and say how a write transaction
+starts (and so how writers take turns); SQL that only one database accepts stays in its backend
+module. Versions are numbered here, under the backend's write lock, as the newest plus one: they
+are gapless and strictly increasing on every backend, whichever server wrote them.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ class SqlStore(Store):
         self._catalogue_ids = frozenset(catalogue_ids) if catalogue_ids is not None else None
         try:
             upgrade(engine, self._write_options)
-        except sa_exc.DBAPIError as exc:
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
             engine.dispose()
             raise StoreError("The saved-data store could not be opened or prepared.") from exc
         except StoreError:
@@ -150,7 +152,8 @@ class SqlStore(Store):
                     if write:
                         self._lock_for_write(connection)
                     yield connection
-        except sa_exc.DBAPIError as exc:
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
+            # A lost connection, a lock timeout or an exhausted pool: the transaction rolled back.
             raise StoreError(BUSY_MESSAGE if write else "The saved-data store cannot be read just now.") from exc
 
     def _lock_for_write(self, connection: sa.Connection) -> None:
@@ -320,9 +323,11 @@ class SqlStore(Store):
         return replace(change, feature_ids=tuple(sorted(ids)))
 
     def _insert_change(self, connection: sa.Connection, header: dict) -> Change:
-        values = {**header, "at": _now()}
-        result = connection.execute(sa.insert(changes).values(**values))
-        number = result.inserted_primary_key[0]
+        # Under the write lock no other writer can take the same number; a rolled-back write
+        # leaves no gap (a database sequence would).
+        number = connection.execute(sa.select(sa.func.coalesce(sa.func.max(changes.c.version), 0) + 1)).scalar_one()
+        values = {**header, "at": _now(), "version": number}
+        connection.execute(sa.insert(changes).values(**values))
         return Change(
             version=number,
             who=values["who"],

@@ -63,12 +63,17 @@ def page_setup(title: str, title_visible: bool = True) -> PageContext:
     show_notices(translate)
     _show_catalogue_problems(loaded.catalogue, translate)
     if loaded.store_problem:
-        st.warning(
-            translate(
+        if loaded.stale:
+            message = translate(
+                "The data store is unreachable, showing the last loaded catalogue read-only; nothing can be "
+                "saved until it is back: {reason}"
+            )
+        else:
+            message = translate(
                 "The data store is unreachable, so the shipped catalogue is shown read-only and nothing "
                 "can be saved: {reason}"
-            ).format(reason=escape_markdown(loaded.store_problem))
-        )
+            )
+        st.warning(message.format(reason=escape_markdown(loaded.store_problem)))
     return PageContext(
         translate=translate,
         language=state.language(),

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +166,26 @@ def start_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
         server = launch_server(env, log_dir=tmp_path_factory.mktemp("server-log"), script=script)
         servers.append(server)
         return server.base_url
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def start_servers(tmp_path_factory) -> Iterator[Callable[..., list[StreamlitServer]]]:
+    """Factory: ``start_servers(count, env={...})`` starts servers side by side and returns them.
+
+    For tests that stop a server themselves; the rest are stopped at the end of the module.
+    """
+    servers: list[StreamlitServer] = []
+
+    def start(count: int, env: dict[str, str] | None = None, script: str = "serve.py") -> list[StreamlitServer]:
+        log_dirs = [tmp_path_factory.mktemp("server-log") for _ in range(count)]
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            started = list(pool.map(lambda log_dir: launch_server(env, log_dir=log_dir, script=script), log_dirs))
+        servers.extend(started)
+        return started
 
     yield start
     for server in servers:

@@ -7,28 +7,22 @@ must work through the proxy with the Content-Security-Policy enforced and not on
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from mapkit import MAP_IFRAME, ROOT_DIR, address_params, map_locator, open_map_page, wait_until
+from mapkit import MAP_IFRAME, address_params, map_locator, open_map_page, wait_until
+from nginxkit import NGINX_DIR, free_port, http_status, require_nginx, start_nginx
 from playwright.sync_api import Page, expect
 
 from kzatlas.config import WEB_TILES_URL
 
 pytestmark = pytest.mark.browser
 
-NGINX = Path("/usr/sbin/nginx")
-SITE_CONF = ROOT_DIR / "deploy" / "nginx" / "kzatlas.conf"
-START_TIMEOUT_S = 20.0
+SITE_CONF = NGINX_DIR / "kzatlas.conf"
 TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(WEB_TILES_URL))
 
 EXPECTED_PLAIN_HEADERS = {
@@ -62,39 +56,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
 # ---------------------------------------------------------------- nginx
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def build_nginx_conf(site: str, listen_port: int, upstream_port: int, root: Path) -> str:
-    """A whole nginx.conf around the shipped site, listening and logging only where the test says."""
-    site, listens = re.subn(r"^(\s*)listen\s+80;", rf"\1listen 127.0.0.1:{listen_port};", site, flags=re.M)
-    site, upstreams = re.subn(r"server 127\.0\.0\.1:8501;", f"server 127.0.0.1:{upstream_port};", site)
-    assert (listens, upstreams) == (1, 1), "the site file no longer has one 'listen 80;' and one upstream :8501"
-    # As root nginx would hand requests to "nobody", who cannot write into pytest's private tmp dir.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {root / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return (
-        f"{user}worker_processes 1;\npid {root / 'nginx.pid'};\nerror_log {root / 'error.log'};\n"
-        f"events {{ worker_connections 256; }}\n"
-        f"http {{\n    access_log {root / 'access.log'};\n{temp_paths}\n{site}\n}}\n"
-    )
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
-
-
 @pytest.fixture(scope="module")
 def plain_url(start_server) -> str:
     """The bare router, ``streamlit run app.py``: no security headers of its own."""
@@ -104,42 +65,11 @@ def plain_url(start_server) -> str:
 @pytest.fixture(scope="module")
 def nginx_url(plain_url: str, tmp_path_factory) -> Iterator[str]:
     """The atlas (plain ``streamlit run app.py``) behind nginx with the shipped site file."""
-    if not NGINX.exists():
-        message = f"{NGINX} is missing: apt-get install -y nginx"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_nginx()
     root = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
-    conf = root / "nginx.conf"
-    conf.write_text(build_nginx_conf(SITE_CONF.read_text(), port, urlsplit(plain_url).port, root))
-    checked = subprocess.run(
-        [str(NGINX), "-t", "-p", str(root), "-e", str(root / "error.log"), "-c", str(conf)],
-        capture_output=True,
-        text=True,
-    )
-    assert checked.returncode == 0, f"nginx rejects the site file:\n{checked.stderr}"
-    process = subprocess.Popen(
-        [str(NGINX), "-p", str(root), "-e", str(root / "error.log"), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while _status(f"{url}/_stcore/health") != 200:
-        if process.poll() is not None or time.monotonic() >= deadline:
-            process.kill()
-            _, stderr = process.communicate(timeout=10)
-            pytest.fail(f"nginx did not start: {stderr}\n{(root / 'error.log').read_text(errors='replace')}")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    nginx = start_nginx(SITE_CONF.read_text(), [urlsplit(plain_url).port], root, free_port())
+    yield nginx.url
+    nginx.stop()
 
 
 @pytest.fixture(scope="module")
@@ -230,17 +160,17 @@ def test_metrics_are_closed_through_the_proxy_and_in_serve_py(nginx_url: str, ha
         assert response.status == 200
         assert "# TYPE" in response.read().decode()
     for path in METRICS_PATHS:
-        assert _status(nginx_url + path) == 404, f"nginx {path}"
-    assert _status(hardened_url + "/_stcore/metrics") == 404
-    assert _status(hardened_url + "/_stcore/metrics/") == 404
+        assert http_status(nginx_url + path) == 404, f"nginx {path}"
+    assert http_status(hardened_url + "/_stcore/metrics") == 404
+    assert http_status(hardened_url + "/_stcore/metrics/") == 404
     # Closing metrics must not close the rest of /_stcore.
-    assert _status(nginx_url + "/_stcore/health") == 200
-    assert _status(hardened_url + "/_stcore/health") == 200
+    assert http_status(nginx_url + "/_stcore/health") == 200
+    assert http_status(hardened_url + "/_stcore/health") == 200
 
 
 def test_serve_py_opens_metrics_only_when_asked(start_server):
     asked = start_server(env={"KZATLAS_EXPOSE_METRICS": "1"}, script="serve.py")
-    assert _status(asked + "/_stcore/metrics") == 200
+    assert http_status(asked + "/_stcore/metrics") == 200
     assert_security_headers(response_headers(asked + "/"), "serve.py with metrics")
 
 

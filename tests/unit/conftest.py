@@ -1,14 +1,24 @@
-"""Fixtures for the pure core: the real bundled catalogue, and throw-away copies of it."""
+"""Fixtures for the pure core: the real bundled catalogue, throw-away copies of it, and PostGIS.
+
+The PostGIS fixtures use the database in ``$KZATLAS_TEST_POSTGRES_URL`` (``scripts/test.sh``
+starts a throw-away cluster and sets it), each test in a schema of its own, dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from kzatlas import catalog
 from kzatlas.config import GEODATA_DIR
+
+TEST_URL_ENV = "KZATLAS_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +45,34 @@ def geodata_copy(tmp_path: Path) -> Path:
         if path.is_file():
             shutil.copy2(path, target / path.name)
     return target
+
+
+def postgres_test_url() -> str:
+    """The test database's address; skips (or, in CI, fails) when none is configured."""
+    url = os.environ.get(TEST_URL_ENV, "").strip()
+    if url:
+        return url
+    message = (
+        f"PostGIS store tests need ${TEST_URL_ENV}: run them with `bash scripts/test.sh` "
+        "(which starts a throw-away cluster when PostgreSQL and PostGIS are installed)"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture()
+def postgres_schema() -> Iterator[str]:
+    """An empty schema in the test database; the address opens stores in it. Dropped afterwards."""
+    base = postgres_test_url()
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = sa.create_engine(base)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema},public"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

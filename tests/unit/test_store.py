@@ -1,6 +1,8 @@
 """The store interface, run against every backend (the ``store_url`` fixture's params).
 
-Records are small and made up; one test merges with the real bundled catalogue.
+Records are small and made up; one test merges with the real bundled catalogue. The PostGIS
+runs use the database in ``$KZATLAS_TEST_POSTGRES_URL`` (``scripts/test.sh`` starts a throw-away
+cluster and sets it), each test in a schema of its own that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -28,15 +30,13 @@ SHA = "ab" * 32
 WHO = "editor@example.org"
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgis"])
 def store_url(request, tmp_path) -> str:
-    """An address of an empty store for each backend.
-
-    A server backend joins by adding its name to ``params`` and returning the address of an
-    empty database here (skipping when no test database is configured).
-    """
+    """An address of an empty store for each backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    if request.param == "postgis":
+        return request.getfixturevalue("postgres_schema")
     raise AssertionError(request.param)
 
 
