@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from draw_page import FAKE_DRAWINGS
 from pagetest import TIMEOUT, shown
 from streamlit.testing.v1 import AppTest
@@ -18,6 +19,14 @@ SQUARE = {
     "geometry": {"type": "Polygon", "coordinates": [[[71.2, 51.1], [71.4, 51.1], [71.4, 51.3], [71.2, 51.3], [71.2, 51.1]]]},
 }
 MARKER = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [70.62, 42.33]}}
+
+
+@pytest.fixture(autouse=True)
+def own_store(tmp_path, monkeypatch):
+    """Each test saves into its own store, so other suites keep seeing the shipped catalogue."""
+    url = f"sqlite:///{tmp_path / 'drawn.sqlite'}"
+    monkeypatch.setenv("KZATLAS_STORE_URL", url)
+    return url
 
 
 def start(drawings: list | None) -> AppTest:
@@ -45,7 +54,7 @@ def test_nothing_drawn_means_nothing_to_save():
     assert at.button(key="draw.0.save").disabled
 
 
-def test_a_drawn_boundary_is_saved_as_a_new_digitised_feature():
+def test_a_drawn_boundary_is_saved_as_a_new_digitised_feature(own_store):
     at = start([SQUARE])
     at.text_input(key="draw.0.name_en").set_value("Tengiz <b>wetland</b>")
     at.selectbox(key="draw.0.kind").set_value("nature_reserve")
@@ -61,7 +70,7 @@ def test_a_drawn_boundary_is_saved_as_a_new_digitised_feature():
     assert not at.exception, at.exception
     assert "Saved as version" in texts(at)
     assert at.text_input(key="draw.1.name_en").value == "", "the next drawing starts with an empty form"
-    with open_store() as saved:
+    with open_store(own_store) as saved:
         change = saved.history(limit=1)[0]
         assert (change.action, change.who, change.comment) == ("draw", "tester", "Traced from the decree map")
         frame = saved.saved()
@@ -71,7 +80,7 @@ def test_a_drawn_boundary_is_saved_as_a_new_digitised_feature():
     assert row["area_drawn_ha"] > 20_000 and "KZ-71" in row["region_codes"].split(";")
 
 
-def test_a_marker_moves_an_existing_feature_and_a_missing_comment_blocks_saving():
+def test_a_marker_moves_an_existing_feature_and_a_missing_comment_blocks_saving(own_store):
     at = start([MARKER])
     at.radio(key="draw.mode").set_value("change").run()
     at.selectbox(key="draw.0.feature").set_value("pa-aksu-zhabagly")
@@ -85,7 +94,7 @@ def test_a_marker_moves_an_existing_feature_and_a_missing_comment_blocks_saving(
     at.run()
     at.button(key="draw.0.save").click().run()
     assert not at.exception, at.exception
-    with open_store() as saved:
+    with open_store(own_store) as saved:
         change = saved.history(limit=1)[0]
         assert change.feature_ids == ("pa-aksu-zhabagly",)
         state = saved.feature_history("pa-aksu-zhabagly")[0]
