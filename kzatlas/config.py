@@ -16,6 +16,9 @@ APP_ICON = PACKAGE_DIR / "assets" / "icon.png"
 STATIC_URL = "/app/static"
 LEAFLET_JS_URL = f"{STATIC_URL}/leaflet/leaflet.js"
 LEAFLET_CSS_URL = f"{STATIC_URL}/leaflet/leaflet.css"
+# Leaflet.draw (npm leaflet-draw), the drawing tools of the editing map.
+LEAFLET_DRAW_JS_URL = f"{STATIC_URL}/leaflet-draw/leaflet.draw.js"
+LEAFLET_DRAW_CSS_URL = f"{STATIC_URL}/leaflet-draw/leaflet.draw.css"
 
 CRS = "EPSG:4326"
 # Equal-area projection for hectares and shares (World Cylindrical Equal Area is

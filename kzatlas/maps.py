@@ -15,6 +15,7 @@ import json
 import math
 
 import folium
+import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -40,6 +41,8 @@ from kzatlas.config import (
     KIND_STRICT_RESERVE,
     KIND_UNDP_SITE,
     LEAFLET_CSS_URL,
+    LEAFLET_DRAW_CSS_URL,
+    LEAFLET_DRAW_JS_URL,
     LEAFLET_JS_URL,
     MAP_BACKGROUND,
     MAP_CENTER,
@@ -330,6 +333,25 @@ class AtlasMap(folium.Map):
 
     default_js = [("leaflet", LEAFLET_JS_URL)]
     default_css = [("leaflet_css", LEAFLET_CSS_URL)]
+
+
+class AtlasDraw(folium.plugins.Draw):
+    """Leaflet.draw's toolbar, loaded from the app's own static files like Leaflet itself."""
+
+    default_js = [("leaflet_draw_js", LEAFLET_DRAW_JS_URL)]
+    default_css = [("leaflet_draw_css", LEAFLET_DRAW_CSS_URL)]
+
+
+# The editing map's tools: boundaries (polygon, rectangle) and markers; no lines or circles,
+# which the catalogue cannot hold. A polygon may not cross itself while being drawn.
+DRAW_OPTIONS = {
+    "polyline": False,
+    "circle": False,
+    "circlemarker": False,
+    "polygon": {"allowIntersection": False, "showArea": False},
+    "rectangle": {"showArea": False},
+    "marker": True,
+}
 
 
 class _MapChrome(MacroElement):
@@ -648,6 +670,28 @@ def build_full_map(
     for group in build_feature_groups(features, translate, name_column, region_names, selected_id):
         group.add_to(fmap)
     build_layer_control().add_to(fmap)
+    return fmap
+
+
+def build_edit_map(
+    regions: gpd.GeoDataFrame | None,
+    translate: Translate,
+    name_column: str,
+    **base_options,
+) -> AtlasMap:
+    """The base map with Leaflet.draw's toolbar: draw a boundary or place a marker, then edit it.
+
+    What is drawn stays on the map's own drawing layer (edit and delete work on it) and is
+    reported by ``st_folium`` as ``all_drawings``. ``base_options`` go to
+    :func:`build_base_map`.
+    """
+    fmap = build_base_map(regions, translate, name_column, **base_options)
+    AtlasDraw(
+        position="topleft",
+        show_geometry_on_click=False,
+        draw_options=DRAW_OPTIONS,
+        edit_options={"edit": True, "remove": True},
+    ).add_to(fmap)
     return fmap
 
 

@@ -1,6 +1,6 @@
 """One rule per sink for untrusted text, and bounded parsing of untrusted JSON.
 
-The sinks are HTML, Markdown, spreadsheets and links. Every function here is pure, so the same rule serves the app, the exports and the tests.
+The sinks are HTML, Markdown, spreadsheets, links and terminal lines. Every function here is pure, so the same rule serves the app, the exports and the tests.
 """
 
 from __future__ import annotations
@@ -130,6 +130,38 @@ def plain_snippet(value: object, limit: int = 40) -> str:
     """
     text = str(value)[:limit]
     return break_autolinks("".join(ch if ch.isalnum() or ch in " ,.-_" else "?" for ch in text))
+
+
+# Characters a terminal may act on: C0 and C1 controls (escape sequences start with ESC or
+# CSI), DEL, and the marks that reorder text (bidi embeddings, overrides and isolates).
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(value: object, limit: int | None = None) -> str:
+    """Untrusted text made safe to print on a terminal line.
+
+    Line breaks and tabs become spaces; every other control character, escape sequence
+    lead or text-direction mark becomes ``?``, so printed data can neither move the cursor,
+    recolour the terminal nor reorder what is shown.
+
+    Parameters
+    ----------
+    value : object
+        Text from a file, the catalogue or the store; ``None`` and NaN print as ``""``.
+    limit : int, optional
+        Shorten to this many characters, ending with ``…``.
+
+    Returns
+    -------
+    str
+        One line of inert text.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = _TERMINAL_UNSAFE.sub("?", _one_line(str(value)))
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 1, 0)] + "\u2026"
+    return text
 
 
 # A word joiner (U+2060) is invisible and ends GitHub-flavoured Markdown's link detection:

@@ -130,3 +130,30 @@ def deck():
 def set_deck(value) -> None:
     """Replace the presenter's scene list."""
     st.session_state[DECK] = value
+
+
+DRAW_ROUNDS = "draw_rounds"  # page -> how many drawings were saved (a new round starts an empty map)
+
+
+def draw_round(page: str) -> int:
+    """How many drawings were saved on ``page`` in this session (part of its map's key)."""
+    return st.session_state.setdefault(DRAW_ROUNDS, {}).get(page, 0)
+
+
+def next_draw_round(page: str) -> None:
+    """Start a fresh drawing on ``page``: the next run draws an empty editing map."""
+    rounds = st.session_state.setdefault(DRAW_ROUNDS, {})
+    rounds[page] = rounds.get(page, 0) + 1
+
+
+DRAW_SAVED = "draw_saved"  # page -> message about the drawing just saved, shown once
+
+
+def set_draw_saved(page: str, message: str) -> None:
+    """Keep the message about a saved drawing for the next run of ``page``."""
+    st.session_state.setdefault(DRAW_SAVED, {})[page] = message
+
+
+def take_draw_saved(page: str) -> str | None:
+    """The message about a drawing saved on ``page`` in the previous run, once."""
+    return st.session_state.setdefault(DRAW_SAVED, {}).pop(page, None)

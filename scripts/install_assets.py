@@ -16,6 +16,7 @@ STATIC = ROOT / "static"
 # npm package -> files (relative to the package) copied into static/<target>/.
 ASSETS = {
     "leaflet": ("leaflet", ["dist/leaflet.js", "dist/leaflet.css", "dist/images"]),
+    "leaflet-draw": ("leaflet-draw", ["dist/leaflet.draw.js", "dist/leaflet.draw.css", "dist/images"]),
 }
 
 

@@ -10,6 +10,7 @@
 * :mod:`~kzatlas.ui.downloads`: file downloads and exports made step by step.
 * :mod:`~kzatlas.ui.present`: scenes, the scene list and the player.
 * :mod:`~kzatlas.ui.briefing_page`: choosing and making briefing packs.
+* :mod:`~kzatlas.ui.drawing`: drawing a feature or a new shape on the map, and saving it.
 """
 
 from kzatlas.ui.frame import PageContext, footer, page_setup

@@ -17,6 +17,8 @@ from kzatlas.ui.frame import PageContext
 
 LOCATOR_HEIGHT_PX = 420
 CLICKS = ("last_object_clicked",)  # the only thing the maps report back
+DRAWINGS = ("all_drawings", "last_active_drawing")  # what the editing map reports back
+EDIT_MAP_HEIGHT_PX = 520
 
 
 def map_key(page: str, context: PageContext) -> str:
@@ -57,6 +59,7 @@ def _show_map(
     height: int,
     returned_objects: list[str],
     view: selection.MapView | None,
+    key: str | None = None,
 ) -> dict | None:
     """Draw ``base`` once and swap ``groups`` into it; ``view`` moves the map without remounting it.
 
@@ -64,7 +67,7 @@ def _show_map(
     """
     return st_folium(
         base,
-        key=map_key(page, context),
+        key=key or map_key(page, context),
         height=height,
         use_container_width=True,
         feature_group_to_add=groups,
@@ -124,3 +127,34 @@ def render_scene_map(
         scene.view or selection.feature_view(matching, scene.selected or "") or selection.MapView(*MAP_CENTER, MAP_ZOOM)
     )
     _show_map(page, context, base, groups, height, [], view)
+
+
+def edit_map_key(page: str, context: PageContext) -> str:
+    """The editing map's key: a new one after each saved drawing, so the next starts empty."""
+    return f"{map_key(page, context)}.draw{state.draw_round(page)}"
+
+
+def render_edit_map(
+    page: str, context: PageContext, features: gpd.GeoDataFrame, highlighted_id: str | None = None
+) -> dict:
+    """The atlas map with drawing tools; returns what is drawn on it.
+
+    The catalogue's features are shown for reference (``highlighted_id`` outlined, and the map
+    moved to it). Drawing, editing or deleting a shape reruns the page; panning and zooming
+    do not.
+
+    Returns
+    -------
+    dict
+        ``all_drawings`` (GeoJSON features on the drawing layer, or ``None``) and
+        ``last_active_drawing``.
+    """
+    regions = region_frame(context.catalogue)
+    base = maps.build_edit_map(regions, context.translate, context.name_column)
+    groups = _feature_groups(context, features, highlighted_id)
+    view = selection.feature_view(features, highlighted_id) if highlighted_id else None
+    returned = _show_map(
+        page, context, base, groups, EDIT_MAP_HEIGHT_PX, list(DRAWINGS), view, key=edit_map_key(page, context)
+    )
+    returned = returned if isinstance(returned, dict) else {}
+    return {name: returned.get(name) for name in DRAWINGS}

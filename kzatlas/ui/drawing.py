@@ -1,0 +1,208 @@
+"""Draw a new feature, or a new shape for an existing one, on the map and save it.
+
+The editing page calls :func:`draw_and_edit` for a signed-in editor. What is drawn is read
+from the map, checked and turned into a record by :mod:`kzatlas.editing`; saving is one
+store change (action ``draw``) with who, the comment and the source.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from kzatlas import editing, state
+from kzatlas.config import KIND_UNDP_SITE
+from kzatlas.i18n import N_, QUALITY_LABELS, THEME_LABELS, format_hectares, kind_label, theme_label
+from kzatlas.safety import escape_markdown
+from kzatlas.store import Store, StoreError
+from kzatlas.ui import mapview
+from kzatlas.ui.frame import PageContext
+
+PAGE = "draw"
+MODE_NEW = "new"
+MODE_CHANGE = "change"
+MODE_LABELS = {MODE_NEW: N_("A new feature"), MODE_CHANGE: N_("A new shape for an existing feature")}
+MAX_COMMENT_CHARS = 500
+NAME_CHARS = 200
+SOURCE_CHARS = 500
+
+
+def _key(name: str) -> str:
+    # Form keys change with each saved drawing, so the next drawing starts with an empty form.
+    return f"{PAGE}.{state.draw_round(PAGE)}.{name}"
+
+
+def _problem(translate, exc: Exception) -> str:
+    return translate("Not ready to save: {reason}").format(reason=escape_markdown(str(exc)))
+
+
+def _new_fields(translate) -> editing.NewFeatureFields:
+    name_en = st.text_input(translate("Name (English, required)"), key=_key("name_en"), max_chars=NAME_CHARS)
+    left, right = st.columns(2)
+    name_ru = left.text_input(translate("Name (Russian)"), key=_key("name_ru"), max_chars=NAME_CHARS)
+    name_kk = right.text_input(translate("Name (Kazakh)"), key=_key("name_kk"), max_chars=NAME_CHARS)
+    left, middle, right = st.columns([2, 2, 1])
+    kind = left.selectbox(
+        translate("Kind"),
+        editing.DRAWABLE_KINDS,
+        index=editing.DRAWABLE_KINDS.index(KIND_UNDP_SITE),
+        format_func=lambda value: kind_label(value, translate),
+        key=_key("kind"),
+    )
+    themes = middle.multiselect(
+        translate("Themes"), list(THEME_LABELS), format_func=lambda value: theme_label(value, translate), key=_key("themes")
+    )
+    year = right.number_input(
+        translate("Year"), min_value=1800, max_value=2100, value=None, step=1, key=_key("year"), placeholder="YYYY"
+    )
+    return editing.NewFeatureFields(
+        name_en=name_en, kind=kind, themes=tuple(themes), year=year, name_ru=name_ru, name_kk=name_kk
+    )
+
+
+def _source_fields(translate) -> editing.DrawSource:
+    st.markdown(translate("**Where the shape comes from** (required: an address or a title, and its date)"))
+    left, middle, right = st.columns([3, 3, 2])
+    url = left.text_input(translate("Source web address"), key=_key("source_url"), max_chars=SOURCE_CHARS)
+    title = middle.text_input(
+        translate("Source title (e.g. the decree and its map)"), key=_key("source_title"), max_chars=SOURCE_CHARS
+    )
+    date = right.date_input(translate("Source date"), value=None, key=_key("source_date"), format="YYYY-MM-DD")
+    return editing.DrawSource(url=url, title=title, date=date.isoformat() if date else "")
+
+
+def _preview(drawn: editing.DrawnRecord, translate, region_names: dict[str, str]) -> None:
+    record = drawn.record
+    quality = record["geometry_quality"]
+    lines = [
+        f"**{escape_markdown(record['name_en'])}** ({escape_markdown(kind_label(record['kind'], translate))})",
+        translate("Shape quality: {quality}").format(
+            quality=escape_markdown(translate(QUALITY_LABELS.get(quality, quality)))
+        ),
+    ]
+    if quality == editing.QUALITY_DRAWN:
+        lines.append(
+            translate("Area drawn: {drawn}; official area: {official}").format(
+                drawn=escape_markdown(format_hectares(drawn.drawn_area_ha, translate)),
+                official=escape_markdown(format_hectares(drawn.official_area_ha, translate)),
+            )
+        )
+        difference = editing.difference_percent(drawn.drawn_area_ha, drawn.official_area_ha)
+        if difference is not None:
+            lines.append(translate("The drawn area differs from the official one by {pct} %").format(pct=difference))
+    codes = [code for code in str(record.get("region_codes") or "").split(";") if code]
+    if codes:
+        names = ", ".join(region_names.get(code, code) for code in codes)
+        lines.append(translate("Regions: {names}").format(names=escape_markdown(names)))
+    st.markdown("  \n".join(lines))
+    for note in drawn.notes:
+        st.warning(escape_markdown(note))
+
+
+def _drawn_record(context: PageContext, mode: str, existing_id: str | None, returned: dict):
+    """The record to save, or ``None`` with the reason shown."""
+    translate = context.translate
+    try:
+        shape = editing.parse_drawing(returned.get("all_drawings"), returned.get("last_active_drawing"))
+    except editing.DrawingError as exc:
+        st.info(escape_markdown(str(exc)))
+        shape = None
+    fields = _new_fields(translate) if mode == MODE_NEW else None
+    source = _source_fields(translate)
+    if shape is None:
+        return None
+    regions = editing.region_index(context.catalogue.layers.get("regions"))
+    try:
+        if mode == MODE_NEW:
+            return editing.new_feature_record(shape, fields, source, regions, feature_id=_new_id())
+        features = context.all_features()
+        rows = features[features["id"] == existing_id]
+        if rows.empty:
+            raise editing.DrawingError("Choose the feature whose shape you drew.")
+        return editing.changed_feature_record(shape, rows.iloc[0].to_dict(), source, regions)
+    except editing.DrawingError as exc:
+        st.info(_problem(translate, exc))
+        return None
+
+
+def _new_id() -> str:
+    # One id per drawing round, so reruns while filling in the form keep the same id.
+    key = _key("feature_id")
+    if key not in st.session_state:
+        st.session_state[key] = editing.new_feature_id()
+    return st.session_state[key]
+
+
+def draw_and_edit(context: PageContext, who: str, store: Store) -> None:
+    """Draw and save a feature's shape: the map, the form, a preview and Save.
+
+    Parameters
+    ----------
+    context : PageContext
+        From ``page_setup``.
+    who : str
+        The signed-in editor's name, recorded with the change.
+    store : Store
+        Where the change is saved (one version, action ``draw``).
+    """
+    translate = context.translate
+    saved = state.take_draw_saved(PAGE)
+    if saved:
+        st.success(saved)
+    if context.store_problem:
+        st.warning(translate("Nothing can be saved while the data store is unreachable."))
+        return
+    features = context.all_features()
+    mode = st.radio(
+        translate("What are you drawing?"),
+        list(MODE_LABELS),
+        format_func=lambda value: translate(MODE_LABELS[value]),
+        horizontal=True,
+        key=f"{PAGE}.mode",
+    )
+    existing_id = None
+    if mode == MODE_CHANGE:
+        choices = dict(editing.feature_choices(features, context.name_column))
+        existing_id = st.selectbox(
+            translate("Feature"),
+            list(choices),
+            index=None,
+            format_func=lambda value: choices.get(value, value),
+            placeholder=translate("Choose the feature whose shape you draw"),
+            key=_key("feature"),
+        )
+    st.caption(
+        translate(
+            "Use the tools at the top left of the map: the pentagon draws a boundary (click each corner, then the "
+            "first one to close it), the square a rectangle, the pin a point. The pencil edits what you drew and "
+            "the bin deletes it. Several boundaries are saved as one shape."
+        )
+    )
+    returned = mapview.render_edit_map(PAGE, context, features, existing_id)
+    drawn = _drawn_record(context, mode, existing_id, returned)
+    comment = st.text_input(
+        translate("Comment (required): why this change"), key=_key("comment"), max_chars=MAX_COMMENT_CHARS
+    )
+    if drawn is not None:
+        st.subheader(translate("What will be saved"))
+        _preview(drawn, translate, context.region_names())
+    ready = drawn is not None and bool(comment.strip())
+    if st.button(translate("Save"), type="primary", disabled=not ready, key=_key("save")):
+        try:
+            change = store.apply([drawn.record], who=who, comment=comment, action="draw", source_name="", source_sha256="")
+        except StoreError as exc:
+            st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(str(exc))))
+            return
+        except SQLAlchemyError as exc:
+            st.error(
+                translate("Nothing was saved: the data store cannot be written ({kind}).").format(kind=type(exc).__name__)
+            )
+            return
+        state.set_draw_saved(
+            PAGE,
+            translate("Saved as version {version}: {name}.").format(
+                version=change.version, name=escape_markdown(drawn.record["name_en"])
+            ),
+        )
+        state.next_draw_round(PAGE)
+        st.rerun()

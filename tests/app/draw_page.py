@@ -1,0 +1,23 @@
+"""A test-only page: the drawing tools on their own, saved by the editor "tester".
+
+AppTest cannot draw on a Leaflet map, so a test may put what the map would return under
+``FAKE_DRAWINGS`` in session state; the browser tests run this page with the real map.
+"""
+
+import streamlit as st
+
+from kzatlas import cache, store, ui
+from kzatlas.ui import drawing, mapview
+
+FAKE_DRAWINGS = "test.fake_drawings"
+
+context = ui.page_setup("Draw on the map")
+saved_data = cache.data_store(store.configured_url(), context.geodata_dir)
+fake = st.session_state.get(FAKE_DRAWINGS)
+original = mapview.render_edit_map
+if fake is not None:
+    mapview.render_edit_map = lambda *args, **kwargs: fake
+try:
+    drawing.draw_and_edit(context, "tester", saved_data)
+finally:
+    mapview.render_edit_map = original
