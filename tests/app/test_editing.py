@@ -150,6 +150,14 @@ def test_importing_two_undp_sites_saves_a_version_the_map_shows(store_url):
     explorer.text_input(key="map_explorer.query").input("Saxaul planting").run()
     assert metric(explorer, "Matching features") == "1"
 
+    with store.open_store(store_url) as opened:
+        added = opened.history()[0].feature_ids
+    details = AppTest.from_file(page_path("map_explorer"), default_timeout=TIMEOUT)
+    details.query_params["sel"] = added[0]
+    details.run()
+    facts = details.dataframe[0].value
+    assert dict(zip(facts.iloc[:, 0], facts.iloc[:, 1]))["Origin"] == "Added by an editor"
+
 
 def test_a_refused_file_says_why_and_saves_nothing(store_url):
     at = sign_in(app(secrets=editor_secrets()))
