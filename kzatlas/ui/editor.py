@@ -237,7 +237,9 @@ def _save(page: str, context: PageContext, editor: Editor, plan: ImportPlan, con
         st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(reason)))
         return
     first = change.feature_ids[0] if change.feature_ids else ""
-    st.session_state[SAVED_KEY] = translate("Saved as version {version}: {count} features from {file}. {link}").format(
+    st.session_state[SAVED_KEY] = translate(
+        "Saved as version {version} from {file}; features written: {count}. {link}"
+    ).format(
         version=change.version,
         count=len(change.feature_ids),
         file=escape_markdown(plan.source_name),

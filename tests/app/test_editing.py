@@ -142,7 +142,7 @@ def test_importing_two_undp_sites_saves_a_version_the_map_shows(store_url):
     assert not save_button(at).disabled
     save_button(at).click().run()
     assert not at.exception, at.exception
-    assert any("Saved as version 1: 2 features from sites.geojson" in text for text in texts(at, "success"))
+    assert any("Saved as version 1 from sites.geojson; features written: 2." in text for text in texts(at, "success"))
     assert store_version(store_url) == 1
 
     explorer = AppTest.from_file(page_path("map_explorer"), default_timeout=TIMEOUT).run()
