@@ -158,8 +158,8 @@ def plan_table(plan: ImportPlan, translate: Translate) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns: number, line, action, name, kind, shape, feature id, repairs and notes,
-        reasons for rejection (plain text; the UI shows it as data, never markup).
+        Columns: action, name, kind, shape, repairs and notes, reasons for rejection, feature id,
+        number and line (left out when the file has no lines); plain text, shown as data, never markup.
     """
     rows = []
     for row in plan.rows:
@@ -168,18 +168,21 @@ def plan_table(plan: ImportPlan, translate: Translate) -> pd.DataFrame:
         quality = record.get("geometry_quality") or ""
         rows.append(
             {
-                translate("#"): row.number,
-                translate("Line"): row.line,
                 translate("What happens"): translate(ACTION_LABELS.get(row.action, row.action)),
                 translate("Name"): row.label,
                 translate("Kind"): translate(KIND_LABELS.get(kind, kind)) if kind else "",
                 translate("Shape"): translate(QUALITY_LABELS.get(quality, quality)) if quality else "",
-                translate("Id"): row.feature_id,
                 translate("Repairs and notes"): "; ".join(row.repairs),
                 translate("Why rejected"): "; ".join(row.reasons),
+                translate("Id"): row.feature_id,
+                translate("#"): row.number,
+                translate("Line"): row.line,
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not table.empty and table[translate("Line")].isna().all():
+        table = table.drop(columns=[translate("Line")])  # files without lines (GeoJSON, GeoPackage...)
+    return table
 
 
 def match_table(plan: ImportPlan, translate: Translate, confirmed: Iterable[str] = ()) -> pd.DataFrame:
@@ -210,15 +213,15 @@ def match_table(plan: ImportPlan, translate: Translate, confirmed: Iterable[str]
             {
                 "id": match["catalogue_id"],
                 translate(CONFIRM_COLUMN): match["catalogue_id"] in chosen,
-                translate("In the file"): row.label,
                 translate("Catalogue area"): match.get("catalogue_name") or match["catalogue_id"],
+                translate("In the file"): row.label,
+                translate("Official area (ha)"): match.get("official_area_ha"),
+                translate("Boundary's area (ha)"): match.get("drawn_area_ha"),
+                translate("Boundary vs official (%)"): match.get("difference_pct"),
+                translate("Circle's area now (ha)"): match.get("previous_drawn_area_ha"),
+                translate("Area in the file (ha)"): match.get("reported_area_ha"),
                 translate("Matched by"): translate(how),
                 translate("WDPA id"): str(match.get("wdpa_id") or ""),
-                translate("Official area (ha)"): match.get("official_area_ha"),
-                translate("Area in the file (ha)"): match.get("reported_area_ha"),
-                translate("Boundary's area (ha)"): match.get("drawn_area_ha"),
-                translate("Circle's area now (ha)"): match.get("previous_drawn_area_ha"),
-                translate("Boundary vs official (%)"): match.get("difference_pct"),
             }
         )
     return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()

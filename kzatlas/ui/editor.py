@@ -6,6 +6,7 @@ the default kind or the source re-plans it from what was read, without reading t
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,12 +14,13 @@ from kzatlas import editing, store
 from kzatlas.auth import Editor
 from kzatlas.catalog import region_frame
 from kzatlas.config import KINDS
-from kzatlas.i18n import KIND_LABELS, Translate
+from kzatlas.i18n import KIND_LABELS, Translate, format_hectares, format_percent
 from kzatlas.importmap import import_preview_group
 from kzatlas.ingest import ImportPlan, check_file
 from kzatlas.ingest.columns import TARGET_LABELS, TARGETS
 from kzatlas.safety import escape_markdown, markdown_link
 from kzatlas.selection import feature_link
+from kzatlas.tables import HECTARES_FORMAT
 from kzatlas.ui.auth import NotAnEditorError, confirm_editor, directory
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.history import data_store
@@ -144,7 +146,7 @@ def _summary(plan: ImportPlan, confirmed: list[str], translate: Translate, box) 
     with box:
         st.subheader(translate("What this file would do"))
         st.caption(
-            translate("File: {name} · SHA-256 {sha} · {features} features").format(
+            translate("File: {name} · SHA-256 {sha} · features in the file: {features}").format(
                 name=escape_markdown(plan.source_name), sha=plan.source_sha256[:12], features=counts["features"]
             )
         )
@@ -173,18 +175,31 @@ def _matches(page: str, plan: ImportPlan, translate: Translate, box) -> list[str
                 "catalogue's approximate shape with the file's boundary (shape quality: surveyed)."
             )
         )
-        show_table(
-            table.drop(columns=[translate(editing.CONFIRM_COLUMN)]),
-            {column: number_column("%.1f") for column in table.columns if "(ha)" in column or "(%)" in column},
-        )
+        formats = {column: number_column(HECTARES_FORMAT) for column in table.columns if "(ha)" in column}
+        formats[translate("Boundary vs official (%)")] = number_column("%+.1f %%")
+        show_table(table.drop(columns=[translate(editing.CONFIRM_COLUMN)]), formats)
         for catalogue_id, row in table.iterrows():
-            label = translate("Replace the shape of {area} with the boundary of {name}").format(
+            label = translate("Replace the shape of {area} with the boundary of {name} ({difference})").format(
                 area=escape_markdown(row[translate("Catalogue area")]),
                 name=escape_markdown(row[translate("In the file")]),
+                difference=_difference_text(row, translate),
             )
             if st.checkbox(label, key=f"{page}.{plan.source_sha256[:12]}.confirm.{catalogue_id}"):
                 confirmed.append(str(catalogue_id))
     return confirmed
+
+
+def _difference_text(row, translate: Translate) -> str:
+    """The boundary's area against the official one, in words."""
+    drawn, official = row[translate("Boundary's area (ha)")], row[translate("Official area (ha)")]
+    if drawn is None or official is None or pd.isna(drawn) or pd.isna(official) or not official:
+        return translate("no official area to compare")
+    return translate("boundary {drawn}, official {official}: {difference}").format(
+        drawn=format_hectares(drawn, translate),
+        official=format_hectares(official, translate),
+        difference=("+" if drawn > official else "")
+        + format_percent((drawn - official) / official * 100, translate, 1),
+    )
 
 
 def _preview_map(page: str, context: PageContext, plan: ImportPlan) -> None:
