@@ -5,10 +5,13 @@ import streamlit as st
 from kzatlas import state
 from kzatlas.config import APP_ICON
 from kzatlas.i18n import translator
+from kzatlas.ui.auth import current_editor
 
 state.init()
 _ = translator(state.language())
 st.set_page_config(page_title=_("Kazakhstan environment atlas"), page_icon=str(APP_ICON), layout="wide")
+# Viewers never see the editing page in the menu; a direct link to it only asks them to sign in.
+editing = "visible" if current_editor() is not None else "hidden"
 
 st.navigation(
     [
@@ -20,5 +23,6 @@ st.navigation(
         st.Page("views/briefing.py", title=_("Briefing packs"), icon=":material/picture_as_pdf:"),
         st.Page("views/present.py", title=_("Present"), icon=":material/slideshow:"),
         st.Page("views/about_data.py", title=_("About the data"), icon=":material/dataset:"),
+        st.Page("views/edit_data.py", title=_("Add and edit data"), icon=":material/edit_note:", visibility=editing),
     ]
 ).run()

@@ -124,16 +124,40 @@ def _shipped_catalogue():
     return catalogue, frozenset(shipped["id"])
 
 
+def _secret_store_url() -> object:
+    """Read ``[store] url`` from the app's ``.streamlit/secrets.toml``.
+
+    The command line and the app then write to the same store whichever way it is configured.
+    """
+    import tomllib
+
+    from kzatlas.config import ROOT_DIR
+
+    path = ROOT_DIR / ".streamlit" / "secrets.toml"
+    try:
+        with path.open("rb") as handle:
+            section = tomllib.load(handle).get("store")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return section.get("url") if isinstance(section, dict) else None
+
+
+def _store_url() -> str | None:
+    from kzatlas import store
+
+    return store.configured_url(_secret_store_url())
+
+
 def _open_store(catalogue_ids: frozenset[str]):
     from kzatlas import store
 
-    return store.open_store(store.configured_url(), catalogue_ids=catalogue_ids)
+    return store.open_store(_store_url(), catalogue_ids=catalogue_ids)
 
 
 def _store_exists() -> bool:
     from kzatlas import store
 
-    return store.configured_url() is not None or store.default_store_path().exists()
+    return _store_url() is not None or store.default_store_path().exists()
 
 
 def _merged_catalogue(*, need_store: bool):

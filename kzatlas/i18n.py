@@ -81,6 +81,12 @@ QUALITY_LABELS = {
     "none": N_("no map position"),
 }
 
+# Where a feature shown on the map comes from (the catalogue's own features need no label).
+ORIGIN_LABELS = {
+    "added": N_("Added by an editor"),
+    "edited": N_("Changed by an editor"),
+}
+
 
 @lru_cache(maxsize=len(LANGUAGES))
 def _catalogue(language: str) -> dict[str, str]:

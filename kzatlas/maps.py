@@ -53,7 +53,7 @@ from kzatlas.config import (
     WEB_TILES_ATTRIBUTION,
     WEB_TILES_URL,
 )
-from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate, format_hectares, local_name, local_names
+from kzatlas.i18n import KIND_LABELS, ORIGIN_LABELS, QUALITY_LABELS, Translate, format_hectares, local_name, local_names
 from kzatlas.safety import escape_html
 
 # Kinds that get a layer on the map, bottom first (corridors under the areas they link).
@@ -498,6 +498,8 @@ def feature_tooltip_html(
         lines.append(f"{escape_html(translate('Year'))}: {int(row['year'])}")
     if row["undp_supported"]:
         lines.append(escape_html(translate("Supported by UNDP")))
+    if row.get("origin") in ORIGIN_LABELS:
+        lines.append(f"<i>{escape_html(translate(ORIGIN_LABELS[row.get('origin')]))}</i>")
     return "<br>".join(lines)
 
 

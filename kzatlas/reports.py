@@ -11,7 +11,15 @@ import pandas as pd
 from kzatlas.analysis import unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
 from kzatlas.config import AREA_KINDS, GEODATA_DIR, GEOMETRY_QUALITIES, KIND_CORRIDOR, PROTECTED_KINDS, UNDP_KINDS
-from kzatlas.i18n import KIND_LABELS, QUALITY_LABELS, Translate, format_hectares, format_number, local_names
+from kzatlas.i18n import (
+    KIND_LABELS,
+    ORIGIN_LABELS,
+    QUALITY_LABELS,
+    Translate,
+    format_hectares,
+    format_number,
+    local_names,
+)
 from kzatlas.safety import escape_html, escape_markdown
 
 QUALITY_EXPLANATIONS = {
@@ -156,6 +164,10 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
         (translate("Place"), row["location_name"]),
         (translate("Links (from sources)"), row["links"].replace(";", ", ")),
         (translate("Notes"), row["notes"]),
+        (
+            translate("Origin"),
+            translate(ORIGIN_LABELS[row.get("origin")]) if row.get("origin") in ORIGIN_LABELS else "",
+        ),
     ]
     return pd.DataFrame([r for r in rows if r[1]], columns=[translate("Field"), translate("Value")])
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kzatlas import reports, ui
-from kzatlas.ui import downloads, tables
+from kzatlas.ui import downloads, history, tables
 
 context = ui.page_setup("About the data")
 _ = context.translate
@@ -35,6 +35,7 @@ else:
     st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))
     st.subheader(_("Sources"))
     tables.show_table(reports.source_table(context.catalogue, _), {_("Link"): tables.link_column(_("Link"))})
+history.changes_section("about_data", context)
 st.subheader(_("Data changelog"))
 st.markdown(reports.changelog_text())
 ui.footer(context)

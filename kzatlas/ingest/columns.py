@@ -13,7 +13,7 @@ import unicodedata
 
 from kzatlas import config
 from kzatlas.analysis import fold_text, transliterate
-from kzatlas.i18n import KIND_LABELS
+from kzatlas.i18n import KIND_LABELS, N_
 
 # What a column can feed, in the order guesses are made (the first target to claim a column keeps it).
 TARGETS = (
@@ -44,29 +44,29 @@ TARGETS = (
 
 # What the user sees beside each target.
 TARGET_LABELS = {
-    "wdpa_id": "WDPA id",
-    "name_en": "Name (English)",
-    "name_ru": "Name (Russian)",
-    "name_kk": "Name (Kazakh)",
-    "kind": "Kind",
-    "themes": "Themes",
-    "region": "Region (ISO code or name)",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "year": "Year",
-    "area_ha": "Official area, ha",
-    "area_km2": "Official area, km²",
-    "iucn_category": "IUCN category",
-    "undp_project": "UNDP project",
-    "partners": "Partners",
-    "donors": "Donors",
-    "budget_usd": "Budget, USD",
-    "location_name": "Place name",
-    "links": "Links",
-    "source_url": "Source URL",
-    "source_title": "Source title",
-    "source_date": "Source date",
-    "notes": "Notes",
+    "wdpa_id": N_("WDPA id"),
+    "name_en": N_("Name (English)"),
+    "name_ru": N_("Name (Russian)"),
+    "name_kk": N_("Name (Kazakh)"),
+    "kind": N_("Kind"),
+    "themes": N_("Themes"),
+    "region": N_("Region (ISO code or name)"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "year": N_("Year"),
+    "area_ha": N_("Official area, ha"),
+    "area_km2": N_("Official area, km²"),
+    "iucn_category": N_("IUCN category"),
+    "undp_project": N_("UNDP project"),
+    "partners": N_("Partners"),
+    "donors": N_("Donors"),
+    "budget_usd": N_("Budget, USD"),
+    "location_name": N_("Place name"),
+    "links": N_("Links"),
+    "source_url": N_("Source URL"),
+    "source_title": N_("Source title"),
+    "source_date": N_("Source date"),
+    "notes": N_("Notes"),
 }
 
 _ALIASES = {

@@ -10,12 +10,14 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from kzatlas import editing, state
+from kzatlas import editing, edits, state
+from kzatlas.auth import Editor
 from kzatlas.config import KIND_UNDP_SITE
 from kzatlas.i18n import N_, QUALITY_LABELS, THEME_LABELS, format_hectares, kind_label, theme_label
 from kzatlas.safety import escape_markdown
 from kzatlas.store import Store, StoreError
 from kzatlas.ui import mapview
+from kzatlas.ui.auth import directory
 from kzatlas.ui.frame import PageContext
 
 PAGE = "draw"
@@ -133,15 +135,15 @@ def _new_id() -> str:
     return st.session_state[key]
 
 
-def draw_and_edit(context: PageContext, who: str, store: Store) -> None:
+def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> None:
     """Draw and save a feature's shape: the map, the form, a preview and Save.
 
     Parameters
     ----------
     context : PageContext
         From ``page_setup``.
-    who : str
-        The signed-in editor's name, recorded with the change.
+    editor : Editor or None
+        The signed-in editor; the write checks again that they still are one.
     store : Store
         Where the change is saved (one version, action ``draw``).
     """
@@ -189,7 +191,7 @@ def draw_and_edit(context: PageContext, who: str, store: Store) -> None:
     ready = drawn is not None and bool(comment.strip())
     if st.button(translate("Save"), type="primary", disabled=not ready, key=_key("save")):
         try:
-            change = store.apply([drawn.record], who=who, comment=comment, action="draw", source_name="", source_sha256="")
+            change = edits.save_drawing(store, drawn.record, editor, directory(), comment=comment)
         except StoreError as exc:
             st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(str(exc))))
             return

@@ -13,6 +13,7 @@ from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region
 from kzatlas.config import LANGUAGES, UN_DISCLAIMER
 from kzatlas.i18n import LANGUAGE_NAMES, Translate, local_names, name_column, translator
 from kzatlas.safety import escape_markdown, plain_snippet
+from kzatlas.ui.auth import sign_in_box
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def page_setup(title: str, title_visible: bool = True) -> PageContext:
     state.init()
     _language_picker()
     translate = translator(state.language())
+    sign_in_box(translate)
     geodata_dir = str(active_geodata_dir())
     loaded = cache.load_catalogue(geodata_dir)
     if title_visible:

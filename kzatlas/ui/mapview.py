@@ -158,3 +158,19 @@ def render_edit_map(
     )
     returned = returned if isinstance(returned, dict) else {}
     return {name: returned.get(name) for name in DRAWINGS}
+def render_preview_map(
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    extra_groups: list,
+    bounds: tuple[float, float, float, float] | None,
+) -> None:
+    """The atlas map with extra layers over it (an import's shapes), moved to ``bounds``."""
+    regions = region_frame(context.catalogue)
+    base = maps.build_base_map(regions, context.translate, context.name_column)
+    groups = _feature_groups(context, features) + list(extra_groups)
+    view = None
+    if bounds is not None:
+        (lat, lng), zoom = maps.view_for_bounds(bounds, height_px=MAP_HEIGHT_PX)
+        view = selection.MapView(lat, lng, min(zoom, 9.0))
+    _show_map(page, context, base, groups, MAP_HEIGHT_PX, [], view)

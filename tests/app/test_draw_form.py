@@ -10,6 +10,7 @@ from draw_page import FAKE_DRAWINGS
 from pagetest import TIMEOUT, shown
 from streamlit.testing.v1 import AppTest
 
+from kzatlas.auth import hash_password
 from kzatlas.store import open_store
 
 PAGE = str(Path(__file__).with_name("draw_page.py"))
@@ -18,6 +19,7 @@ SQUARE = {
     "properties": {},
     "geometry": {"type": "Polygon", "coordinates": [[[71.2, 51.1], [71.4, 51.1], [71.4, 51.3], [71.2, 51.3], [71.2, 51.1]]]},
 }
+TESTER_HASH = hash_password("a long enough test password")
 MARKER = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [70.62, 42.33]}}
 
 
@@ -31,6 +33,7 @@ def own_store(tmp_path, monkeypatch):
 
 def start(drawings: list | None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.secrets["editors"] = {"tester": {"name": "tester", "password_hash": TESTER_HASH}}
     if drawings is not None:
         at.session_state[FAKE_DRAWINGS] = {"all_drawings": drawings, "last_active_drawing": None}
     at.run()

@@ -192,6 +192,24 @@ def start_servers(tmp_path_factory) -> Iterator[Callable[..., list[StreamlitServ
         server.stop()
 
 
+@pytest.fixture()
+def launch(tmp_path_factory) -> Iterator[Callable[..., StreamlitServer]]:
+    """Factory for servers a test stops and starts itself (``server.stop()``), e.g. to restart one.
+
+    Any still running at the end of the test are stopped.
+    """
+    servers: list[StreamlitServer] = []
+
+    def start(env: dict[str, str] | None = None, script: str = "serve.py") -> StreamlitServer:
+        server = launch_server(env, log_dir=tmp_path_factory.mktemp("server-log"), script=script)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def base_url(start_server) -> str:
     """The app with its bundled geodata."""

@@ -11,6 +11,7 @@ import pytest
 from mapkit import map_frame, map_locator, open_map_page, wait_until
 from playwright.sync_api import Page, expect
 
+from kzatlas.auth import hash_password
 from kzatlas.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,12 @@ def draw_server(start_server, tmp_path_factory):
     shutil.copy2(DRAW_PAGE, site / DRAW_PAGE.name)
     (site / "static").symlink_to(ROOT_DIR / "static", target_is_directory=True)
     python_path = os.pathsep.join(filter(None, [str(ROOT_DIR), str(DRAW_PAGE.parent), os.environ.get("PYTHONPATH")]))
-    env = {"KZATLAS_DATA_DIR": str(data_dir), "PYTHONPATH": python_path}
+    secrets = site / "secrets.toml"
+    secrets.write_text(
+        f'[editors.tester]\nname = "tester"\npassword_hash = "{hash_password("a long enough test password")}"\n',
+        encoding="utf-8",
+    )
+    env = {"KZATLAS_DATA_DIR": str(data_dir), "PYTHONPATH": python_path, "STREAMLIT_SECRETS_FILES": str(secrets)}
     return start_server(env=env, script=str(site / DRAW_PAGE.name)), data_dir
 
 
