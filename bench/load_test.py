@@ -394,12 +394,16 @@ class Server:
                 self.process.wait(timeout=15)
 
 
-def start_server(script: str = "serve.py") -> Server:
-    """Start the atlas with its bundled data on a free loopback port; return once it is healthy."""
+def start_server(script: str = "serve.py", env_overrides: dict[str, str] | None = None) -> Server:
+    """Start the atlas with its bundled data on a free loopback port; return once it is healthy.
+
+    ``env_overrides`` are added to the server's environment (e.g. ``KZATLAS_STORE_URL``).
+    """
     python = ROOT / ".venv" / "bin" / "python"
     port = _free_port()
     log_path = Path(tempfile.mkdtemp(prefix="kzatlas-load-")) / "server.log"
     env = {key: value for key, value in os.environ.items() if key != "KZATLAS_GEODATA_DIR"}
+    env.update(env_overrides or {})
     command = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", script]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
     command += ["--browser.gatherUsageStats", "false"]
@@ -542,10 +546,12 @@ def run_load(
     timeout_s: float = 30.0,
     ramp_s: float = 0.0,
     pid: int | None = None,
+    keep_samples: bool = False,
 ) -> dict:
     """Run the ``load`` workload against ``urls`` and return the report as a dict.
 
     ``pid``: the server process (one server), whose memory and CPU time are reported.
+    ``keep_samples``: also return every filter change's and page open's seconds (to pool runs).
     """
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be 1..{MAX_SESSIONS}")
@@ -562,7 +568,7 @@ def run_load(
     cpu_after = _probe(pid, process_cpu_s)
     filters = [s.seconds for s in tally.samples if s.step == "filter"]
     incomplete = [i for i in range(sessions) if tally.reruns_done.get(i, 0) < changes + 1]
-    return {
+    report = {
         "workload": "load",
         "urls": urls,
         "sessions": sessions,
@@ -585,6 +591,10 @@ def run_load(
         "p95_target_s": P95_TARGET_S,
         "machine": machine(),
     }
+    if keep_samples:
+        report["filter_change_s"] = filters
+        report["page_open_s"] = [s.seconds for s in tally.samples if s.step == "open"]
+    return report
 
 
 def run_soak(

@@ -1,10 +1,14 @@
-"""Debian's nginx for the browser tests: the shipped site files with only ports and paths changed."""
+"""Debian's nginx for the browser tests: the shipped site files with only ports and paths changed.
+
+Only :func:`require_nginx` needs pytest, so ``bench/bench_replicas.py`` runs the same nginx.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -12,8 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
 NGINX = Path("/usr/sbin/nginx")
@@ -30,6 +32,8 @@ def free_port() -> int:
 
 def require_nginx() -> None:
     """Skip without nginx (fail in CI, which installs it)."""
+    import pytest
+
     if not NGINX.exists():
         message = f"{NGINX} is missing: apt-get install -y nginx"
         if os.environ.get("CI"):
@@ -87,39 +91,49 @@ def check_conf(conf: Path, root: Path) -> subprocess.CompletedProcess:
 
 @dataclass
 class Nginx:
-    """One nginx in the foreground, stopped with :meth:`stop`."""
+    """One nginx in the foreground, in its own process group, stopped with :meth:`stop`."""
 
     process: subprocess.Popen
     url: str
     root: Path
 
     def stop(self) -> None:
-        self.process.terminate()
+        """Stop the master and its workers (the whole group), then reap the master."""
+        if self.process.poll() is not None:
+            return
         try:
+            os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
 
 
 def start_nginx(site: str, upstream_ports: list[int], root: Path, listen_port: int) -> Nginx:
-    """Check and start nginx with ``site``; return once ``/_stcore/health`` answers 200 through it."""
+    """Check and start nginx with ``site``; return once ``/_stcore/health`` answers 200 through it.
+
+    Raises ``RuntimeError`` when nginx rejects the configuration or does not come up in time.
+    """
     conf = root / "nginx.conf"
     conf.write_text(build_nginx_conf(site, listen_port, upstream_ports, root))
     checked = check_conf(conf, root)
-    assert checked.returncode == 0, f"nginx rejects the site file:\n{checked.stderr}"
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx rejects the site file:\n{checked.stderr}")
     process = subprocess.Popen(
         [str(NGINX), "-p", str(root), "-e", str(root / "error.log"), "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{listen_port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while http_status(f"{url}/_stcore/health") != 200:
         if process.poll() is not None or time.monotonic() >= deadline:
-            process.kill()
+            Nginx(process=process, url="", root=root).stop()
             _, stderr = process.communicate(timeout=10)
-            pytest.fail(f"nginx did not start: {stderr}\n{(root / 'error.log').read_text(errors='replace')}")
+            raise RuntimeError(f"nginx did not start: {stderr}\n{(root / 'error.log').read_text(errors='replace')}")
         time.sleep(0.1)
     return Nginx(process=process, url=url, root=root)
