@@ -25,7 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from kzatlas.catalog import FEATURE_COLUMNS, KNOWN_KINDS, KNOWN_THEMES, LIST_SEPARATOR
 from kzatlas.config import CRS, KIND_UNDP_PROGRAMME, UNDP_KINDS
 from kzatlas.ingest import limits
-from kzatlas.ingest.validate import RegionIndex, check_date, check_year, clean_text
+from kzatlas.ingest.regions import RegionIndex
+from kzatlas.ingest.validate import check_date, check_year, clean_text
 from kzatlas.safety import safe_link
 from kzatlas.spatial import area_hectares
 
