@@ -12,8 +12,18 @@ if [ "${1:-}" = "--quick" ]; then
 fi
 bash scripts/setup.sh dev
 if [ "$quick" = 0 ] && [ ! -x "${KZATLAS_CHROMIUM:-/usr/bin/chromium}" ]; then
-  echo "Browser tests need Debian's Chromium: apt-get install -y chromium" >&2
-  exit 1
+  # The browser tests need Debian's Chromium (and nginx for the header tests). As root with apt,
+  # install them the way CI does; otherwise say what to run.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Chromium and nginx for the browser tests (apt-get)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium nginx >/dev/null
+  else
+    echo "Browser tests need Debian's Chromium and nginx: sudo apt-get install -y chromium nginx" >&2
+    echo "(or run 'bash scripts/test.sh --quick' for everything but the browser tests)" >&2
+    exit 1
+  fi
 fi
 .venv/bin/python -m ruff check .
 if [ "$quick" = 1 ]; then
