@@ -36,5 +36,7 @@ else:
     st.subheader(_("Sources"))
     tables.show_table(reports.source_table(context.catalogue, _), {_("Link"): tables.link_column(_("Link"))})
 st.subheader(_("Data changelog"))
+if context.language != "en":
+    st.caption(_("The data changelog is kept in English."))
 st.markdown(reports.changelog_text())
 ui.footer(context)
