@@ -11,17 +11,38 @@ from __future__ import annotations
 import altair as alt
 import geopandas as gpd
 import pandas as pd
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from kzatlas import analysis
 from kzatlas.catalog import split_list
 from kzatlas.config import KIND_COLOURS, KINDS
-from kzatlas.i18n import KIND_SHORT_LABELS, Translate, local_name, theme_label
+from kzatlas.i18n import KIND_SHORT_LABELS, Translate, language_of, shown_name, theme_label
 
 CHART_HEIGHT_PX = 300
 TARGET_CHART_HEIGHT_PX = 280
 TARGET_YEARS = [2015, 2036]
 TARGET_SHARE_PCT = [0, 32]
 TIMELINE_NAME_CHARS = 60
+
+
+def number_locale(translate: Translate) -> dict:
+    """Vega's number locale for the page's language (decimal mark and digit grouping from Babel).
+
+    With it, axis labels and ``,``-grouped tooltip formats (``",.0f"``) group digits the way
+    the language does (``191 381`` in Russian and Kazakh) instead of always with commas.
+    """
+    language = language_of(translate)
+    return {
+        "decimal": get_decimal_symbol(language),
+        "thousands": get_group_symbol(language),
+        "grouping": [3],
+        "currency": ["", ""],
+    }
+
+
+def localised(chart, translate: Translate):
+    """``chart`` configured with the page's number locale (call last: a configured chart is final)."""
+    return chart.configure(locale={"number": number_locale(translate)})
 
 
 def kind_scale(translate: Translate) -> alt.Scale:
@@ -41,7 +62,7 @@ def kind_bars(table: pd.DataFrame, x: alt.X, value: str, value_title: str, trans
     if table.empty:
         return None
     data = table.assign(kind_label=[translate(KIND_SHORT_LABELS[kind]) for kind in table["kind"]])
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -55,6 +76,7 @@ def kind_bars(table: pd.DataFrame, x: alt.X, value: str, value_title: str, trans
         )
         .properties(height=CHART_HEIGHT_PX)
     )
+    return localised(chart, translate)
 
 
 def counts_chart(
@@ -74,7 +96,7 @@ def growth_chart(growth: pd.DataFrame, translate: Translate) -> alt.Chart | None
     """Cumulative hectares of the network by year established (:func:`kzatlas.analysis.cumulative_growth`)."""
     if growth.empty:
         return None
-    return (
+    chart = (
         alt.Chart(growth)
         .mark_line(interpolate="step-after", point=True)
         .encode(
@@ -88,6 +110,7 @@ def growth_chart(growth: pd.DataFrame, translate: Translate) -> alt.Chart | None
         )
         .properties(height=CHART_HEIGHT_PX)
     )
+    return localised(chart, translate)
 
 
 def target_chart(tracker, translate: Translate) -> alt.LayerChart | None:
@@ -109,7 +132,11 @@ def target_chart(tracker, translate: Translate) -> alt.LayerChart | None:
                 title=translate("Share of territory protected (%)"),
                 scale=alt.Scale(domain=TARGET_SHARE_PCT),
             ),
-            tooltip=[alt.Tooltip("year:Q", format="d"), "share_pct:Q", "publisher:N"],
+            tooltip=[
+                alt.Tooltip("year:Q", title=translate("Year"), format="d"),
+                alt.Tooltip("share_pct:Q", title=translate("Share of territory protected (%)"), format=",.2f"),
+                alt.Tooltip("publisher:N", title=translate("Source")),
+            ],
         )
     )
     rules = []
@@ -124,7 +151,7 @@ def target_chart(tracker, translate: Translate) -> alt.LayerChart | None:
         .mark_rule(strokeDash=[6, 4])
         .encode(y="share_pct:Q", color=alt.Color("target:N", title=translate("Target")))
     )
-    return (points + lines).properties(height=TARGET_CHART_HEIGHT_PX)
+    return localised((points + lines).properties(height=TARGET_CHART_HEIGHT_PX), translate)
 
 
 def portfolio_timeline(items: pd.DataFrame, translate: Translate, name_column: str) -> alt.Chart | None:
@@ -134,13 +161,13 @@ def portfolio_timeline(items: pd.DataFrame, translate: Translate, name_column: s
         return None
     data = pd.DataFrame(
         {
-            "name": [local_name(row, name_column)[:TIMELINE_NAME_CHARS] for _, row in dated.iterrows()],
+            "name": [shown_name(row, name_column, translate)[:TIMELINE_NAME_CHARS] for _, row in dated.iterrows()],
             "start": dated["first_year"].astype(int).to_numpy(),
             "end": (dated["last_year"].astype(int) + 1).to_numpy(),
             "theme": [theme_label(split_list(v)[0], translate) if split_list(v) else "" for v in dated["themes"]],
         }
     )
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar(height=14)
         .encode(
@@ -148,7 +175,12 @@ def portfolio_timeline(items: pd.DataFrame, translate: Translate, name_column: s
             x2="end:Q",
             y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("start")),
             color=alt.Color("theme:N", title=translate("Theme")),
-            tooltip=["name:N", alt.Tooltip("start:Q", format="d"), "theme:N"],
+            tooltip=[
+                alt.Tooltip("name:N", title=translate("Name")),
+                alt.Tooltip("start:Q", title=translate("Year"), format="d"),
+                alt.Tooltip("theme:N", title=translate("Theme")),
+            ],
         )
         .properties(height=32 * len(data) + 40)
     )
+    return localised(chart, translate)

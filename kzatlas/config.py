@@ -55,6 +55,10 @@ PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
 AREA_KINDS = (*PROTECTED_KINDS, KIND_CORRIDOR)
 # UNDP's work: located sites and programmes with no single location.
 UNDP_KINDS = (KIND_UNDP_SITE, KIND_UNDP_PROGRAMME)
+# The optional ``relationship`` column of a UNDP-layer record: a UN entity listed with UNDP's
+# work that UNDP did not build (shown, never counted as UNDP work). Missing means UNDP's own.
+RELATIONSHIP_COLUMN = "relationship"
+RELATIONSHIP_UN_PARTNER = "un_partner"
 # How far around a UNDP site its neighbourhood reaches by default, km (details panel and packs).
 NEARBY_KM = 100
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import pandas as pd
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_format_percent
 
 from kzatlas.config import (
     DEFAULT_LANGUAGE,
@@ -23,6 +25,8 @@ from kzatlas.config import (
     KIND_UNDP_SITE,
     LANGUAGES,
     LOCALE_DIR,
+    RELATIONSHIP_COLUMN,
+    RELATIONSHIP_UN_PARTNER,
 )
 
 Translate = Callable[[str], str]
@@ -102,9 +106,31 @@ def _catalogue(language: str) -> dict[str, str]:
     }
 
 
-def kind_label(kind: str, translate: Translate) -> str:
-    """The translated long label of a feature kind (the code itself when unknown)."""
+UN_PARTNER_LABEL = N_("UN partner site (not a UNDP project)")
+
+
+def kind_label(kind: str, translate: Translate, relationship: object = None) -> str:
+    """The translated long label of a feature kind (the code itself when unknown).
+
+    Parameters
+    ----------
+    kind : str
+        The feature's kind.
+    translate : callable
+        Translation function.
+    relationship : object, optional
+        The optional ``relationship`` value of a UNDP-layer record; a UN partner site is
+        labelled as such, whatever its kind.
+    """
+    if relationship == RELATIONSHIP_UN_PARTNER:
+        return translate(UN_PARTNER_LABEL)
     return translate(KIND_LABELS.get(kind, kind))
+
+
+def kind_labels(frame: pd.DataFrame, translate: Translate) -> list[str]:
+    """:func:`kind_label` for every row of ``frame`` (its ``relationship`` column is optional)."""
+    relationships = frame[RELATIONSHIP_COLUMN] if RELATIONSHIP_COLUMN in frame.columns else [None] * len(frame)
+    return [kind_label(kind, translate, rel) for kind, rel in zip(frame["kind"], relationships)]
 
 
 def theme_label(theme: str, translate: Translate) -> str:
@@ -128,13 +154,17 @@ def translator(language: str | None) -> Translate:
     Returns
     -------
     callable
-        ``translate(msgid) -> str``, falling back to the English ``msgid``.
+        ``translate(msgid) -> str``, falling back to the English ``msgid``; its ``language``
+        attribute is the language it speaks (read by the number formatters).
     """
-    table = _catalogue(normalise_language(language))
+    language = normalise_language(language)
+    table = _catalogue(language)
 
     def translate(message: str) -> str:
         return table.get(message, message)
 
+    # Number formatters read the language from here, so a page passes one object around.
+    translate.language = language
     return translate
 
 
@@ -183,47 +213,89 @@ def local_names(frame: pd.DataFrame, name_column: str) -> pd.Series:
     return local.where(local.notna() & (local != ""), frame[ENGLISH_NAME_COLUMN])
 
 
+def language_of(translate: Translate) -> str:
+    """The language a translation function speaks (English for one made elsewhere, e.g. ``str``)."""
+    return normalise_language(getattr(translate, "language", None))
+
+
+def _finite(value: object) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return number
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
 def format_number(value: float, translate: Translate, decimals: int = 0) -> str:
-    """A number for reading: thousands grouped, ``decimals`` places.
+    """A number for reading in the page's language: thousands grouped, ``decimals`` places.
 
     Parameters
     ----------
     value : float
     translate : callable
-        The page's or pack's translation function; it stands for the language, so that
-        grouping and decimal marks can follow it.
+        The page's or pack's translation function; its ``language`` picks the locale
+        (see :func:`translator`).
     decimals : int
         Places after the decimal mark.
 
     Returns
     -------
     str
-        For now grouped the English way in every language (``1,234,567``).
+        ``1,234,567.5`` in English; ``1 234 567,5`` (non-breaking spaces) in Russian and Kazakh.
+        A dash when ``value`` is not a number.
     """
-    del translate  # every language groups the English way for now
-    return f"{float(value):,.{decimals}f}"
+    number = _finite(value)
+    if number is None:
+        return "—"
+    return format_decimal(number, format=_pattern(decimals), locale=language_of(translate))
 
 
 def format_percent(value: object, translate: Translate, decimals: int = 0) -> str:
-    """A published percentage as text (``11.37 %``), or a dash when the data holds no number.
+    """A percentage as text (``11.37 %``; ``11,37 %`` in Russian and Kazakh), or a dash.
 
     Parameters
     ----------
     value : object
         The percentage (``11.37`` for 11.37 %), as the data gives it.
     translate : callable
-        Stands for the language, as in :func:`format_number`.
+        Its ``language`` picks the locale, as in :func:`format_number`.
     decimals : int
         Places after the decimal mark.
+
+    Returns
+    -------
+    str
+        The number in the locale's digits and marks, a non-breaking space and ``%`` (the
+        atlas writes the sign apart in every language).
     """
-    del translate  # every language writes percentages the English way for now
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+    number = _finite(value)
+    if number is None:
         return "—"
-    if number != number or number in (float("inf"), float("-inf")):
-        return "—"
-    return f"{number:.{decimals}f} %"
+    return babel_format_percent(
+        number / 100.0, format=_pattern(decimals) + "\u00a0%", locale=language_of(translate)
+    )
+
+
+def format_share(value: object, translate: Translate, decimals: int = 1) -> str:
+    """A share given as a fraction (``0.035``) as a percentage (``3.5 %``, ``3,5 %``), or a dash.
+
+    Parameters
+    ----------
+    value : object
+        The share, 0-1.
+    translate : callable
+        Its ``language`` picks the locale.
+    decimals : int
+        Places after the decimal mark of the percentage.
+    """
+    number = _finite(value)
+    return "—" if number is None else format_percent(100.0 * number, translate, decimals)
 
 
 def format_hectares(value: object, translate: Translate) -> str:
@@ -234,13 +306,77 @@ def format_hectares(value: object, translate: Translate) -> str:
     value : float or None
         Hectares; ``None``/NaN means no published area.
     translate : callable
-        Translation function for the unit and the "not published" text.
+        Translation function for the unit and the "not published" text; its ``language``
+        picks the number format.
 
     Returns
     -------
     str
-        For example ``"415,164 ha"``.
+        For example ``"415,164 ha"``, ``"415 164 га"``.
     """
     if _missing(value):
         return translate("not published")
     return translate("{hectares} ha").format(hectares=format_number(value, translate))
+
+
+def format_square_km(value: object, translate: Translate) -> str:
+    """An area in square kilometres as text (``185,938 km²``, ``185 938 км²``)."""
+    return translate("{km2} km²").format(km2=format_number(value, translate))
+
+
+ENGLISH_MARKER = N_("(in English)")
+
+
+def _marked(text: str, translate: Translate) -> str:
+    return f"{text} {translate(ENGLISH_MARKER)}" if text and language_of(translate) != DEFAULT_LANGUAGE else text
+
+
+def shown_name(row, name_column: str, translate: Translate) -> str:
+    """:func:`local_name` for reading: an English fallback is marked as such in Russian and Kazakh.
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A record with ``name_en`` and, where a source gives them, ``name_ru``/``name_kk``.
+    name_column : str
+        The column for the language shown.
+    translate : callable
+        The page's translation function (for the marker and its language).
+
+    Returns
+    -------
+    str
+        The local name, else the English name followed by "(in English)" in the page's
+        language. Data exports use :func:`local_name`, which adds no marker.
+    """
+    local = row.get(name_column)
+    if not _missing(local):
+        return local
+    return _marked(local_name(row, ENGLISH_NAME_COLUMN), translate)
+
+
+def shown_names(frame: pd.DataFrame, name_column: str, translate: Translate) -> pd.Series:
+    """:func:`shown_name` for every row of ``frame`` (same index)."""
+    local = frame[name_column]
+    known = local.notna() & (local != "")
+    fallback = frame[ENGLISH_NAME_COLUMN].fillna("").map(lambda text: _marked(text, translate))
+    return local.where(known, fallback)
+
+
+def english_text(value: object, translate: Translate) -> str:
+    """Free text that the sources give only in English, marked as such outside English.
+
+    Parameters
+    ----------
+    value : object
+        A note, place description or similar text from the data (missing means empty).
+    translate : callable
+        The page's translation function.
+
+    Returns
+    -------
+    str
+        ``""`` for a missing value; otherwise the text, followed by "(in English)" when the
+        page is in Russian or Kazakh.
+    """
+    return "" if _missing(value) else _marked(str(value), translate)

@@ -363,6 +363,7 @@ class _MapChrome(MacroElement):
         (function() {
             var map = {{ this._parent.get_name() }};
             map.getContainer().style.background = {{ this.background | tojson }};
+            L.control.scale({imperial: false}).addTo(map);  // kilometres only, no miles
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "kz-legend");
@@ -612,7 +613,7 @@ def build_base_map(
         tiles=None,
         min_zoom=3,
         max_zoom=12,
-        control_scale=True,
+        control_scale=False,  # _MapChrome adds a metric-only scale bar
         prefer_canvas=False,
         zoom_snap=0.25,
         zoom_delta=0.5,

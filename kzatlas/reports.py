@@ -10,17 +10,33 @@ import pandas as pd
 
 from kzatlas.analysis import unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
-from kzatlas.config import AREA_KINDS, GEODATA_DIR, GEOMETRY_QUALITIES, KIND_CORRIDOR, PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.config import (
+    AREA_KINDS,
+    GEODATA_DIR,
+    GEOMETRY_QUALITIES,
+    KAZAKHSTAN_AREA_KM2,
+    KIND_CORRIDOR,
+    PROTECTED_KINDS,
+    RELATIONSHIP_COLUMN,
+    UNDP_KINDS,
+)
 from kzatlas.i18n import (
-    KIND_LABELS,
     ORIGIN_LABELS,
     QUALITY_LABELS,
     Translate,
+    english_text,
     format_hectares,
     format_number,
-    local_names,
+    format_percent,
+    format_share,
+    format_square_km,
+    kind_label,
+    kind_labels,
+    shown_names,
 )
 from kzatlas.safety import escape_html, escape_markdown
+from kzatlas.spatial import undp_work
+from kzatlas.tables import source_columns
 
 QUALITY_EXPLANATIONS = {
     "surveyed": "Boundary from an official survey or cadastre.",
@@ -70,10 +86,10 @@ def unlocated_table(catalogue: Catalogue, translate: Translate, name_column: str
     items = unlocated(feature_frame(catalogue))
     return pd.DataFrame(
         {
-            translate("Name"): local_names(items, name_column),
-            translate("Kind"): [translate(KIND_LABELS.get(k, k)) for k in items["kind"]],
+            translate("Name"): shown_names(items, name_column, translate),
+            translate("Kind"): kind_labels(items, translate),
             translate("Why"): [translate(m) for m in items["geometry_method"]],
-            translate("Source"): items["source_url"],
+            **source_columns(items, translate),
         }
     ).reset_index(drop=True)
 
@@ -125,45 +141,55 @@ def region_source_text(catalogue: Catalogue, translate: Translate) -> str:
         lines.append(
             escape_markdown(
                 translate(
-                    "Built from {vin:,} vertices down to {vout:,}; {n} invalid input shapes repaired; "
-                    "total area {area:,.0f} km² against the official 2,724,900 km² ({diff:+.3f} %)."
+                    "Built from {vin} vertices down to {vout}; {n} invalid input shapes repaired; "
+                    "total area {area} against the official {official} ({diff})."
                 ).format(
-                    vin=report.get("input_vertices", 0),
-                    vout=report.get("output_vertices", 0),
+                    vin=format_number(report.get("input_vertices", 0), translate),
+                    vout=format_number(report.get("output_vertices", 0), translate),
                     n=len(report.get("invalid_input_rings_repaired", [])),
-                    area=report.get("total_area_km2", 0),
-                    diff=report.get("total_area_difference_pct", 0),
+                    area=format_square_km(report.get("total_area_km2", 0), translate),
+                    official=format_square_km(KAZAKHSTAN_AREA_KM2, translate),
+                    diff=_signed_percent(report.get("total_area_difference_pct", 0), translate),
                 )
             )
         )
     return "\n".join(lines)
 
 
+def _signed_percent(value: object, translate: Translate) -> str:
+    text = format_percent(value, translate, 3)
+    try:
+        positive = float(value) > 0
+    except (TypeError, ValueError):
+        positive = False
+    return "+" + text if positive else text
+
+
 def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, str]) -> pd.DataFrame:
     """The details panel's facts for one feature, as (field, value) rows; empty values left out."""
     regions = ", ".join(region_names.get(code, code) for code in split_list(row["region_codes"]))
     rows = [
-        (translate("Kind"), translate(KIND_LABELS.get(row["kind"], row["kind"]))),
+        (translate("Kind"), kind_label(row["kind"], translate, row.get(RELATIONSHIP_COLUMN))),
         (translate("Official area"), format_hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
         (
             translate("Drawn area"),
             format_hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else "",
         ),
-        (translate("Area notes"), row["area_note"]),
+        (translate("Area notes"), english_text(row["area_note"], translate)),
         (translate("Year"), "" if pd.isna(row["year"]) else str(int(row["year"]))),
         (translate("Years"), row["years"].replace(";", ", ") if ";" in row["years"] else ""),
         (translate("Region"), regions),
         (translate("IUCN category"), row["iucn_category"]),
         (translate("Shape"), translate(QUALITY_LABELS.get(row["geometry_quality"], row["geometry_quality"]))),
         (translate("How it is drawn"), translate(row["geometry_method"])),
-        (translate("Supported by UNDP"), translate("yes") if row["undp_supported"] else translate("no")),
+        (translate("Supported by UNDP"), translate("yes") if bool(undp_work(row.to_frame().T).iloc[0]) else translate("no")),
         (translate("UNDP / GEF project"), row["undp_project"]),
         (translate("Partners"), row["partners"].replace(";", ", ")),
         (translate("Donors"), row["donors"].replace(";", ", ")),
         (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else format_number(row["budget_usd"], translate)),
-        (translate("Place"), row["location_name"]),
+        (translate("Place"), english_text(row["location_name"], translate)),
         (translate("Links (from sources)"), row["links"].replace(";", ", ")),
-        (translate("Notes"), row["notes"]),
+        (translate("Notes"), english_text(row["notes"], translate)),
         (
             translate("Origin"),
             translate(ORIGIN_LABELS[row.get("origin")]) if row.get("origin") in ORIGIN_LABELS else "",
@@ -257,7 +283,7 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
     """
     from kzatlas import spatial  # spatial imports analysis; kept local to avoid a cycle at import
 
-    names = dict(zip(features["id"], local_names(features, name_column)))
+    names = dict(zip(features["id"], shown_names(features, name_column, translate)))
     corridors = features[features["kind"] == KIND_CORRIDOR]
     rows = []
     for _, row in corridors.iterrows():
@@ -271,12 +297,14 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
                 translate("Year"): row["year"],
                 translate("Links (from sources)"): row["links"].replace(";", ", "),
                 translate("Meets on the map"): ", ".join(names[i] for i in linked),
-                translate("Outside reserves and parks"): None if outside is None else round(100 * outside, 1),
+                translate("Outside reserves and parks"): format_share(outside, translate, 1),
                 translate("UNDP / GEF project"): row["undp_project"],
-                translate("Source"): row["source_url"],
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table = table.assign(**source_columns(corridors, translate))
+    return table
 
 
 def undp_portfolio(features: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kzatlas.analysis import Filters
 from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES
@@ -288,6 +289,29 @@ def feature_link(feature_id: str) -> str:
 def region_link(iso_code: str) -> str:
     """Relative address of the region profile for ``iso_code``."""
     return f"/region_profile?{PARAM_REGION}={iso_code}"
+
+
+def with_language(link: str, language: str) -> str:
+    """``link`` with the page language added (``lang=``), unless it is the default language.
+
+    Parameters
+    ----------
+    link : str
+        An address of the atlas, absolute or relative, with or without a query.
+    language : str
+        The language the link should open in.
+
+    Returns
+    -------
+    str
+        The address with ``lang`` set (replacing one it had), or unchanged for English.
+    """
+    extra = language_to_params(language)
+    if not extra:
+        return link
+    parts = urlsplit(link)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != PARAM_LANGUAGE]
+    return urlunsplit(parts._replace(query=urlencode([*query, *extra.items()])))
 
 
 def scene_link(number: int) -> str:

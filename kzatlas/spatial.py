@@ -19,7 +19,17 @@ from pyproj import CRS as PROJ_CRS
 
 from kzatlas.analysis import located
 from kzatlas.catalog import split_list
-from kzatlas.config import CRS, EQUAL_AREA_CRS, KIND_CORRIDOR, KIND_UNDP_SITE, PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.config import (
+    AREA_KINDS,
+    CRS,
+    EQUAL_AREA_CRS,
+    KIND_CORRIDOR,
+    KIND_UNDP_SITE,
+    PROTECTED_KINDS,
+    RELATIONSHIP_COLUMN,
+    RELATIONSHIP_UN_PARTNER,
+    UNDP_KINDS,
+)
 
 M2_PER_HA = 10_000.0
 M_PER_KM = 1_000.0
@@ -99,9 +109,58 @@ def features_near(
     return result
 
 
+def un_partner(features: pd.DataFrame) -> pd.Series:
+    """Which rows are UN partner sites: listed with UNDP's work, but not UNDP projects.
+
+    Read from the optional ``relationship`` column; a frame without it, or a row with no
+    value, holds no partner site.
+    """
+    if RELATIONSHIP_COLUMN not in features.columns:
+        return pd.Series(False, index=features.index)
+    relationship = features[RELATIONSHIP_COLUMN].astype("string").fillna("")
+    return (relationship == RELATIONSHIP_UN_PARTNER) & features["kind"].isin(UNDP_KINDS)
+
+
+def undp_work(features: pd.DataFrame) -> pd.Series:
+    """Which rows count as UNDP's work: the one rule behind every UNDP count and list.
+
+    UNDP project sites and programmes count, except UN partner sites (:func:`un_partner`);
+    reserves, parks and corridors count when UNDP supported their creation or expansion
+    (``undp_supported``).
+
+    Parameters
+    ----------
+    features : DataFrame
+        Rows with ``kind`` and ``undp_supported`` (``relationship`` optional).
+
+    Returns
+    -------
+    Series of bool
+        Same index as ``features``.
+    """
+    supported = features["undp_supported"].astype("boolean").fillna(False).astype(bool)
+    items = features["kind"].isin(UNDP_KINDS) & ~un_partner(features)
+    return items | (features["kind"].isin(AREA_KINDS) & supported)
+
+
 def undp_sites_in(area_id: str, features: gpd.GeoDataFrame) -> list[Nearby]:
-    """UNDP sites inside or touching a protected area or corridor (distance 0)."""
-    return [item for item in features_near(area_id, features, (KIND_UNDP_SITE,)) if item.distance_km == 0]
+    """UNDP sites inside or touching a protected area or corridor (distance 0); partner sites left out."""
+    partners = set(features.loc[un_partner(features), "id"])
+    return [
+        item
+        for item in features_near(area_id, features, (KIND_UNDP_SITE,))
+        if item.distance_km == 0 and item.id not in partners
+    ]
+
+
+def undp_areas_meeting(area_id: str, features: gpd.GeoDataFrame) -> list[Nearby]:
+    """UNDP-supported reserves, parks and corridors whose drawn shape meets ``area_id``'s (distance 0)."""
+    supported = set(features.loc[undp_work(features) & features["kind"].isin(AREA_KINDS), "id"])
+    return [
+        item
+        for item in features_near(area_id, features, AREA_KINDS)
+        if item.distance_km == 0 and item.id in supported
+    ]
 
 
 def nearest(origin_id: str, features: gpd.GeoDataFrame, kinds: tuple[str, ...]) -> Nearby | None:
@@ -131,7 +190,29 @@ def share_outside_protected_areas(corridor_id: str, features: gpd.GeoDataFrame) 
 
 @dataclass(frozen=True)
 class RegionProfile:
-    """What a region holds, by the catalogue's region codes."""
+    """What a region holds, by the catalogue's region codes.
+
+    Attributes
+    ----------
+    iso_code : str
+        The region's ISO 3166-2 code.
+    land_ha : float
+        Its land area, measured from the region's boundary.
+    official_land_km2 : float or None
+        Its published area, where the regions layer carries one.
+    protected_ids, corridor_ids : tuple of str
+        Reserves and parks, and corridors, whose sources list the region.
+    undp_ids : tuple of str
+        UNDP's work in the region (:func:`undp_work`): its sites and programmes listed in or
+        located in the region, and the UNDP-supported reserves, parks and corridors listed in
+        the region or whose drawn shape reaches into it.
+    partner_ids : tuple of str
+        UN partner sites in the region (shown apart, never counted as UNDP's work).
+    official_protected_ha : float
+        The official areas of ``protected_ids`` added up.
+    drawn_protected_ha_inside : float
+        The part of their drawn shapes inside the region's boundary.
+    """
 
     iso_code: str
     land_ha: float
@@ -140,6 +221,8 @@ class RegionProfile:
     undp_ids: tuple[str, ...]
     official_protected_ha: float
     drawn_protected_ha_inside: float
+    partner_ids: tuple[str, ...] = ()
+    official_land_km2: float | None = None
 
     @property
     def official_share(self) -> float:
@@ -151,35 +234,57 @@ class RegionProfile:
         """Share of the region's land inside the drawn protected shapes (0 without land area)."""
         return self.drawn_protected_ha_inside / self.land_ha if self.land_ha else 0.0
 
+    @property
+    def listed_ids(self) -> tuple[str, ...]:
+        """Every feature the profile names, each once, in the order of its lists."""
+        return tuple(dict.fromkeys(self.protected_ids + self.corridor_ids + self.undp_ids + self.partner_ids))
+
+
+def _reaches_into(geometries: gpd.GeoSeries, boundary) -> pd.Series:
+    """Whether each drawn shape shares more than a border with ``boundary`` (missing: no)."""
+    drawn = geometries.notna() & ~geometries.is_empty
+    result = pd.Series(False, index=geometries.index)
+    if drawn.any():
+        shapes = geometries[drawn]
+        result[drawn] = shapes.intersects(boundary) & ~shapes.touches(boundary)
+    return result
+
 
 def region_profile(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> RegionProfile | None:
-    """Protected areas, corridors and UNDP items of a region, and how much of it is protected.
+    """Protected areas, corridors and UNDP's work in a region, and how much of it is protected.
 
     An item belongs to the region when its sources list the region or, for a located UNDP
-    site, when its point lies inside the region's boundary. ``official_protected_ha`` adds the
-    official areas of reserves and parks listed in the region (an area spanning several regions
-    counts in full); ``drawn_protected_ha_inside`` measures the part of their drawn shapes that
-    falls inside the region's boundary.
+    site, when its point lies inside the region's boundary. UNDP's work follows
+    :func:`undp_work`; a UNDP-supported area also counts where its drawn shape reaches into the
+    region. ``official_protected_ha`` adds the official areas of reserves and parks listed in
+    the region (an area spanning several regions counts in full); ``drawn_protected_ha_inside``
+    measures the part of their drawn shapes that falls inside the region's boundary.
     """
     region = regions[regions["iso_code"] == iso_code]
     if region.empty:
         return None
-    listed = features["region_codes"].map(lambda codes: iso_code in split_list(codes))
+    shape = region.geometry.iloc[0]
+    listed = features["region_codes"].map(lambda codes: iso_code in split_list(codes)).astype(bool)
+    reaches = _reaches_into(features.geometry, shape)
     # UNDP sites whose point lies in the boundary count too, even if a source named no region.
-    drawn_sites = features.geometry.notna() & (features["kind"] == KIND_UNDP_SITE)
-    inside = drawn_sites & features.geometry.intersects(region.geometry.iloc[0])
+    inside = reaches & (features["kind"] == KIND_UNDP_SITE)
     in_region = features[listed | inside]
     protected = in_region[in_region["kind"].isin(PROTECTED_KINDS)]
+    work = undp_work(features) & (listed | reaches)
+    partners = un_partner(features) & (listed | inside)
     boundary = region.to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
     drawn = located(protected)
-    inside = drawn.to_crs(EQUAL_AREA_CRS).geometry.intersection(boundary)
-    covered = gpd.GeoSeries([shapely.union_all(inside.values)], crs=EQUAL_AREA_CRS)
+    clipped = drawn.to_crs(EQUAL_AREA_CRS).geometry.intersection(boundary)
+    covered = gpd.GeoSeries([shapely.union_all(clipped.values)], crs=EQUAL_AREA_CRS)
+    official_km2 = region["area_official_km2"].iloc[0] if "area_official_km2" in region.columns else None
     return RegionProfile(
         iso_code=iso_code,
         land_ha=float(region["area_km2"].iloc[0]) * 100.0,
         protected_ids=tuple(protected["id"]),
         corridor_ids=tuple(in_region.loc[in_region["kind"] == KIND_CORRIDOR, "id"]),
-        undp_ids=tuple(in_region.loc[in_region["kind"].isin(UNDP_KINDS), "id"]),
+        undp_ids=tuple(features.loc[work, "id"]),
         official_protected_ha=float(protected["area_ha"].fillna(0).sum()),
-        drawn_protected_ha_inside=float(area_hectares(covered).iloc[0]) if len(inside) else 0.0,
+        drawn_protected_ha_inside=float(area_hectares(covered).iloc[0]) if len(clipped) else 0.0,
+        partner_ids=tuple(features.loc[partners, "id"]),
+        official_land_km2=None if official_km2 is None or pd.isna(official_km2) else float(official_km2),
     )

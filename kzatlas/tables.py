@@ -15,20 +15,69 @@ import pandas as pd
 
 from kzatlas.catalog import split_list
 from kzatlas.config import KIND_UNDP_SITE
-from kzatlas.i18n import QUALITY_LABELS, Translate, kind_label, local_name, local_names, theme_label
+from kzatlas.i18n import (
+    N_,
+    QUALITY_LABELS,
+    Translate,
+    english_text,
+    kind_labels,
+    language_of,
+    shown_name,
+    shown_names,
+    theme_label,
+)
 from kzatlas.selection import feature_link, scene_link
+from kzatlas.spatial import undp_work
 
 HECTARES_FORMAT = "%,.0f"
 YEAR_FORMAT = "%d"
 MONEY_FORMAT = "%,.0f"
+# Table cells stay numbers so that they sort; Streamlit's printf formats can only group with
+# commas, which reads as a decimal mark in Russian and Kazakh, so those languages show whole
+# numbers ungrouped rather than wrongly grouped.
+UNGROUPED_FORMAT = "%.0f"
+
+
+def grouped_format(translate: Translate) -> str:
+    """The printf-style format of a whole number in a table cell, for the page's language.
+
+    Grouped with commas in English; ungrouped in Russian and Kazakh (see ``UNGROUPED_FORMAT``).
+    """
+    return HECTARES_FORMAT if language_of(translate) == "en" else UNGROUPED_FORMAT
 
 
 def number_formats(translate: Translate) -> dict[str, str]:
     """Printf-style formats of the number columns every feature table shares, by translated column name."""
     return {
-        translate("Official area (ha)"): HECTARES_FORMAT,
-        translate("Drawn area (ha)"): HECTARES_FORMAT,
+        translate("Official area (ha)"): grouped_format(translate),
+        translate("Drawn area (ha)"): grouped_format(translate),
         translate("Year"): YEAR_FORMAT,
+    }
+
+
+SOURCE_LINK_COLUMN = N_("Source link")
+
+
+def source_texts(frame: pd.DataFrame, translate: Translate) -> list[str]:
+    """The Source column of a feature table: each row's source title and the date it was read.
+
+    A row without a title shows its source's address; the address itself goes in the
+    "Source link" column (:func:`source_columns`).
+    """
+    titles = frame["source_title"] if "source_title" in frame.columns else pd.Series("", index=frame.index)
+    dates = frame["source_date"] if "source_date" in frame.columns else pd.Series("", index=frame.index)
+    texts = []
+    for title, url, read in zip(titles.fillna(""), frame["source_url"].fillna(""), dates.fillna("")):
+        text = str(title or url)
+        texts.append(translate("{title} (read {date})").format(title=text, date=read) if text and read else text)
+    return texts
+
+
+def source_columns(frame: pd.DataFrame, translate: Translate) -> dict[str, list]:
+    """The two source columns every feature table ends with: Source (title, date) and Source link."""
+    return {
+        translate("Source"): source_texts(frame, translate),
+        translate(SOURCE_LINK_COLUMN): list(frame["source_url"]),
     }
 
 
@@ -51,8 +100,8 @@ def feature_table(
     """
     return pd.DataFrame(
         {
-            translate("Name"): local_names(matching, name_column),
-            translate("Kind"): [kind_label(kind, translate) for kind in matching["kind"]],
+            translate("Name"): shown_names(matching, name_column, translate),
+            translate("Kind"): kind_labels(matching, translate),
             translate("Region"): [
                 ", ".join(region_names.get(code, code) for code in split_list(value))
                 for value in matching["region_codes"]
@@ -61,9 +110,8 @@ def feature_table(
             translate("Official area (ha)"): matching["area_ha"],
             translate("Drawn area (ha)"): matching["area_drawn_ha"],
             translate("Map position"): [translate(QUALITY_LABELS.get(q, q)) for q in matching["geometry_quality"]],
-            translate("UNDP-supported"): matching["undp_supported"].astype(bool),
-            translate("Source"): matching["source_url"],
-            translate("Accessed"): matching["source_date"],
+            translate("UNDP-supported"): undp_work(matching).to_numpy(),
+            **source_columns(matching, translate),
         }
     ).reset_index(drop=True)
 
@@ -79,13 +127,14 @@ def protected_area_table(
 
 
 def feature_links_table(frame: gpd.GeoDataFrame, translate: Translate, name_column: str) -> pd.DataFrame:
-    """A short list of features: name, kind, official area and a map link where there is a position."""
+    """A short list of features: name, kind, official area, a map link where there is a position, source."""
     return pd.DataFrame(
         {
-            translate("Name"): [local_name(row, name_column) for _, row in frame.iterrows()],
-            translate("Kind"): [kind_label(kind, translate) for kind in frame["kind"]],
+            translate("Name"): shown_names(frame, name_column, translate).to_numpy(),
+            translate("Kind"): kind_labels(frame, translate),
             translate("Official area (ha)"): frame["area_ha"].to_numpy(),
             translate("On the map"): _map_links(frame["id"], _located(frame)),
+            **source_columns(frame, translate),
         }
     )
 
@@ -98,7 +147,7 @@ def _years_text(first: object, last: object) -> str:
 
 def _location_text(row: pd.Series, translate: Translate) -> str:
     if row["located"]:
-        return row["location_name"] or translate("see map")
+        return english_text(row["location_name"], translate) or translate("see map")
     if row["kind"] == KIND_UNDP_SITE:
         return translate("location not verifiable")
     return translate("national / no single location")
@@ -111,7 +160,8 @@ def portfolio_table(items: pd.DataFrame, translate: Translate, name_column: str)
     """
     return pd.DataFrame(
         {
-            translate("Name"): [local_name(row, name_column) for _, row in items.iterrows()],
+            translate("Name"): shown_names(items, name_column, translate).to_numpy(),
+            translate("Kind"): kind_labels(items, translate),
             translate("Themes"): [
                 ", ".join(theme_label(theme, translate) for theme in split_list(value)) for value in items["themes"]
             ],
@@ -121,7 +171,7 @@ def portfolio_table(items: pd.DataFrame, translate: Translate, name_column: str)
             translate("Budget (US$)"): items["budget_usd"].to_numpy(),
             translate("Where"): _map_links(items["id"], items["located"]),
             translate("Location"): [_location_text(row, translate) for _, row in items.iterrows()],
-            translate("Source"): items["source_url"].to_numpy(),
+            **source_columns(items, translate),
         }
     )
 
@@ -134,9 +184,10 @@ def nearby_table(features: gpd.GeoDataFrame, found: list, translate: Translate, 
     by_id = features.set_index("id")
     return pd.DataFrame(
         {
-            translate("Name"): [local_name(by_id.loc[item.id], name_column) for item in found],
-            translate("Kind"): [kind_label(by_id.at[item.id, "kind"], translate) for item in found],
+            translate("Name"): [shown_name(by_id.loc[item.id], name_column, translate) for item in found],
+            translate("Kind"): kind_labels(by_id.loc[[item.id for item in found]], translate),
             translate("Distance (km)"): [round(item.distance_km, 1) for item in found],
+            **source_columns(by_id.loc[[item.id for item in found]], translate),
         }
     )
 

@@ -12,9 +12,24 @@ if [ "${1:-}" = "--quick" ]; then
   shift
 fi
 bash scripts/setup.sh dev
-if [ "$quick" = 0 ] && [ ! -x "${KZATLAS_CHROMIUM:-/usr/bin/chromium}" ]; then
-  echo "Browser tests need Debian's Chromium: apt-get install -y chromium" >&2
-  exit 1
+# What the full run needs from Debian: Chromium (browser tests), nginx (header and replica tests),
+# PostgreSQL with PostGIS (the store tests on the server backend). As root with apt, install what
+# is missing the way CI does; otherwise say what to run.
+missing=()
+[ -x "${KZATLAS_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null || missing+=(postgresql postgresql-15-postgis-3)
+if [ "$quick" = 0 ] && [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${missing[*]} for the full test run (apt-get)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "The full test run needs Debian's ${missing[*]}: sudo apt-get install -y ${missing[*]}" >&2
+    echo "(or run 'bash scripts/test.sh --quick' for everything but the browser tests)" >&2
+    exit 1
+  fi
 fi
 .venv/bin/python -m ruff check .
 # Known vulnerabilities in requirements*.lock; prints "vulnerability audit skipped: <reason>"

@@ -37,5 +37,7 @@ else:
     tables.show_table(reports.source_table(context.catalogue, _), {_("Link"): tables.link_column(_("Link"))})
 history.changes_section("about_data", context)
 st.subheader(_("Data changelog"))
+if context.language != "en":
+    st.caption(_("The data changelog is kept in English."))
 st.markdown(reports.changelog_text())
 ui.footer(context)

@@ -25,13 +25,7 @@ if corridors.empty:
     st.info(_("No ecological corridor is loaded."))
 else:
     table = reports.corridor_table(everything, _, context.name_column)
-    tables.show_table(
-        table,
-        {
-            **tables.number_columns(_),
-            _("Outside reserves and parks"): st.column_config.NumberColumn(format="%.1f %%"),
-        },
-    )
+    tables.show_table(table, tables.number_columns(_))
     nearby = everything[everything["kind"].isin(AREA_KINDS)]
     mapview.render_map(PAGE, context, nearby)
     downloads.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kzatlas import reports, ui
+from kzatlas import reports, spatial, ui
 from kzatlas.catalog import split_list
-from kzatlas.i18n import theme_label
+from kzatlas.i18n import format_number, theme_label
 from kzatlas.ui import charts, downloads, tables
 
 PAGE = "projects"
@@ -21,6 +21,7 @@ themes = left.multiselect(
     format_func=lambda theme: theme_label(theme, _),
     key=f"{PAGE}.themes",
     placeholder=_("All themes"),
+    help=_("An item is shown when it has any of the chosen themes (themes combine with 'or')."),
 )
 partner = right.text_input(
     _("Partner or donor"),
@@ -30,10 +31,18 @@ partner = right.text_input(
 )
 shown = reports.portfolio_filter(portfolio, tuple(themes), partner)
 
+counted = shown[spatial.undp_work(shown)]
 first, second, third = st.columns(3)
-first.metric(_("Items"), len(shown))
-second.metric(_("With a map position"), int(shown["located"].sum()))
-third.metric(_("National / no single location"), int((~shown["located"]).sum()))
+first.metric(_("UNDP sites and programmes"), format_number(len(counted), _))
+second.metric(_("With a map position"), format_number(counted["located"].sum(), _))
+third.metric(_("National / no single location"), format_number((~counted["located"]).sum(), _))
+partners = len(shown) - len(counted)
+if partners:
+    st.caption(
+        _("{count} UN partner sites are listed below but not counted: UNDP did not build them.").format(
+            count=format_number(partners, _)
+        )
+    )
 if shown.empty:
     st.info(_("No item matches. Clear the theme or partner filter."))
 else:

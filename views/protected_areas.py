@@ -3,9 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from kzatlas import analysis, ui
+from kzatlas import analysis, spatial, ui
 from kzatlas.catalog import region_frame
-from kzatlas.i18n import format_hectares
+from kzatlas.i18n import format_hectares, format_number
 from kzatlas.ui import charts, downloads, tables
 
 PAGE = "protected_areas"
@@ -17,9 +17,9 @@ areas = analysis.protected_areas(everything)
 regions = region_frame(context.catalogue)
 
 first, second, third = st.columns(3)
-first.metric(_("Reserves and national parks"), len(areas))
+first.metric(_("Reserves and national parks"), format_number(len(areas), _))
 second.metric(_("Official area"), format_hectares(analysis.protected_hectares(areas), _))
-third.metric(_("Supported by UNDP"), int(areas["undp_supported"].sum()))
+third.metric(_("Supported by UNDP"), format_number(spatial.undp_work(areas).sum(), _))
 
 st.subheader(_("Target tracker"))
 charts.target_tracker(context, everything)

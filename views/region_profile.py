@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kzatlas import spatial, ui
+from kzatlas import facts, spatial, ui
 from kzatlas.catalog import region_frame
-from kzatlas.i18n import format_number
-from kzatlas.ui import downloads, links, mapview, tables
+from kzatlas.config import REGIONS_LAYER
+from kzatlas.ui import charts, downloads, links, mapview, tables
 
 PAGE = "region_profile"
 
@@ -21,30 +21,36 @@ if regions is None:
 names = context.region_names()
 iso_code = links.region_choice(PAGE, context, sorted(names, key=names.get))
 profile = spatial.region_profile(iso_code, everything, regions)
-in_region = everything[everything["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
-
-first, second, third, fourth = st.columns(4)
-first.metric(_("Land area"), _("{km2} km²").format(km2=format_number(profile.land_ha / 100, _)))
-second.metric(_("Reserves and parks"), len(profile.protected_ids))
-third.metric(_("Official area protected"), f"{profile.official_share:.1%}")
-fourth.metric(_("UNDP sites and programmes"), len(profile.undp_ids))
-st.caption(
-    _(
-        "Official area: the published areas of the reserves and parks listed in this region "
-        "({hectares} ha; an area shared with another region counts in full). Measured from the drawn, "
-        "approximate shapes, {share} of the region lies inside them."
-    ).format(hectares=format_number(profile.official_protected_ha, _), share=f"{profile.drawn_share:.1%}")
+in_region = everything[everything["id"].isin(profile.listed_ids)]
+manifest = context.catalogue.manifest
+layer = manifest.layers.get(REGIONS_LAYER) if manifest else None
+statement = facts.region_statement(
+    profile,
+    regions[regions["iso_code"] == iso_code].iloc[0],
+    everything,
+    context.catalogue.tables.get("targets"),
+    _,
+    layer.sources if layer else (),
 )
+shown = {figure.label: figure for figure in statement.figures}
+charts.figure_row(
+    [shown[_(label)] for label in ("Land area", "Reserves and parks", facts.UNDP_WORK_LABEL)]
+    + [statement.protection.atlas]
+)
+charts.sentences(statement.notes)
 mapview.render_region_locator(PAGE, context, in_region, iso_code)
 st.caption(_("Click a region on the map to profile it."))
 
 for title, ids in (
     (_("Reserves and national parks"), profile.protected_ids),
     (_("Ecological corridors"), profile.corridor_ids),
-    (_("UNDP project sites and programmes"), profile.undp_ids),
+    (_("UNDP's work: sites, programmes and UNDP-supported areas"), profile.undp_ids),
+    (_("UN partner sites (not UNDP projects)"), profile.partner_ids),
 ):
-    st.subheader(title)
     items = everything[everything["id"].isin(ids)]
+    if items.empty and ids is profile.partner_ids:
+        continue
+    st.subheader(title)
     if items.empty:
         st.caption(_("None in this region."))
     else:

@@ -98,8 +98,11 @@ def _country_content(
 ) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
     """Counts by kind, official hectares, the target tracker's statement and UNDP's share."""
     numbers: list[tuple[str, str]] = []
-    for kind, count in analysis.counts_by_kind(features).itertuples(index=False):
-        numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), str(count)))
+    partners = spatial.un_partner(features)
+    for kind, count in analysis.counts_by_kind(features[~partners]).itertuples(index=False):
+        numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), format_number(count, translate)))
+    if partners.any():
+        numbers.append((translate("UN partner sites"), format_number(partners.sum(), translate)))
     numbers.append(
         (
             translate("Official area of reserves and parks"),
@@ -109,49 +112,47 @@ def _country_content(
     statement = facts.target_statement(catalogue.tables.get("targets"), features, translate)
     tracker = statement.tracker
     numbers += [(figure.label, figure.value) for figure in statement.figures]
-    notes = [sentence.plain() for sentence in (*statement.notes, *statement.contribution)]
+    story = statement.protection
+    if story is not None:
+        numbers.append((story.atlas.label, story.atlas.value))
+    notes = [sentence.plain() for sentence in (*(story.notes if story else ()), *statement.notes, *statement.contribution)]
     sources = [(clean_text(s.heading), clean_text(s.url), clean_text(s.accessed)) for s in statement.sources]
     numbers.append(
         (
             translate("UNDP-supported reserves and parks"),
-            f"{tracker.undp_in_atlas_count} · {format_hectares(tracker.undp_in_atlas_ha, translate)}",
+            f"{format_number(tracker.undp_in_atlas_count, translate)} · "
+            f"{format_hectares(tracker.undp_in_atlas_ha, translate)}",
         )
     )
-    notes += [
-        translate(
-            "The total covers only the reserves and national parks in this atlas; other kinds of protected area "
-            "in Kazakhstan (sanctuaries, regional parks, natural monuments) are not included."
-        ),
-        translate("Ecological corridors are not protected areas and are not in the total."),
-    ]
+    notes.append(translate("Ecological corridors are not protected areas and are not in the total."))
     return numbers, features, notes, sources
 
 
 def _region_content(
-    iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate
-) -> tuple[Numbers, gpd.GeoDataFrame, list[str]]:
-    """The region profile's numbers and the features listed in the region."""
+    catalogue: Catalogue, iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
+    """The region profile's figures and notes (:func:`facts.region_statement`) and the features listed in it."""
     profile = spatial.region_profile(iso_code, features, regions)
     if profile is None:
         raise ValueError(f"unknown region {iso_code!r}")
-    in_region = features[features["id"].isin(profile.protected_ids + profile.corridor_ids + profile.undp_ids)]
-    numbers = [
-        (translate("Land area"), translate("{km2} km²").format(km2=format_number(profile.land_ha / 100, translate))),
-        (translate("Reserves and parks"), str(len(profile.protected_ids))),
-        (translate("Official area of reserves and parks"), format_hectares(profile.official_protected_ha, translate)),
-        (translate("Official area protected"), f"{profile.official_share:.1%}"),
-        (translate("Ecological corridors"), str(len(profile.corridor_ids))),
-        (translate("UNDP sites and programmes"), str(len(profile.undp_ids))),
-    ]
-    notes = [
-        translate(
-            "Official area: the published areas of the reserves and parks listed in this region "
-            "({hectares} ha; an area shared with another region counts in full). Measured from the drawn, "
-            "approximate shapes, {share} of the region lies inside them."
-        ).format(hectares=format_number(profile.official_protected_ha, translate), share=f"{profile.drawn_share:.1%}"),
-        translate("National UNDP programmes without a single location are listed under Projects and programmes."),
-    ]
-    return numbers, in_region, notes
+    in_region = features[features["id"].isin(profile.listed_ids)]
+    manifest = catalogue.manifest
+    layer = manifest.layers.get(REGIONS_LAYER) if manifest else None
+    statement = facts.region_statement(
+        profile,
+        regions[regions["iso_code"] == iso_code].iloc[0],
+        features,
+        catalogue.tables.get("targets"),
+        translate,
+        layer.sources if layer else (),
+    )
+    numbers = [(figure.label, figure.value) for figure in statement.figures]
+    notes = [sentence.plain() for sentence in statement.notes]
+    notes.append(
+        translate("National UNDP programmes without a single location are listed under Projects and programmes.")
+    )
+    sources = [(clean_text(s.heading), clean_text(s.url), clean_text(s.accessed)) for s in statement.sources]
+    return numbers, in_region, notes, sources
 
 
 # feature_facts rows too long for the key-number column; they go to the notes.
@@ -294,8 +295,9 @@ def _scope_content(
     if scope.kind == SCOPE_REGION:
         if regions is None or scope.id not in region_names:
             raise ValueError(f"unknown region {scope.id!r}")
-        numbers, rows, notes = _region_content(scope.id, features, regions, translate)
-        return _Content(region_names[scope.id], f"{atlas} · {translate('Region profile')}", numbers, rows, notes)
+        numbers, rows, notes, sources = _region_content(catalogue, scope.id, features, regions, translate)
+        subtitle = f"{atlas} · {translate('Region profile')}"
+        return _Content(region_names[scope.id], subtitle, numbers, rows, notes, sources)
     match = features[features["id"] == scope.id]
     if match.empty:
         raise ValueError(f"unknown feature {scope.id!r}")
@@ -303,4 +305,4 @@ def _scope_content(
     kind = clean_text(row["kind"])
     numbers, rows, notes, distances = _feature_content(row, features, translate, name_column, region_names)
     subtitle = f"{atlas} · {translate(KIND_LABELS.get(kind, kind))}"
-    return _Content(item_name(row, name_column), subtitle, numbers, rows, notes, feature_sources(row), distances)
+    return _Content(item_name(row, name_column, translate), subtitle, numbers, rows, notes, feature_sources(row), distances)

@@ -13,8 +13,17 @@ import pandas as pd
 from kzatlas import reports
 from kzatlas.analysis import located
 from kzatlas.briefing.text import clean_text, shown_url
-from kzatlas.config import AREA_KINDS, KINDS
-from kzatlas.i18n import KIND_LABELS, N_, QUALITY_LABELS, Translate, format_hectares, format_number, local_name
+from kzatlas.config import AREA_KINDS, KINDS, RELATIONSHIP_COLUMN
+from kzatlas.i18n import (
+    N_,
+    QUALITY_LABELS,
+    Translate,
+    format_hectares,
+    format_number,
+    kind_label,
+    local_name,
+    shown_name,
+)
 
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
 
@@ -31,7 +40,7 @@ ITEM_HEADINGS = {
 }
 
 
-def item_name(row: pd.Series, name_column: str) -> str:
+def item_name(row: pd.Series, name_column: str, translate: Translate | None = None) -> str:
     """The name a pack prints for a feature or region row.
 
     Parameters
@@ -40,13 +49,16 @@ def item_name(row: pd.Series, name_column: str) -> str:
         A row with ``id`` and the ``name_*`` columns.
     name_column : str
         The language's name column; an empty name falls back to English, then to the id.
+    translate : callable, optional
+        With it, an English fallback is marked as such (:func:`kzatlas.i18n.shown_name`).
 
     Returns
     -------
     str
         Printable text.
     """
-    return clean_text(local_name(row, name_column)) or clean_text(row.get("id"))
+    name = local_name(row, name_column) if translate is None else shown_name(row, name_column, translate)
+    return clean_text(name) or clean_text(row.get("id"))
 
 
 def _year(value: object) -> str:
@@ -96,8 +108,8 @@ def items_table(
         if not has_position(row.geometry):
             quality = "none"  # listed, never placed, whatever the record says
         record = {
-            "name": item_name(row, name_column),
-            "kind": translate(KIND_LABELS.get(kind, kind)),
+            "name": item_name(row, name_column, translate),
+            "kind": kind_label(kind, translate, row.get(RELATIONSHIP_COLUMN)),
             "area": format_hectares(row["area_ha"], translate) if kind in AREA_KINDS else "",
             "year": _year(row["year"]),
             "shape": translate(QUALITY_LABELS.get(quality, quality)),

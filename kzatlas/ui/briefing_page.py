@@ -10,7 +10,7 @@ import streamlit as st
 
 from kzatlas import briefing, selection
 from kzatlas.config import AREA_KINDS, KIND_UNDP_SITE
-from kzatlas.i18n import N_, local_name
+from kzatlas.i18n import N_, shown_name
 from kzatlas.safety import escape_markdown
 from kzatlas.ui.downloads import prepared_download
 from kzatlas.ui.frame import PageContext
@@ -35,7 +35,15 @@ def app_base_url() -> str:
 
 
 def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -> tuple[briefing.Scope, str, str]:
-    """Widgets to choose what the pack is about; returns the scope, its name and the app link."""
+    """Widgets to choose what the pack is about; returns the scope, its name and the app link.
+
+    The link opens the same view in the pack's language (``lang=`` when it is not English).
+    """
+    scope, name, link = _chosen_scope(page, context, features)
+    return scope, name, selection.with_language(link, context.language)
+
+
+def _chosen_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -> tuple[briefing.Scope, str, str]:
     translate = context.translate
     choice = st.radio(
         translate("Briefing pack about"),
@@ -55,7 +63,7 @@ def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) 
         return briefing.Scope(briefing.SCOPE_REGION, code), names[code], base + selection.region_link(code)
     kinds = (KIND_UNDP_SITE,) if choice == SCOPE_SITE else AREA_KINDS
     candidates = features[features["kind"].isin(kinds)].sort_values("name_en")
-    labels = {row["id"]: local_name(row, context.name_column) for _, row in candidates.iterrows()}
+    labels = {row["id"]: shown_name(row, context.name_column, translate) for _, row in candidates.iterrows()}
     feature_id = st.selectbox(
         translate("Feature"), list(labels), format_func=labels.get, key=f"{page}.feature.{choice}"
     )

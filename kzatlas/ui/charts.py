@@ -15,7 +15,7 @@ from kzatlas import analysis, charts, facts
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import KINDS
-from kzatlas.i18n import KIND_SHORT_LABELS, Translate, format_hectares
+from kzatlas.i18n import KIND_SHORT_LABELS, Translate, format_hectares, format_number
 from kzatlas.safety import escape_markdown, markdown_link
 from kzatlas.ui.frame import PageContext
 
@@ -41,34 +41,47 @@ def _summary_notes(matching: gpd.GeoDataFrame, filters: Filters, translate: Tran
     if filters.regions:
         notes.append(translate("Areas that span several regions count in full when one of them is selected."))
     notes.append(translate("Ecological corridors are not protected areas and are not in the total."))
-    notes.append(
-        translate(
-            "The total covers only the reserves and national parks in this atlas; other kinds of protected "
-            "area in Kazakhstan (sanctuaries, regional parks, natural monuments) are not included."
-        )
-    )
     return " ".join(notes)
 
 
 def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
-    """Headline numbers that follow the filters: counts by kind, hectares, share of land."""
+    """Headline numbers that follow the filters: counts by kind, hectares, the protection story."""
     translate = context.translate
     hectares = analysis.protected_hectares(matching)
     regions = region_frame(context.catalogue)
-    share = None if regions is None else analysis.protected_share(matching, regions, filters.regions)
-    where = translate("selected regions") if filters.regions else translate("Kazakhstan")
-    first, second, third = st.columns(3)
-    first.metric(translate("Matching features"), len(matching))
-    second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
-    third.metric(
-        translate("Share of land area ({where})").format(where=where),
-        "—" if share is None else f"{share:.2%}",
+    land_ha = None
+    if filters.regions and regions is not None:
+        land_ha = analysis.land_area_hectares(regions, filters.regions)
+    story = facts.protection_story(
+        context.catalogue.tables.get("targets"), matching, translate, land_ha, regional=bool(filters.regions)
     )
+    first, second = st.columns(2)
+    first.metric(translate("Matching features"), format_number(len(matching), translate))
+    second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
     counts = analysis.counts_by_kind(matching)
     if not counts.empty:
         for column, (_, row) in zip(st.columns(len(KINDS)), counts.iterrows()):
-            column.metric(translate(KIND_SHORT_LABELS[row["kind"]]), int(row["count"]))
+            column.metric(translate(KIND_SHORT_LABELS[row["kind"]]), format_number(row["count"], translate))
     st.caption(_summary_notes(matching, filters, translate))
+    protection_story(story)
+
+
+def protection_story(story: facts.ProtectionStory) -> None:
+    """The protected share: the official figure beside the atlas's own, with why they differ."""
+    figure_row(story.figures)
+    sentences(story.notes)
+
+
+def figure_row(figures: list[facts.Figure] | tuple[facts.Figure, ...]) -> None:
+    """Key numbers side by side, one metric each."""
+    for column, figure in zip(st.columns(max(len(figures), 1)), figures):
+        column.metric(escape_markdown(figure.label), figure.value)
+
+
+def sentences(notes: tuple[facts.Sentence, ...]) -> None:
+    """Sourced sentences as a caption (sources as links)."""
+    if notes:
+        st.caption(_markdown(notes))
 
 
 def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -> None:
@@ -112,6 +125,9 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
         return
     for column, figure in zip(st.columns(3), statement.figures):
         column.metric(escape_markdown(figure.label), figure.value)
+    if statement.protection is not None:
+        st.metric(escape_markdown(statement.protection.atlas.label), statement.protection.atlas.value)
+        st.caption(_markdown(statement.protection.notes))
     st.markdown(_markdown(statement.notes))
     chart = charts.target_chart(statement.tracker, translate)
     if chart is not None:

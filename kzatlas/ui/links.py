@@ -115,6 +115,10 @@ def sidebar_filters(page: str, context: PageContext, allowed: selection.Allowed)
         format_func=lambda theme: theme_label(theme, translate),
         key=f"{page}.themes",
         placeholder=translate("All themes"),
+        help=translate(
+            "A feature is shown when it has any of the chosen themes (themes combine with 'or'); "
+            "the other filters narrow it further (filters combine with 'and')."
+        ),
     )
     year_range = None
     if bounds is not None and bounds[0] < bounds[1]:

@@ -38,10 +38,20 @@ def number_column(number_format: str) -> dict:
     return st.column_config.NumberColumn(format=number_format)
 
 
+# A link cell can show only the address or a part of it: the host names the site, and the
+# Source column beside it gives the title and the date the source was read.
+SOURCE_HOST_PATTERN = r"^https?://(?:www\.)?([^/?#]+)"
+
+
+def source_link_column(translate: Translate) -> dict:
+    """The Source link column: each source's address, shown as its site's name."""
+    return link_column(translate(tables.SOURCE_LINK_COLUMN), SOURCE_HOST_PATTERN)
+
+
 def number_columns(translate: Translate) -> dict:
     """Column formats shared by every feature table: source links, hectares, years."""
     return {
-        translate("Source"): link_column(translate("Source")),
+        translate(tables.SOURCE_LINK_COLUMN): source_link_column(translate),
         **{column: number_column(number_format) for column, number_format in tables.number_formats(translate).items()},
     }
 
@@ -68,7 +78,8 @@ def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
         tables.feature_links_table(frame, translate, context.name_column),
         {
             translate("On the map"): link_column(translate("On the map"), translate("show")),
-            translate("Official area (ha)"): number_column(tables.HECTARES_FORMAT),
+            translate("Official area (ha)"): number_column(tables.grouped_format(translate)),
+            translate(tables.SOURCE_LINK_COLUMN): source_link_column(translate),
         },
     )
 
@@ -80,7 +91,7 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
         tables.portfolio_table(items, translate, context.name_column),
         {
             translate("Where"): link_column(translate("Where"), translate("show on map")),
-            translate("Source"): link_column(translate("Source")),
-            translate("Budget (US$)"): number_column(tables.MONEY_FORMAT),
+            translate(tables.SOURCE_LINK_COLUMN): source_link_column(translate),
+            translate("Budget (US$)"): number_column(tables.grouped_format(translate)),
         },
     )

@@ -90,8 +90,11 @@ def test_changing_a_filter_writes_it_into_the_link():
 def test_protected_areas_page_shows_the_target_tracker():
     at = run("protected_areas")
     assert metric(at, "Reserves and national parks") == "31"
-    assert metric(at, "Under protection (as of 2025-01-01)") == "11.37 %"
-    assert metric(at, "Global target by 2030") == "30 %"
+    assert metric(at, "Official national figure (2025-01-01)") == "11.37\u00a0%"
+    assert metric(at, "Global target by 2030") == "30\u00a0%"
+    # The atlas's own share stands beside the official one, with why they differ.
+    assert metric(at, "Reserves and parks in this atlas") == "2.86\u00a0%"
+    assert any("Why the figures differ" in caption.value for caption in at.caption)
     assert metric(at, "National target by 2035").startswith("≈ 12.2")
     assert len(at.dataframe[0].value) == 31
 
@@ -127,9 +130,9 @@ def test_region_profile_with_an_unknown_region_warns_and_shows_a_default():
 
 def test_projects_page_filters_by_theme_and_partner():
     at = run("projects")
-    assert metric(at, "Items") == "13"
+    assert metric(at, "UNDP sites and programmes") == "13"  # the built layer has no partner site yet
     at.multiselect(key="projects.themes").select("health").run()
-    assert int(metric(at, "Items")) < 13
+    assert int(metric(at, "UNDP sites and programmes")) < 13
     at.text_input(key="projects.partner").input("no such partner").run()
     assert any("No item matches" in i.value for i in at.info)
 

@@ -51,7 +51,8 @@ def test_region_filter_changes_share_label_and_rows(total_features):
     assert not at.exception
     shown = int(metric(at, "Matching features"))
     assert 0 < shown < total_features
-    assert "Share of land area (selected regions)" in [m.label for m in at.metric]
+    assert "Reserves and parks in this atlas" in [m.label for m in at.metric]
+    assert any("No official protected share is published for a region" in c.value for c in at.caption)
     regions_column = at.dataframe[0].value["Region"]
     assert regions_column.str.contains("East Kazakhstan").all()
 

@@ -142,7 +142,7 @@ def test_target_tracker_shows_poisoned_dates_and_sources_as_text(poisoned_geodat
     reseal(poisoned_geodata, "targets.json")
     at = run_page("protected_areas")
     assert_inert(at)
-    assert any(shown(m.label).startswith("Under protection (as of ![x](") for m in at.metric)
+    assert any(shown(m.label).startswith("Official national figure (![x](") for m in at.metric)
 
 
 def test_details_panel_names_a_poisoned_nearest_site_as_text(poisoned_geodata):

@@ -127,8 +127,11 @@ def test_country_briefing_lists_every_feature_and_the_target_tracker(bundled, pa
     assert sorted(brief.items["name"]) == sorted(features["name_en"])
     numbers = dict(brief.numbers)
     assert numbers["Strict reserves"] == str((features["kind"] == "strict_nature_reserve").sum())
-    assert numbers["Under protection (as of 2025-01-01)"] == "11.37 %"
-    assert numbers["Global target by 2030"] == "30 %"
+    assert numbers["Official national figure (2025-01-01)"] == "11.37\u00a0%"
+    assert numbers["Global target by 2030"] == "30\u00a0%"
+    # Never a lone atlas share: it comes with the official figure and why they differ.
+    assert numbers["Reserves and parks in this atlas"] == "2.86\u00a0%"
+    assert any(note.startswith("Why the figures differ") for note in brief.notes)
     # Items without a map position are listed and say so.
     unlocated = features[features.geometry.isna()]["name_en"]
     shapes = dict(zip(brief.items["name"], brief.items["shape"]))
@@ -144,8 +147,12 @@ def test_region_briefing_uses_the_region_profile(bundled, packs):
     assert brief.title == "Kostanay Region"
     numbers = dict(brief.numbers)
     assert numbers["Reserves and parks"] == str(len(profile.protected_ids))
-    assert numbers["Official area protected"] == f"{profile.official_share:.1%}"
-    ids = profile.protected_ids + profile.corridor_ids + profile.undp_ids
+    assert numbers["Reserves and parks in this atlas"] == f"{100 * profile.official_share:.2f}\u00a0%"
+    # Altyn Dala and the Yrgyz-Torgay-Zhylanshyk corridor were created with UNDP support.
+    assert numbers["UNDP's work here"] == "2"
+    assert any(note.startswith("No official protected share is published for a region") for note in brief.notes)
+    assert any(note.startswith("Land area measured from the region's boundary") for note in brief.notes)
+    ids = profile.listed_ids
     expected = features.loc[features["id"].isin(ids), "name_en"]
     assert sorted(brief.items["name"]) == sorted(expected)
     assert "Naurzum State Nature Reserve" in set(brief.items["name"])

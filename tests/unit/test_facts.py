@@ -85,7 +85,7 @@ def test_a_corridor_names_the_areas_its_band_meets_and_the_nearest_site(places):
     related = hood.related()
     assert list(related) == [hood.nearest.id, "reserve"] and related["reserve"] == 0.0
     notes = facts.neighbourhood_notes(hood, places, EN, "name_en")
-    assert notes[0] == "No UNDP project site lies inside or touches this area."
+    assert notes[0] == "No UNDP project site, and no other UNDP-supported area, lies inside or touches this area."
     assert notes[1].startswith("Nearest UNDP project site: ")
     assert not any("UNDP supported" in note for note in notes)
 
@@ -153,16 +153,23 @@ def test_target_statement_figures(parks):
     statement = facts.target_statement(TARGETS, parks, EN, territory_km2=2_724_900)
     assert statement.available
     assert [(f.label, f.value) for f in statement.figures] == [
-        ("Under protection (as of 2025-01-01)", "11.37 %"),
-        ("National target by 2035", "≈ 12.2 %"),  # computed from hectares
-        ("Global target by 2030", "30 %"),
+        ("Official national figure (2025-01-01)", "11.37\u00a0%"),
+        ("National target by 2035", "≈ 12.2\u00a0%"),  # computed from hectares
+        ("Global target by 2030", "30\u00a0%"),
     ]
+    # The protection story stands the atlas's own share next to the official one.
+    story = statement.protection
+    assert story.figures[0] == statement.figures[0]
+    assert story.atlas.value == "0.08\u00a0%"  # 220,000 ha of reserves and parks out of 272,490,000 ha
 
 
 def test_target_statement_sentences_as_plain_text(parks):
     statement = facts.target_statement(TARGETS, parks, EN, territory_km2=2_724_900)
+    assert [s.plain() for s in statement.protection.notes] == [
+        "Official figure: all protected areas of Kazakhstan as of 2025-01-01 (Publisher).",
+        facts.PROTECTION_EXPLANATION,
+    ]
     assert [s.plain() for s in statement.notes] == [
-        "Status: Publisher.",
         "National target: Concept {2026} [draft] (Target title).",
         "Its share is computed here from 33,200,000 ha and the official territory of 2,724,900 km².",
         "Global target: Target 3, adopted 2022-12-19 (CBD).",
@@ -170,7 +177,7 @@ def test_target_statement_sentences_as_plain_text(parks):
     # Only reserves and parks count; the supported corridor does not.
     assert [s.plain() for s in statement.contribution] == [
         "UNDP's contribution. The 2 UNDP-supported reserves and parks in this atlas cover 150,000 ha.",
-        "That is 0.5% of the national protected total.",
+        "That is 0.5\u00a0% of the national protected total.",
         "UNDP reports 6,100,000 ha added with its support (BIOFIN).",
     ]
     assert [(s.heading, s.url, s.accessed) for s in statement.sources] == [
@@ -183,7 +190,7 @@ def test_target_statement_sentences_as_plain_text(parks):
 
 def test_target_statement_renders_as_markdown_with_escaped_data_and_links(parks):
     statement = facts.target_statement(TARGETS, parks, EN)
-    national = statement.notes[1].render(escape_markdown, lambda source: f"<{source.url}>")
+    national = statement.notes[0].render(escape_markdown, lambda source: f"<{source.url}>")
     assert national == "National target: Concept \\{2026\\} \\[draft\\] (<https://example.org/target>)."
     contribution = statement.contribution[0].render(escape_markdown, str)
     assert contribution.startswith("**UNDP's contribution.**")
@@ -191,9 +198,10 @@ def test_target_statement_renders_as_markdown_with_escaped_data_and_links(parks)
 
 def test_target_statement_in_russian_uses_the_catalogue_wording(parks):
     statement = facts.target_statement(TARGETS, parks, RU)
-    label = RU("Under protection (as of {date})").format(date="2025-01-01")
-    assert statement.figures[0].label == label != "Under protection (as of 2025-01-01)"
-    assert statement.notes[0].plain() == RU("Status: {source}.").format(source="Publisher")
+    label = RU("Official national figure ({date})").format(date="2025-01-01")
+    assert statement.figures[0].label == label != "Official national figure (2025-01-01)"
+    assert statement.figures[0].value == "11,37\u00a0%"
+    assert statement.protection.notes[-1].plain() == RU(facts.PROTECTION_EXPLANATION)
 
 
 def test_target_statement_without_figures_says_nothing(parks):
@@ -208,8 +216,8 @@ def test_target_statement_without_figures_says_nothing(parks):
 def test_a_published_national_share_is_not_marked_computed(parks):
     targets = {**TARGETS, "national_targets": [{"by_year": 2030, "target_pct": 17.0}]}
     statement = facts.target_statement(targets, parks, EN)
-    assert statement.figures[1].value == "17.0 %"
-    assert statement.notes[1].source is None  # a target with no address cites nothing
+    assert statement.figures[1].value == "17.0\u00a0%"
+    assert statement.notes[0].source is None  # a target with no address cites nothing
     assert not any("computed" in s.plain() for s in statement.notes)
 
 
@@ -224,6 +232,6 @@ def test_local_name_falls_back_to_english_for_missing_names():
 
 def test_hectares_and_numbers_are_formatted_one_way():
     assert format_hectares(415_164.2, EN) == "415,164 ha"
-    assert format_hectares(415_164.2, RU) == "415,164 га"
+    assert format_hectares(415_164.2, RU) == "415\u00a0164 га"
     assert format_hectares(None, EN) == format_hectares(math.nan, EN) == "not published"
     assert format_number(1_234.56, EN) == "1,235" and format_number(12.345, EN, 1) == "12.3"

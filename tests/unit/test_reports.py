@@ -63,7 +63,10 @@ def test_corridor_table_reports_links_and_share_outside(features):
     assert len(table) == 2
     kapshagay = table[table["Corridor"].str.startswith("Kapshagay")].iloc[0]
     assert "Altyn-Emel" in kapshagay["Meets on the map"] and "Ile-Balkhash" in kapshagay["Meets on the map"]
-    assert 0 < kapshagay["Outside reserves and parks"] < 100
+    outside = kapshagay["Outside reserves and parks"]
+    assert outside.endswith("\u00a0%") and 0 < float(outside.removesuffix("\u00a0%")) < 100
+    assert list(table.columns[-2:]) == ["Source", "Source link"]
+    assert kapshagay["Source link"].startswith("https://")
 
 
 def test_feature_facts_show_official_and_drawn_area_and_leave_out_empty_fields(features):

@@ -61,7 +61,7 @@ def test_feature_table_translates_columns_and_spells_out_codes(places):
         "Map position",
         "UNDP-supported",
         "Source",
-        "Accessed",
+        "Source link",
     ]
     park = table.iloc[0]
     assert park["Name"] == "Park"
@@ -71,13 +71,15 @@ def test_feature_table_translates_columns_and_spells_out_codes(places):
     assert park["Map position"] == "approximate shape"
     assert bool(park["UNDP-supported"]) is True
     assert table.iloc[1]["Region"] == "KZ-99"  # an unknown code is shown as it is
-    assert table.iloc[1]["UNDP-supported"] == False  # noqa: E712 - a numpy bool
+    assert table.iloc[1]["UNDP-supported"] == True  # noqa: E712 - a UNDP site is UNDP's work whatever the flag says
 
 
 def test_feature_table_speaks_the_page_language_and_falls_back_to_english_names(places):
     table = tables.feature_table(places, RU, "name_ru", REGIONS)
     assert RU("Name") in table.columns and RU("Name") != "Name"
-    assert list(table[RU("Name")])[:2] == ["Парк", "Site"]
+    # A name the sources give only in English says so, instead of silently mixing languages.
+    assert list(table[RU("Name")])[:2] == ["Парк", "Site " + RU("(in English)")]
+    assert RU("(in English)") != "(in English)"
 
 
 def test_protected_area_table_adds_the_iucn_category_and_a_map_link(places):
@@ -90,7 +92,7 @@ def test_protected_area_table_adds_the_iucn_category_and_a_map_link(places):
 
 def test_feature_links_table_links_only_what_has_a_map_position(places):
     table = tables.feature_links_table(places, EN, "name_en")
-    assert list(table.columns) == ["Name", "Kind", "Official area (ha)", "On the map"]
+    assert list(table.columns) == ["Name", "Kind", "Official area (ha)", "On the map", "Source", "Source link"]
     links = list(table["On the map"])
     assert links[:2] == ["/?sel=park", "/?sel=site"] and pd.isna(links[2])
 
@@ -126,6 +128,8 @@ def test_nearby_table_rounds_distances_and_names_each_place(places):
         "Name": ["Site", "Park"],
         "Kind": ["UNDP project site", "National park"],
         "Distance (km)": [12.3, 0.0],
+        "Source": ["", "https://example.org/park (read 2025-01-01)"],  # no title: the address stands in
+        "Source link": ["", "https://example.org/park"],
     }
 
 
