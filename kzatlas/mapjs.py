@@ -27,6 +27,7 @@ MAP_STYLE_CSS = f"""
 <style>
 .leaflet-container .leaflet-interactive:focus, .leaflet-container path:focus,
 .leaflet-container:focus {{ outline: none; }}
+.kz-quiet .leaflet-tooltip {{ display: none; }}
 @media (max-width: {NARROW_MAP_PX - 1}px) {{
   .leaflet-control-layers-expanded .leaflet-control-layers-list {{ display: none; }}
   .leaflet-control-layers-expanded .leaflet-control-layers-toggle {{ display: block; }}
@@ -151,6 +152,7 @@ class FillWindow(MacroElement):
             function fit() {
                 var height = Math.max({{ this.min_px }},
                     Math.floor(top.innerHeight - frame.getBoundingClientRect().top - {{ this.margin_px }}));
+                if (container.clientHeight === height && frame.clientHeight === height) { return; }
                 // Keep what the map shows at its centre while its frame grows or shrinks.
                 var centre = map.getCenter(), zoom = map.getZoom();
                 frame.style.setProperty("height", height + "px", "important");
@@ -188,6 +190,18 @@ class _FlyTo(MacroElement):
             window.__kzFlown = {{ this.nonce | tojson }};
             map.closePopup();
             map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
+            // No tooltip until the pointer really moves: the browser reports the shapes that
+            // slide under a resting pointer as hovered.
+            var container = map.getContainer();
+            if (!first) { container.classList.add("kz-quiet"); window.__kzRestingAt = null; }
+            if (!window.__kzQuietTips) {
+                window.__kzQuietTips = true;
+                container.addEventListener("mousemove", function (event) {
+                    var here = event.clientX + "," + event.clientY;
+                    if (window.__kzRestingAt === null) { window.__kzRestingAt = here; }
+                    else if (window.__kzRestingAt !== here) { container.classList.remove("kz-quiet"); }
+                });
+            }
             var bounds = {{ this.bounds | tojson }};
             var options = {animate: !first, duration: {{ this.seconds }},
                            padding: [{{ this.padding }}, {{ this.padding }}], maxZoom: {{ this.max_zoom }}};
