@@ -50,11 +50,17 @@ def show_bridge(
     report_view: bool = False,
     storage_key: str | None = None,
     storage_read: bool = False,
+    storage_report_empty: bool = False,
     storage_write: str | None = None,
     scroll_to: str | None = None,
     scroll_nonce: int | None = None,
 ) -> None:
-    """Draw ``page``'s helper (zero height); call once per page run, after the parts it scrolls to."""
+    """Draw ``page``'s helper (zero height); call once per page run, after the parts it scrolls to.
+
+    With ``storage_read`` the helper reports the value kept under ``storage_key`` once, if
+    there is one (``storage_report_empty``: also when there is none); ``storage_write`` is
+    kept under the key once the page has taken what was there.
+    """
     _bridge(
         key=bridge_key(page),
         default=None,
@@ -62,6 +68,7 @@ def show_bridge(
         known_view=st.query_params.get(selection.PARAM_VIEW),
         storage_key=storage_key,
         storage_read=storage_read,
+        storage_report_empty=storage_report_empty,
         storage_write=storage_write,
         scroll_to=scroll_to,
         scroll_nonce=scroll_nonce,

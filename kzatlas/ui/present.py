@@ -55,20 +55,25 @@ def restore_saved_deck(page: str, allowed: selection.Allowed) -> None:
 
 
 def waiting_for_saved_deck() -> bool:
-    """True while a browser is connected and its kept scene list has not been read yet."""
+    """True while a browser is connected and a scene list it may keep has not been read yet."""
     return not state.deck_restored() and st.context.url is not None
 
 
 def keep_deck_in_browser(page: str, allowed: selection.Allowed, **helper) -> None:
-    """Draw the page helper: it reads the kept scene list once, then keeps it up to date."""
+    """Draw the page helper: it hands over a kept scene list once, then keeps the list up to date.
+
+    The helper reports a kept list only when there is one, so a browser without one costs no
+    extra run; it writes nothing over a kept list that the page has not taken yet.
+    """
     deck = state.deck()
     write = None
-    if state.deck_restored() and deck is not None:
+    if deck is not None:
         write = scenes.deck_to_json(deck, allowed.year_bounds).decode("utf-8")
     bridge.show_bridge(
         page,
         storage_key=SCENES_STORAGE_KEY,
         storage_read=not state.deck_restored(),
+        storage_report_empty=bool(st.session_state.get(f"{page}.waiting_for_deck")),
         storage_write=write,
         **helper,
     )
@@ -123,7 +128,8 @@ def scene_number(deck: scenes.Deck) -> int | None:
     browser is still being read (it may be longer).
     """
     number, notices = selection.parse_scene(state.params(), len(deck.scenes))
-    if notices and waiting_for_saved_deck():
+    st.session_state["present.waiting_for_deck"] = bool(notices) and waiting_for_saved_deck()
+    if st.session_state["present.waiting_for_deck"]:
         return None
     if notices:
         state.add_notices(notices)
