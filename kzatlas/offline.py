@@ -13,7 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from kzatlas import maps
+from kzatlas import mapjs, maps
 from kzatlas.config import LEAFLET_CSS_URL, LEAFLET_JS_URL, STATIC_DIR, UN_DISCLAIMER
 from kzatlas.i18n import Translate
 from kzatlas.safety import escape_html
@@ -81,6 +81,7 @@ def standalone_map_html(
         centre=centre,
         zoom=zoom,
     )
+    mapjs.MapStyle().add_to(fmap)
     fmap.get_root().header.add_child(_Heading(title, caption, data_version, made_on, translate))
     html = fmap.get_root().render()
     html = html.replace(f'<script src="{LEAFLET_JS_URL}"></script>', f"<script>{script}</script>")

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kzatlas.analysis import Filters
 from kzatlas.config import DEFAULT_LANGUAGE, LANGUAGES
+from kzatlas.i18n import Translate, kind_label, theme_label
 
 # Query parameter names (short, stable: they end up in shared links).
 PARAM_QUERY = "q"
@@ -179,6 +180,51 @@ def filters_text(filters: Filters) -> str:
     """The filters in words for an export's citation (the link parameters, readable)."""
     params = filters_to_params(filters, None)
     return "; ".join(f"{key}={value}" for key, value in params.items()) or "none"
+
+
+def filters_in_words(
+    filters: Filters,
+    translate: Translate,
+    region_names: dict[str, str],
+    year_bounds: tuple[int, int] | None = None,
+) -> str:
+    """The filters as a reader would say them, translated (for a banner or a caption).
+
+    Parameters
+    ----------
+    filters : Filters
+        The filters to describe.
+    translate : Translate
+        The page's translate function.
+    region_names : dict of str to str
+        ISO code -> region name in the page's language (unknown codes are shown as they are).
+    year_bounds : tuple of int, optional
+        The catalogue's full year range; a year filter equal to it is not mentioned.
+
+    Returns
+    -------
+    str
+        For example ``"Regions: Kostanay Region; Kinds: National park; UNDP-supported only"``,
+        or a sentence saying that nothing is filtered.
+    """
+    parts = []
+    if filters.name_query:
+        parts.append(translate("Name contains “{text}”").format(text=filters.name_query))
+    if filters.regions:
+        names = ", ".join(region_names.get(code, code) for code in filters.regions)
+        parts.append(translate("Regions: {names}").format(names=names))
+    if filters.kinds:
+        labels = ", ".join(kind_label(kind, translate) for kind in filters.kinds)
+        parts.append(translate("Kinds: {labels}").format(labels=labels))
+    if filters.themes:
+        labels = ", ".join(theme_label(theme, translate) for theme in filters.themes)
+        parts.append(translate("Themes: {labels}").format(labels=labels))
+    if filters.year_range is not None and filters.year_range != year_bounds:
+        low, high = filters.year_range
+        parts.append(translate("Years {low}–{high}").format(low=low, high=high))
+    if filters.undp_only:
+        parts.append(translate("UNDP-supported only"))
+    return "; ".join(parts) if parts else translate("All features, no filter")
 
 
 def parse_selected(params: dict[str, str], allowed_ids: frozenset[str]) -> tuple[str | None, list[Notice]]:

@@ -21,13 +21,17 @@ FILTERS = "filters"  # page -> Filters
 SELECTED = "selected"  # page -> selected feature/region id
 VIEWS = "views"  # page -> MapView read from a link
 MAP_VALUES = "map_values"  # page -> last value st_folium returned (to spot new clicks)
+FLIGHTS = "flights"  # page -> (request number, bounds): where the map moves once, animated
+FLIGHT_COUNT = "flight_count"
+SHOWN_REGIONS = "shown_regions"  # page -> the region filter the map was last fitted to
+CLICK_COUNT = "click_count"  # page -> number of map clicks that picked a feature
 NOTICES = "notices"
 
 
 def init() -> None:
     """Give every shared key its default, once per session; safe to call on every page."""
     st.session_state.setdefault(LANGUAGE, DEFAULT_LANGUAGE)
-    for key in (FILTERS, SELECTED, VIEWS, MAP_VALUES):
+    for key in (FILTERS, SELECTED, VIEWS, MAP_VALUES, FLIGHTS, SHOWN_REGIONS, CLICK_COUNT):
         st.session_state.setdefault(key, {})
     st.session_state.setdefault(NOTICES, [])
     _read_language_from_url()
@@ -119,7 +123,38 @@ def map_value_changed(page: str, value: object) -> bool:
     return changed
 
 
+def request_flight(page: str, bounds: list | None) -> None:
+    """Move ``page``'s map once to ``bounds`` (``[[south, west], [north, east]]``), animated."""
+    if bounds is None:
+        return
+    count = st.session_state.get(FLIGHT_COUNT, 0) + 1
+    st.session_state[FLIGHT_COUNT] = count
+    st.session_state[FLIGHTS][page] = (count, bounds)
+
+
+def flight(page: str) -> tuple[int, list] | None:
+    """The last move asked of ``page``'s map (sent again on every run; the map moves once)."""
+    return st.session_state[FLIGHTS].get(page)
+
+
+def shown_regions(page: str) -> tuple[str, ...] | None:
+    """The region filter ``page``'s map was last fitted to (``None`` before the first run)."""
+    return st.session_state[SHOWN_REGIONS].get(page)
+
+
+def set_shown_regions(page: str, regions: tuple[str, ...]) -> None:
+    """Remember the region filter ``page``'s map shows."""
+    st.session_state[SHOWN_REGIONS][page] = regions
+
+
+def count_click(page: str) -> int:
+    """Count a map click on ``page`` that picked a feature; returns the new count."""
+    st.session_state[CLICK_COUNT][page] = st.session_state[CLICK_COUNT].get(page, 0) + 1
+    return st.session_state[CLICK_COUNT][page]
+
+
 DECK = "deck"  # the presenter's scene list (kzatlas.scenes.Deck)
+DECK_RESTORED = "deck_restored"  # the scene list kept in the browser has been read
 
 
 def deck():
@@ -157,3 +192,13 @@ def set_draw_saved(page: str, message: str) -> None:
 def take_draw_saved(page: str) -> str | None:
     """The message about a drawing saved on ``page`` in the previous run, once."""
     return st.session_state.setdefault(DRAW_SAVED, {}).pop(page, None)
+
+
+def deck_restored() -> bool:
+    """Whether the scene list kept in the browser has been read in this session."""
+    return bool(st.session_state.get(DECK_RESTORED))
+
+
+def set_deck_restored() -> None:
+    """Note that the scene list kept in the browser has been read."""
+    st.session_state[DECK_RESTORED] = True

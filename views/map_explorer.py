@@ -3,8 +3,8 @@
 import streamlit as st
 
 from kzatlas import analysis, ui
-from kzatlas.selection import filters_text
-from kzatlas.ui import charts, details, downloads, links, mapview, present, tables
+from kzatlas.selection import filters_in_words, filters_text
+from kzatlas.ui import bridge, charts, details, downloads, links, mapview, present, tables
 
 PAGE = "map_explorer"
 
@@ -12,7 +12,10 @@ context = ui.page_setup("Map explorer")
 _ = context.translate
 everything = context.all_features()
 allowed = links.read_link(PAGE, context, everything)
+bridge.sync_view(PAGE)
+present.restore_saved_deck(PAGE, allowed)
 filters = links.sidebar_filters(PAGE, context, allowed)
+mapview.follow_region_filter(PAGE, context, filters)
 matching = context.filtered(filters)
 selected = mapview.current_selection(PAGE, context, allowed.feature_ids)
 
@@ -45,5 +48,9 @@ present.add_scene_control(PAGE, context, allowed, filters, selected)
 downloads.download_buttons(
     PAGE, context, matching, _("Atlas features matching the map explorer's filters"), filters_text(filters)
 )
-downloads.offline_map_export(PAGE, context, matching, selected, filters_text(filters))
+in_words = filters_in_words(filters, _, context.region_names(), allowed.year_bounds)
+downloads.offline_map_export(PAGE, context, matching, selected, in_words)
 ui.footer(context)
+present.keep_deck_in_browser(
+    PAGE, allowed, report_view=True, scroll_to=details.DETAILS_ANCHOR, scroll_nonce=mapview.details_scroll_nonce(PAGE)
+)

@@ -8,6 +8,7 @@ PAGE = "present"
 context = ui.page_setup("Present", title_visible=not present.playing())
 everything = context.all_features()
 allowed = links.allowed_values(context, everything)
+present.restore_saved_deck(PAGE, allowed)
 deck = present.current_deck(context, allowed)
 number = present.scene_number(deck)
 frame.show_notices(context.translate)
@@ -16,3 +17,4 @@ if number is None:
     ui.footer(context)
 else:
     present.scene_player(PAGE, context, allowed, deck, number)
+present.keep_deck_in_browser(PAGE, allowed)

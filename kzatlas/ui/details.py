@@ -13,6 +13,7 @@ from kzatlas.ui.frame import PageContext
 from kzatlas.ui.tables import link_column, show_table
 
 NEARBY_KM_RANGE = (10, 500)
+DETAILS_ANCHOR = "kz-details"  # the panel heading's id, scrolled into view after a click
 NEARBY_KM_STEP = 10
 
 
@@ -29,7 +30,7 @@ def details_panel(
     if match.empty:
         return
     row = match.iloc[0]
-    st.subheader(escape_markdown(local_name(row, context.name_column)))
+    st.subheader(escape_markdown(local_name(row, context.name_column)), anchor=DETAILS_ANCHOR)
     if shown_ids is not None and selected_id not in shown_ids:
         st.caption(translate("Not on the map with the current filters."))
     facts_column, sources_column = st.columns([3, 2])

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kzatlas import exports, offline, scenes, selection, state
 from kzatlas.catalog import CatalogueError, feature_frame, region_frame
-from kzatlas.i18n import N_, Translate
+from kzatlas.i18n import N_, Translate, local_name
 from kzatlas.safety import escape_markdown, plain_snippet
 from kzatlas.ui.frame import PageContext
 
@@ -131,10 +131,18 @@ def prepared_download(
 def offline_map_export(
     page: str, context: PageContext, matching: gpd.GeoDataFrame, selected_id: str | None, caption: str
 ) -> None:
-    """The offline meeting kit: the current map as one HTML file that needs no network."""
+    """The offline meeting kit: the map as the reader sees it, as one HTML file that needs no network.
+
+    The file opens at the view on screen (the address's ``view``, which the page helper keeps
+    up to date), with the filters in ``caption`` and the highlighted feature named in its banner.
+    """
     translate = context.translate
     view, _notices = selection.parse_view(state.params())
     manifest = context.catalogue.manifest
+    chosen = matching[matching["id"] == selected_id] if selected_id else matching.iloc[0:0]
+    if not chosen.empty:
+        name = local_name(chosen.iloc[0], context.name_column)
+        caption = f"{caption} · {translate('Highlighted: {name}').format(name=name)}"
 
     def make(_results):
         return offline.standalone_map_html(

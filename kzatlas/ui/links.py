@@ -11,7 +11,7 @@ from kzatlas.catalog import region_frame, split_list
 from kzatlas.config import KINDS
 from kzatlas.i18n import kind_label, theme_label
 from kzatlas.ui.frame import PageContext, show_notices
-from kzatlas.ui.mapview import map_key, new_map_click
+from kzatlas.ui.mapview import feature_bounds, map_key, new_map_click
 
 
 def allowed_values(context: PageContext, features: gpd.GeoDataFrame) -> selection.Allowed:
@@ -76,7 +76,8 @@ def read_link(page: str, context: PageContext, features: gpd.GeoDataFrame) -> se
         state.add_notices(notices)
         chosen = state.selected(page)
         if view is None and chosen:
-            view = selection.feature_view(features, chosen)
+            # A link to a feature (from a table's "show") opens fitted to the feature.
+            state.request_flight(page, feature_bounds(features, chosen))
         state.set_view(page, view)
     show_notices(context.translate)
     return allowed

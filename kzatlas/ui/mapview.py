@@ -10,9 +10,10 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import maps, scenes, selection, state
+from kzatlas import mapjs, maps, scenes, selection, state
+from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
-from kzatlas.config import MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
+from kzatlas.config import KAZAKHSTAN_BOUNDS, MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
 from kzatlas.ui.frame import PageContext
 
 LOCATOR_HEIGHT_PX = 420
@@ -44,11 +45,70 @@ def current_selection(page: str, context: PageContext, allowed_ids: frozenset[st
     shows the selection.
     """
     click = new_map_click(page, map_key(page, context), allowed_ids)
+    st.session_state[f"{page}.clicked_now"] = bool(click is not None and click.feature_id)
     if click is not None:
         state.set_selected(page, click.feature_id)
+        if click.feature_id:
+            state.count_click(page)
     chosen = state.selected(page)
     state.write_params({selection.PARAM_SELECTED: chosen} if chosen else {}, (selection.PARAM_SELECTED,))
     return chosen
+
+
+def details_scroll_nonce(page: str) -> int | None:
+    """A number for the click of this run that picked a feature (``None`` when there was none).
+
+    The page helper scrolls the details panel into view once per number.
+    """
+    if not st.session_state.get(f"{page}.clicked_now"):
+        return None
+    return st.session_state[state.CLICK_COUNT].get(page)
+
+
+def region_bounds(context: PageContext, codes: tuple[str, ...]) -> list | None:
+    """Leaflet bounds around the regions ``codes`` (all of Kazakhstan when ``codes`` is empty)."""
+    if not codes:
+        (south, west), (north, east) = KAZAKHSTAN_BOUNDS
+        return [[south, west], [north, east]]
+    regions = region_frame(context.catalogue)
+    if regions is None:
+        return None
+    chosen = regions[regions["iso_code"].isin(codes)]
+    return mapjs.leaflet_bounds(chosen.total_bounds) if not chosen.empty else None
+
+
+def feature_bounds(features: gpd.GeoDataFrame, feature_id: str | None) -> list | None:
+    """Leaflet bounds around one feature (``None`` when it is unknown or has no shape)."""
+    if not feature_id:
+        return None
+    match = features[features["id"] == feature_id]
+    if match.empty or match.geometry.iloc[0] is None or match.geometry.iloc[0].is_empty:
+        return None
+    return mapjs.leaflet_bounds(match.total_bounds)
+
+
+def follow_region_filter(page: str, context: PageContext, filters: Filters) -> None:
+    """Fit the map to the regions picked in the filter, animated, when the pick changes.
+
+    On the first run of the page the view the link asked for is kept; a link with regions but
+    no view or selection opens fitted to them.
+    """
+    shown = state.shown_regions(page)
+    state.set_shown_regions(page, filters.regions)
+    if shown is None:
+        if filters.regions and state.view(page) is None and not state.selected(page):
+            state.request_flight(page, region_bounds(context, filters.regions))
+        return
+    if shown != filters.regions:
+        state.request_flight(page, region_bounds(context, filters.regions))
+
+
+def _flight_group(page: str) -> list:
+    requested = state.flight(page)
+    if requested is None:
+        return []
+    number, bounds = requested
+    return [mapjs.fly_group(f"{page}-{number}", bounds=bounds)]
 
 
 def _show_map(
@@ -65,6 +125,7 @@ def _show_map(
 
     Only ``returned_objects`` come back, so panning and zooming never rerun the app.
     """
+    mapjs.MapStyle().add_to(base)
     return st_folium(
         base,
         key=key or map_key(page, context),
@@ -94,39 +155,51 @@ def render_map(
     """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column, view_param=selection.PARAM_VIEW)
-    groups = _feature_groups(context, features, selected_id)
+    mapjs.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
+    groups = _feature_groups(context, features, selected_id) + _flight_group(page)
     return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), state.view(page))
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
     """A small map of the regions with ``iso_code`` outlined; clicking a region selects it.
 
-    The outline and the features are swapped in place, so changing region glides the map
-    to it instead of reloading it.
+    The outline and the features are swapped in place, so changing region flies the map
+    to it (fitted to the map's size) instead of reloading it.
     """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column, selectable_regions=True)
     groups = _feature_groups(context, features)
     groups.append(maps.region_highlight_group(regions, iso_code))
-    view = None
-    if regions is not None and iso_code in set(regions["iso_code"]):
-        bounds = tuple(regions.loc[regions["iso_code"] == iso_code].total_bounds)
-        (lat, lng), zoom = maps.view_for_bounds(bounds, height_px=LOCATOR_HEIGHT_PX)
-        view = selection.MapView(lat, lng, zoom)
-    _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, list(CLICKS), view)
+    bounds = region_bounds(context, (iso_code,)) if iso_code else None
+    if bounds is not None:
+        groups.append(mapjs.fly_group(f"region-{iso_code}", bounds=bounds))
+    _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, list(CLICKS), None)
+
+
+def scene_flight(context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame, nonce: str):
+    """The move to a scene: its saved view, else its feature, else its regions, else the country."""
+    if scene.view is not None:
+        return mapjs.fly_group(nonce, centre=(scene.view.lat, scene.view.lng), zoom=scene.view.zoom)
+    bounds = feature_bounds(matching, scene.selected) or region_bounds(context, scene.filters.regions)
+    if bounds is not None:
+        return mapjs.fly_group(nonce, bounds=bounds)
+    return mapjs.fly_group(nonce, centre=MAP_CENTER, zoom=MAP_ZOOM)
 
 
 def render_scene_map(
-    page: str, context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame, height: int
+    page: str, context: PageContext, scene: scenes.Scene, number: int, matching: gpd.GeoDataFrame, height: int
 ) -> None:
-    """The map of one scene; stepping between scenes moves the view without remounting the map."""
+    """The map of one scene, filling the window below the caption.
+
+    Stepping between scenes flies the same map to the next view (no reload) and closes any
+    tooltip left open.
+    """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column)
+    mapjs.FillWindow().add_to(base)
     groups = _feature_groups(context, matching, scene.selected)
-    view = (
-        scene.view or selection.feature_view(matching, scene.selected or "") or selection.MapView(*MAP_CENTER, MAP_ZOOM)
-    )
-    _show_map(page, context, base, groups, height, [], view)
+    groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
+    _show_map(page, context, base, groups, height, [], None)
 
 
 def edit_map_key(page: str, context: PageContext) -> str:
@@ -158,6 +231,8 @@ def render_edit_map(
     )
     returned = returned if isinstance(returned, dict) else {}
     return {name: returned.get(name) for name in DRAWINGS}
+
+
 def render_preview_map(
     page: str,
     context: PageContext,

@@ -10,20 +10,73 @@ from kzatlas import scenes, selection, state, tables
 from kzatlas.analysis import Filters
 from kzatlas.i18n import Translate
 from kzatlas.safety import escape_html, escape_markdown, markdown_link, plain_snippet
+from kzatlas.ui import bridge
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.mapview import render_scene_map
 from kzatlas.ui.tables import link_column, show_table
 
+# The map's height before it has grown to the bottom of the window (see mapjs.FillWindow).
 PLAYER_MAP_HEIGHT_PX = 560
+# Where the scene list is kept in the browser (localStorage), so it survives a reload.
+SCENES_STORAGE_KEY = "kz-atlas-scenes"
 
+# Full screen: no sidebar, header or page padding below the map; the caption scales with the
+# screen (about 40 px on a 1280 px projector, 72 px on a 4K screen).
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1rem; max-width: 100%;}
-.kz-caption {font-size: 2.1rem; line-height: 1.25; font-weight: 600; margin: 0.2rem 0 0.6rem;}
-.kz-counter {font-size: 1.3rem; color: #555;}
+.block-container {padding: 0.75rem 1.5rem 0 1.5rem; max-width: 100%;}
+[data-testid="stMain"] {overflow: hidden;}
+.kz-caption {font-size: clamp(2.1rem, 2.2vw + 0.8rem, 4.5rem); line-height: 1.2; font-weight: 600;
+  margin: 0.1rem 0 0.3rem;}
+.kz-counter {font-size: clamp(1.1rem, 0.9vw + 0.6rem, 2.2rem); color: #555;}
 </style>
 """
+
+
+def restore_saved_deck(page: str, allowed: selection.Allowed) -> None:
+    """Take the scene list kept in this browser, once per session, when the page helper has read it.
+
+    A list that no longer passes the allowlists (or is not there) leaves the shipped list.
+    """
+    if state.deck_restored():
+        return
+    stored = bridge.reported(page).get("stored")
+    if not isinstance(stored, str):
+        return
+    state.set_deck_restored()
+    if not stored:
+        return
+    try:
+        deck, _warnings = scenes.parse_deck(stored.encode("utf-8"), allowed)
+    except scenes.DeckError:
+        return
+    state.set_deck(deck)
+
+
+def waiting_for_saved_deck() -> bool:
+    """True while a browser is connected and a scene list it may keep has not been read yet."""
+    return not state.deck_restored() and st.context.url is not None
+
+
+def keep_deck_in_browser(page: str, allowed: selection.Allowed, **helper) -> None:
+    """Draw the page helper: it hands over a kept scene list once, then keeps the list up to date.
+
+    The helper reports a kept list only when there is one, so a browser without one costs no
+    extra run; it writes nothing over a kept list that the page has not taken yet.
+    """
+    deck = state.deck()
+    write = None
+    if deck is not None:
+        write = scenes.deck_to_json(deck, allowed.year_bounds).decode("utf-8")
+    bridge.show_bridge(
+        page,
+        storage_key=SCENES_STORAGE_KEY,
+        storage_read=not state.deck_restored(),
+        storage_report_empty=bool(st.session_state.get(f"{page}.waiting_for_deck")),
+        storage_write=write,
+        **helper,
+    )
 
 
 def current_deck(context: PageContext, allowed: selection.Allowed) -> scenes.Deck:
@@ -69,8 +122,15 @@ def playing() -> bool:
 
 
 def scene_number(deck: scenes.Deck) -> int | None:
-    """The 1-based scene the address asks to play, or ``None`` when not playing (allowlisted)."""
+    """The 1-based scene the address asks to play, or ``None`` when not playing (allowlisted).
+
+    A number past the end of the list is left in the address while the scene list kept in the
+    browser is still being read (it may be longer).
+    """
     number, notices = selection.parse_scene(state.params(), len(deck.scenes))
+    st.session_state["present.waiting_for_deck"] = bool(notices) and waiting_for_saved_deck()
+    if st.session_state["present.waiting_for_deck"]:
+        return None
     if notices:
         state.add_notices(notices)
         state.write_params({}, (selection.PARAM_SCENE,))
@@ -113,7 +173,7 @@ def scene_player(page: str, context: PageContext, allowed: selection.Allowed, de
         markdown_link(translate("Open this scene in the map explorer"), scene.explorer_url(allowed.year_bounds))
     )
     st.markdown(_caption_html(scene.caption, number, total, translate), unsafe_allow_html=True)
-    render_scene_map(page, context, scene, context.filtered(scene.filters), height=PLAYER_MAP_HEIGHT_PX)
+    render_scene_map(page, context, scene, number, context.filtered(scene.filters), height=PLAYER_MAP_HEIGHT_PX)
 
 
 def _show_opened_messages(page: str) -> None:

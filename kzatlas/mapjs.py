@@ -1,0 +1,273 @@
+"""Small pieces of browser code for the atlas maps. Nothing here talks to Streamlit.
+
+* :class:`MapStyle` - stylesheet rules every map shares: no focus rectangle on a clicked
+  shape, and a layer list that folds into its button on a narrow map.
+* :class:`KeepViewInAddress` - when the page rewrites its own address (a filter or a click
+  changed), the map's current view is put back into ``view=``, so the address always holds
+  what the reader sees.
+* :class:`FillWindow` - the map's frame grows to the bottom of the browser window (presenting).
+* :func:`fly_group` - a swappable layer that moves the map to a region, a feature or a view
+  once, with an animation, without reloading the map.
+"""
+
+from __future__ import annotations
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+# Below this width (CSS pixels of the map) the layer list folds into its button.
+NARROW_MAP_PX = 700
+# The largest zoom a fit to a small shape or a point may reach.
+FIT_MAX_ZOOM = 9
+FIT_PADDING_PX = 24
+FLY_SECONDS = 0.8
+
+MAP_STYLE_CSS = f"""
+<style>
+.leaflet-container .leaflet-interactive:focus, .leaflet-container path:focus,
+.leaflet-container:focus {{ outline: none; }}
+.kz-quiet .leaflet-tooltip {{ display: none; }}
+@media (max-width: {NARROW_MAP_PX - 1}px) {{
+  .leaflet-control-layers-expanded .leaflet-control-layers-list {{ display: none; }}
+  .leaflet-control-layers-expanded .leaflet-control-layers-toggle {{ display: block; }}
+  .leaflet-control-layers-expanded {{ padding: 0; }}
+  .leaflet-control-layers-expanded:hover .leaflet-control-layers-list,
+  .leaflet-control-layers-expanded:focus-within .leaflet-control-layers-list {{ display: block; }}
+  .leaflet-control-layers-expanded:hover, .leaflet-control-layers-expanded:focus-within {{
+    padding: 6px 10px 6px 6px;
+  }}
+  .leaflet-control-layers-expanded:hover .leaflet-control-layers-toggle,
+  .leaflet-control-layers-expanded:focus-within .leaflet-control-layers-toggle {{ display: none; }}
+}}
+</style>
+"""
+
+
+class MapStyle(MacroElement):
+    """Stylesheet rules for a map (see :data:`MAP_STYLE_CSS`), written into the page head."""
+
+    _template = Template("")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapStyle"
+
+    def render(self, **kwargs):
+        """Add the rules to the document head once."""
+        super().render(**kwargs)
+        root = self.get_root()
+        if "kz-map-style" not in root.header._children:
+            root.header.add_child(Element(MAP_STYLE_CSS), name="kz-map-style")
+
+
+class KeepViewInAddress(MacroElement):
+    """Put the map's view back into the page address whenever the page rewrites the address.
+
+    The map writes ``view=`` as it moves; the page itself rewrites the whole address when a
+    filter or the selection changes, from what it knew before the reader moved the map. The
+    page's ``pushState``/``replaceState`` are wrapped once so that each rewrite of this page's
+    address gets the current view again. Leaving the page (another path) is left alone, and a
+    map that is no longer on the page stops taking part.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var name = {{ this.param | tojson }};
+            var top;
+            try {
+                top = window.parent;
+                if (top === window || !top.history) { return; }
+                var page = top.location.pathname;
+            } catch (error) {
+                return;  // not inside the app (no reachable parent page)
+            }
+            function viewText() {
+                var centre = map.getCenter();
+                return centre.lat.toFixed(4) + "," + centre.lng.toFixed(4) + "," + map.getZoom();
+            }
+            function keep() {
+                if (!window.frameElement || !window.frameElement.isConnected) { return false; }
+                if (top.location.pathname !== page) { return true; }
+                var url = new URL(top.location.href);
+                var wanted = viewText();
+                if (url.searchParams.get(name) !== wanted) {
+                    url.searchParams.set(name, wanted);
+                    top.__kzReplaceState.call(top.history, top.history.state, "", url.toString());
+                }
+                return true;
+            }
+            top.__kzKeepView = keep;
+            if (!top.__kzReplaceState) {
+                top.__kzReplaceState = top.history.replaceState;
+                ["pushState", "replaceState"].forEach(function (method) {
+                    var original = top.history[method];
+                    top.history[method] = function () {
+                        var result = original.apply(this, arguments);
+                        var keeper = top.__kzKeepView;
+                        if (keeper) {
+                            try {
+                                if (!keeper()) { top.__kzKeepView = null; }
+                            } catch (error) {
+                                top.__kzKeepView = null;
+                            }
+                        }
+                        return result;
+                    };
+                });
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, param: str):
+        super().__init__()
+        self._name = "KeepViewInAddress"
+        self.param = param
+
+
+class FillWindow(MacroElement):
+    """Size the map's frame from its top to the bottom of the browser window, and keep it so.
+
+    Leaflet is told the new size (``invalidateSize``) so tiles and shapes fill the frame.
+    ``margin_px`` is left free below the map.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var frame = window.frameElement;
+            if (!frame) { return; }
+            var top = window.parent;
+            var container = map.getContainer();
+            // On a large screen the whole allowed box can be smaller than the map at a low zoom;
+            // Leaflet would then keep pulling the view back to the box's centre.
+            map.setMaxBounds(null);
+            function fit() {
+                var height = Math.max({{ this.min_px }},
+                    Math.floor(top.innerHeight - frame.getBoundingClientRect().top - {{ this.margin_px }}));
+                if (container.clientHeight === height && frame.clientHeight === height) { return; }
+                // Keep what the map shows at its centre while its frame grows or shrinks.
+                var centre = map.getCenter(), zoom = map.getZoom();
+                frame.style.setProperty("height", height + "px", "important");
+                container.style.height = height + "px";
+                if (container.parentElement) { container.parentElement.style.height = height + "px"; }
+                map.invalidateSize({animate: false, pan: false});
+                if (!map._animatingZoom) { map.setView(centre, zoom, {animate: false}); }
+            }
+            fit();
+            top.addEventListener("resize", fit);
+            // The page lays out the caption above the map after the map is drawn.
+            [50, 250, 800].forEach(function (delay) { setTimeout(fit, delay); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, margin_px: int = 12, min_px: int = 240):
+        super().__init__()
+        self._name = "FillWindow"
+        self.margin_px = int(margin_px)
+        self.min_px = int(min_px)
+
+
+class _FlyTo(MacroElement):
+    """Move the map once per ``nonce``: to ``bounds`` (fitted) or to ``centre`` and ``zoom``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = window.map;
+            if (!map || window.__kzFlown === {{ this.nonce | tojson }}) { return; }
+            var first = window.__kzFlown === undefined;
+            window.__kzFlown = {{ this.nonce | tojson }};
+            map.closePopup();
+            map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
+            // No tooltip until the pointer really moves: the browser reports the shapes that
+            // slide under a resting pointer as hovered.
+            var container = map.getContainer();
+            if (!first) { container.classList.add("kz-quiet"); window.__kzRestingAt = null; }
+            if (!window.__kzQuietTips) {
+                window.__kzQuietTips = true;
+                container.addEventListener("mousemove", function (event) {
+                    var here = event.clientX + "," + event.clientY;
+                    if (window.__kzRestingAt === null) { window.__kzRestingAt = here; }
+                    else if (window.__kzRestingAt !== here) { container.classList.remove("kz-quiet"); }
+                });
+            }
+            var bounds = {{ this.bounds | tojson }};
+            var options = {animate: !first, duration: {{ this.seconds }},
+                           padding: [{{ this.padding }}, {{ this.padding }}], maxZoom: {{ this.max_zoom }}};
+            if (bounds) {
+                if (first) { map.fitBounds(bounds, options); } else { map.flyToBounds(bounds, options); }
+            } else {
+                var centre = {{ this.centre | tojson }}, zoom = {{ this.zoom | tojson }};
+                if (first) { map.setView(centre, zoom, {animate: false}); }
+                else { map.flyTo(centre, zoom, {duration: {{ this.seconds }}}); }
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, nonce: str, bounds=None, centre=None, zoom=None):
+        super().__init__()
+        self._name = "FlyTo"
+        self.nonce, self.bounds, self.centre, self.zoom = str(nonce), bounds, centre, zoom
+        self.seconds, self.padding, self.max_zoom = FLY_SECONDS, FIT_PADDING_PX, FIT_MAX_ZOOM
+
+
+def leaflet_bounds(total_bounds) -> list[list[float]] | None:
+    """``(minx, miny, maxx, maxy)`` as Leaflet's ``[[south, west], [north, east]]`` (rounded).
+
+    Parameters
+    ----------
+    total_bounds : sequence of float
+        Bounds as geopandas gives them (``GeoDataFrame.total_bounds``).
+
+    Returns
+    -------
+    list or None
+        ``None`` when the bounds are empty or not finite.
+    """
+    try:
+        minx, miny, maxx, maxy = (float(value) for value in total_bounds)
+    except (TypeError, ValueError):
+        return None
+    if not all(value == value and abs(value) != float("inf") for value in (minx, miny, maxx, maxy)):
+        return None
+    return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
+
+
+def fly_group(nonce: str, bounds=None, centre=None, zoom=None) -> folium.FeatureGroup:
+    """A layer with no shapes that moves the map once: fitted to ``bounds``, or to ``centre``/``zoom``.
+
+    Sent with the other swappable layers; the map moves only when ``nonce`` is new, so the
+    same request sent again on a later run does nothing. The first move after the map is drawn
+    is instant, later ones are animated. Open tooltips and popups are closed as the map moves.
+
+    Parameters
+    ----------
+    nonce : str
+        Identifies this request; a new value moves the map again.
+    bounds : list, optional
+        ``[[south, west], [north, east]]`` to fit (see :func:`leaflet_bounds`).
+    centre : tuple of float, optional
+        ``(lat, lng)`` to move to when no ``bounds`` are given.
+    zoom : float, optional
+        The zoom that goes with ``centre``.
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    group = folium.FeatureGroup(name="fly", control=False)
+    _FlyTo(nonce, bounds=bounds, centre=list(centre) if centre else None, zoom=zoom).add_to(group)
+    return group
