@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import geopandas as gpd
 import shapely
 
 from kzatlas import catalog
@@ -68,6 +69,38 @@ def _shapes(frame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def read_basemap_frames(
+    geodata_dir: Path, records: dict[str, catalog.LayerRecord] | None = None
+) -> dict[str, gpd.GeoDataFrame]:
+    """Load the four basemap files as they are, each checked against its manifest record.
+
+    Parameters
+    ----------
+    geodata_dir : Path
+        Folder holding ``manifest.json`` and the ``basemap_*.geojson`` files.
+    records : dict, optional
+        The records from :func:`basemap_records`; read from the manifest when omitted.
+
+    Returns
+    -------
+    dict
+        Layer name (``basemap_land``...) to its GeoDataFrame in EPSG:4326.
+
+    Raises
+    ------
+    catalog.CatalogueError
+        If a file is missing, differs from its checksum, or breaks its manifest record.
+    """
+    records = basemap_records(geodata_dir) if records is None else records
+    frames = {}
+    for name, record in records.items():
+        frame = catalog.load_layer(record, geodata_dir)
+        if catalog.file_sha256(geodata_dir / record.file) != record.sha256:
+            raise catalog.CatalogueError(catalog.changed_outside_build(record.file))
+        frames[name] = frame
+    return frames
+
+
 def read_basemap(geodata_dir: Path, name_column: str) -> BasemapData:
     """Load and check the basemap files and prepare them for the map in one language.
 
@@ -88,12 +121,7 @@ def read_basemap(geodata_dir: Path, name_column: str) -> BasemapData:
         If a file is missing, differs from its checksum, or breaks its manifest record.
     """
     records = basemap_records(geodata_dir)
-    frames = {}
-    for name, record in records.items():
-        frame = catalog.load_layer(record, geodata_dir)
-        if catalog.file_sha256(geodata_dir / record.file) != record.sha256:
-            raise catalog.CatalogueError(catalog.changed_outside_build(record.file))
-        frames[name] = frame
+    frames = read_basemap_frames(geodata_dir, records)
     # Countries first, then cities by standing and size: who wins a crowded spot.
     labels_frame = frames["basemap_labels"].copy()
     labels_frame["_name"] = local_names(labels_frame, name_column)
@@ -127,3 +155,21 @@ def bundled_basemap(name_column: str) -> BasemapData | None:
     A missing or broken basemap never stops the map: it is then drawn without it.
     """
     return _cached(str(catalog.active_geodata_dir()), name_column)
+
+
+@lru_cache(maxsize=2)
+def _cached_frames(geodata_dir: str) -> dict[str, gpd.GeoDataFrame] | None:
+    try:
+        return read_basemap_frames(Path(geodata_dir))
+    except (catalog.CatalogueError, OSError, JSONLimitError):
+        return None
+
+
+def bundled_basemap_frames() -> dict[str, gpd.GeoDataFrame] | None:
+    """The active geodata folder's basemap layers as GeoDataFrames, read once per process.
+
+    For drawing on the server (the briefing packs' map). The frames are shared between
+    callers: read them, never change them. ``None`` when the basemap is missing or broken,
+    and the map is then drawn without it.
+    """
+    return _cached_frames(str(catalog.active_geodata_dir()))
