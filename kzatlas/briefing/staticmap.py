@@ -447,12 +447,12 @@ _MAX_NAME_CHARS = 64
 _CITY_DOT = "#4A4A4A"
 # kind -> (font size in points at the 1600-pixel scale, colour, weight, placement)
 _NAME_STYLES = {
-    "selected": (15.5, "#111111", "bold", "centre"),
-    "country": (14.0, "#7C7C76", "normal", "centre"),
-    "capital": (13.5, "#222222", "bold", "side"),
-    "city": (12.0, "#333333", "normal", "side"),
-    "area": (12.5, "#1D3B31", "normal", "centre"),
-    "site": (11.5, "#7A2E00", "normal", "side"),
+    "selected": (16.5, "#111111", "bold", "centre"),
+    "country": (15.0, "#7C7C76", "normal", "centre"),
+    "capital": (14.5, "#222222", "bold", "side"),
+    "city": (13.0, "#333333", "normal", "side"),
+    "area": (13.0, "#1D3B31", "normal", "centre"),
+    "site": (12.5, "#7A2E00", "normal", "side"),
 }
 
 
