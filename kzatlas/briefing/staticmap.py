@@ -398,14 +398,18 @@ def _draw_basemap(sheet: _Sheet, frames: dict[str, gpd.GeoDataFrame], view) -> N
         return [shape for shape in shapes if shape is not None and not shape.is_empty]
 
     scale = sheet.scale
-    land = [path for shape in clipped(frames["basemap_land"]) for path in _polygon_paths(shape)]
-    if land:
-        sheet.axes.add_collection(
-            PathCollection(
-                land, facecolors=BASEMAP_LAND_COLOUR, edgecolors=BASEMAP_BORDER_COLOUR,
-                linewidths=0.9 * scale, zorder=0.5,
+    countries = frames["basemap_land"]
+    # Kazakhstan's own outline comes from its regions: a second, coarser line beside it would
+    # only blur the border.
+    home = countries["country_code"].fillna("").str.upper() == "KZ"
+    for chosen, edge in ((countries[~home], BASEMAP_BORDER_COLOUR), (countries[home], "none")):
+        land = [path for shape in clipped(chosen) for path in _polygon_paths(shape)]
+        if land:
+            sheet.axes.add_collection(
+                PathCollection(
+                    land, facecolors=BASEMAP_LAND_COLOUR, edgecolors=edge, linewidths=0.9 * scale, zorder=0.5
+                )
             )
-        )  # fmt: skip
     water = [path for shape in clipped(frames["basemap_water"]) for path in _polygon_paths(shape)]
     if water:
         sheet.axes.add_collection(
