@@ -31,9 +31,13 @@ SECRETS_SECTION = "store"
 SECRETS_KEY = "url"
 
 
-def store_url() -> str | None:
-    """The configured store address: ``$KZATLAS_STORE_URL``, else ``[store] url`` in secrets, else None."""
-    return store.configured_url(_secret_store_url())
+def store_url() -> str:
+    """The store address: ``$KZATLAS_STORE_URL``, else ``[store] url`` in secrets, else the embedded file.
+
+    The embedded file is named by its full path (in ``$KZATLAS_DATA_DIR`` or ``data/``), so the
+    cached store follows the data folder rather than the first one a process happened to open.
+    """
+    return store.configured_url(_secret_store_url()) or f"sqlite:///{store.default_store_path()}"
 
 
 def _secret_store_url() -> object:

@@ -7,6 +7,7 @@ iframe, which Playwright's ``page.url`` does not notice.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -67,7 +68,9 @@ def open_map_page(page: Page, url: str, *, feature_kind: str | None = "national_
 
 
 def metric_value(page: Page, label: str):
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    """The value of the metric whose label is exactly ``label`` (not one that merely contains it)."""
+    exact = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    metric = page.locator('[data-testid="stMetric"]').filter(has=exact)
     return metric.locator('[data-testid="stMetricValue"]')
 
 

@@ -127,8 +127,8 @@ def test_an_editor_replaces_a_circle_with_a_wdpa_boundary_that_outlives_a_restar
     expect(page.get_by_text("Matches to confirm")).to_be_visible(timeout=60_000)
     expect(map_locator(page).locator("path.kz-layer-import")).to_have_count(1, timeout=PAINT_TIMEOUT_MS)
     page.get_by_text("Replace the shape of Naurzum State Nature Reserve").click()
-    page.get_by_label("Source web address").fill("https://www.protectedplanet.net/4362")
-    page.get_by_label("Source web address").press("Tab")
+    page.get_by_label("Source web address").first.fill("https://www.protectedplanet.net/4362")
+    page.get_by_label("Source web address").first.press("Tab")
     # The date field has a segment each for year, month and day; typing moves through them.
     page.get_by_role("spinbutton", name="year, Date of the source").click()
     page.keyboard.type("20250501")
