@@ -428,13 +428,18 @@ def legend_html(translate: Translate) -> str:
     dashed = '<span style="display:inline-block;width:16px;height:10px;border:2px dashed #333"></span>'
     title = escape_html(translate("Legend"))
     note = escape_html(translate(UN_DISCLAIMER))
+    # ODbL and CC BY ask for credit wherever the basemap is shown.
+    credit = escape_html(
+        translate("Basemap: Natural Earth; water © OpenStreetMap contributors (ODbL); rivers GSHHG; places GeoNames")
+    )
     return (
         '<div style="background:rgba(255,255,255,0.93);padding:6px 9px;border-radius:6px;'
         'font:12px/1.45 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px">'
         f'<div style="font-weight:600">{title}</div>'
         f'<div class="kz-legend-row">{dashed}&nbsp;{escape_html(translate("Approximate or schematic shape, not a boundary"))}</div>'
         f'<div class="kz-legend-row">{escape_html(translate("Colours: see the layer list above"))}</div>'
-        f'<div style="margin-top:4px;font-size:10px;color:#555">{note}</div></div>'
+        f'<div style="margin-top:4px;font-size:10px;color:#555">{note}</div>'
+        f'<div style="margin-top:2px;font-size:10px;color:#555">{credit}</div></div>'
     )
 
 
