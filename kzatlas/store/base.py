@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
-from kzatlas.store.records import Change, FeatureState
+from kzatlas.store.records import (
+    APPLY_ACTIONS,
+    MAX_COMMENT_CHARS,
+    MAX_SOURCE_NAME_CHARS,
+    MAX_WHO_CHARS,
+    Change,
+    FeatureState,
+    StoreError,
+    check_sha256,
+    check_text,
+    normalise_batch,
+)
 
 if TYPE_CHECKING:
     from kzatlas.catalog import Catalogue
@@ -46,7 +57,6 @@ class Store(ABC):
     def deleted_ids(self) -> frozenset[str]:
         """Ids an editor deleted (shipped or saved) and that are still deleted."""
 
-    @abstractmethod
     def apply(
         self,
         records: Iterable[Mapping],
@@ -86,6 +96,22 @@ class Store(ABC):
         StoreError
             If anything is refused (then nothing was written).
         """
+        if action not in APPLY_ACTIONS:
+            raise StoreError(f"Unknown kind of change; use one of {', '.join(APPLY_ACTIONS)}.")
+        header = {
+            "who": check_text(who, "name of the editor", MAX_WHO_CHARS, required=True),
+            "comment": check_text(comment, "comment", MAX_COMMENT_CHARS, required=True),
+            "action": action,
+            "source_name": check_text(source_name, "source file name", MAX_SOURCE_NAME_CHARS, required=False),
+            "source_sha256": check_sha256(source_sha256),
+            "undoes": None,
+        }
+        clean, gone = normalise_batch(records, deletions)
+        return self._write_batch(header, clean, gone)
+
+    @abstractmethod
+    def _write_batch(self, header: dict, records: list[dict], deletions: list[str]) -> Change:
+        """Write one checked change: its header row, normalised records and deletion ids."""
 
     @abstractmethod
     def history(self, limit: int = 200) -> list[Change]:

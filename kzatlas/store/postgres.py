@@ -131,17 +131,8 @@ class PostgresStore(SqlStore):
         Every replica ships the same catalogue in ``geodata/`` and lays the store's edits over
         it in memory; the copy is for SQL and GIS clients (and is what the first start of a
         new data version loads). Replicas starting together take turns on the write lock, so
-        the table is loaded once and then left alone.
-
-        Parameters
-        ----------
-        catalogue : Catalogue
-            The shipped catalogue.
-
-        Returns
-        -------
-        bool
-            True if this call loaded the table, False if it already held this data version.
+        the table is loaded once and then left alone. Parameters and return value are as for
+        :meth:`Store.publish_catalogue` (False when the table already held this data version).
 
         Raises
         ------

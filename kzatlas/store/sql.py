@@ -9,7 +9,7 @@ are gapless and strictly increasing on every backend, whichever server wrote the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -20,14 +20,11 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from kzatlas.catalog import FEATURE_COLUMNS
 from kzatlas.store.base import Store
 from kzatlas.store.migrate import upgrade
 from kzatlas.store.records import (
     ACTION_UNDO,
-    APPLY_ACTIONS,
     MAX_COMMENT_CHARS,
-    MAX_SOURCE_NAME_CHARS,
     MAX_WHO_CHARS,
     ORIGIN_ADDED,
     ORIGIN_EDITED,
@@ -37,73 +34,17 @@ from kzatlas.store.records import (
     Change,
     FeatureState,
     StoreError,
-    check_sha256,
     check_text,
-    normalise_batch,
     records_to_frame,
 )
+from kzatlas.store.rows import bare_row, chunks, restored_row, row_record, state_rows
 from kzatlas.store.schema import changes, feature_versions, features
-
-# Ids per IN (...) list: well under every database's limit on bound parameters.
-ID_CHUNK = 500
-_PROPERTY_COLUMNS = tuple(column for column in FEATURE_COLUMNS if column != "id")
 
 BUSY_MESSAGE = "The saved-data store is busy or cannot be written just now; nothing was changed. Try again."
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _chunks(values: Sequence, size: int = ID_CHUNK) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _state_rows(records: list[dict], deletions: list[str]) -> list[dict]:
-    """Database rows for normalised records (present) and deletions."""
-    geometries = np.array([record["geometry"] for record in records], dtype=object)
-    wkbs = shapely.to_wkb(geometries) if len(records) else []
-    bounds = shapely.bounds(geometries) if len(records) else []
-    rows = []
-    for record, wkb, box in zip(records, wkbs, bounds):
-        properties = {column: record[column] for column in _PROPERTY_COLUMNS}
-        has_box = not np.isnan(box[0])
-        rows.append(
-            {
-                "feature_id": record["id"],
-                "state": STATE_PRESENT,
-                "kind": record["kind"],
-                "properties": json.dumps(properties, ensure_ascii=False, sort_keys=True),
-                "geom_wkb": wkb,
-                "minx": float(box[0]) if has_box else None,
-                "miny": float(box[1]) if has_box else None,
-                "maxx": float(box[2]) if has_box else None,
-                "maxy": float(box[3]) if has_box else None,
-            }
-        )
-    rows += [_bare_row(feature_id, STATE_DELETED) for feature_id in deletions]
-    return rows
-
-
-def _bare_row(feature_id: str, state: str) -> dict:
-    return {
-        "feature_id": feature_id,
-        "state": state,
-        "kind": None,
-        "properties": None,
-        "geom_wkb": None,
-        "minx": None,
-        "miny": None,
-        "maxx": None,
-        "maxy": None,
-    }
-
-
-def _record(feature_id: str, properties: str, geom_wkb: bytes | None) -> dict:
-    record = {"id": feature_id, **json.loads(properties)}
-    record["geometry"] = shapely.from_wkb(geom_wkb) if geom_wkb is not None else None
-    return record
 
 
 class SqlStore(Store):
@@ -220,7 +161,7 @@ class SqlStore(Store):
                 version=row.version,
                 feature_id=row.feature_id,
                 state=row.state,
-                record=_record(row.feature_id, row.properties, row.geom_wkb) if row.state == STATE_PRESENT else None,
+                record=row_record(row.feature_id, row.properties, row.geom_wkb) if row.state == STATE_PRESENT else None,
                 change=by_version[row.version],
             )
             for row in rows
@@ -230,7 +171,7 @@ class SqlStore(Store):
         """``Change`` objects for change rows, with the ids each one wrote."""
         versions = [row.version for row in rows]
         touched: dict[int, list[str]] = {version: [] for version in versions}
-        for chunk in _chunks(versions):
+        for chunk in chunks(versions):
             query = sa.select(feature_versions.c.version, feature_versions.c.feature_id).where(
                 feature_versions.c.version.in_(chunk)
             )
@@ -254,30 +195,9 @@ class SqlStore(Store):
 
     # -- writing ------------------------------------------------------------------------
 
-    def apply(
-        self,
-        records: Iterable[Mapping],
-        *,
-        who: str,
-        comment: str,
-        action: str,
-        source_name: str = "",
-        source_sha256: str = "",
-        deletions: Iterable[str] = (),
-    ) -> Change:
-        """Write records and deletions as one new version (see :meth:`Store.apply`)."""
-        if action not in APPLY_ACTIONS:
-            raise StoreError(f"Unknown kind of change; use one of {', '.join(APPLY_ACTIONS)}.")
-        header = {
-            "who": check_text(who, "name of the editor", MAX_WHO_CHARS, required=True),
-            "comment": check_text(comment, "comment", MAX_COMMENT_CHARS, required=True),
-            "action": action,
-            "source_name": check_text(source_name, "source file name", MAX_SOURCE_NAME_CHARS, required=False),
-            "source_sha256": check_sha256(source_sha256),
-            "undoes": None,
-        }
-        clean, gone = normalise_batch(records, deletions)
-        rows = _state_rows(clean, gone)
+    def _write_batch(self, header: dict, records: list[dict], deletions: list[str]) -> Change:
+        """Write checked records and deletions as one new version (see :meth:`Store.apply`)."""
+        rows = state_rows(records, deletions)
         with self._transaction(write=True) as connection:
             change = self._insert_change(connection, header)
             self._write_states(connection, change.version, rows)
@@ -350,7 +270,7 @@ class SqlStore(Store):
             [{**{key: row[key] for key in history_keys}, "version": version} for row in rows],
         )
         ids = [row["feature_id"] for row in rows]
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             connection.execute(sa.delete(features).where(features.c.feature_id.in_(chunk)))
         current = [{**row, "version": version} for row in rows if row["state"] != STATE_ABSENT]
         if current:
@@ -359,7 +279,7 @@ class SqlStore(Store):
     def _standing_later_changes(self, connection: sa.Connection, version: int, ids: list[str]) -> list[int]:
         """Later changes on the same features that still count (see the undo rule on ``Store``)."""
         found: dict[int, sa.Row] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             query = (
                 sa.select(changes.c.version, changes.c.action, changes.c.undoes, changes.c.undone_by)
                 .join(feature_versions, feature_versions.c.version == changes.c.version)
@@ -378,7 +298,7 @@ class SqlStore(Store):
     def _states_before(self, connection: sa.Connection, version: int, ids: list[str]) -> list[dict]:
         """Each feature's state just before ``version`` (``absent`` where it had none)."""
         earlier: dict[str, sa.Row] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             latest = (
                 sa.select(feature_versions.c.feature_id, sa.func.max(feature_versions.c.version).label("version"))
                 .where(feature_versions.c.feature_id.in_(chunk), feature_versions.c.version < version)
@@ -398,30 +318,13 @@ class SqlStore(Store):
         for feature_id in ids:
             row = earlier.get(feature_id)
             if row is None or row.state == STATE_ABSENT:
-                rows.append(_bare_row(feature_id, STATE_ABSENT))
+                rows.append(bare_row(feature_id, STATE_ABSENT))
             elif row.state == STATE_DELETED:
-                rows.append(_bare_row(feature_id, STATE_DELETED))
+                rows.append(bare_row(feature_id, STATE_DELETED))
             else:
-                rows.append(_restored_row(row))
+                rows.append(restored_row(row))
         return rows
 
     def close(self) -> None:
         """Close every pooled connection."""
         self._engine.dispose()
-
-
-def _restored_row(row: sa.Row) -> dict:
-    """Rebuild a current-state row from a stored state."""
-    geometry = shapely.from_wkb(row.geom_wkb) if row.geom_wkb is not None else None
-    box = geometry.bounds if geometry is not None and not geometry.is_empty else (None, None, None, None)
-    return {
-        "feature_id": row.feature_id,
-        "state": STATE_PRESENT,
-        "kind": json.loads(row.properties).get("kind"),
-        "properties": row.properties,
-        "geom_wkb": row.geom_wkb,
-        "minx": box[0],
-        "miny": box[1],
-        "maxx": box[2],
-        "maxy": box[3],
-    }
