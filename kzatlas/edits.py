@@ -1,7 +1,9 @@
 """Changing the data: guarded writes, and the tables the editing and history views show.
 
-Every write goes through :func:`save_import` or :func:`undo_change`, which take the signed-in
-:class:`~kzatlas.auth.Editor` and check again that this server still counts them as an editor.
+Every write goes through :func:`save_drawing`, :func:`save_import` or :func:`undo_change`.
+Each takes the same guard: the ``store`` where edits live, the signed-in ``editor`` (an
+:class:`~kzatlas.auth.Editor`, or ``None``), the ``directory`` of editors this server knows
+now (checked again at every write) and the ``comment`` saying why (required).
 """
 
 from __future__ import annotations
@@ -58,16 +60,10 @@ def save_drawing(
 
     Parameters
     ----------
-    store : Store
-        Where edits live.
     record : dict
         The checked feature record (``kzatlas.editing``), geometry quality ``digitised`` or ``point``.
-    editor : Editor or None
-        Who is signed in.
-    directory : EditorDirectory
-        The editors this server knows now (checked again here).
-    comment : str
-        Why (required).
+    store, editor, directory, comment
+        The guard every write takes (see the module's description).
 
     Returns
     -------
@@ -96,28 +92,22 @@ def save_import(
 
     Parameters
     ----------
-    store : Store
-        Where edits live.
     plan : ImportPlan
         The checked file with its mapping and provenance.
-    editor : Editor or None
-        Who is signed in.
-    directory : EditorDirectory
-        The editors this server knows now (checked again here).
-    comment : str
-        Why (required).
     confirmed_ids : iterable of str
         Catalogue ids whose WDPA match the editor confirmed.
+    store, editor, directory, comment
+        The guard every write takes (see the module's description).
 
     Returns
     -------
     Change
-        The new version.
+        The version that holds the imported records (action ``import``).
 
     Raises
     ------
     StoreError
-        When the editor, comment, file or provenance is not acceptable, or the store refuses;
+        When the store refuses, or the editor, comment, file or provenance is not acceptable;
         nothing is written then.
     """
     text = _check(editor, directory, comment)
@@ -146,16 +136,10 @@ def undo_change(
 
     Parameters
     ----------
-    store : Store
-        Where edits live.
     version : int
         The version to undo.
-    editor : Editor or None
-        Who is signed in.
-    directory : EditorDirectory
-        The editors this server knows now (checked again here).
-    comment : str
-        Why (required).
+    store, editor, directory, comment
+        The guard every write takes (see the module's description).
 
     Returns
     -------

@@ -155,12 +155,9 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
         st.warning(translate("Nothing can be saved while the data store is unreachable."))
         return
     features = context.all_features()
+    mode_labels = {value: translate(label) for value, label in MODE_LABELS.items()}
     mode = st.radio(
-        translate("What are you drawing?"),
-        list(MODE_LABELS),
-        format_func=lambda value: translate(MODE_LABELS[value]),
-        horizontal=True,
-        key=f"{PAGE}.mode",
+        translate("What are you drawing?"), list(mode_labels), format_func=mode_labels.get, horizontal=True, key=f"{PAGE}.mode"
     )
     existing_id = None
     if mode == MODE_CHANGE:

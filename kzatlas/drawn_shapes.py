@@ -1,0 +1,192 @@
+"""A drawing from the map, checked before it becomes a feature record.
+
+The map returns what the editor drew as GeoJSON (``st_folium``'s ``all_drawings``), which is
+untrusted input like any uploaded file: :func:`parse_drawing` accepts only points and
+polygons with a bounded number of finite longitude/latitude coordinates, and repairs
+self-crossing rings, saying so when a repair changes the area noticeably.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from kzatlas.config import CRS
+from kzatlas.spatial import area_hectares
+
+QUALITY_DRAWN = "digitised"
+QUALITY_POINT = "point"
+# What one drawing may hold: enough to trace a reserve from a decree map, little enough to
+# keep a hostile browser message cheap.
+MAX_DRAWN_FEATURES = 50
+MAX_DRAWN_VERTICES = 20_000
+# A repair that changes the area by more than this is reported.
+REPAIR_NOTE_PERCENT = 0.1
+
+
+class DrawingError(ValueError):
+    """A drawing or form that cannot be saved; the message is plain words, safe to show."""
+
+
+@dataclass(frozen=True)
+class DrawnShape:
+    """A checked drawing.
+
+    Attributes
+    ----------
+    geometry : shapely geometry
+        A Point, Polygon or MultiPolygon in longitude/latitude, valid.
+    quality : str
+        ``digitised`` for a boundary, ``point`` for a marker.
+    notes : tuple of str
+        Repairs made (self-crossing rings, parts joined).
+    """
+
+    geometry: BaseGeometry
+    quality: str
+    notes: tuple[str, ...] = ()
+
+
+def _coordinate(value: object) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) < 2:
+        raise DrawingError("The drawing holds a point that is not a longitude/latitude pair.")
+    lon, lat = value[0], value[1]
+    if isinstance(lon, bool) or isinstance(lat, bool) or not isinstance(lon, int | float) or not isinstance(lat, int | float):
+        raise DrawingError("The drawing holds a coordinate that is not a number.")
+    lon, lat = float(lon), float(lat)
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise DrawingError("The drawing holds a coordinate that is not a finite number.")
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise DrawingError("The drawing reaches outside longitude -180 to 180 or latitude -90 to 90; draw it again over Kazakhstan.")
+    return lon, lat
+
+
+class _Budget:
+    """Counts coordinates as they are read, so a huge message is refused early."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise DrawingError(f"The drawing has more than {MAX_DRAWN_VERTICES:,} points; draw it with fewer.")
+
+
+def _ring(value: object, budget: _Budget) -> list[tuple[float, float]]:
+    if not isinstance(value, list):
+        raise DrawingError("The drawing holds a boundary that is not a list of points.")
+    budget.take(len(value))
+    points = [_coordinate(item) for item in value]
+    if points and points[0] != points[-1]:
+        points.append(points[0])
+    if len({point for point in points}) < 3:
+        raise DrawingError("A drawn boundary needs at least three different points.")
+    return points
+
+
+def _polygon(value: object, budget: _Budget) -> shapely.Polygon:
+    if not isinstance(value, list) or not value:
+        raise DrawingError("The drawing holds a boundary without points.")
+    rings = [_ring(ring, budget) for ring in value]
+    return shapely.Polygon(rings[0], rings[1:])
+
+
+def _geometry(feature: object, budget: _Budget) -> BaseGeometry:
+    if not isinstance(feature, Mapping):
+        raise DrawingError("The drawing is not a map shape.")
+    geometry = feature.get("geometry") if feature.get("type") == "Feature" else feature
+    if not isinstance(geometry, Mapping):
+        raise DrawingError("The drawing has no shape.")
+    kind = geometry.get("type")
+    coordinates = geometry.get("coordinates")
+    if kind == "Point":
+        budget.take(1)
+        return shapely.Point(_coordinate(coordinates))
+    if kind == "Polygon":
+        return _polygon(coordinates, budget)
+    if kind == "MultiPolygon":
+        if not isinstance(coordinates, list) or not coordinates:
+            raise DrawingError("The drawing holds a boundary without points.")
+        return shapely.MultiPolygon([_polygon(part, budget) for part in coordinates])
+    shown = kind if kind in ("LineString", "MultiLineString", "MultiPoint", "GeometryCollection") else "other"
+    raise DrawingError(f"Only points and boundaries (polygons, rectangles) can be saved, not {shown} shapes.")
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygon parts of a repaired shape (a repair can leave lines or points behind)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [part for part in getattr(geometry, "geoms", []) if part.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _area_change_note(before: BaseGeometry, after: BaseGeometry) -> str | None:
+    series = gpd.GeoSeries([before.buffer(0) if not before.is_valid else before, after], crs=CRS)
+    old, new = area_hectares(series).tolist()
+    if not old:
+        return None
+    change = (new - old) / old * 100
+    return f" (area changed by {change:+.1f} %)" if abs(change) >= REPAIR_NOTE_PERCENT else None
+
+
+def parse_drawing(all_drawings: object, last_active: object = None) -> DrawnShape:
+    """The one shape the editor drew, checked and repaired.
+
+    Parameters
+    ----------
+    all_drawings : list of dict or None
+        GeoJSON features of everything on the drawing layer (``st_folium``'s
+        ``all_drawings``).
+    last_active : dict, optional
+        ``last_active_drawing``, used when ``all_drawings`` is empty.
+
+    Returns
+    -------
+    DrawnShape
+        A single point, or a (Multi)Polygon joining every drawn boundary.
+
+    Raises
+    ------
+    DrawingError
+        For nothing drawn, a line or circle, a point together with boundaries or several
+        points, more than :data:`MAX_DRAWN_VERTICES` points, a coordinate that is not a
+        finite longitude/latitude, or a boundary that encloses no area.
+    """
+    drawings = all_drawings if isinstance(all_drawings, list) else []
+    if not drawings and isinstance(last_active, Mapping):
+        drawings = [last_active]
+    if not drawings:
+        raise DrawingError("Nothing is drawn yet: draw a boundary or place a marker on the map.")
+    if len(drawings) > MAX_DRAWN_FEATURES:
+        raise DrawingError(f"The drawing has more than {MAX_DRAWN_FEATURES} shapes; save fewer at a time.")
+    budget = _Budget(MAX_DRAWN_VERTICES)
+    shapes = [_geometry(item, budget) for item in drawings]
+    points = [shape for shape in shapes if shape.geom_type == "Point"]
+    if points:
+        if len(shapes) > 1:
+            raise DrawingError("Draw either one marker or boundaries, not several markers or both; delete the extra shapes.")
+        return DrawnShape(points[0], QUALITY_POINT)
+    notes: list[str] = []
+    repaired = []
+    for shape in shapes:
+        if shape.is_valid:
+            repaired.append(shape)
+            continue
+        fixed = _polygonal(shapely.make_valid(shape))
+        note = "a boundary that crossed itself was repaired"
+        change = _area_change_note(shape, fixed) if not fixed.is_empty else None
+        notes.append(note + (change or ""))
+        repaired.append(fixed)
+    joined = repaired[0] if len(repaired) == 1 else _polygonal(shapely.make_valid(shapely.union_all(repaired)))
+    if len(repaired) > 1:
+        notes.append(f"{len(repaired)} drawn boundaries saved as one shape")
+    joined = shapely.normalize(joined) if joined.is_valid else joined
+    if joined.is_empty or joined.area <= 0:
+        raise DrawingError("The drawn boundary encloses no area; draw it again.")
+    return DrawnShape(joined, QUALITY_DRAWN, tuple(notes))
