@@ -145,7 +145,10 @@ def load_catalogue(geodata_dir: str) -> LoadedCatalogue:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def filtered_features(filters: Filters, geodata_dir: str, store_version: int = 0):
-    """Features matching ``filters`` (a frozen dataclass, so it hashes) at one store version."""
+def filtered_features(filters: Filters, geodata_dir: str, store_address: str = "", store_version: int = 0):
+    """Features matching ``filters`` (a frozen dataclass, so it hashes) in one store at one version.
+
+    The store's address is part of the key: two stores can both be at version 1.
+    """
     features = catalog.feature_frame(load_catalogue(geodata_dir).catalogue)
     return analysis.filter_features(features, filters)

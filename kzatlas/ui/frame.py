@@ -29,7 +29,7 @@ class PageContext:
 
     def filtered(self, filters: Filters) -> gpd.GeoDataFrame:
         """Features matching ``filters`` (cached per filter set and store version)."""
-        return cache.filtered_features(filters, self.geodata_dir, self.catalogue.store_version)
+        return cache.filtered_features(filters, self.geodata_dir, cache.store_url(), self.catalogue.store_version)
 
     @property
     def name_column(self) -> str:
