@@ -130,3 +130,6 @@ ORIGIN_CATALOGUE = "catalogue"
 ORIGIN_EDITED = "edited"
 ORIGIN_ADDED = "added"
 ORIGINS = (ORIGIN_CATALOGUE, ORIGIN_EDITED, ORIGIN_ADDED)
+
+# Kinds that get a layer on the map, bottom first (corridors under the areas they link).
+MAP_KINDS = (KIND_CORRIDOR, KIND_NATIONAL_PARK, KIND_NATURE_RESERVE, KIND_STRICT_RESERVE, KIND_UNDP_SITE)

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from kzatlas import basemap, catalog, maps
+from kzatlas import basemap, catalog, maplabels, maps
 from kzatlas.config import GEODATA_DIR
 from kzatlas.i18n import translator
 from kzatlas.safety import escape_html
@@ -106,16 +106,16 @@ def test_names_with_markup_are_escaped(regions, features, data):
     html = maps.build_full_map(regions, frame, english, "name_en", {}, basemap=poisoned).get_root().render()
     assert bad not in html
     # Inside the script the escaped name is JSON (its & written as \u0026).
-    assert maps._script_json(escape_html(bad)).strip('"') in html
-    items = maps.feature_label_items(frame, "name_en")
+    assert maplabels._script_json(escape_html(bad)).strip('"') in html
+    items = maplabels.feature_label_items(frame, "name_en")
     assert all(item[2] == escape_html(bad) for item in items["national_park"])
 
 
 def test_the_largest_areas_are_named_at_country_zoom_and_the_small_later(features):
-    items = maps.feature_label_items(features, "name_en")
+    items = maplabels.feature_label_items(features, "name_en")
     areas = [item for kind, rows in items.items() if kind != "undp_site" for item in rows]
     at_country = [item for item in areas if item[5] <= maps.MAP_ZOOM]
-    assert len(at_country) == maps.FEATURE_LABELS_AT_COUNTRY_ZOOM
+    assert len(at_country) == maplabels.FEATURE_LABELS_AT_COUNTRY_ZOOM
     assert all(item[5] > maps.MAP_ZOOM for item in areas if item not in at_country)
     assert sorted(item[4] for item in areas) == list(range(10, 10 + len(areas)))
 
