@@ -10,7 +10,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import maps, scenes, selection, state
+from kzatlas import cache, mapdata, maps, scenes, selection, state
 from kzatlas.catalog import region_frame
 from kzatlas.config import MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
 from kzatlas.ui.frame import PageContext
@@ -75,9 +75,21 @@ def _show_map(
     )
 
 
-def _feature_groups(context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None) -> list:
+def _feature_groups(
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str | None = None,
+    view: selection.MapView | None = None,
+) -> list:
+    """The feature groups, from shapes prepared once per catalogue version, band and language.
+
+    The band follows the zoom the map opens with (``view``), never the user's later zooming,
+    which stays in the browser.
+    """
+    band = mapdata.zoom_band(view.zoom if view else MAP_ZOOM)
+    prepared = cache.map_features(context.geodata_dir, context.catalogue.store_version, band, context.language)
     return maps.build_feature_groups(
-        features, context.translate, context.name_column, context.region_names(), selected_id
+        features, context.translate, context.name_column, context.region_names(), selected_id, prepared=prepared
     )
 
 
@@ -91,8 +103,9 @@ def render_map(
     """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column, view_param=selection.PARAM_VIEW)
-    groups = _feature_groups(context, features, selected_id)
-    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), state.view(page))
+    view = state.view(page)
+    groups = _feature_groups(context, features, selected_id, view)
+    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), view)
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
@@ -103,13 +116,13 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column, selectable_regions=True)
-    groups = _feature_groups(context, features)
-    groups.append(maps.region_highlight_group(regions, iso_code))
     view = None
     if regions is not None and iso_code in set(regions["iso_code"]):
         bounds = tuple(regions.loc[regions["iso_code"] == iso_code].total_bounds)
         (lat, lng), zoom = maps.view_for_bounds(bounds, height_px=LOCATOR_HEIGHT_PX)
         view = selection.MapView(lat, lng, zoom)
+    groups = _feature_groups(context, features)
+    groups.append(maps.region_highlight_group(regions, iso_code))
     _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, list(CLICKS), view)
 
 
@@ -119,8 +132,8 @@ def render_scene_map(
     """The map of one scene; stepping between scenes moves the view without remounting the map."""
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column)
-    groups = _feature_groups(context, matching, scene.selected)
     view = (
         scene.view or selection.feature_view(matching, scene.selected or "") or selection.MapView(*MAP_CENTER, MAP_ZOOM)
     )
+    groups = _feature_groups(context, matching, scene.selected, view)
     _show_map(page, context, base, groups, height, [], view)
