@@ -180,7 +180,7 @@ COUNT_MARKERS_JS = """() => new Promise((done) => {
 })"""
 
 
-def wait_for_markers(page, expected: int, timeout_s: float = 120.0) -> float:
+def wait_for_markers(page, expected: int, timeout_s: float = 600.0) -> float:
     """Seconds until the map iframe shows ``expected`` site markers (checked every 50 ms)."""
     start = time.perf_counter()
     deadline = start + timeout_s
@@ -214,6 +214,7 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
         for run in range(runs + 1):  # the first run warms the server's caches and is not counted
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             received: list[int] = []
+            sent: list[int] = []
             page.on(
                 "request",
                 lambda r: (
@@ -223,10 +224,14 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
                 ),
             )
             page.on(
-                "websocket", lambda ws, into=received: ws.on("framereceived", lambda payload: into.append(len(payload)))
+                "websocket",
+                lambda ws, into=received, out=sent: (
+                    ws.on("framereceived", lambda payload: into.append(len(payload))),
+                    ws.on("framesent", lambda payload: out.append(len(payload))),
+                ),
             )
             start = time.perf_counter()
-            page.goto(url)
+            page.goto(url, timeout=600_000)
             wait_for_markers(page, counts[0])
             load = time.perf_counter() - start
             page.wait_for_timeout(1500)
@@ -237,7 +242,7 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
             changed = time.perf_counter() - start
             page.wait_for_timeout(1500)
             after = sum(received)
-            frames_before = len(received)
+            frames_before = len(sent)
             frame = next(f for f in page.frames if "st_folium" in f.url)
             frame.evaluate("() => { window.map.setZoom(window.map.getZoom() + 1); window.map.panBy([120, 80]); }")
             page.wait_for_timeout(2500)
@@ -245,7 +250,7 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
                 loads.append(load)
                 filters.append(changed)
                 filter_bytes.append(after - before)
-                reruns_on_pan.append(len(received) - frames_before)
+                reruns_on_pan.append(len(sent) - frames_before)
             page.close()
         browser.close()
     return {
