@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -148,13 +149,29 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(script: str, geodata: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def naive_app_folder(work: Path) -> Path:
+    """A folder that runs the naive app with the atlas's static files and settings.
+
+    Streamlit serves ``static/`` beside the main script, so the naive app is started through a
+    small wrapper in a folder whose ``static`` links to the atlas's (the same Leaflet files).
+    """
+    folder = work / "naive-app"
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    if not (folder / "static").exists():
+        (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    script = BENCH / "naive_map_app.py"
+    (folder / "naive_app.py").write_text(f"import runpy\nrunpy.run_path({str(script)!r}, run_name='__main__')\n")
+    return folder
+
+
+def start_server(script: str, geodata: Path, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, **{catalog.GEODATA_DIR_ENV: str(geodata)})
+    env = dict(os.environ, **{catalog.GEODATA_DIR_ENV: str(geodata.resolve())})
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -319,7 +336,7 @@ def main() -> int:
         counts = (server["sites_all"], server["sites_region"])
         processes = []
         try:
-            naive_process, naive_url = start_server("bench/naive_map_app.py", geodata, work / "naive.log")
+            naive_process, naive_url = start_server("naive_app.py", geodata, work / "naive.log", naive_app_folder(work))
             processes.append(naive_process)
             atlas_process, atlas_url = start_server("serve.py", geodata, work / "atlas.log")
             processes.append(atlas_process)
