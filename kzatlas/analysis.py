@@ -45,22 +45,45 @@ def transliterate(text: str) -> str:
     return fold_text(unidecode(fold_text(text)))
 
 
-def name_matches(names: pd.DataFrame, query: str) -> pd.Series:
-    """Boolean mask: rows where any name contains ``query`` (folded, any script)."""
+def search_text(names: pd.DataFrame) -> pd.Series:
+    """One searchable text per row: every name folded and transliterated, one per line.
+
+    Each distinct name is folded once, so this is quick for thousands of rows; compute it once
+    per catalogue and pass it to :func:`name_matches` (or :func:`filter_features`).
+
+    Parameters
+    ----------
+    names : pandas.DataFrame
+        The name columns (see ``NAME_COLUMNS``); empty values are skipped.
+
+    Returns
+    -------
+    pandas.Series
+        Text with the same index as ``names``.
+    """
+    distinct = pd.unique(names.astype(str).to_numpy().ravel())
+    forms = {value: (f"{fold_text(value)}\n{transliterate(value)}" if value else "") for value in distinct}
+    columns = [names[column].astype(str).map(forms) for column in names.columns]
+    if not columns:
+        return pd.Series("", index=names.index)
+    return columns[0].str.cat(columns[1:], sep="\n")
+
+
+def name_matches(names: pd.DataFrame, query: str, search: pd.Series | None = None) -> pd.Series:
+    """Boolean mask: rows where any name contains ``query`` (folded, any script).
+
+    ``search`` is :func:`search_text` of ``names`` (or of a frame holding these rows), made
+    beforehand so a query is a vectorised substring test; it is made here when not given.
+    """
     folded = fold_text(query)
     if not folded:
         return pd.Series(True, index=names.index)
     latin = transliterate(query)
-
-    def row_matches(row: pd.Series) -> bool:
-        for value in row:
-            if not value:
-                continue
-            if folded in fold_text(value) or (latin and latin in transliterate(value)):
-                return True
-        return False
-
-    return names.apply(row_matches, axis=1).astype(bool)
+    text = search_text(names) if search is None else search.reindex(names.index).fillna("")
+    mask = text.str.contains(folded, regex=False)
+    if latin and latin != folded:
+        mask |= text.str.contains(latin, regex=False)
+    return mask.astype(bool)
 
 
 def _any_item_in(column: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
@@ -76,7 +99,7 @@ def year_bounds(frame: pd.DataFrame) -> tuple[int, int] | None:
     return int(years.min()), int(years.max())
 
 
-def filter_features(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+def filter_features(frame: gpd.GeoDataFrame, filters: Filters, search: pd.Series | None = None) -> gpd.GeoDataFrame:
     """Return the features that match every filter.
 
     Parameters
@@ -85,6 +108,8 @@ def filter_features(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFra
         Features with the shared feature columns (see ``catalog.FEATURE_COLUMNS``).
     filters : Filters
         The user's choices.
+    search : pandas.Series, optional
+        :func:`search_text` of ``frame``'s names, made once per catalogue (made here if needed).
 
     Returns
     -------
@@ -110,7 +135,7 @@ def filter_features(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFra
             in_range |= years.isna()
         mask &= in_range
     if filters.name_query.strip():
-        mask &= name_matches(frame[list(NAME_COLUMNS)], filters.name_query)
+        mask &= name_matches(frame[list(NAME_COLUMNS)], filters.name_query, search)
     return frame.loc[mask].copy()
 
 

@@ -9,6 +9,9 @@ What each cache holds (and its bound):
 * ``last_loaded``: the newest merged catalogue per folder and address, shown read-only when the
   store cannot be reached (one catalogue per key; at most 4 keys).
 * ``filtered_features``: the features matching one filter set at one store version (64 sets).
+* ``name_search_text``: every feature's names folded for searching, per store version (4).
+* ``map_features``: every feature simplified, rounded and serialised for the map, per store
+  version, detail band and language (6 entries).
 
 Nothing expires by time: every cache of saved data is keyed by the store's version, which
 every rerun reads afresh, so replicas behind a load balancer agree on their next interaction.
@@ -23,8 +26,9 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from kzatlas import analysis, catalog, store
+from kzatlas import analysis, catalog, mapdata, maps, store
 from kzatlas.analysis import Filters
+from kzatlas.i18n import local_names, name_column, translator
 
 # Where the store's address may be set in .streamlit/secrets.toml: [store] url = "...".
 SECRETS_SECTION = "store"
@@ -151,4 +155,30 @@ def filtered_features(filters: Filters, geodata_dir: str, store_address: str = "
     The store's address is part of the key: two stores can both be at version 1.
     """
     features = catalog.feature_frame(load_catalogue(geodata_dir).catalogue)
-    return analysis.filter_features(features, filters)
+    search = name_search_text(geodata_dir, store_version) if filters.name_query.strip() else None
+    return analysis.filter_features(features, filters, search)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def name_search_text(geodata_dir: str, store_version: int = 0):
+    """The folded names of every feature at one store version, for quick name searches (read-only)."""
+    del store_version  # part of the cache key only
+    features = catalog.feature_frame(load_catalogue(geodata_dir).catalogue)
+    return analysis.search_text(features[list(analysis.NAME_COLUMNS)])
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def map_features(
+    geodata_dir: str, store_address: str, store_version: int, band: int, language: str
+) -> mapdata.PreparedFeatures:
+    """Every feature made ready for the map in one store at one version, band and language (read-only).
+
+    Filter changes then only pick ids out of it, so shapes are simplified and serialised once.
+    Held as a resource (not copied on each read): nobody may change it.
+    """
+    del store_address, store_version  # part of the cache key only
+    loaded = load_catalogue(geodata_dir).catalogue
+    column = name_column(language)
+    regions = catalog.region_frame(loaded)
+    names = {} if regions is None else dict(zip(regions["iso_code"], local_names(regions, column)))
+    return maps.prepare_map_features(catalog.feature_frame(loaded), translator(language), column, names, band)

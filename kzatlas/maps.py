@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 from folium.utilities import JsCode
 
+from kzatlas import mapdata
 from kzatlas.basemap import BasemapData, bundled_basemap
 from kzatlas.catalog import split_list
 from kzatlas.config import (
@@ -173,28 +174,65 @@ def _style_function(feature: dict) -> dict:
     )
 
 
+def prepare_map_features(
+    features: gpd.GeoDataFrame,
+    translate: Translate,
+    name_column: str,
+    region_names: dict[str, str],
+    band: int | None = None,
+) -> mapdata.PreparedFeatures:
+    """Every drawable feature of ``features`` made ready to send (see :mod:`kzatlas.mapdata`).
+
+    ``band`` is the detail band (default: that of the atlas's opening zoom). Prepare the whole
+    catalogue once and pass the result to :func:`build_feature_groups` for each filter set.
+    """
+    return mapdata.prepare_features(
+        features,
+        mapdata.zoom_band(MAP_ZOOM) if band is None else band,
+        name_column,
+        lambda row: feature_tooltip_html(row, translate, name_column, region_names),
+    )
+
+
 def build_feature_groups(
     features: gpd.GeoDataFrame,
     translate: Translate,
     name_column: str,
     region_names: dict[str, str],
     selected_id: str | None = None,
+    *,
+    prepared: mapdata.PreparedFeatures | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per map kind, always all of them (possibly empty).
 
     Keeping the list fixed keeps the layer control stable as filters change. A click on a
     feature reports its id (see ``SELECT_ON_CLICK``); ``selected_id`` is drawn outlined.
+    ``prepared`` (from :func:`prepare_map_features`, for a catalogue that holds ``features``)
+    saves simplifying and serialising the shapes again; without it they are prepared here.
+    Many UNDP sites go on one canvas layer (:class:`kzatlas.mapdata.CanvasPoints`).
     """
+    if prepared is None:
+        prepared = prepare_map_features(features, translate, name_column, region_names)
     groups = []
-    labels = feature_label_items(features, name_column)
+    ids = features["id"].tolist()
+    sites = [i for i in ids if i in prepared.points]
+    on_canvas = len(sites) >= mapdata.CANVAS_POINTS_FROM
+    # Names of thousands of sites would only clutter the map (and slow it): the tooltip names them.
+    labelled = features[features["kind"] != KIND_UNDP_SITE] if on_canvas else features
+    labels = feature_label_items(labelled, name_column)
     for kind in MAP_KINDS:
-        subset = features[features["kind"] == kind].copy()
-        subset["tip"] = [
-            feature_tooltip_html(row, translate, name_column, region_names) for _, row in subset.iterrows()
-        ]
-        subset["selected"] = subset["id"] == selected_id
-        data = to_feature_collection(subset, ["id", "kind", "geometry_quality", "tip", "selected", "anchor"])
         group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
+        if kind == KIND_UNDP_SITE and on_canvas:
+            mapdata.CanvasPoints(
+                prepared.point_rows(sites),
+                prepared.tails,
+                _style_for(kind, False),
+                _style_for(kind, False, selected=True),
+                selected_id,
+            ).add_to(group)
+            groups.append(group)
+            continue
+        data = prepared.collection((i for i in ids if prepared.kinds.get(i) == kind), selected_id)
         # folium refuses tooltip fields on an empty layer; an empty layer needs none.
         tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True) if data["features"] else None
         marker = folium.CircleMarker(radius=7, fill=True) if kind == KIND_UNDP_SITE else None

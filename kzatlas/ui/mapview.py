@@ -10,7 +10,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import mapjs, maps, scenes, selection, state
+from kzatlas import cache, mapdata, mapjs, maps, scenes, selection, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import KAZAKHSTAN_BOUNDS, MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
@@ -139,9 +139,23 @@ def _show_map(
     )
 
 
-def _feature_groups(context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None) -> list:
+def _feature_groups(
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str | None = None,
+    view: selection.MapView | None = None,
+) -> list:
+    """The feature groups, from shapes prepared once per catalogue version, band and language.
+
+    The band follows the zoom the map opens with (``view``), never the user's later zooming,
+    which stays in the browser.
+    """
+    band = mapdata.zoom_band(view.zoom if view else MAP_ZOOM)
+    prepared = cache.map_features(
+        context.geodata_dir, cache.store_url(), context.catalogue.store_version, band, context.language
+    )
     return maps.build_feature_groups(
-        features, context.translate, context.name_column, context.region_names(), selected_id
+        features, context.translate, context.name_column, context.region_names(), selected_id, prepared=prepared
     )
 
 
@@ -156,8 +170,9 @@ def render_map(
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column, view_param=selection.PARAM_VIEW)
     mapjs.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
-    groups = _feature_groups(context, features, selected_id) + _flight_group(page)
-    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), state.view(page))
+    view = state.view(page)
+    groups = _feature_groups(context, features, selected_id, view) + _flight_group(page)
+    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), view)
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
@@ -197,7 +212,7 @@ def render_scene_map(
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(regions, context.translate, context.name_column)
     mapjs.FillWindow().add_to(base)
-    groups = _feature_groups(context, matching, scene.selected)
+    groups = _feature_groups(context, matching, scene.selected, scene.view)
     groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
     _show_map(page, context, base, groups, height, [], None)
 

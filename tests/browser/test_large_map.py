@@ -1,0 +1,82 @@
+"""A medium synthetic catalogue (2,000 extra UNDP sites) in real Chromium: every site painted on
+the canvas layer, nothing fetched from outside 127.0.0.1, and no rerun on pan or zoom."""
+
+from __future__ import annotations
+
+import sys
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from mapkit import PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_locator, wait_until
+from playwright.sync_api import Page, expect
+
+from kzatlas import analysis, catalog
+
+pytestmark = pytest.mark.browser
+
+SITES = 2_000
+
+# Site markers held by the map (canvas circle markers carry their feature id as ``kzId``).
+COUNT_SITES_JS = """() => {
+    let count = 0;
+    window.map.eachLayer((layer) => { if (layer.kzId !== undefined) count += 1; });
+    return count;
+}"""
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory):
+    sys.path.insert(0, str(ROOT_DIR / "bench"))
+    from make_large_catalogue import make_large_catalogue
+
+    folder = make_large_catalogue(tmp_path_factory.mktemp("medium") / "geodata", sites=SITES, vertices=100_000)
+    features = catalog.feature_frame(catalog.load_catalogue(folder))
+    located = analysis.located(features)
+    sites = int(((located["kind"] == "undp_site") & (located.geom_type == "Point")).sum())
+    return folder, sites
+
+
+def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom(
+    page: Page, page_log, start_server, medium
+):
+    folder, sites = medium
+    url = start_server(env={"KZATLAS_GEODATA_DIR": str(folder)})
+    sent: list[float] = []
+    page.on(
+        "websocket",
+        lambda ws: (
+            ws.on("framesent", lambda _p: sent.append(time.monotonic())) if ws.url.endswith("/_stcore/stream") else None
+        ),
+    )
+    page.goto(url)
+    fmap = map_locator(page)
+    expect(fmap.locator("path.kz-layer-regions")).to_have_count(REGION_COUNT, timeout=PAINT_TIMEOUT_MS)
+    frame = map_frame(page)
+    wait_until(
+        lambda: frame.evaluate(COUNT_SITES_JS) == sites,
+        timeout_s=60,
+        page=page,
+        message=lambda: f"{frame.evaluate(COUNT_SITES_JS)} of {sites} sites on the map",
+    )
+    assert fmap.locator("canvas").count() >= 1
+    assert fmap.locator(".kz-layer-national_park").count() > 0  # the areas stay SVG shapes
+
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    wait_until(lambda: sent and time.monotonic() - sent[-1] > 1.0, timeout_s=20, page=page)
+    before = len(sent)
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() + 1); }")
+    page.wait_for_timeout(800)
+    frame.evaluate("() => { window.map.panBy([150, -90]); }")
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        assert len(sent) == before, "panning or zooming sent a message to the server (script rerun)"
+
+    hosts = {
+        urlsplit(address).hostname
+        for address in page_log.requests
+        if urlsplit(address).scheme in ("http", "https", "ws")
+    }
+    assert hosts <= {"127.0.0.1"}, f"requests left 127.0.0.1: {hosts}"
+    assert page_log.page_errors == []
