@@ -225,6 +225,18 @@ def check_records(name: str, document: object) -> None:
             raise SourceError(f"{name}: missing boundary_source")
 
 
+def read_source_document(sources_dir: Path, name: str):
+    """One source file read with the JSON limits and its text checked; refusals as SourceError."""
+    try:
+        document = load_json_limited((sources_dir / name).read_bytes(), max_bytes=MAX_SOURCE_BYTES)
+    except FileNotFoundError as exc:
+        raise SourceError(f"{name}: missing") from exc
+    except (OSError, JSONLimitError) as exc:
+        raise SourceError(f"{name}: {exc}") from exc
+    check_text(name, document)
+    return document
+
+
 def read_sources(sources_dir: Path = SOURCES_DIR) -> dict[str, object]:
     """Read and check every curated source file.
 
@@ -245,13 +257,7 @@ def read_sources(sources_dir: Path = SOURCES_DIR) -> dict[str, object]:
     """
     sources = {}
     for name in SOURCE_FILES:
-        try:
-            document = load_json_limited((sources_dir / name).read_bytes(), max_bytes=MAX_SOURCE_BYTES)
-        except FileNotFoundError as exc:
-            raise SourceError(f"{name}: missing") from exc
-        except (OSError, JSONLimitError) as exc:
-            raise SourceError(f"{name}: {exc}") from exc
-        check_text(name, document)
+        document = read_source_document(sources_dir, name)
         if name != "targets.json":
             check_records(name, document)
         sources[name] = document
@@ -819,13 +825,7 @@ def read_basemap_places(sources_dir: Path) -> dict:
         names a region code that does not exist.
     """
     name = BASEMAP_PLACES_FILE
-    try:
-        document = load_json_limited((sources_dir / name).read_bytes(), max_bytes=MAX_SOURCE_BYTES)
-    except FileNotFoundError as exc:
-        raise SourceError(f"{name}: missing") from exc
-    except (OSError, JSONLimitError) as exc:
-        raise SourceError(f"{name}: {exc}") from exc
-    check_text(name, document)
+    document = read_source_document(sources_dir, name)
     places = document.get("places") if isinstance(document, dict) else None
     if not isinstance(places, list) or not all(isinstance(p, dict) for p in places):
         raise SourceError(f"{name}: expected an object with a list of places")
