@@ -92,3 +92,22 @@ def wait_for_param(page: Page, name: str, value: str | None, timeout_s: float = 
         matches, timeout_s=timeout_s, page=page, message=lambda: f"address never got {name}={value!r}: {found[0]}"
     )
     return found[0]
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has finished the rerun that the last entry started."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=PAINT_TIMEOUT_MS)
+
+
+def enter_date(page: Page, label: str, digits: str) -> None:
+    """Type a date into the browser's date field, again if a rerun swallowed the keys."""
+    year = page.get_by_role("spinbutton", name=f"year, {label}")
+    for _ in range(3):
+        settle(page)
+        year.click()
+        page.keyboard.type(digits)
+        page.keyboard.press("Tab")
+        settle(page)
+        if year.get_attribute("aria-valuenow") == digits[:4]:
+            return
+    raise AssertionError(f"the date field {label!r} did not take {digits}")

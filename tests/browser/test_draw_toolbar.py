@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from mapkit import map_frame, open_map_page, wait_until
+from mapkit import enter_date, map_frame, open_map_page, settle, wait_until
 from playwright.sync_api import Page, expect
 
 from kzatlas.auth import hash_password
@@ -42,30 +42,11 @@ def draw_server(start_server, tmp_path_factory):
     return start_server(env=env, script=str(site / DRAW_PAGE.name)), data_dir
 
 
-def settle(page: Page) -> None:
-    """Wait until the page has finished the rerun that the last entry started."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
-
-
 def commit(page: Page, label: str, text: str) -> None:
     box = page.get_by_label(label)
     box.fill(text)
     box.press("Enter")
     settle(page)
-
-
-def enter_date(page: Page, label: str, digits: str) -> None:
-    """Type a date into the browser's date field, again if a rerun swallowed the keys."""
-    year = page.get_by_role("spinbutton", name=f"year, {label}")
-    for _ in range(3):
-        settle(page)
-        year.click()
-        page.keyboard.type(digits)
-        page.keyboard.press("Tab")
-        settle(page)
-        if year.get_attribute("aria-valuenow") == digits[:4]:
-            return
-    raise AssertionError(f"the date field {label!r} did not take {digits}")
 
 
 def test_a_polygon_drawn_with_the_toolbar_is_saved_offline(page: Page, page_log, draw_server):

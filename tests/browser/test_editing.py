@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-from mapkit import ARTIFACTS_DIR, PAINT_TIMEOUT_MS, map_locator, open_map_page, wait_until
+from mapkit import ARTIFACTS_DIR, PAINT_TIMEOUT_MS, enter_date, map_locator, open_map_page, wait_until
 from playwright.sync_api import Page, expect
 
 from kzatlas import auth
@@ -130,9 +130,7 @@ def test_an_editor_replaces_a_circle_with_a_wdpa_boundary_that_outlives_a_restar
     page.get_by_label("Source web address").first.fill("https://www.protectedplanet.net/4362")
     page.get_by_label("Source web address").first.press("Tab")
     # The date field has a segment each for year, month and day; typing moves through them.
-    page.get_by_role("spinbutton", name="year, Date of the source").click()
-    page.keyboard.type("20250501")
-    page.keyboard.press("Tab")
+    enter_date(page, "Date of the source", "20250501")
     page.get_by_label("Why are you making this change?").fill("Real boundary from the WDPA, May 2025")
     page.get_by_label("Why are you making this change?").press("Tab")
     save = page.get_by_role("button", name="Save to the atlas")
