@@ -12,14 +12,14 @@ manifest = context.catalogue.manifest
 st.markdown(
     _(
         "Every feature carries its source, the date the source was read, and how good its shape is. "
-        "Nothing is estimated: a value no source gives is left empty."
+        "Nothing is estimated: a value no source gives is left empty and shown as a dash (—)."
     )
 )
 if manifest is None:
     st.error(_("The data catalogue (manifest.json) could not be read, so no layer is described."))
 else:
     st.subheader(_("Layers"))
-    st.dataframe(reports.layer_table(context.catalogue, _), hide_index=True, width="stretch")
+    tables.show_table(reports.layer_table(context.catalogue, _))
     st.subheader(_("Shape quality"))
     st.markdown(reports.quality_explanation(_))
     st.subheader(_("Items without a map position"))
@@ -27,7 +27,7 @@ else:
     if unlocated.empty:
         st.write(_("Every item has a map position."))
     else:
-        st.dataframe(unlocated, hide_index=True, width="stretch")
+        tables.show_table(unlocated)
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
     st.subheader(_("Download the whole catalogue"))

@@ -6,7 +6,7 @@ from kzatlas import ui
 from kzatlas.safety import escape_markdown
 from kzatlas.ui import drawing
 from kzatlas.ui import editor as importer
-from kzatlas.ui.auth import current_editor
+from kzatlas.ui.auth import current_editor, sign_in_offered
 from kzatlas.ui.history import data_store
 
 PAGE = "edit_data"
@@ -16,7 +16,15 @@ _ = context.translate
 editor = current_editor()
 if editor is None:
     # Checked here too: a direct link must not give a viewer any way to write.
-    st.info(_("Sign in as an editor to change data. Editors sign in from the sidebar."))
+    if sign_in_offered():
+        st.info(_("Sign in as an editor to change data. Editors sign in from the sidebar."))
+    else:
+        st.info(
+            _(
+                "Editing is not set up on this server, so the atlas is view-only. "
+                "An administrator adds editor accounts in the server's secrets (see the README, \"Your own data\")."
+            )
+        )
     ui.footer(context)
     st.stop()
 if context.store_problem:

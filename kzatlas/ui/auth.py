@@ -85,6 +85,11 @@ def current_editor() -> auth.Editor | None:
     return auth.provider_editor(known, _provider_user()) if known.emails else None
 
 
+def sign_in_offered() -> bool:
+    """Whether this server has any way for an editor to sign in (accounts or an identity provider)."""
+    return directory().has_accounts or bool(providers())
+
+
 class NotAnEditorError(Exception):
     """A write was attempted by someone who is not (or no longer) a signed-in editor."""
 
@@ -109,10 +114,10 @@ def sign_in_box(translate: Translate) -> None:
                 st.logout()
             st.rerun()
         return
+    if not sign_in_offered():
+        return
     known = directory()
     logins = providers()
-    if not known.has_accounts and not logins:
-        return
     with sidebar.expander(translate("Editors: sign in")):
         for provider, label in logins:
             if st.button(translate("Sign in with {provider}").format(provider=label), key=f"auth.login.{provider}"):

@@ -34,9 +34,7 @@ def details_panel(
     if shown_ids is not None and selected_id not in shown_ids:
         st.caption(translate("Not on the map with the current filters."))
     facts_column, sources_column = st.columns([3, 2])
-    facts_column.dataframe(
-        reports.feature_facts(row, translate, context.region_names()), hide_index=True, width="stretch"
-    )
+    show_table(reports.feature_facts(row, translate, context.region_names()), container=facts_column)
     show_table(
         reports.feature_sources(row, translate),
         {translate("Link"): link_column(translate("Link"))},
@@ -61,6 +59,6 @@ def details_panel(
         st.markdown("**" + escape_markdown(heading) + "**")
         if hood.nearby:
             nearby = tables.nearby_table(features, list(hood.nearby), translate, context.name_column)
-            st.dataframe(nearby, hide_index=True, width="stretch")
+            show_table(nearby)
     for note in facts.neighbourhood_notes(hood, features, translate, context.name_column):
         st.caption(escape_markdown(note))

@@ -219,7 +219,15 @@ def _scene_list(page: str, allowed: selection.Allowed, deck: scenes.Deck, transl
 
 def _open_scene_file(page: str, allowed: selection.Allowed, translate: Translate) -> None:
     """Open a saved scene list; a bad file is refused with the reason and the current list kept."""
-    upload = st.file_uploader(translate("Open a saved scene list"), type=["json"], key=f"{page}.upload")
+    upload = st.file_uploader(
+        translate("Open a saved scene list"),
+        type=["json"],
+        key=f"{page}.upload",
+        max_upload_size=1,  # megabytes, the smallest the uploader takes; the reader stops at 200 kB
+        help=translate("A scene list saved from this page: a JSON file of at most {size} kB.").format(
+            size=scenes.MAX_DECK_BYTES // 1000
+        ),
+    )
     if upload is None or st.session_state.get(f"{page}.opened") == upload.file_id:
         return
     st.session_state[f"{page}.opened"] = upload.file_id

@@ -14,18 +14,33 @@ from kzatlas.i18n import Translate
 from kzatlas.safety import safe_link
 from kzatlas.ui.frame import PageContext
 
+# A value no source gives is shown as a dash, never as the word "None".
+MISSING_VALUE = "\u2014"
+# Longer tables are sent to the browser in chunks as the user scrolls, not all at once.
+LAZY_FROM_ROWS = 2_000
+
 
 def show_table(table: pd.DataFrame, column_config: dict | None = None, container=None) -> None:
-    """``st.dataframe`` with the one link rule for link columns.
+    """``st.dataframe`` with the atlas's rules for every table.
 
     A link column keeps only http(s) addresses and the atlas's own relative links; any other
-    value (``javascript:``, ``data:``...) is left empty.
+    value (``javascript:``, ``data:``...) is left empty. Missing values show as a dash. A table
+    of more than :data:`LAZY_FROM_ROWS` rows is loaded lazily: the browser gets the rows in view
+    and fetches more as the user scrolls, so thousands of sites do not slow the page down
+    (the page's own download buttons give the whole list).
     """
     table = table.copy()
     for column, config in (column_config or {}).items():
         if isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "link" and column in table:
             table[column] = [safe_link(value) for value in table[column]]
-    (container or st).dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+    (container or st).dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        placeholder=MISSING_VALUE,
+        lazy=len(table) > LAZY_FROM_ROWS,
+    )
 
 
 def link_column(title: str | None = None, display_text: str | None = None) -> dict:

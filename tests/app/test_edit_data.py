@@ -104,6 +104,15 @@ def test_without_editors_configured_the_atlas_is_view_only_with_no_sign_in(store
     assert not any(t.key and t.key.startswith("auth.") for t in at.text_input) and not at.file_uploader
 
 
+def test_without_editors_the_page_opened_directly_says_editing_is_not_set_up(store_url):
+    at = app().run()
+    assert not at.exception
+    infos = texts(at, "info")
+    assert any("Editing is not set up on this server" in text for text in infos), infos
+    assert not any("sign in from the sidebar" in text for text in infos)
+    assert not at.file_uploader
+
+
 def test_viewer_opening_the_page_directly_is_asked_to_sign_in(store_url):
     at = app(secrets=editor_secrets()).run()
     assert not at.exception

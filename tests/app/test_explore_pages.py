@@ -105,6 +105,14 @@ def test_corridors_page_lists_both_corridors():
     assert len(table) == 2 and table["Meets on the map"].str.len().gt(0).all()
 
 
+@pytest.mark.parametrize("page", ["corridors", "about_data", "protected_areas"])
+def test_a_value_no_source_gives_shows_as_a_dash_not_none(page):
+    at = run(page)
+    missing = [frame for frame in at.dataframe if frame.value.isna().any().any()]
+    assert missing, "these pages list values no source gives"
+    assert all(frame.proto.placeholder == "\u2014" for frame in at.dataframe)
+
+
 def test_region_profile_follows_the_link_and_the_picker():
     at = run("region_profile", region="KZ-39")
     assert at.selectbox(key="region_profile.region").value == "KZ-39"

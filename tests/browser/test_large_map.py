@@ -1,5 +1,6 @@
 """A medium synthetic catalogue (2,000 extra UNDP sites) in real Chromium: every site painted on
-the canvas layer, nothing fetched from outside 127.0.0.1, and no rerun on pan or zoom."""
+the canvas layer, nothing fetched from outside 127.0.0.1, no rerun on pan or zoom, and a table
+whose rows arrive as the user scrolls."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from mapkit import PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_loca
 from playwright.sync_api import Page, expect
 
 from kzatlas import analysis, catalog
+from kzatlas.ui.tables import LAZY_FROM_ROWS
 
 pytestmark = pytest.mark.browser
 
@@ -79,4 +81,24 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
         if urlsplit(address).scheme in ("http", "https", "ws")
     }
     assert hosts <= {"127.0.0.1"}, f"requests left 127.0.0.1: {hosts}"
+    assert page_log.page_errors == []
+
+    # The table of matching features is longer than LAZY_FROM_ROWS, so its rows come in chunks:
+    # scrolling to the end asks the server for them, and the last site is there.
+    assert sites > LAZY_FROM_ROWS
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()
+    cells = table.locator('td[role="gridcell"]')
+    expect(cells.first).to_be_attached(timeout=PAINT_TIMEOUT_MS)
+    last_name = f" site {SITES}"
+    assert not any(text.endswith(last_name) for text in cells.all_inner_texts())
+    before = len(sent)
+    table.hover()
+    wait_until(
+        lambda: page.mouse.wheel(0, 4000) or any(text.endswith(last_name) for text in cells.all_inner_texts()),
+        timeout_s=30,
+        page=page,
+        message="the last site never appeared at the end of the table",
+    )
+    assert len(sent) > before, "scrolling the long table fetched no rows from the server"
     assert page_log.page_errors == []
