@@ -37,7 +37,7 @@ from kzatlas.manifest import (  # noqa: F401 - the manifest's names stay importa
     parse_manifest,
     read_manifest,
 )
-from kzatlas.safety import JSONLimitError, load_json_limited, plain_snippet
+from kzatlas.safety import JSONLimitError, is_safe_id, load_json_limited, plain_snippet
 
 # Columns every feature layer (protected areas, corridors, UNDP sites) shares.
 FEATURE_COLUMNS: dict[str, str] = {
@@ -190,6 +190,10 @@ def validate_layer(frame: gpd.GeoDataFrame, record: LayerRecord) -> list[str]:
         problems.append(f"duplicate ids: {', '.join(sorted(set(ids[ids.duplicated()])))}")
     if (ids == "").any():
         problems.append("empty ids")
+    unsafe = sorted({str(value) for value in ids if value != "" and not is_safe_id(value)})
+    if unsafe:
+        shown = ", ".join(plain_snippet(value, 40) for value in unsafe[:3])
+        problems.append(f"ids with characters other than letters, digits and . _ : - ({shown})")
     geoms = frame.geometry
     present = geoms.notna() & ~geoms.is_empty
     if not record.allow_missing_geometry and not present.all():

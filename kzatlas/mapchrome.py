@@ -30,6 +30,21 @@ class AtlasMap(folium.Map):
     default_js = [("leaflet", LEAFLET_JS_URL)]
     default_css = [("leaflet_css", LEAFLET_CSS_URL)]
 
+    def get_bounds(self) -> list[list[float]]:
+        """The map's fixed outer bounds (``maxBounds``) where it has them.
+
+        streamlit-folium asks a map for its bounds on every rerun only to fill a default
+        value the atlas never reads; folium would walk every coordinate of every shape for it,
+        a noticeable share of each rerun with thousands of shapes.
+
+        Returns
+        -------
+        list of list of float
+            ``[[south, west], [north, east]]``.
+        """
+        fixed = self.options.get("maxBounds")
+        return [list(corner) for corner in fixed] if fixed else super().get_bounds()
+
 
 class AtlasDraw(folium.plugins.Draw):
     """Leaflet.draw's toolbar, loaded from the app's own static files like Leaflet itself."""

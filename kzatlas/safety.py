@@ -11,8 +11,12 @@ import re
 from urllib.parse import urlsplit
 
 # Besides the HTML specials, folium templates put some values inside JavaScript
-# template literals, where `${...}`, backticks and backslashes are live syntax.
+# template literals, where `${...}`, backticks and backslashes are live syntax. Braces too:
+# branca compiles each rendered part of a map again as a Jinja template before writing the
+# page, so a "{{ ... }}" or "{% ... %}" in a name would run on the server.
 _HTML_REPLACEMENTS = {
+    "{": "&#x7B;",
+    "}": "&#x7D;",
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
@@ -33,6 +37,28 @@ _LINE_BREAKS = re.compile("[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # A cell boundary inside a ``#`` line that spreadsheets split (comma, or semicolon in some
 # locales), optional spaces or quotes, then a formula lead.
 _LEAD_AFTER_SEPARATOR = re.compile('([,;][\\s"]*)(?=[' + re.escape("".join(FORMULA_LEADS)) + "])")
+
+
+# What an id may hold: ids travel unescaped in map data (clicks report them back), so only
+# characters that are inert in HTML, JavaScript, JSON and templates.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+
+
+def is_safe_id(value: object) -> bool:
+    """Whether ``value`` is a feature id the atlas accepts (letters, digits, ``. _ : -``).
+
+    Parameters
+    ----------
+    value : object
+        A candidate id.
+
+    Returns
+    -------
+    bool
+        True for a string of ASCII letters and digits, ``.``, ``_``, ``:`` and ``-`` that starts
+        with a letter or digit.
+    """
+    return isinstance(value, str) and SAFE_ID.fullmatch(value) is not None
 
 
 def escape_html(value: object) -> str:

@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from kzatlas.catalog import FEATURE_COLUMNS, KNOWN_KINDS
 from kzatlas.config import CRS, ORIGIN_ADDED, ORIGIN_CATALOGUE, ORIGIN_COLUMN, ORIGIN_EDITED, ORIGINS
-from kzatlas.safety import plain_snippet
+from kzatlas.safety import is_safe_id, plain_snippet
 
 __all__ = ["ORIGINS", "ORIGIN_ADDED", "ORIGIN_CATALOGUE", "ORIGIN_COLUMN", "ORIGIN_EDITED"]
 
@@ -237,6 +237,11 @@ def normalise_record(record: Mapping, position: int) -> dict:
     feature_id = str(feature_id).strip()
     if len(feature_id) > MAX_ID_CHARS:
         raise StoreError(f"Record {position} has an id longer than {MAX_ID_CHARS} characters.")
+    if not is_safe_id(feature_id):
+        raise StoreError(
+            f"Record {position} has an id with characters other than letters, digits and . _ : - "
+            f"('{plain_snippet(feature_id)}')."
+        )
     unknown = sorted(set(record) - set(FEATURE_COLUMNS) - {"geometry"} - IGNORED_KEYS)
     if unknown:
         names = ", ".join(plain_snippet(name) for name in unknown[:5])

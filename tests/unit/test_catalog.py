@@ -149,6 +149,16 @@ def test_layer_with_a_wrong_column_type_is_refused(geodata_copy):
     assert any("column 'year' is not int" in p.message for p in loaded.problems)
 
 
+@pytest.mark.parametrize("bad_id", ["pa-{{ 7*7 }}", "pa x", "<b>", "-leading"])
+def test_a_layer_whose_ids_hold_unsafe_characters_is_refused(bundled, bad_id):
+    record = bundled.manifest.layers["undp_sites"]
+    frame = bundled.layers["undp_sites"].copy()
+    frame.loc[frame.index[0], "id"] = bad_id
+    problems = catalog.validate_layer(frame, record)
+    assert any("ids with characters other than letters, digits" in problem for problem in problems), problems
+    assert catalog.validate_layer(bundled.layers["undp_sites"], record) == []
+
+
 def test_edited_file_that_still_conforms_is_not_shown(geodata_copy):
     path = geodata_copy / "corridors.geojson"
     path.write_bytes(path.read_bytes() + b"\n")

@@ -118,7 +118,25 @@ def assert_inert(html: str):
 def test_names_in_tooltips_are_escaped(evil_features, evil_regions):
     html = render(evil_features, evil_regions)
     assert_inert(html)
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;\\u0026#x24;{alert(2)}" in html
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;\\u0026#x24;\\u0026#x7B;alert(2)\\u0026#x7D;" in html
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ZZ{{ 7*7 }}ZZ", "ZZ{{ lipsum.__globals__ }}ZZ", "ZZ{% for x in range(3) %}X{% endfor %}ZZ", "ZZ{# hidden #}ZZ"],
+)
+def test_template_syntax_in_a_name_stays_text_on_every_map(features, regions, name):
+    """A name is shown as written; folium compiles each rendered part again as a template."""
+    frame = features.copy()
+    site = frame.index[frame["kind"] == "undp_site"][0]
+    park = frame.index[frame["kind"] == "national_park"][0]
+    frame.loc[[site, park], "name_en"] = name
+    names = region_names(regions) | {regions["iso_code"].iloc[0]: name}
+    html = maps.build_full_map(regions, frame, english, "name_en", names).get_root().render()
+    shown = name.replace("{", "&#x7B;").replace("}", "&#x7D;")
+    assert html.count(shown.replace("&", "\\u0026")) >= 2  # the tooltips of the park and the site
+    assert "ZZ49ZZ" not in html and "ZZXXXZZ" not in html and "ZZZZ" not in html
+    assert "{{" not in html.split("ZZ", 1)[1].split("ZZ", 1)[0]
 
 
 def test_layer_names_and_legend_are_escaped_even_if_a_translation_is_hostile(features, regions):

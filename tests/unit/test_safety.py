@@ -2,14 +2,20 @@
 
 import pytest
 
-from kzatlas.safety import escape_html, safe_csv_cell
+from kzatlas.safety import escape_html, is_safe_id, safe_csv_cell
 
 
 def test_escape_html_neutralises_markup_and_template_syntax():
-    out = escape_html("<img src=x onerror=alert(1)> ${alert(2)} `tick` \\ \"q\" 'a' & ")
-    for raw in "<>`$\\\"'":
+    out = escape_html("<img src=x onerror=alert(1)> ${alert(2)} `tick` \\ \"q\" 'a' & {{ 7*7 }} {% if %}")
+    for raw in "<>`$\\\"'{}":
         assert raw not in out
-    assert "&lt;img" in out and "&#x24;{alert(2)}" in out and "&#x60;tick&#x60;" in out
+    assert "&lt;img" in out and "&#x24;&#x7B;alert(2)&#x7D;" in out and "&#x60;tick&#x60;" in out
+    assert "&#x7B;&#x7B; 7*7 &#x7D;&#x7D;" in out and "&#x7B;% if %&#x7D;" in out
+
+
+def test_only_plain_ids_are_accepted():
+    assert all(is_safe_id(value) for value in ["pa-ile-balkhash", "imp-3f2a9c01-12", "KZ-75", "site_1.a:b"])
+    assert not any(is_safe_id(value) for value in ["", "-x", "a b", "a{{b}}", "<b>", "a/b", "é", None, 12])
 
 
 def test_escape_html_of_missing_values_is_empty():

@@ -262,6 +262,8 @@ def test_writes_without_who_or_comment_are_refused(store, who, comment, message)
         ([], {}, "no features"),
         ([record("x")], {"action": "undo"}, "Unknown kind of change"),
         ([record("x")], {"source_sha256": "not-a-hash"}, "SHA-256"),
+        ([record("x{{ 7*7 }}")], {}, "id with characters other than"),
+        ([record("<b>x")], {}, "id with characters other than"),
     ],
 )
 def test_bad_writes_are_refused_with_a_plain_message(store, records, kwargs, message):
