@@ -216,7 +216,9 @@ def wait_for_markers(page, expected: int, timeout_s: float = 600.0) -> float:
 
 
 def choose_region(page, label: str, option: str) -> None:
-    page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).locator("input").click()
+    # The naive page can still be running its script long after its markers are painted.
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=600_000)
+    page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).locator("input").click(timeout=600_000)
     page.keyboard.type(option)
     page.get_by_role("option").filter(has_text=option).first.click()
     page.keyboard.press("Escape")
