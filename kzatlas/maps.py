@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import folium
 import folium.plugins
@@ -280,13 +281,26 @@ class _FetchedGeoJson(folium.GeoJson):
             self.data = {"type": "FeatureCollection", "features": [stand_in]}
 
 
+def region_collection(regions: gpd.GeoDataFrame | None, name_column: str) -> dict | None:
+    """The region outlines as the map draws them: ``id`` (ISO code), escaped name ``tip``, ``anchor``.
+
+    ``None`` when there are no regions (the layer failed to load).
+    """
+    if regions is None or regions.empty:
+        return None
+    shown = regions.copy()
+    shown["tip"] = [escape_html(name) for name in local_names(shown, name_column)]
+    shown["id"] = shown["iso_code"]
+    return to_feature_collection(shown, ["id", "tip", "anchor"])
+
+
 def base_layers_payload(regions: dict | None, basemap: BasemapData | None) -> bytes:
     """The unchanging shapes of a base map as one JSON file: region outlines and the basemap.
 
     Parameters
     ----------
     regions : dict or None
-        The regions' FeatureCollection (with ``id``, ``tip`` and ``anchor``).
+        The regions' FeatureCollection (see :func:`region_collection`).
     basemap : BasemapData or None
         The offline basemap in the map's language.
 
@@ -297,6 +311,34 @@ def base_layers_payload(regions: dict | None, basemap: BasemapData | None) -> by
     """
     payload = {"regions": regions, **basemap_layers(basemap)}
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class BaseShapes:
+    """A base map's unchanging shapes in one language, prepared once and shared (read-only).
+
+    Attributes
+    ----------
+    regions : dict or None
+        The regions' FeatureCollection (see :func:`region_collection`).
+    basemap : BasemapData or None
+        The offline basemap.
+    payload : bytes
+        Both as the JSON file the live map fetches (see :func:`base_layers_payload`).
+    """
+
+    regions: dict | None
+    basemap: BasemapData | None
+    payload: bytes
+
+
+def base_shapes(
+    regions: gpd.GeoDataFrame | None, name_column: str, basemap: BasemapData | None | bool = True
+) -> BaseShapes:
+    """Prepare the region outlines and the basemap (``True``: the bundled one) for :func:`build_base_map`."""
+    collection = region_collection(regions, name_column)
+    data = bundled_basemap(name_column) if basemap is True else (basemap or None)
+    return BaseShapes(collection, data, base_layers_payload(collection, data))
 
 
 def build_base_map(
@@ -311,6 +353,7 @@ def build_base_map(
     centre: tuple[float, float] = MAP_CENTER,
     zoom: float = MAP_ZOOM,
     publish: Callable[[bytes], str | None] | None = None,
+    shapes: BaseShapes | None = None,
 ) -> AtlasMap:
     """The filter-independent map: region outlines, optional web tiles, legend.
 
@@ -326,7 +369,8 @@ def build_base_map(
     ``publish`` (for the live app only, e.g. :func:`kzatlas.mapstatic.publish_json`) takes the
     region outlines and the basemap as JSON bytes and returns the address they are served at;
     the map then fetches them from there instead of carrying them. When it returns ``None``, or
-    without it (every saved file), the shapes are inside the map as before.
+    without it (every saved file), the shapes are inside the map as before. ``shapes`` (from
+    :func:`base_shapes` for the same ``regions``, language and basemap) saves preparing them again.
     """
     fmap = AtlasMap(
         location=list(centre),
@@ -340,17 +384,16 @@ def build_base_map(
         zoom_delta=0.5,
     )
     fmap.options["maxBounds"] = [[30.0, 30.0], [65.0, 110.0]]
-    region_data = None
-    if regions is not None and not regions.empty:
-        shown = regions.copy()
-        names = local_names(shown, name_column)
-        shown["tip"] = [escape_html(name) for name in names]
-        shown["id"] = shown["iso_code"]
-        region_data = to_feature_collection(shown, ["id", "tip", "anchor"])
-    data = bundled_basemap(name_column) if basemap is True else (basemap or None)
+    if shapes is None:
+        shapes = base_shapes(regions, name_column, basemap) if publish is not None else None
+    if shapes is not None:
+        region_data, data = shapes.regions, shapes.basemap
+    else:
+        region_data = region_collection(regions, name_column)
+        data = bundled_basemap(name_column) if basemap is True else (basemap or None)
     data_url = None
     if publish is not None and (region_data is not None or data is not None):
-        data_url = publish(base_layers_payload(region_data, data))
+        data_url = publish(shapes.payload)
     region_layer = None
     if region_data is not None:
         layer_class = _FetchedGeoJson if data_url else folium.GeoJson

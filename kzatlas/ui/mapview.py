@@ -105,6 +105,11 @@ def follow_region_filter(page: str, context: PageContext, filters: Filters) -> N
         state.request_flight(page, region_bounds(context, filters.regions))
 
 
+def _static_base(context: PageContext) -> dict:
+    """Options of the live maps' base: their unchanging shapes come from a static file."""
+    return {"publish": mapstatic.publish_json, "shapes": cache.base_shapes(context.geodata_dir, context.language)}
+
+
 def _flight_group(page: str) -> list:
     requested = state.flight(page)
     if requested is None:
@@ -171,7 +176,7 @@ def render_map(
     """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(
-        regions, context.translate, context.name_column, publish=mapstatic.publish_json, view_param=selection.PARAM_VIEW
+        regions, context.translate, context.name_column, **_static_base(context), view_param=selection.PARAM_VIEW
     )
     mapjs.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
     view = state.view(page)
@@ -187,7 +192,7 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     """
     regions = region_frame(context.catalogue)
     base = maps.build_base_map(
-        regions, context.translate, context.name_column, publish=mapstatic.publish_json, selectable_regions=True
+        regions, context.translate, context.name_column, **_static_base(context), selectable_regions=True
     )
     groups = _feature_groups(context, features)
     groups.append(maps.region_highlight_group(regions, iso_code))
@@ -216,7 +221,7 @@ def render_scene_map(
     tooltip left open.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column, publish=mapstatic.publish_json)
+    base = maps.build_base_map(regions, context.translate, context.name_column, **_static_base(context))
     mapjs.FillWindow().add_to(base)
     groups = _feature_groups(context, matching, scene.selected, scene.view)
     groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
@@ -244,7 +249,7 @@ def render_edit_map(
         ``last_active_drawing``.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_edit_map(regions, context.translate, context.name_column, publish=mapstatic.publish_json)
+    base = maps.build_edit_map(regions, context.translate, context.name_column, **_static_base(context))
     groups = _feature_groups(context, features, highlighted_id)
     view = selection.feature_view(features, highlighted_id) if highlighted_id else None
     returned = _show_map(
@@ -263,7 +268,7 @@ def render_preview_map(
 ) -> None:
     """The atlas map with extra layers over it (an import's shapes), moved to ``bounds``."""
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column, publish=mapstatic.publish_json)
+    base = maps.build_base_map(regions, context.translate, context.name_column, **_static_base(context))
     groups = _feature_groups(context, features) + list(extra_groups)
     view = None
     if bounds is not None:

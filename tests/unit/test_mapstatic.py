@@ -131,3 +131,11 @@ def test_saved_maps_never_point_at_the_static_files(features, regions, language)
     for html in (kit, full):
         assert "mapdata" not in html and "fetch(" not in html
         assert "Kostanay" in html or "Қостанай" in html
+
+
+def test_shapes_prepared_once_give_the_same_map(regions, tmp_path):
+    def render(**options):
+        html = maps.build_base_map(regions, english, "name_kk", publish=publisher(tmp_path), **options)
+        return re.sub(r"_[0-9a-f]{32}", "", html.get_root().render())
+
+    assert render(shapes=maps.base_shapes(regions, "name_kk")) == render()
