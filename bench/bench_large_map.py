@@ -45,7 +45,7 @@ import naive_map as naive  # noqa: E402
 import streamlit_folium  # noqa: E402
 from make_large_catalogue import SITES, VERTICES, make_large_catalogue  # noqa: E402
 
-from kzatlas import analysis, catalog, mapdata, maps  # noqa: E402
+from kzatlas import analysis, catalog, mapdata, maps, mapstatic  # noqa: E402
 from kzatlas.analysis import Filters  # noqa: E402
 from kzatlas.config import MAP_ZOOM  # noqa: E402
 from kzatlas.i18n import translator  # noqa: E402
@@ -97,17 +97,24 @@ def server_side(geodata: Path, repeats: int) -> dict:
     prepared = maps.prepare_map_features(features, english, "name_en", names, mapdata.zoom_band(MAP_ZOOM))
     prepare_s = time.perf_counter() - start
     search = analysis.search_text(features[list(analysis.NAME_COLUMNS)])
+    # As the live app does: the base map's shapes are prepared once and served as a static file
+    # (here in a temporary folder), so each rerun sends only the file's address.
+    shapes = maps.base_shapes(regions, "name_en")
+    mapdata_dir = Path(tempfile.mkdtemp(prefix="kz-mapdata-"))
+
+    def publish(payload: bytes) -> str | None:
+        return mapstatic.publish_json(payload, folder=mapdata_dir)
 
     def naive_rerun(filters):
         return component_bytes(naive.naive_map(regions, analysis.filter_features(features, filters)))
 
     def atlas_rerun(filters):
-        base = maps.build_base_map(regions, english, "name_en")
+        base = maps.build_base_map(regions, english, "name_en", publish=publish, shapes=shapes)
         matching = analysis.filter_features(features, filters, search)
         groups = maps.build_feature_groups(matching, english, "name_en", names, prepared=prepared)
         return component_bytes(base, groups)
 
-    out = {"prepare_once_s": prepare_s}
+    out = {"prepare_once_s": prepare_s, "base_file_bytes": len(shapes.payload)}
     for label, filters in (("initial", everything), ("filter", one_region)):
         out[f"naive_{label}_s"], out[f"naive_{label}_bytes"] = median_time(lambda f=filters: naive_rerun(f), repeats)
         out[f"atlas_{label}_s"], out[f"atlas_{label}_bytes"] = median_time(lambda f=filters: atlas_rerun(f), repeats)
@@ -116,6 +123,7 @@ def server_side(geodata: Path, repeats: int) -> dict:
     out["sites_all"] = len(sites)
     out["sites_region"] = int(analysis.filter_features(sites, one_region).shape[0])
     out["region_name"] = names[REGION]
+    shutil.rmtree(mapdata_dir, ignore_errors=True)
     return out
 
 
@@ -227,13 +235,15 @@ def choose_region(page, label: str, option: str) -> None:
 def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    loads, filters, filter_bytes, reruns_on_pan, outside = [], [], [], [], []
+    loads, filters, filter_bytes, reruns_on_pan, outside, refetched = [], [], [], [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for run in range(runs + 1):  # the first run warms the server's caches and is not counted
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             received: list[int] = []
             sent: list[int] = []
+            mapdata_requests: list[str] = []
+            page.on("request", lambda r, into=mapdata_requests: into.append(r.url) if "/mapdata/" in r.url else None)
             page.on(
                 "request",
                 lambda r: (
@@ -255,6 +265,7 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
             load = time.perf_counter() - start
             page.wait_for_timeout(1500)
             before = sum(received)
+            fetched_before = len(mapdata_requests)
             start = time.perf_counter()
             choose_region(page, "Region", option)
             wait_for_markers(page, counts[1])
@@ -269,6 +280,7 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
                 loads.append(load)
                 filters.append(changed)
                 filter_bytes.append(after - before)
+                refetched.append(len(mapdata_requests) - fetched_before)
                 reruns_on_pan.append(len(sent) - frames_before)
             page.close()
         browser.close()
@@ -278,6 +290,7 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
         "filter_ws_bytes": statistics.median(filter_bytes),
         "ws_frames_after_pan_zoom": max(reruns_on_pan),
         "requests_off_host": len(outside),
+        "base_map_fetches_on_filter_change": max(refetched),
     }
 
 
@@ -319,6 +332,7 @@ def main() -> int:
     mb = 1024 * 1024
     print(f"machine: {result['machine_start']}")
     print(f"prepared once per catalogue version: {server['prepare_once_s']:.2f} s")
+    print(f"base map file, fetched once over HTTP (atlas): {server['base_file_bytes'] / mb:.2f} MB")
     for label in ("initial", "filter"):
         n_b, a_b = server[f"naive_{label}_bytes"], server[f"atlas_{label}_bytes"]
         n_t, a_t = server[f"naive_{label}_s"], server[f"atlas_{label}_s"]
@@ -362,6 +376,7 @@ def main() -> int:
             f"messages after pan and zoom: naive {naive_b['ws_frames_after_pan_zoom']}  atlas {atlas_b['ws_frames_after_pan_zoom']}"
         )
         print(f"requests off 127.0.0.1: naive {naive_b['requests_off_host']}  atlas {atlas_b['requests_off_host']}")
+        print(f"base map file fetched again on a filter change (atlas): {atlas_b['base_map_fetches_on_filter_change']}")
     result["machine_end"] = machine()
     print(f"load average at the end: {result['machine_end']['load']}")
     if args.json:

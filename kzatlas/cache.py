@@ -168,6 +168,16 @@ def name_search_text(geodata_dir: str, store_version: int = 0):
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
+def base_shapes(geodata_dir: str, language: str) -> maps.BaseShapes:
+    """The region outlines and the basemap in one language, with the JSON the live map fetches (read-only).
+
+    Prepared once, so a rerun only hashes the file's bytes to find its address.
+    """
+    column = name_column(language)
+    return maps.base_shapes(catalog.region_frame(load_catalogue(geodata_dir).catalogue), column)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
 def map_features(
     geodata_dir: str, store_address: str, store_version: int, band: int, language: str
 ) -> mapdata.PreparedFeatures:

@@ -130,25 +130,49 @@ class _Basemap(MacroElement):
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         ({{ this.label_script }})({{ this._parent.get_name() }});
-        {% if this.data %}
+        {% if this.data or this.data_url %}
         (function () {
-            var map = {{ this._parent.get_name() }}, data = {{ this.data }};
-            L.geoJSON(data.land, {pane: {{ this.land_pane | tojson }}, interactive: false,
+            var map = {{ this._parent.get_name() }};
+            var land = L.geoJSON(null, {pane: {{ this.land_pane | tojson }}, interactive: false,
                 style: {{ this.land_style }}}).addTo(map);
-            L.geoJSON(data.water, {interactive: false, style: {{ this.water_style }}}).addTo(map);
-            L.geoJSON(data.rivers, {interactive: false, style: {{ this.river_style }}}).addTo(map);
-            var names = L.layerGroup();
-            data.labels.forEach(function (item) {
-                names.addLayer(window.kzLabel(item[0], item[1], item[2], item[3], item[4], item[5]));
+            var water = L.geoJSON(null, {interactive: false, style: {{ this.water_style }}}).addTo(map);
+            var rivers = L.geoJSON(null, {interactive: false, style: {{ this.river_style }}}).addTo(map);
+            var names = L.layerGroup().addTo(map);
+            function draw(data) {
+                if (data.land) { land.addData(data.land); }
+                if (data.water) { water.addData(data.water); }
+                if (data.rivers) { rivers.addData(data.rivers); }
+                (data.labels || []).forEach(function (item) {
+                    names.addLayer(window.kzLabel(item[0], item[1], item[2], item[3], item[4], item[5]));
+                });
+            }
+            {% if this.data_url %}
+            // The unchanging shapes come from a static file the browser keeps; the layers above
+            // exist already, so the layer list, clicks and tooltips are in place before they arrive.
+            var regions = {{ this.regions_name or "null" }};
+            fetch({{ this.data_url | tojson }}, {credentials: "same-origin"}).then(function (response) {
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            }).then(function (data) {
+                if (regions && data.regions) { regions.addData(data.regions); }
+                draw(data);
+                // Features drawn meanwhile stay on top: rivers over water over the regions, under them.
+                [rivers, water, regions].forEach(function (layer) {
+                    if (layer && map.hasLayer(layer)) { layer.bringToBack(); }
+                });
+            }).catch(function (error) {
+                console.warn("The base map could not be loaded; the map works without it.", error);
             });
-            names.addTo(map);
+            {% else %}
+            draw({{ this.data }});
+            {% endif %}
         })();
         {% endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: BasemapData | None):
+    def __init__(self, data: BasemapData | None, data_url: str | None = None, regions=None):
         super().__init__()
         self._name = "Basemap"
         self.css = LABEL_CSS
@@ -178,16 +202,41 @@ class _Basemap(MacroElement):
         self.river_style = _script_json(
             {"color": BASEMAP_RIVER_COLOUR, "weight": 1.1, "opacity": 0.9, "className": "kz-basemap-river"}
         )
+        # With ``data_url`` the shapes (and those of the ``regions`` layer) are fetched from there.
+        self.data_url = data_url
+        self.regions = regions
         self.data = None
-        if data is not None:
-            self.data = _script_json(
-                {
-                    "land": data.land,
-                    "water": data.water,
-                    "rivers": data.rivers,
-                    "labels": basemap_label_items(data.labels),
-                }
-            )
+        if data is not None and data_url is None:
+            self.data = _script_json(basemap_layers(data))
+
+    def render(self, **kwargs):
+        """Render, naming the regions layer that the fetched data fills."""
+        self.regions_name = self.regions.get_name() if self.regions is not None else None
+        super().render(**kwargs)
+
+
+def basemap_layers(data: BasemapData | None) -> dict:
+    """What the map's basemap script draws: land, water, rivers and names (empty without ``data``).
+
+    Parameters
+    ----------
+    data : BasemapData or None
+        The basemap in one language.
+
+    Returns
+    -------
+    dict
+        ``land``, ``water`` and ``rivers`` (GeoJSON or ``None``) and ``labels`` (see
+        :func:`basemap_label_items`).
+    """
+    if data is None:
+        return {"land": None, "water": None, "rivers": None, "labels": []}
+    return {
+        "land": data.land,
+        "water": data.water,
+        "rivers": data.rivers,
+        "labels": basemap_label_items(data.labels),
+    }
 
 
 def basemap_label_items(labels: list) -> list[list]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import folium
 import folium.plugins
@@ -51,6 +53,7 @@ from kzatlas.mapchrome import (
 from kzatlas.maplabels import (
     _Basemap,
     _FeatureLabels,
+    basemap_layers,
     feature_label_items,
 )
 from kzatlas.safety import escape_html
@@ -262,6 +265,82 @@ def _region_style(_feature: dict) -> dict:
     }
 
 
+class _FetchedGeoJson(folium.GeoJson):
+    """A GeoJSON layer created empty in the page; the base map's script fetches its features.
+
+    The features are checked (style, tooltip fields) as for any layer, then only a shapeless
+    stand-in with the same property names stays in the page; Leaflet skips a feature without
+    geometry.
+    """
+
+    def __init__(self, data: dict, **kwargs):
+        super().__init__(data, **kwargs)
+        if self.data["features"]:
+            properties = dict.fromkeys(self.data["features"][0]["properties"], "")
+            stand_in = {"type": "Feature", "geometry": None, "properties": properties}
+            self.data = {"type": "FeatureCollection", "features": [stand_in]}
+
+
+def region_collection(regions: gpd.GeoDataFrame | None, name_column: str) -> dict | None:
+    """The region outlines as the map draws them: ``id`` (ISO code), escaped name ``tip``, ``anchor``.
+
+    ``None`` when there are no regions (the layer failed to load).
+    """
+    if regions is None or regions.empty:
+        return None
+    shown = regions.copy()
+    shown["tip"] = [escape_html(name) for name in local_names(shown, name_column)]
+    shown["id"] = shown["iso_code"]
+    return to_feature_collection(shown, ["id", "tip", "anchor"])
+
+
+def base_layers_payload(regions: dict | None, basemap: BasemapData | None) -> bytes:
+    """The unchanging shapes of a base map as one JSON file: region outlines and the basemap.
+
+    Parameters
+    ----------
+    regions : dict or None
+        The regions' FeatureCollection (see :func:`region_collection`).
+    basemap : BasemapData or None
+        The offline basemap in the map's language.
+
+    Returns
+    -------
+    bytes
+        Compact UTF-8 JSON: ``regions`` plus what :func:`kzatlas.maplabels.basemap_layers` gives.
+    """
+    payload = {"regions": regions, **basemap_layers(basemap)}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class BaseShapes:
+    """A base map's unchanging shapes in one language, prepared once and shared (read-only).
+
+    Attributes
+    ----------
+    regions : dict or None
+        The regions' FeatureCollection (see :func:`region_collection`).
+    basemap : BasemapData or None
+        The offline basemap.
+    payload : bytes
+        Both as the JSON file the live map fetches (see :func:`base_layers_payload`).
+    """
+
+    regions: dict | None
+    basemap: BasemapData | None
+    payload: bytes
+
+
+def base_shapes(
+    regions: gpd.GeoDataFrame | None, name_column: str, basemap: BasemapData | None | bool = True
+) -> BaseShapes:
+    """Prepare the region outlines and the basemap (``True``: the bundled one) for :func:`build_base_map`."""
+    collection = region_collection(regions, name_column)
+    data = bundled_basemap(name_column) if basemap is True else (basemap or None)
+    return BaseShapes(collection, data, base_layers_payload(collection, data))
+
+
 def build_base_map(
     regions: gpd.GeoDataFrame | None,
     translate: Translate,
@@ -273,6 +352,8 @@ def build_base_map(
     basemap: BasemapData | None | bool = True,
     centre: tuple[float, float] = MAP_CENTER,
     zoom: float = MAP_ZOOM,
+    publish: Callable[[bytes], str | None] | None = None,
+    shapes: BaseShapes | None = None,
 ) -> AtlasMap:
     """The filter-independent map: region outlines, optional web tiles, legend.
 
@@ -284,6 +365,12 @@ def build_base_map(
     ``basemap`` is the offline basemap to draw: ``True`` (the bundled one, in the language of
     ``name_column``), a :class:`~kzatlas.basemap.BasemapData`, or ``False``/``None`` for none.
     The label script is always added, so feature names show with or without it.
+
+    ``publish`` (for the live app only, e.g. :func:`kzatlas.mapstatic.publish_json`) takes the
+    region outlines and the basemap as JSON bytes and returns the address they are served at;
+    the map then fetches them from there instead of carrying them. When it returns ``None``, or
+    without it (every saved file), the shapes are inside the map as before. ``shapes`` (from
+    :func:`base_shapes` for the same ``regions``, language and basemap) saves preparing them again.
     """
     fmap = AtlasMap(
         location=list(centre),
@@ -297,23 +384,29 @@ def build_base_map(
         zoom_delta=0.5,
     )
     fmap.options["maxBounds"] = [[30.0, 30.0], [65.0, 110.0]]
-    if regions is not None and not regions.empty:
-        shown = regions.copy()
-        names = local_names(shown, name_column)
-        shown["tip"] = [escape_html(name) for name in names]
-        shown["id"] = shown["iso_code"]
-        data = to_feature_collection(shown, ["id", "tip", "anchor"])
-        folium.GeoJson(
-            data,
+    if shapes is None:
+        shapes = base_shapes(regions, name_column, basemap) if publish is not None else None
+    if shapes is not None:
+        region_data, data = shapes.regions, shapes.basemap
+    else:
+        region_data = region_collection(regions, name_column)
+        data = bundled_basemap(name_column) if basemap is True else (basemap or None)
+    data_url = None
+    if publish is not None and (region_data is not None or data is not None):
+        data_url = publish(shapes.payload)
+    region_layer = None
+    if region_data is not None:
+        layer_class = _FetchedGeoJson if data_url else folium.GeoJson
+        region_layer = layer_class(
+            region_data,
             name=escape_html(translate("Regions (2022 division)")),
             style_function=_region_style,
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
             on_each_feature=SELECT_ON_CLICK if selectable_regions else None,
             control=True,
         ).add_to(fmap)
-    data = bundled_basemap(name_column) if basemap is True else (basemap or None)
     # After the regions: water is drawn over them (lakes lie inside the regions' outlines).
-    _Basemap(data).add_to(fmap)
+    _Basemap(data, data_url=data_url, regions=region_layer if data_url else None).add_to(fmap)
     if web_tiles:
         folium.TileLayer(
             WEB_TILES_URL,

@@ -1,7 +1,9 @@
 """The atlas maps on a page: the one ``st_folium`` call, its keys, and the clicks it reports.
 
 Every map is drawn once per page and language; later runs swap feature groups into it and
-move it with ``center``/``zoom``, so filters and scene changes never remount the iframe.
+move it with ``center``/``zoom``, so filters and scene changes never remount the iframe. The
+region outlines and the basemap are fetched from a static file (:mod:`kzatlas.mapstatic`), so
+the map sent again on each run carries only their address.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from kzatlas import cache, mapdata, mapjs, maps, scenes, selection, state
+from kzatlas import cache, mapdata, mapjs, maps, mapstatic, scenes, selection, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import KAZAKHSTAN_BOUNDS, MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
@@ -103,6 +105,11 @@ def follow_region_filter(page: str, context: PageContext, filters: Filters) -> N
         state.request_flight(page, region_bounds(context, filters.regions))
 
 
+def _static_base(context: PageContext) -> dict:
+    """Options of the live maps' base: their unchanging shapes come from a static file."""
+    return {"publish": mapstatic.publish_json, "shapes": cache.base_shapes(context.geodata_dir, context.language)}
+
+
 def _flight_group(page: str) -> list:
     requested = state.flight(page)
     if requested is None:
@@ -168,7 +175,9 @@ def render_map(
     into the address from the browser side.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column, view_param=selection.PARAM_VIEW)
+    base = maps.build_base_map(
+        regions, context.translate, context.name_column, **_static_base(context), view_param=selection.PARAM_VIEW
+    )
     mapjs.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
     view = state.view(page)
     groups = _feature_groups(context, features, selected_id, view) + _flight_group(page)
@@ -182,7 +191,9 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     to it (fitted to the map's size) instead of reloading it.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column, selectable_regions=True)
+    base = maps.build_base_map(
+        regions, context.translate, context.name_column, **_static_base(context), selectable_regions=True
+    )
     groups = _feature_groups(context, features)
     groups.append(maps.region_highlight_group(regions, iso_code))
     bounds = region_bounds(context, (iso_code,)) if iso_code else None
@@ -210,7 +221,7 @@ def render_scene_map(
     tooltip left open.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column)
+    base = maps.build_base_map(regions, context.translate, context.name_column, **_static_base(context))
     mapjs.FillWindow().add_to(base)
     groups = _feature_groups(context, matching, scene.selected, scene.view)
     groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
@@ -238,7 +249,7 @@ def render_edit_map(
         ``last_active_drawing``.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_edit_map(regions, context.translate, context.name_column)
+    base = maps.build_edit_map(regions, context.translate, context.name_column, **_static_base(context))
     groups = _feature_groups(context, features, highlighted_id)
     view = selection.feature_view(features, highlighted_id) if highlighted_id else None
     returned = _show_map(
@@ -257,7 +268,7 @@ def render_preview_map(
 ) -> None:
     """The atlas map with extra layers over it (an import's shapes), moved to ``bounds``."""
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column)
+    base = maps.build_base_map(regions, context.translate, context.name_column, **_static_base(context))
     groups = _feature_groups(context, features) + list(extra_groups)
     view = None
     if bounds is not None:

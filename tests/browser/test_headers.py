@@ -136,6 +136,13 @@ def open_recorded_map(page: Page, url: str, csp_console: list[str]):
     return open_map_page(page, url)
 
 
+def assert_base_map_fetched(page_log, url: str) -> None:
+    """The map fetched its base map file from ``url``'s origin (allowed by ``connect-src 'self'``)."""
+    origin = urlsplit(url).netloc
+    fetched = [seen for seen in page_log.requests if "/app/static/mapdata/" in seen]
+    assert fetched and all(urlsplit(seen).netloc == origin for seen in fetched), fetched
+
+
 # ---------------------------------------------------------------- tests
 
 
@@ -180,6 +187,8 @@ def test_map_explorer_through_the_proxy_has_no_policy_violations(page: Page, pag
     assert any(urlsplit(url).port == urlsplit(nginx_url).port for url in page_log.websockets), (
         f"the live connection did not go through the proxy: {page_log.websockets}"
     )
+    # The region outlines (painted above) came from the base map file, fetched through the proxy.
+    assert_base_map_fetched(page_log, nginx_url)
 
     # Select a shape: the page reruns over the websocket and outlines it.
     fmap.locator("path.kz-layer-national_park").first.click(force=True)
@@ -221,6 +230,7 @@ def test_serve_py_map_paints_with_its_own_policy(page: Page, page_log, hardened_
     csp_console: list[str] = []
     fmap = open_recorded_map(page, hardened_url, csp_console)
     expect(fmap.locator(".kz-layer-undp_site").first).to_be_attached()
+    assert_base_map_fetched(page_log, hardened_url)
     assert violations(page) == []
     assert csp_console == []
     assert page_log.page_errors == []

@@ -59,6 +59,8 @@ def test_the_image_runs_serve_py_as_an_ordinary_user():
     assert users and users[-1] not in {"root", "0"}
     assert 'CMD ["streamlit", "run", "serve.py", "--server.address", "0.0.0.0"' in dockerfile
     assert "static/leaflet/" in dockerfile  # the map assets are inside: no CDN
+    # The live map's base map files are written at run time: that one folder belongs to the app user.
+    assert re.search(r"chown atlas:atlas [^\n]*/app/static/mapdata", dockerfile)
 
 
 def test_the_load_balancer_keeps_sessions_sticky_and_shares_the_headers():
