@@ -104,10 +104,13 @@ def _preview(drawn: editing.DrawnRecord, translate, region_names: dict[str, str]
 def _drawn_record(context: PageContext, mode: str, existing_id: str | None, returned: dict):
     """The record to save, or ``None`` with the reason shown."""
     translate = context.translate
+    # One slot whether or not there is a message, so the fields below keep their place (a field
+    # that moves is drawn anew in the browser, and what was being typed into it would be lost).
+    notice = st.empty()
     try:
         shape = editing.parse_drawing(returned.get("all_drawings"), returned.get("last_active_drawing"))
     except editing.DrawingError as exc:
-        st.info(escape_markdown(str(exc)))
+        notice.info(escape_markdown(str(exc)))
         shape = None
     fields = _new_fields(translate) if mode == MODE_NEW else None
     source = _source_fields(translate)

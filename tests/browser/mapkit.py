@@ -101,11 +101,13 @@ def settle(page: Page) -> None:
 
 def enter_date(page: Page, label: str, digits: str) -> None:
     """Type a date into the browser's date field, again if a rerun swallowed the keys."""
-    year = page.get_by_role("spinbutton", name=f"year, {label}")
+    year = page.get_by_role("spinbutton", name=f"year, {label}").last  # the newest, while a rerun redraws it
     for _ in range(3):
         settle(page)
         year.click()
         page.keyboard.type(digits)
+        # The field sends its value when its calendar closes and the focus leaves it.
+        page.keyboard.press("Escape")
         page.keyboard.press("Tab")
         settle(page)
         if year.get_attribute("aria-valuenow") == digits[:4]:

@@ -81,8 +81,12 @@ def test_a_polygon_drawn_with_the_toolbar_is_saved_offline(page: Page, page_log,
 
     commit(page, "Name (English, required)", "Traced wetland")
     commit(page, "Source title (e.g. the decree and its map)", "Decree map, annex 2")
+    # The server has the shape, the name and the title: only the date is missing.
+    date_missing = page.get_by_text("The source's date is required", exact=False)
+    expect(date_missing).to_be_visible(timeout=20_000)
     # The date field is three spin buttons that move on as each is filled.
     enter_date(page, "Source date", "20240501")
+    expect(date_missing).to_have_count(0, timeout=20_000)
     commit(page, "Comment (required): why this change", "Traced from the decree map")
     expect(page.get_by_text("Area drawn", exact=False)).to_be_visible(timeout=20_000)
     save = page.get_by_role("button", name="Save")
