@@ -45,7 +45,7 @@ import naive_map as naive  # noqa: E402
 import streamlit_folium  # noqa: E402
 from make_large_catalogue import SITES, VERTICES, make_large_catalogue  # noqa: E402
 
-from kzatlas import analysis, catalog, mapdata, maps, mapstatic  # noqa: E402
+from kzatlas import analysis, baseshapes, catalog, mapdata, maps, mapstatic  # noqa: E402
 from kzatlas.analysis import Filters  # noqa: E402
 from kzatlas.config import MAP_ZOOM  # noqa: E402
 from kzatlas.i18n import translator  # noqa: E402
@@ -99,7 +99,7 @@ def server_side(geodata: Path, repeats: int) -> dict:
     search = analysis.search_text(features[list(analysis.NAME_COLUMNS)])
     # As the live app does: the base map's shapes are prepared once and served as a static file
     # (here in a temporary folder), so each rerun sends only the file's address.
-    shapes = maps.base_shapes(regions, "name_en")
+    shapes = baseshapes.base_shapes(regions, "name_en")
     mapdata_dir = Path(tempfile.mkdtemp(prefix="kz-mapdata-"))
 
     def publish(payload: bytes) -> str | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from kzatlas import analysis, catalog, mapdata, maps, store
+from kzatlas import analysis, baseshapes, catalog, mapdata, maps, store
 from kzatlas.analysis import Filters
 from kzatlas.i18n import local_names, name_column, translator
 
@@ -168,13 +168,13 @@ def name_search_text(geodata_dir: str, store_version: int = 0):
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def base_shapes(geodata_dir: str, language: str) -> maps.BaseShapes:
+def base_shapes(geodata_dir: str, language: str) -> baseshapes.BaseShapes:
     """The region outlines and the basemap in one language, with the JSON the live map fetches (read-only).
 
     Prepared once, so a rerun only hashes the file's bytes to find its address.
     """
     column = name_column(language)
-    return maps.base_shapes(catalog.region_frame(load_catalogue(geodata_dir).catalogue), column)
+    return baseshapes.base_shapes(catalog.region_frame(load_catalogue(geodata_dir).catalogue), column)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)

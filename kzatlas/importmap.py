@@ -8,8 +8,9 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from kzatlas.baseshapes import to_feature_collection
 from kzatlas.i18n import N_, Translate
-from kzatlas.maps import CSS_CLASS_PREFIX, to_feature_collection
+from kzatlas.maps import CSS_CLASS_PREFIX
 from kzatlas.safety import escape_html
 
 IMPORT_COLOUR = "#C2185B"  # magenta: no kind uses it

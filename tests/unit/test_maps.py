@@ -8,7 +8,7 @@ import re
 import folium
 import pytest
 
-from kzatlas import analysis, maps
+from kzatlas import analysis, baseshapes, maps
 from kzatlas.analysis import Filters
 from kzatlas.config import LEAFLET_CSS_URL, LEAFLET_JS_URL
 from kzatlas.i18n import translator
@@ -80,7 +80,7 @@ def test_base_map_does_not_depend_on_the_filters(features, regions):
 
 
 def test_coordinates_sent_to_the_browser_are_rounded(features, regions):
-    collection = maps.to_feature_collection(features, ["id"])
+    collection = baseshapes.to_feature_collection(features, ["id"])
     text = json.dumps(collection)
     decimals = [len(m) for m in re.findall(r"\.(\d+)", text)]
     assert max(decimals) <= 5

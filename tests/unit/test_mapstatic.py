@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kzatlas import maps, mapstatic, offline
+from kzatlas import baseshapes, maps, mapstatic, offline
 from kzatlas.config import STATIC_URL
 from kzatlas.i18n import translator
 
@@ -138,4 +138,4 @@ def test_shapes_prepared_once_give_the_same_map(regions, tmp_path):
         html = maps.build_base_map(regions, english, "name_kk", publish=publisher(tmp_path), **options)
         return re.sub(r"_[0-9a-f]{32}", "", html.get_root().render())
 
-    assert render(shapes=maps.base_shapes(regions, "name_kk")) == render()
+    assert render(shapes=baseshapes.base_shapes(regions, "name_kk")) == render()
