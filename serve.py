@@ -19,6 +19,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from kzatlas.config import WEB_TILES_URL
+from kzatlas.mapstatic import MAPDATA_URL
 
 METRICS_PATH = "/_stcore/metrics"
 # Set to 1 to let a monitoring system read Streamlit's metrics (they name internal caches).
@@ -50,6 +51,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# A base map file is named after the SHA-256 of its bytes, so it never changes: browsers (and a
+# proxy in front) may keep it for a year without asking again.
+IMMUTABLE_PREFIX = MAPDATA_URL + "/"
+IMMUTABLE_CACHE = (b"cache-control", b"max-age=31536000, immutable")
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "SAMEORIGIN",
@@ -60,6 +66,8 @@ SECURITY_HEADERS = {
 
 class SecurityHeaders:
     """ASGI middleware: add :data:`SECURITY_HEADERS` to every response, answer 404 for metrics.
+
+    A base map file (under :data:`IMMUTABLE_PREFIX`) is also marked as cacheable for a year.
 
     Parameters
     ----------
@@ -82,11 +90,16 @@ class SecurityHeaders:
             await self._not_found(send)
             return
 
+        added = list(self.raw_headers)
+        if IMMUTABLE_PREFIX in scope["path"]:
+            added.append(IMMUTABLE_CACHE)
+
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in self.raw_headers}
+                extra = added if message.get("status") == 200 else self.raw_headers
+                names = {name for name, _ in extra}
                 kept = [(name, value) for name, value in message.get("headers", []) if name.lower() not in names]
-                message = {**message, "headers": kept + self.raw_headers}
+                message = {**message, "headers": kept + extra}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -141,6 +141,10 @@ def assert_base_map_fetched(page_log, url: str) -> None:
     origin = urlsplit(url).netloc
     fetched = [seen for seen in page_log.requests if "/app/static/mapdata/" in seen]
     assert fetched and all(urlsplit(seen).netloc == origin for seen in fetched), fetched
+    # The file never changes (its name is its hash): the browser may keep it instead of asking again.
+    headers = response_headers(fetched[0])
+    assert "max-age=31536000" in headers.get("cache-control", ""), headers
+    assert_security_headers(headers, f"base map file {fetched[0]}")
 
 
 # ---------------------------------------------------------------- tests

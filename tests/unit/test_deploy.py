@@ -7,6 +7,7 @@ nginx sites are checked with Debian's ``nginx -t`` (and run for real in tests/br
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 import yaml
@@ -70,6 +71,13 @@ def test_the_load_balancer_keeps_sessions_sticky_and_shares_the_headers():
     assert len(re.findall(r"^\s*server 127\.0\.0\.1:850\d", upstream, flags=re.M)) == 2
     for name in ("kzatlas.conf", "loadbalancer.conf"):
         assert "include snippets/kzatlas-headers.conf;" in (NGINX_DIR / name).read_text(), name
+
+
+@pytest.mark.parametrize("site", ["kzatlas.conf", "loadbalancer.conf"])
+def test_the_proxy_lets_an_editor_import_a_file_as_large_as_the_app_accepts(site):
+    app_limit_mb = tomllib.loads((ROOT_DIR / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    size = re.search(r"^\s*client_max_body_size (\d+)m;", (NGINX_DIR / site).read_text(), flags=re.M)
+    assert size and int(size.group(1)) > app_limit_mb
 
 
 @pytest.mark.parametrize(("site", "upstreams"), [("kzatlas.conf", 1), ("loadbalancer.conf", 2)])
