@@ -61,7 +61,10 @@ def open_sqlite_store(path: Path, *, catalogue_ids: Iterable[str] | None = None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"The data folder {path.parent} cannot be created.") from exc
+        # No path in the message: it is shown to every viewer in the page's banner.
+        raise StoreError(
+            "The folder for saved data cannot be created; set KZATLAS_DATA_DIR to a writable folder."
+        ) from exc
     if path.exists() and not path.is_file():
-        raise StoreError(f"{path} is not a file, so saved data cannot be kept there.")
+        raise StoreError("The saved-data file's name is taken by a folder, so saved data cannot be kept there.")
     return SqlStore(sqlite_engine(path), write_options={_WRITE_OPTION: True}, catalogue_ids=catalogue_ids)

@@ -476,3 +476,15 @@ def test_writers_in_several_threads_take_turns(open_at):
     history = stores[0].history(limit=100)
     assert [change.version for change in history] == list(range(40, 0, -1))
     assert len(stores[1].saved()) == 40
+
+
+def test_a_store_that_cannot_be_made_says_why_without_a_server_path(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    with pytest.raises(StoreError) as raised:
+        open_store(f"sqlite:///{blocker / 'sub' / 'kzatlas.sqlite'}")
+    assert "KZATLAS_DATA_DIR" in str(raised.value) and str(tmp_path) not in str(raised.value)
+    (tmp_path / "folder.sqlite").mkdir()
+    with pytest.raises(StoreError) as raised:
+        open_store(f"sqlite:///{tmp_path / 'folder.sqlite'}")
+    assert "taken by a folder" in str(raised.value) and str(tmp_path) not in str(raised.value)
