@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Frame, FrameLocator, Page, expect
+from playwright.sync_api import Download, Frame, FrameLocator, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = ROOT_DIR / "test-artifacts"
@@ -113,3 +114,22 @@ def enter_date(page: Page, label: str, digits: str) -> None:
         if year.get_attribute("aria-valuenow") == digits[:4]:
             return
     raise AssertionError(f"the date field {label!r} did not take {digits}")
+
+
+def press_for_download(page: Page, button: Locator, tries: int = 3) -> Download:
+    """Press a download button and return the download, pressing again if a press started nothing.
+
+    A file is made on the server when its button is pressed; on a busy machine a press that
+    lands while the page is being redrawn can start nothing, and a user would press again.
+    """
+    for attempt in range(1, tries + 1):
+        expect(button).to_be_visible(timeout=PAINT_TIMEOUT_MS)
+        try:
+            with page.expect_download(timeout=30_000) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeoutError:
+            if attempt == tries:
+                raise
+            settle(page)
+    raise AssertionError("unreachable")

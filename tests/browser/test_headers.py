@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from mapkit import MAP_IFRAME, address_params, map_locator, open_map_page, wait_until
+from mapkit import MAP_IFRAME, address_params, map_locator, open_map_page, press_for_download, wait_until
 from nginxkit import NGINX_DIR, free_port, http_status, require_nginx, start_nginx
 from playwright.sync_api import Page, expect
 
@@ -213,9 +213,8 @@ def test_map_explorer_through_the_proxy_has_no_policy_violations(page: Page, pag
         message="the web tile layer asked for no tiles",
     )
 
-    with page.expect_download() as download:
-        page.locator('[data-testid="stDownloadButton"] button').first.click()
-    assert download.value.suggested_filename.endswith(".csv")
+    download = press_for_download(page, page.locator('[data-testid="stDownloadButton"] button').first)
+    assert download.suggested_filename.endswith(".csv")
 
     page.goto(nginx_url + "/present")
     page.get_by_role("button", name="Start presenting").click()

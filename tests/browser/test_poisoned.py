@@ -20,10 +20,9 @@ from urllib.parse import urlencode, urlsplit
 
 import lxml.html
 import pytest
-from mapkit import MAP_IFRAME, PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_locator
+from mapkit import MAP_IFRAME, PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_locator, press_for_download
 from payloads import ALL_TEXT, EVIL_HOST, FORMULA_LEADS, HTML, TEMPLATE, URL_PARAMS
 from playwright.sync_api import Frame, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from poison import RouterPage, hostile_scene_files, is_script_link, poison_geodata, router_pages, shorten
 from pypdf import PdfReader
 from test_selection_and_links import click_shape
@@ -170,25 +169,8 @@ def settle(page: Page, expect_map: bool = False) -> None:
     page.wait_for_timeout(300)  # late requests (tiles, fonts, images) show up in the log
 
 
-def download(page: Page, button_name: str, save_to: Path, tries: int = 3) -> bytes:
-    """Press a download button and keep the file.
-
-    A file is made on the server when its button is pressed; a press that lands while the page
-    is being redrawn (a late rerun on a busy machine) starts nothing, so the test waits for the
-    page to settle and presses again, as a user would.
-    """
-    button = page.get_by_role("button", name=button_name, exact=True)
-    for attempt in range(1, tries + 1):
-        expect(button).to_be_visible(timeout=60_000)
-        try:
-            with page.expect_download(timeout=30_000) as info:
-                button.click()
-            break
-        except PlaywrightTimeoutError:
-            if attempt == tries:
-                raise
-            settle(page)
-    info.value.save_as(save_to)
+def download(page: Page, button_name: str, save_to: Path) -> bytes:
+    press_for_download(page, page.get_by_role("button", name=button_name, exact=True)).save_as(save_to)
     return save_to.read_bytes()
 
 

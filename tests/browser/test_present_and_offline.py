@@ -28,6 +28,7 @@ from mapkit import (
     map_frame,
     map_locator,
     open_map_page,
+    press_for_download,
     wait_for_param,
     wait_until,
 )
@@ -215,9 +216,7 @@ def delete_first_scene_and_save(page: Page, save_to: Path) -> dict:
     expect_scene_rows(page, SCENE_COUNT - 1)
     expect(scene_captions(page).first).to_have_text(SCENES[1]["caption"])
     wait_for_script_to_finish(page)
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Save the scene list").click()
-    download_info.value.save_as(save_to)
+    press_for_download(page, page.get_by_role("button", name="Save the scene list")).save_as(save_to)
     return json.loads(save_to.read_text(encoding="utf-8"))
 
 
@@ -307,11 +306,10 @@ def test_offline_map_file_draws_with_no_network(page: Page, base_url: str, offli
     page.get_by_role("button", name="Prepare", exact=True).click()
     download_button = page.get_by_role("button", name="Download the offline map (HTML)")
     expect(download_button).to_be_visible(timeout=30_000)
-    with page.expect_download() as download_info:
-        download_button.click()
+    download = press_for_download(page, download_button)
     saved = tmp_path / "kz-atlas-offline-map.html"
-    download_info.value.save_as(saved)
-    assert download_info.value.suggested_filename.endswith(".html")
+    download.save_as(saved)
+    assert download.suggested_filename.endswith(".html")
     assert saved.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
 
     requests: list[str] = []

@@ -11,7 +11,16 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from mapkit import ARTIFACTS_DIR, PAINT_TIMEOUT_MS, address_params, map_frame, map_locator, open_map_page, wait_until
+from mapkit import (
+    ARTIFACTS_DIR,
+    PAINT_TIMEOUT_MS,
+    address_params,
+    map_frame,
+    map_locator,
+    open_map_page,
+    press_for_download,
+    wait_until,
+)
 from playwright.sync_api import Browser, Frame, Page, expect
 from test_map_explorer import hover_feature
 from test_selection_and_links import click_shape
@@ -185,10 +194,8 @@ def test_offline_kit_opens_at_the_view_with_filters_in_words(open_page, base_url
     page.get_by_role("button", name="Prepare", exact=True).click()
     download = page.get_by_role("button", name="Download the offline map (HTML)")
     expect(download).to_be_visible(timeout=30_000)
-    with page.expect_download() as info:
-        download.click()
     saved = tmp_path / "offline.html"
-    info.value.save_as(saved)
+    press_for_download(page, download).save_as(saved)
 
     offline = open_page(*VIEWPORTS["1920x1080"])
     offline.goto(saved.as_uri())
