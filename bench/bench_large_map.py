@@ -27,22 +27,22 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import naive_map as naive  # noqa: E402
 import streamlit_folium  # noqa: E402
+from localnet import free_port, streamlit_healthy  # noqa: E402
 from make_large_catalogue import SITES, VERTICES, make_large_catalogue  # noqa: E402
 
 from kzatlas import analysis, baseshapes, catalog, mapdata, maps, mapstatic  # noqa: E402
@@ -151,12 +151,6 @@ def apptest_rerun(script: Path, geodata: Path, widget_label: str, option: str, r
 # ---------------------------------------------------------------- browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def naive_app_folder(work: Path) -> Path:
     """A folder that runs the naive app with the atlas's static files and settings.
 
@@ -174,7 +168,7 @@ def naive_app_folder(work: Path) -> Path:
 
 
 def start_server(script: str, geodata: Path, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, **{catalog.GEODATA_DIR_ENV: str(geodata.resolve())})
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
@@ -184,12 +178,9 @@ def start_server(script: str, geodata: Path, log: Path, cwd: Path = ROOT) -> tup
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return process, url
-        except OSError:
-            time.sleep(0.3)
+        if streamlit_healthy(url):
+            return process, url
+        time.sleep(0.3)
     os.killpg(process.pid, signal.SIGTERM)
     raise RuntimeError(f"{script} did not start; see {log}")
 

@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import load_test  # noqa: E402
-from nginxkit import NGINX, NGINX_DIR, free_port, start_nginx  # noqa: E402
+from localnet import free_port  # noqa: E402
+from nginxkit import NGINX, NGINX_DIR, start_nginx  # noqa: E402
 from pgcluster import PgCluster, missing_reason  # noqa: E402
 
 SITE_CONF = NGINX_DIR / "loadbalancer.conf"

@@ -37,14 +37,11 @@ import math
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +55,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: TID251
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from localnet import free_port, streamlit_healthy  # noqa: E402
+
 MAX_SESSIONS = 100
 MAX_RERUNS_PER_SESSION = 2000
 P95_TARGET_S = 1.5
@@ -362,20 +363,6 @@ async def soak_session(index: int, base_url: str, reruns: int, deadline: float, 
 # ------------------------------------------------------------------ the server
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @dataclass
 class Server:
     """A ``streamlit run serve.py`` this script started, in its own process group."""
@@ -400,7 +387,7 @@ def start_server(script: str = "serve.py", env_overrides: dict[str, str] | None 
     ``env_overrides`` are added to the server's environment (e.g. ``KZATLAS_STORE_URL``).
     """
     python = ROOT / ".venv" / "bin" / "python"
-    port = _free_port()
+    port = free_port()
     log_path = Path(tempfile.mkdtemp(prefix="kzatlas-load-")) / "server.log"
     env = {key: value for key, value in os.environ.items() if key != "KZATLAS_GEODATA_DIR"}
     env.update(env_overrides or {})
@@ -413,7 +400,7 @@ def start_server(script: str = "serve.py", env_overrides: dict[str, str] | None 
         )
     server = Server(process, f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while not _healthy(server.url):
+    while not streamlit_healthy(server.url):
         if process.poll() is not None or time.monotonic() > deadline:
             server.stop()
             raise RuntimeError(f"the server did not start; log: {log_path}")

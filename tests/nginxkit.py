@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,13 +20,6 @@ ROOT_DIR = Path(__file__).resolve().parents[1]
 NGINX = Path("/usr/sbin/nginx")
 NGINX_DIR = ROOT_DIR / "deploy" / "nginx"
 START_TIMEOUT_S = 20.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on just now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def require_nginx() -> None:

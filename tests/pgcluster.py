@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from localnet import free_port
 
 TEST_URL_ENV = "KZATLAS_TEST_POSTGRES_URL"
 PG_ROOT = Path("/usr/lib/postgresql")
@@ -55,13 +55,6 @@ def missing_reason() -> str | None:
     if not postgis_installed(bin_dir):
         return f"PostGIS is not installed for PostgreSQL {bin_dir.parent.name} (apt-get install -y postgresql-{bin_dir.parent.name}-postgis-3)"
     return None
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on just now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PgCluster:

@@ -9,19 +9,17 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from localnet import free_port, streamlit_healthy
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
@@ -60,18 +58,6 @@ def pytest_runtest_makereport(item, call):
 # ---------------------------------------------------------------- the server
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
 
 
 @dataclass
@@ -112,7 +98,7 @@ def launch_server(
     ``script`` is what ``streamlit run`` starts (``serve.py``: the app with its security headers).
     """
     python = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if key != GEODATA_DIR_ENV}
     env.update(env_overrides or {})
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="kzatlas-server-"))
@@ -142,9 +128,8 @@ def launch_server(
         )
     base_url = f"http://127.0.0.1:{port}"
     server = StreamlitServer(process=process, base_url=base_url, log_path=log_path)
-    health = f"{base_url}/_stcore/health"
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while not _healthy(health):
+    while not streamlit_healthy(base_url):
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{server.log_tail()}")
         if time.monotonic() >= deadline:

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from localnet import free_port
 from mapkit import MAP_IFRAME, address_params, map_locator, open_map_page, press_for_download, wait_until
-from nginxkit import NGINX_DIR, free_port, http_status, require_nginx, start_nginx
+from nginxkit import NGINX_DIR, http_status, require_nginx, start_nginx
 from playwright.sync_api import Page, expect
 
 from kzatlas.config import WEB_TILES_URL

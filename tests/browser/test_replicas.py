@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from localnet import free_port
 from mapkit import address_params, metric_value, open_map_page, wait_until
-from nginxkit import NGINX_DIR, Nginx, free_port, http_status, require_nginx, start_nginx
+from nginxkit import NGINX_DIR, Nginx, http_status, require_nginx, start_nginx
 from pgcluster import PgCluster, missing_reason
 from playwright.sync_api import Page, expect
 from shapely.geometry import Point

@@ -11,7 +11,8 @@ import tomllib
 
 import pytest
 import yaml
-from nginxkit import NGINX_DIR, build_nginx_conf, check_conf, free_port, require_nginx
+from localnet import free_port
+from nginxkit import NGINX_DIR, build_nginx_conf, check_conf, require_nginx
 
 from kzatlas.config import ROOT_DIR
 
