@@ -74,19 +74,23 @@ def read_ignores(text: str) -> dict[str, str]:
     return accepted
 
 
+def _json_answer(request: urllib.request.Request | str, url: str, timeout: float, http_note: str = "") -> str | None:
+    """None when ``request`` is answered with JSON, else why not (``http_note`` follows an HTTP error)."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            json.load(response)
+        return None
+    except urllib.error.HTTPError as exc:
+        return f"{url} answered HTTP {exc.code}{http_note}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return f"{url} cannot be reached ({getattr(exc, 'reason', exc)})"
+
+
 def probe_pypi(pin: tuple[str, str], base_url: str = PYPI_URL, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     """None when the per-release JSON API answers for ``pin``, else why the audit cannot run."""
     name, version = pin
     url = f"{base_url}/{name}/{version}/json"
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            json.load(response)
-        return None
-    except urllib.error.HTTPError as exc:
-        return f"{url} answered HTTP {exc.code}: the service gives no data about single releases here"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return f"{url} cannot be reached ({reason})"
+    return _json_answer(url, url, timeout, ": the service gives no data about single releases here")
 
 
 def probe_osv(url: str, pin: tuple[str, str], timeout: float = PROBE_TIMEOUT_S) -> str | None:
@@ -94,14 +98,7 @@ def probe_osv(url: str, pin: tuple[str, str], timeout: float = PROBE_TIMEOUT_S) 
     name, version = pin
     body = json.dumps({"package": {"name": name, "ecosystem": "PyPI"}, "version": version}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            json.load(response)
-        return None
-    except urllib.error.HTTPError as exc:
-        return f"{url} answered HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return f"{url} cannot be reached ({getattr(exc, 'reason', exc)})"
+    return _json_answer(request, url, timeout)
 
 
 def judge(report: dict, accepted: dict[str, str]) -> Verdict:
