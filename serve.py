@@ -81,6 +81,7 @@ class SecurityHeaders:
         self.app = app
         self.expose_metrics = expose_metrics
         self.raw_headers = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+        self.immutable_headers = [*self.raw_headers, IMMUTABLE_CACHE]
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -90,13 +91,11 @@ class SecurityHeaders:
             await self._not_found(send)
             return
 
-        added = list(self.raw_headers)
-        if IMMUTABLE_PREFIX in scope["path"]:
-            added.append(IMMUTABLE_CACHE)
+        immutable = IMMUTABLE_PREFIX in scope["path"]
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                extra = added if message.get("status") == 200 else self.raw_headers
+                extra = self.immutable_headers if immutable and message.get("status") == 200 else self.raw_headers
                 names = {name for name, _ in extra}
                 kept = [(name, value) for name, value in message.get("headers", []) if name.lower() not in names]
                 message = {**message, "headers": kept + extra}
