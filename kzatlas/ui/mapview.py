@@ -105,9 +105,19 @@ def follow_region_filter(page: str, context: PageContext, filters: Filters) -> N
         state.request_flight(page, region_bounds(context, filters.regions))
 
 
-def _static_base(context: PageContext) -> dict:
-    """Options of the live maps' base: their unchanging shapes come from a static file."""
-    return {"publish": mapstatic.publish_json, "shapes": cache.base_shapes(context.geodata_dir, context.language)}
+def _live_base(context: PageContext, build=maps.build_base_map, **options) -> maps.AtlasMap:
+    """The base of a live map (``build``: :func:`maps.build_base_map` or :func:`maps.build_edit_map`).
+
+    Its unchanging shapes come from a static file; ``options`` go to ``build``.
+    """
+    return build(
+        region_frame(context.catalogue),
+        context.translate,
+        context.name_column,
+        publish=mapstatic.publish_json,
+        shapes=cache.base_shapes(context.geodata_dir, context.language),
+        **options,
+    )
 
 
 def _flight_group(page: str) -> list:
@@ -174,10 +184,7 @@ def render_map(
     Panning and zooming never rerun the app: only clicks are returned, and the view goes
     into the address from the browser side.
     """
-    regions = region_frame(context.catalogue)
-    base = maps.build_base_map(
-        regions, context.translate, context.name_column, **_static_base(context), view_param=selection.PARAM_VIEW
-    )
+    base = _live_base(context, view_param=selection.PARAM_VIEW)
     mapjs.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
     view = state.view(page)
     groups = _feature_groups(context, features, selected_id, view) + _flight_group(page)
@@ -191,9 +198,7 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     to it (fitted to the map's size) instead of reloading it.
     """
     regions = region_frame(context.catalogue)
-    base = maps.build_base_map(
-        regions, context.translate, context.name_column, **_static_base(context), selectable_regions=True
-    )
+    base = _live_base(context, selectable_regions=True)
     groups = _feature_groups(context, features)
     groups.append(maps.region_highlight_group(regions, iso_code))
     bounds = region_bounds(context, (iso_code,)) if iso_code else None
@@ -220,8 +225,7 @@ def render_scene_map(
     Stepping between scenes flies the same map to the next view (no reload) and closes any
     tooltip left open.
     """
-    regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column, **_static_base(context))
+    base = _live_base(context)
     mapjs.FillWindow().add_to(base)
     groups = _feature_groups(context, matching, scene.selected, scene.view)
     groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
@@ -248,8 +252,7 @@ def render_edit_map(
         ``all_drawings`` (GeoJSON features on the drawing layer, or ``None``) and
         ``last_active_drawing``.
     """
-    regions = region_frame(context.catalogue)
-    base = maps.build_edit_map(regions, context.translate, context.name_column, **_static_base(context))
+    base = _live_base(context, maps.build_edit_map)
     groups = _feature_groups(context, features, highlighted_id)
     view = selection.feature_view(features, highlighted_id) if highlighted_id else None
     returned = _show_map(
@@ -267,8 +270,7 @@ def render_preview_map(
     bounds: tuple[float, float, float, float] | None,
 ) -> None:
     """The atlas map with extra layers over it (an import's shapes), moved to ``bounds``."""
-    regions = region_frame(context.catalogue)
-    base = maps.build_base_map(regions, context.translate, context.name_column, **_static_base(context))
+    base = _live_base(context)
     groups = _feature_groups(context, features) + list(extra_groups)
     view = None
     if bounds is not None:
