@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kzatlas import state
 from kzatlas.config import APP_ICON
 from kzatlas.i18n import translator
-from kzatlas.ui.auth import current_editor
+from kzatlas.ui import state
+from kzatlas.ui.signed_in import current_editor
 
 state.init()
 _ = translator(state.language())

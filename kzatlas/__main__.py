@@ -1,5 +1,5 @@
-"""``python -m kzatlas``: the command line (see :mod:`kzatlas.cli`)."""
+"""``python -m kzatlas``: the command line (see :mod:`kzatlas.cli.parser`)."""
 
-from kzatlas.cli import main
+from kzatlas.cli.parser import main
 
 raise SystemExit(main())

@@ -10,10 +10,9 @@ import pandas as pd
 from unidecode import unidecode
 
 from kzatlas.catalog import split_list
-from kzatlas.config import KINDS, PROTECTED_KINDS
+from kzatlas.config import KINDS, NAME_COLUMNS, PROTECTED_KINDS
 from kzatlas.i18n import local_names
 
-NAME_COLUMNS = ("name_en", "name_ru", "name_kk")
 HECTARES_PER_KM2 = 100.0
 
 
@@ -164,16 +163,24 @@ def land_area_hectares(regions: pd.DataFrame, codes: tuple[str, ...] = ()) -> fl
     return float(chosen["area_km2"].sum()) * HECTARES_PER_KM2
 
 
+def protected_share_of_land(protected_ha: float, land_ha: float | None) -> float | None:
+    """The atlas's protected share: official hectares of reserves and parks over land hectares (0-1).
+
+    The one place this share is worked out: the summary panels, the region profile, briefing
+    packs and :func:`protected_share` all call it. ``None`` when there is no land to divide by.
+    """
+    if not land_ha or land_ha <= 0:
+        return None
+    return protected_ha / land_ha
+
+
 def protected_share(frame: pd.DataFrame, regions: pd.DataFrame, codes: tuple[str, ...] = ()) -> float | None:
     """Official protected hectares as a share (0-1) of the chosen regions' land area.
 
     An area that spans several regions counts in full whenever one of them is chosen,
     so a share for a few regions can overstate; the page says so.
     """
-    land = land_area_hectares(regions, codes)
-    if land <= 0:
-        return None
-    return protected_hectares(frame) / land
+    return protected_share_of_land(protected_hectares(frame), land_area_hectares(regions, codes))
 
 
 def counts_by_region(frame: pd.DataFrame, regions: pd.DataFrame, name_column: str = "name_en") -> pd.DataFrame:

@@ -19,6 +19,7 @@ from kzatlas.config import (
     FEATURE_LAYERS,
     GEODATA_DIR,
     KINDS,
+    NAME_COLUMNS,
     ORIGIN_CATALOGUE,
     ORIGIN_COLUMN,
     REGION_CODES,
@@ -42,9 +43,7 @@ from kzatlas.safety import JSONLimitError, is_safe_id, load_json_limited, plain_
 # Columns every feature layer (protected areas, corridors, UNDP sites) shares.
 FEATURE_COLUMNS: dict[str, str] = {
     "id": "str",
-    "name_en": "str",
-    "name_ru": "str",
-    "name_kk": "str",
+    **dict.fromkeys(NAME_COLUMNS, "str"),
     "kind": "str",
     "themes": "str",
     "region_codes": "str",
@@ -77,9 +76,7 @@ FEATURE_COLUMNS: dict[str, str] = {
 REGION_COLUMNS: dict[str, str] = {
     "iso_code": "str",
     "adm1_pcode": "str",
-    "name_en": "str",
-    "name_ru": "str",
-    "name_kk": "str",
+    **dict.fromkeys(NAME_COLUMNS, "str"),
     "kind": "str",
     "area_km2": "float",
     "area_official_km2": "float",

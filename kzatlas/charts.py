@@ -16,7 +16,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from kzatlas import analysis
 from kzatlas.catalog import split_list
 from kzatlas.config import KIND_COLOURS, KINDS
-from kzatlas.i18n import KIND_SHORT_LABELS, Translate, language_of, shown_name, theme_label
+from kzatlas.i18n import KIND_SHORT_LABELS, Translate, babel_locale, shown_name, theme_label
 
 CHART_HEIGHT_PX = 300
 TARGET_CHART_HEIGHT_PX = 280
@@ -31,10 +31,10 @@ def number_locale(translate: Translate) -> dict:
     With it, axis labels and ``,``-grouped tooltip formats (``",.0f"``) group digits the way
     the language does (``191 381`` in Russian and Kazakh) instead of always with commas.
     """
-    language = language_of(translate)
+    locale = babel_locale(translate)
     return {
-        "decimal": get_decimal_symbol(language),
-        "thousands": get_group_symbol(language),
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
         "grouping": [3],
         "currency": ["", ""],
     }

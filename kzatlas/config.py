@@ -34,21 +34,61 @@ CORRIDORS_LAYER = "corridors"
 UNDP_SITES_LAYER = "undp_sites"
 FEATURE_LAYERS = (PROTECTED_AREAS_LAYER, CORRIDORS_LAYER, UNDP_SITES_LAYER)
 
-# Feature kinds. Order is the legend order.
+# Feature kinds. Adding one takes an entry in KIND_SETTINGS (and its labels in the catalogues);
+# the web map, the pack's map, their legends, filters and tables all follow.
 KIND_STRICT_RESERVE = "strict_nature_reserve"
 KIND_NATURE_RESERVE = "nature_reserve"
 KIND_NATIONAL_PARK = "national_park"
 KIND_CORRIDOR = "ecological_corridor"
 KIND_UNDP_SITE = "undp_site"
 KIND_UNDP_PROGRAMME = "undp_programme"
-KINDS = (
-    KIND_STRICT_RESERVE,
-    KIND_NATURE_RESERVE,
-    KIND_NATIONAL_PARK,
-    KIND_CORRIDOR,
-    KIND_UNDP_SITE,
-    KIND_UNDP_PROGRAMME,
-)
+# How the maps draw a kind: a filled shape, a band (lighter fill, dashed edge: a corridor),
+# a dot, or not at all (no single map position).
+DRAWN_AS_AREA = "area"
+DRAWN_AS_BAND = "band"
+DRAWN_AS_POINT = "point"
+# Each kind, in legend order: its label and short label (English; translated through the
+# catalogues), its colour (Okabe-Ito: distinguishable with the common colour-vision
+# deficiencies) and how the maps draw it.
+KIND_SETTINGS = {
+    KIND_STRICT_RESERVE: {
+        "label": "Strict nature reserve (zapovednik)",
+        "short_label": "Strict reserves",
+        "colour": "#009E73",  # bluish green
+        "drawn_as": DRAWN_AS_AREA,
+    },
+    KIND_NATURE_RESERVE: {
+        "label": "Nature reserve (rezervat)",
+        "short_label": "Nature reserves",
+        "colour": "#E69F00",  # orange
+        "drawn_as": DRAWN_AS_AREA,
+    },
+    KIND_NATIONAL_PARK: {
+        "label": "National park",
+        "short_label": "National parks",
+        "colour": "#0072B2",  # blue
+        "drawn_as": DRAWN_AS_AREA,
+    },
+    KIND_CORRIDOR: {
+        "label": "Ecological corridor",
+        "short_label": "Corridors",
+        "colour": "#CC79A7",  # reddish purple
+        "drawn_as": DRAWN_AS_BAND,
+    },
+    KIND_UNDP_SITE: {
+        "label": "UNDP project site",
+        "short_label": "UNDP sites",
+        "colour": "#D55E00",  # vermillion
+        "drawn_as": DRAWN_AS_POINT,
+    },
+    KIND_UNDP_PROGRAMME: {
+        "label": "UNDP programme (no single location)",
+        "short_label": "UNDP programmes",
+        "colour": "#56B4E9",  # sky blue (never drawn on the map)
+        "drawn_as": None,
+    },
+}
+KINDS = tuple(KIND_SETTINGS)
 # Reserves and parks: the kinds that count as protected territory.
 PROTECTED_KINDS = (KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK)
 # Protected areas plus corridors: the kinds with an official area, and a UNDP site's neighbours.
@@ -69,15 +109,7 @@ REGION_CODES = (
 )  # fmt: skip
 REGION_KINDS = ("region", "city")
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-KIND_COLOURS = {
-    KIND_STRICT_RESERVE: "#009E73",  # bluish green
-    KIND_NATURE_RESERVE: "#E69F00",  # orange
-    KIND_NATIONAL_PARK: "#0072B2",  # blue
-    KIND_CORRIDOR: "#CC79A7",  # reddish purple
-    KIND_UNDP_SITE: "#D55E00",  # vermillion
-    KIND_UNDP_PROGRAMME: "#56B4E9",  # sky blue (never drawn on the map)
-}
+KIND_COLOURS = {kind: settings["colour"] for kind, settings in KIND_SETTINGS.items()}
 REGION_LINE_COLOUR = "#8C8C8C"
 REGION_FILL_COLOUR = "#F4F1EA"
 MAP_BACKGROUND = "#C9DCE8"
@@ -103,8 +135,47 @@ COORDINATE_DECIMALS = 5
 # Simplification tolerance for region outlines, degrees (about 1 km at 48 N).
 REGION_SIMPLIFY_DEGREES = 0.01
 
-LANGUAGES = ("en", "ru", "kk")
+# The atlas's languages. Adding one takes an entry here, its catalogue kzatlas/locale/<code>.po
+# (scripts/extract_messages.py starts it) and a name_<code> field in the data; no other code.
+#   own_name       in the language picker
+#   english_name   in labels such as "Name (Russian)"; translated through the catalogues
+#   locale         Babel's locale for numbers
+#   script         the Unicode script of its letters (an imported name column is told by it)
+#   letters        letters only this language uses among those of its script ("" for the
+#                  script's first language, which takes the rest)
+#   headers        what an imported file may call its name column, besides name_<code>
+LANGUAGE_SETTINGS = {
+    "en": {
+        "own_name": "English",
+        "english_name": "English",
+        "locale": "en",
+        "script": "LATIN",
+        "letters": "",
+        "headers": ("name", "title", "site", "site_name", "name_eng", "english_name", "наименование_en"),
+    },
+    "ru": {
+        "own_name": "Русский",
+        "english_name": "Russian",
+        "locale": "ru",
+        "script": "CYRILLIC",
+        "letters": "",
+        "headers": ("название", "наименование", "name_rus", "russian_name"),
+    },
+    "kk": {
+        "own_name": "Қазақша",
+        "english_name": "Kazakh",
+        "locale": "kk",
+        "script": "CYRILLIC",
+        "letters": "әғқңөұүһіӘҒҚҢӨҰҮҺІ",
+        "headers": ("name_kz", "атауы", "атауи", "kazakh_name"),
+    },
+}
+LANGUAGES = tuple(LANGUAGE_SETTINGS)
 DEFAULT_LANGUAGE = "en"
+# Every feature and region carries its name in each language: name_en, name_ru, ...
+NAME_COLUMN_PREFIX = "name_"
+NAME_COLUMNS = tuple(NAME_COLUMN_PREFIX + code for code in LANGUAGES)
+ENGLISH_NAME_COLUMN = NAME_COLUMN_PREFIX + DEFAULT_LANGUAGE
 
 # Optional web basemap; off by default so the map never needs the network.
 WEB_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -131,5 +202,14 @@ ORIGIN_EDITED = "edited"
 ORIGIN_ADDED = "added"
 ORIGINS = (ORIGIN_CATALOGUE, ORIGIN_EDITED, ORIGIN_ADDED)
 
-# Kinds that get a layer on the map, bottom first (corridors under the areas they link).
-MAP_KINDS = (KIND_CORRIDOR, KIND_NATIONAL_PARK, KIND_NATURE_RESERVE, KIND_STRICT_RESERVE, KIND_UNDP_SITE)
+
+def _kinds_drawn_as(drawn_as: str) -> tuple[str, ...]:
+    return tuple(kind for kind, settings in KIND_SETTINGS.items() if settings["drawn_as"] == drawn_as)
+
+
+# Kinds drawn as dots, and as bands (a lighter fill, dashed edge).
+POINT_KINDS = _kinds_drawn_as(DRAWN_AS_POINT)
+BAND_KINDS = _kinds_drawn_as(DRAWN_AS_BAND)
+# Kinds that get a layer on the maps, bottom first: bands under the areas they link, areas in
+# the legend's order reversed (the strictest protection on top), dots above everything.
+MAP_KINDS = (*BAND_KINDS, *reversed(_kinds_drawn_as(DRAWN_AS_AREA)), *POINT_KINDS)

@@ -20,12 +20,12 @@ import pyogrio
 import shapely
 
 from kzatlas.catalog import Catalogue
-from kzatlas.config import CRS, UN_DISCLAIMER
+from kzatlas.config import CRS, NAME_COLUMNS, UN_DISCLAIMER
 from kzatlas.safety import csv_comment_line, safe_csv_cell
 
 # Columns a reader of an export needs; geometry travels separately.
 EXPORT_COLUMNS = (
-    "id", "name_en", "name_ru", "name_kk", "kind", "themes", "region_codes", "year", "years",
+    "id", *NAME_COLUMNS, "kind", "themes", "region_codes", "year", "years",
     "area_ha", "area_drawn_ha", "area_note", "iucn_category", "undp_supported", "undp_project",
     "partners", "donors", "budget_usd", "location_name", "links", "geometry_quality",
     "geometry_method", "source_url", "source_title", "source_date", "source_licence", "notes",

@@ -17,14 +17,12 @@ from babel.numbers import format_percent as babel_format_percent
 
 from kzatlas.config import (
     DEFAULT_LANGUAGE,
-    KIND_CORRIDOR,
-    KIND_NATIONAL_PARK,
-    KIND_NATURE_RESERVE,
-    KIND_STRICT_RESERVE,
-    KIND_UNDP_PROGRAMME,
-    KIND_UNDP_SITE,
+    ENGLISH_NAME_COLUMN,
+    KIND_SETTINGS,
+    LANGUAGE_SETTINGS,
     LANGUAGES,
     LOCALE_DIR,
+    NAME_COLUMN_PREFIX,
     RELATIONSHIP_COLUMN,
     RELATIONSHIP_UN_PARTNER,
 )
@@ -37,26 +35,13 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark on
     return message
 
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
+# Each language in its own words, for the language picker.
+LANGUAGE_NAMES = {code: settings["own_name"] for code, settings in LANGUAGE_SETTINGS.items()}
 
-KIND_LABELS = {
-    KIND_STRICT_RESERVE: N_("Strict nature reserve (zapovednik)"),
-    KIND_NATURE_RESERVE: N_("Nature reserve (rezervat)"),
-    KIND_NATIONAL_PARK: N_("National park"),
-    KIND_CORRIDOR: N_("Ecological corridor"),
-    KIND_UNDP_SITE: N_("UNDP project site"),
-    KIND_UNDP_PROGRAMME: N_("UNDP programme (no single location)"),
-}
-
-# Short forms for tight places (metric tiles, chart legends).
-KIND_SHORT_LABELS = {
-    KIND_STRICT_RESERVE: N_("Strict reserves"),
-    KIND_NATURE_RESERVE: N_("Nature reserves"),
-    KIND_NATIONAL_PARK: N_("National parks"),
-    KIND_CORRIDOR: N_("Corridors"),
-    KIND_UNDP_SITE: N_("UNDP sites"),
-    KIND_UNDP_PROGRAMME: N_("UNDP programmes"),
-}
+# The kinds' labels, and their short forms for tight places (metric tiles, chart legends), from
+# the configuration; scripts/extract_messages.py puts them in the catalogues.
+KIND_LABELS = {kind: settings["label"] for kind, settings in KIND_SETTINGS.items()}
+KIND_SHORT_LABELS = {kind: settings["short_label"] for kind, settings in KIND_SETTINGS.items()}
 
 THEME_LABELS = {
     "biodiversity": N_("Biodiversity"),
@@ -98,7 +83,7 @@ def _catalogue(language: str) -> dict[str, str]:
     if language == DEFAULT_LANGUAGE or not path.exists():
         return {}
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
+        catalog = read_po(handle, locale=LANGUAGE_SETTINGS[language]["locale"])
     return {
         str(message.id): str(message.string)
         for message in catalog
@@ -170,10 +155,21 @@ def translator(language: str | None) -> Translate:
 
 def name_column(language: str | None) -> str:
     """The data column holding feature names in ``language``."""
-    return f"name_{normalise_language(language)}"
+    return NAME_COLUMN_PREFIX + normalise_language(language)
 
 
-ENGLISH_NAME_COLUMN = "name_en"
+def name_label(language: str) -> str:
+    """The label of the field for names in ``language`` (``"Name (Russian)"``), to translate where shown.
+
+    The labels of every configured language are in the catalogues (scripts/extract_messages.py
+    adds them), so a language added to the configuration gets its label with no code.
+    """
+    return f"Name ({LANGUAGE_SETTINGS[language]['english_name']})"
+
+
+def babel_locale(translate: Translate) -> str:
+    """The Babel locale for numbers in the language a translation function speaks."""
+    return LANGUAGE_SETTINGS[language_of(translate)]["locale"]
 
 
 def _missing(value: object) -> bool:
@@ -253,7 +249,7 @@ def format_number(value: float, translate: Translate, decimals: int = 0) -> str:
     number = _finite(value)
     if number is None:
         return "—"
-    return format_decimal(number, format=_pattern(decimals), locale=language_of(translate))
+    return format_decimal(number, format=_pattern(decimals), locale=babel_locale(translate))
 
 
 def format_percent(value: object, translate: Translate, decimals: int = 0) -> str:
@@ -278,7 +274,7 @@ def format_percent(value: object, translate: Translate, decimals: int = 0) -> st
     if number is None:
         return "—"
     return babel_format_percent(
-        number / 100.0, format=_pattern(decimals) + "\u00a0%", locale=language_of(translate)
+        number / 100.0, format=_pattern(decimals) + "\u00a0%", locale=babel_locale(translate)
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS as PROJ_CRS
 
+from kzatlas import analysis
 from kzatlas.analysis import located
 from kzatlas.catalog import split_list
 from kzatlas.config import (
@@ -227,7 +228,7 @@ class RegionProfile:
     @property
     def official_share(self) -> float:
         """Official protected hectares as a share of the region's land (0 without land area)."""
-        return self.official_protected_ha / self.land_ha if self.land_ha else 0.0
+        return analysis.protected_share_of_land(self.official_protected_ha, self.land_ha) or 0.0
 
     @property
     def drawn_share(self) -> float:
@@ -279,11 +280,11 @@ def region_profile(iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDa
     official_km2 = region["area_official_km2"].iloc[0] if "area_official_km2" in region.columns else None
     return RegionProfile(
         iso_code=iso_code,
-        land_ha=float(region["area_km2"].iloc[0]) * 100.0,
+        land_ha=analysis.land_area_hectares(region),
         protected_ids=tuple(protected["id"]),
         corridor_ids=tuple(in_region.loc[in_region["kind"] == KIND_CORRIDOR, "id"]),
         undp_ids=tuple(features.loc[work, "id"]),
-        official_protected_ha=float(protected["area_ha"].fillna(0).sum()),
+        official_protected_ha=analysis.protected_hectares(protected),
         drawn_protected_ha_inside=float(area_hectares(covered).iloc[0]) if len(clipped) else 0.0,
         partner_ids=tuple(features.loc[partners, "id"]),
         official_land_km2=None if official_km2 is None or pd.isna(official_km2) else float(official_km2),

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
+from babel.numbers import get_group_symbol
 
 from kzatlas.catalog import split_list
 from kzatlas.config import KIND_UNDP_SITE
@@ -19,9 +20,9 @@ from kzatlas.i18n import (
     N_,
     QUALITY_LABELS,
     Translate,
+    babel_locale,
     english_text,
     kind_labels,
-    language_of,
     shown_name,
     shown_names,
     theme_label,
@@ -41,9 +42,10 @@ UNGROUPED_FORMAT = "%.0f"
 def grouped_format(translate: Translate) -> str:
     """The printf-style format of a whole number in a table cell, for the page's language.
 
-    Grouped with commas in English; ungrouped in Russian and Kazakh (see ``UNGROUPED_FORMAT``).
+    Grouped with commas where the language groups with commas (English); ungrouped elsewhere,
+    Russian and Kazakh among them (see ``UNGROUPED_FORMAT``).
     """
-    return HECTARES_FORMAT if language_of(translate) == "en" else UNGROUPED_FORMAT
+    return HECTARES_FORMAT if get_group_symbol(babel_locale(translate)) == "," else UNGROUPED_FORMAT
 
 
 def number_formats(translate: Translate) -> dict[str, str]:

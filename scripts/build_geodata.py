@@ -38,7 +38,6 @@ from shapely.geometry import LineString, Point
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kzatlas.baseshapes import round_geometry  # noqa: E402
 from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR, REGION_COLUMNS  # noqa: E402
 from kzatlas.config import (  # noqa: E402
     CRS,
@@ -55,6 +54,7 @@ from kzatlas.config import (  # noqa: E402
     REGION_SIMPLIFY_DEGREES,
 )
 from kzatlas.i18n import THEME_LABELS  # noqa: E402
+from kzatlas.map.base_layers import round_geometry  # noqa: E402
 from kzatlas.safety import JSONLimitError, load_json_limited, safe_link  # noqa: E402
 from kzatlas.spatial import area_hectares  # noqa: E402
 from scripts import basemap_build  # noqa: E402

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kzatlas import reports, ui
-from kzatlas.ui import downloads, history, tables
+from kzatlas.ui import downloads, history, table_display
 
 context = ui.page_setup("About the data")
 _ = context.translate
@@ -19,7 +19,7 @@ if manifest is None:
     st.error(_("The data catalogue (manifest.json) could not be read, so no layer is described."))
 else:
     st.subheader(_("Layers"))
-    tables.show_table(reports.layer_table(context.catalogue, _))
+    table_display.show_table(reports.layer_table(context.catalogue, _))
     st.subheader(_("Shape quality"))
     st.markdown(reports.quality_explanation(_))
     st.subheader(_("Items without a map position"))
@@ -27,14 +27,14 @@ else:
     if unlocated.empty:
         st.write(_("Every item has a map position."))
     else:
-        tables.show_table(unlocated)
+        table_display.show_table(unlocated)
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
     st.subheader(_("Download the whole catalogue"))
     downloads.catalogue_downloads(context)
     st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))
     st.subheader(_("Sources"))
-    tables.show_table(reports.source_table(context.catalogue, _), {_("Link"): tables.link_column(_("Link"))})
+    table_display.show_table(reports.source_table(context.catalogue, _), {_("Link"): table_display.link_column(_("Link"))})
 history.changes_section("about_data", context)
 st.subheader(_("Data changelog"))
 if context.language != "en":

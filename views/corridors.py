@@ -4,7 +4,7 @@ import streamlit as st
 
 from kzatlas import reports, ui
 from kzatlas.config import AREA_KINDS, KIND_CORRIDOR
-from kzatlas.ui import downloads, mapview, tables
+from kzatlas.ui import downloads, live_map, table_display
 
 PAGE = "corridors"
 
@@ -25,8 +25,8 @@ if corridors.empty:
     st.info(_("No ecological corridor is loaded."))
 else:
     table = reports.corridor_table(everything, _, context.name_column)
-    tables.show_table(table, tables.number_columns(_))
+    table_display.show_table(table, table_display.number_columns(_))
     nearby = everything[everything["kind"].isin(AREA_KINDS)]
-    mapview.render_map(PAGE, context, nearby)
+    live_map.render_map(PAGE, context, nearby)
     downloads.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))
 ui.footer(context)

@@ -5,9 +5,9 @@ import streamlit as st
 from kzatlas import ui
 from kzatlas.safety import escape_markdown
 from kzatlas.ui import drawing
-from kzatlas.ui import editor as importer
-from kzatlas.ui.auth import current_editor, sign_in_offered
+from kzatlas.ui import file_import as importer
 from kzatlas.ui.history import data_store
+from kzatlas.ui.signed_in import current_editor, sign_in_offered
 
 PAGE = "edit_data"
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kzatlas import analysis, ui
 from kzatlas.selection import filters_in_words, filters_text
-from kzatlas.ui import bridge, charts, details, downloads, links, mapview, present, tables
+from kzatlas.ui import bridge, details, downloads, links, live_map, presenting, summary_panels, table_display
 
 PAGE = "map_explorer"
 
@@ -13,11 +13,11 @@ _ = context.translate
 everything = context.all_features()
 allowed = links.read_link(PAGE, context, everything)
 bridge.sync_view(PAGE)
-present.restore_saved_deck(PAGE, allowed)
+presenting.restore_saved_deck(PAGE, allowed)
 filters = links.sidebar_filters(PAGE, context, allowed)
-mapview.follow_region_filter(PAGE, context, filters)
+live_map.follow_region_filter(PAGE, context, filters)
 matching = context.filtered(filters)
-selected = mapview.current_selection(PAGE, context, allowed.feature_ids)
+selected = live_map.current_selection(PAGE, context, allowed.feature_ids)
 
 st.caption(
     _(
@@ -27,7 +27,7 @@ st.caption(
 )
 if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
-mapview.render_map(PAGE, context, matching, selected)
+live_map.render_map(PAGE, context, matching, selected)
 if selected:
     details.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 
@@ -40,17 +40,17 @@ if not unlocated.empty:
     )
 
 st.subheader(_("Summary"))
-charts.summary_metrics(context, matching, filters)
-charts.summary_chart(PAGE, context, matching)
+summary_panels.summary_metrics(context, matching, filters)
+summary_panels.summary_chart(PAGE, context, matching)
 st.subheader(_("Matching features"))
-tables.feature_list(context, matching)
-present.add_scene_control(PAGE, context, allowed, filters, selected)
+table_display.feature_list(context, matching)
+presenting.add_scene_control(PAGE, context, allowed, filters, selected)
 downloads.download_buttons(
     PAGE, context, matching, _("Atlas features matching the map explorer's filters"), filters_text(filters)
 )
 in_words = filters_in_words(filters, _, context.region_names(), allowed.year_bounds)
 downloads.offline_map_export(PAGE, context, matching, selected, in_words)
 ui.footer(context)
-present.keep_deck_in_browser(
-    PAGE, allowed, report_view=True, scroll_to=details.DETAILS_ANCHOR, scroll_nonce=mapview.details_scroll_nonce(PAGE)
+presenting.keep_deck_in_browser(
+    PAGE, allowed, report_view=True, scroll_to=details.DETAILS_ANCHOR, scroll_nonce=live_map.details_scroll_nonce(PAGE)
 )

@@ -5,7 +5,7 @@ import streamlit as st
 from kzatlas import reports, spatial, ui
 from kzatlas.catalog import split_list
 from kzatlas.i18n import format_number, theme_label
-from kzatlas.ui import charts, downloads, tables
+from kzatlas.ui import downloads, summary_panels, table_display
 
 PAGE = "projects"
 
@@ -46,9 +46,9 @@ if partners:
 if shown.empty:
     st.info(_("No item matches. Clear the theme or partner filter."))
 else:
-    tables.portfolio_table(context, shown)
+    table_display.portfolio_table(context, shown)
     st.subheader(_("Timeline"))
-    charts.portfolio_timeline(context, shown)
+    summary_panels.portfolio_timeline(context, shown)
     downloads.download_buttons(
         PAGE,
         context,

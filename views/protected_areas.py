@@ -6,7 +6,7 @@ import streamlit as st
 from kzatlas import analysis, spatial, ui
 from kzatlas.catalog import region_frame
 from kzatlas.i18n import format_hectares, format_number
-from kzatlas.ui import charts, downloads, tables
+from kzatlas.ui import downloads, summary_panels, table_display
 
 PAGE = "protected_areas"
 
@@ -22,15 +22,15 @@ second.metric(_("Official area"), format_hectares(analysis.protected_hectares(ar
 third.metric(_("Supported by UNDP"), format_number(spatial.undp_work(areas).sum(), _))
 
 st.subheader(_("Target tracker"))
-charts.target_tracker(context, everything)
+summary_panels.target_tracker(context, everything)
 
 st.subheader(_("All reserves and parks"))
-tables.protected_area_table(context, areas)
+table_display.protected_area_table(context, areas)
 downloads.download_buttons(PAGE, context, areas, _("Nature reserves and national parks of Kazakhstan"))
 
 st.subheader(_("Area by region"))
 if regions is not None:
-    charts.kind_bars(
+    summary_panels.kind_bars(
         analysis.area_by_region(areas, regions, context.name_column),
         alt.X("region:N", sort="-y", title=_("Region")),
         "area_ha",
@@ -41,11 +41,11 @@ if regions is not None:
 by_kind, growth = st.columns(2)
 with by_kind:
     st.subheader(_("By kind"))
-    charts.kind_bars(
+    summary_panels.kind_bars(
         analysis.area_by_kind(areas), alt.X("kind_label:N", title=_("Kind")), "area_ha", _("Official area (ha)"), _
     )
 with growth:
     st.subheader(_("Growth of the network"))
-    charts.growth_chart(analysis.cumulative_growth(areas), _)
+    summary_panels.growth_chart(analysis.cumulative_growth(areas), _)
     st.caption(_("Each area counts at its latest official size from the year it was established."))
 ui.footer(context)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kzatlas import facts, spatial, ui
+from kzatlas import spatial, ui
 from kzatlas.catalog import region_frame
 from kzatlas.config import REGIONS_LAYER
-from kzatlas.ui import charts, downloads, links, mapview, tables
+from kzatlas.facts import region_facts
+from kzatlas.ui import downloads, links, live_map, summary_panels, table_display
 
 PAGE = "region_profile"
 
@@ -24,7 +25,7 @@ profile = spatial.region_profile(iso_code, everything, regions)
 in_region = everything[everything["id"].isin(profile.listed_ids)]
 manifest = context.catalogue.manifest
 layer = manifest.layers.get(REGIONS_LAYER) if manifest else None
-statement = facts.region_statement(
+statement = region_facts.region_statement(
     profile,
     regions[regions["iso_code"] == iso_code].iloc[0],
     everything,
@@ -33,12 +34,12 @@ statement = facts.region_statement(
     layer.sources if layer else (),
 )
 shown = {figure.label: figure for figure in statement.figures}
-charts.figure_row(
-    [shown[_(label)] for label in ("Land area", "Reserves and parks", facts.UNDP_WORK_LABEL)]
+summary_panels.figure_row(
+    [shown[_(label)] for label in ("Land area", "Reserves and parks", region_facts.UNDP_WORK_LABEL)]
     + [statement.protection.atlas]
 )
-charts.sentences(statement.notes)
-mapview.render_region_locator(PAGE, context, in_region, iso_code)
+summary_panels.sentences(statement.notes)
+live_map.render_region_locator(PAGE, context, in_region, iso_code)
 st.caption(_("Click a region on the map to profile it."))
 
 for title, ids in (
@@ -54,7 +55,7 @@ for title, ids in (
     if items.empty:
         st.caption(_("None in this region."))
     else:
-        tables.feature_links_table(context, items)
+        table_display.feature_links_table(context, items)
 st.caption(_("National UNDP programmes without a single location are listed under Projects and programmes."))
 downloads.download_buttons(PAGE, context, in_region, _("Atlas features in {region}").format(region=names[iso_code]))
 ui.footer(context)

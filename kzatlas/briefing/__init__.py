@@ -45,13 +45,13 @@ from kzatlas.briefing.text import clean_text, pack_link, shorten, shown_url
 
 if TYPE_CHECKING:
     from kzatlas.briefing.layout import ITEM_WEIGHTS, TITLE_CHARS
+    from kzatlas.briefing.pack_map import static_map_png
     from kzatlas.briefing.pdf import PDF_FONT, pdf_bytes
     from kzatlas.briefing.slides import PPTX_FONT, PPTX_PROPERTY_CHARS, PPTX_ROWS_PER_SLIDE, pptx_bytes
-    from kzatlas.briefing.staticmap import static_map_png
 
 # Public name -> the module that defines it, imported when the name is first read.
 _LAZY = {
-    "static_map_png": "staticmap",
+    "static_map_png": "pack_map",
     "pdf_bytes": "pdf",
     "PDF_FONT": "pdf",
     "pptx_bytes": "slides",

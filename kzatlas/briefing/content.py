@@ -1,7 +1,7 @@
 """What a briefing pack says: the scope, and the texts and numbers picked for it.
 
 A pack shows the same facts as the pages: the neighbourhood of a feature and the target
-statement come from :mod:`kzatlas.facts`, a region's numbers from the region profile. Every
+statement come from :mod:`kzatlas.facts.surroundings`, a region's numbers from the region profile. Every
 text is translated here, so the writers add no words of their own.
 """
 
@@ -13,12 +13,13 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from kzatlas import analysis, facts, reports, spatial
+from kzatlas import analysis, reports, spatial
 from kzatlas.briefing.items import ITEM_HEADINGS, item_name, items_table, shape_notes, sorted_features
 from kzatlas.briefing.sources import feature_sources, layer_sources, row_sources, unique_sources
 from kzatlas.briefing.text import clean_text
 from kzatlas.catalog import Catalogue, feature_frame, region_frame
 from kzatlas.config import NEARBY_KM, REGIONS_LAYER, UN_DISCLAIMER
+from kzatlas.facts import protection, region_facts, surroundings
 from kzatlas.i18n import KIND_LABELS, KIND_SHORT_LABELS, N_, Translate, format_hectares, format_number
 
 SCOPE_COUNTRY = "country"
@@ -109,7 +110,7 @@ def _country_content(
             format_hectares(analysis.protected_hectares(features), translate),
         )
     )
-    statement = facts.target_statement(catalogue.tables.get("targets"), features, translate)
+    statement = protection.target_statement(catalogue.tables.get("targets"), features, translate)
     tracker = statement.tracker
     numbers += [(figure.label, figure.value) for figure in statement.figures]
     story = statement.protection
@@ -138,7 +139,7 @@ def _region_content(
     in_region = features[features["id"].isin(profile.listed_ids)]
     manifest = catalogue.manifest
     layer = manifest.layers.get(REGIONS_LAYER) if manifest else None
-    statement = facts.region_statement(
+    statement = region_facts.region_statement(
         profile,
         regions[regions["iso_code"] == iso_code].iloc[0],
         features,
@@ -183,14 +184,14 @@ def _feature_content(
             numbers.append((clean_text(label), text))
     by_id = features.set_index("id", drop=False)
     feature_id = row["id"]
-    hood = facts.neighbourhood(feature_id, features, NEARBY_KM)
+    hood = surroundings.neighbourhood(feature_id, features, NEARBY_KM)
     if hood.located:
         if hood.is_undp_site:
             label = translate("Reserves, parks and corridors within {km} km").format(km=NEARBY_KM)
         else:
             label = translate("What UNDP does here")
         numbers.append((label, str(len(hood.nearby))))
-    notes += facts.neighbourhood_notes(hood, features, translate, name_column)
+    notes += surroundings.neighbourhood_notes(hood, features, translate, name_column)
     related = hood.related()
     ordered = sorted(related, key=lambda key: (related[key], key))
     rows = pd.concat([features[features["id"] == feature_id], by_id.loc[ordered].reset_index(drop=True)])

@@ -10,7 +10,7 @@ The names are loaded lazily so that the reading process, which imports
 
 from __future__ import annotations
 
-__all__ = ["ImportPlan", "PlannedRow", "RefusalError", "check_file"]
+__all__ = ["ImportPlan", "PlannedRow", "RefusalError", "check_file", "with_mapping", "with_provenance"]
 
 
 def __getattr__(name: str):
@@ -18,10 +18,10 @@ def __getattr__(name: str):
         from kzatlas.ingest import planned
 
         return getattr(planned, name)
-    if name == "check_file":
-        from kzatlas.ingest.plan import check_file
+    if name in ("check_file", "with_mapping", "with_provenance"):
+        from kzatlas.ingest import plan
 
-        return check_file
+        return getattr(plan, name)
     if name == "RefusalError":
         from kzatlas.ingest.errors import RefusalError
 

@@ -2,7 +2,7 @@
 
 A mapping is a plain ``dict``: catalogue field (one of :data:`TARGETS`) to the file's column
 name, or ``None`` when no column feeds it. :func:`guess_mapping` proposes one from the column
-names (English, Russian, Kazakh and the WDPA's standard names) and, for names, from the
+names (in the atlas's languages and the WDPA's standard names) and, for names, from the
 script of the values.
 """
 
@@ -13,14 +13,12 @@ import unicodedata
 
 from kzatlas import config
 from kzatlas.analysis import fold_text, transliterate
-from kzatlas.i18n import KIND_LABELS, N_
+from kzatlas.i18n import KIND_LABELS, N_, name_label
 
 # What a column can feed, in the order guesses are made (the first target to claim a column keeps it).
 TARGETS = (
     "wdpa_id",
-    "name_en",
-    "name_ru",
-    "name_kk",
+    *config.NAME_COLUMNS,
     "kind",
     "themes",
     "region",
@@ -45,9 +43,7 @@ TARGETS = (
 # What the user sees beside each target.
 TARGET_LABELS = {
     "wdpa_id": N_("WDPA id"),
-    "name_en": N_("Name (English)"),
-    "name_ru": N_("Name (Russian)"),
-    "name_kk": N_("Name (Kazakh)"),
+    **{config.NAME_COLUMN_PREFIX + code: name_label(code) for code in config.LANGUAGES},
     "kind": N_("Kind"),
     "themes": N_("Themes"),
     "region": N_("Region (ISO code or name)"),
@@ -71,9 +67,10 @@ TARGET_LABELS = {
 
 _ALIASES = {
     "wdpa_id": ("wdpaid", "wdpa_id", "wdpa"),
-    "name_en": ("name_en", "name", "title", "site", "site_name", "name_eng", "english_name", "наименование_en"),
-    "name_ru": ("name_ru", "название", "наименование", "name_rus", "russian_name"),
-    "name_kk": ("name_kk", "name_kz", "атауы", "атауи", "kazakh_name"),
+    **{
+        config.NAME_COLUMN_PREFIX + code: (config.NAME_COLUMN_PREFIX + code, *settings["headers"])
+        for code, settings in config.LANGUAGE_SETTINGS.items()
+    },
     "kind": ("kind", "type", "desig_eng", "designation", "тип", "вид", "түрі", "категория_оопт"),
     "themes": ("themes", "theme", "topics", "темы", "тема", "тақырып", "тақырыптар"),
     "region": ("region", "region_code", "region_codes", "oblast", "province", "область", "облыс", "облысы", "регион", "аймақ", "iso_code", "sub_loc"),
@@ -95,7 +92,6 @@ _ALIASES = {
     "notes": ("notes", "note", "description", "comment", "comments", "примечание", "описание", "ескертпе", "сипаттама"),
 }
 
-_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 def header_key(name: str) -> str:
@@ -118,8 +114,13 @@ def header_key(name: str) -> str:
 _ALIAS_KEYS = {target: tuple(header_key(alias) for alias in aliases) for target, aliases in _ALIASES.items()}
 
 
+def _script(ch: str) -> str:
+    """The Unicode script of a letter, as the first word of its name (``LATIN``, ``CYRILLIC``...)."""
+    return unicodedata.name(ch, "").partition(" ")[0]
+
+
 def script_of(values: list[object]) -> str | None:
-    """The script of some text values: ``"kk"``, ``"ru"`` (Cyrillic), ``"latin"`` or ``None``.
+    """The language a column's values are written in, told by their letters, or ``None``.
 
     Parameters
     ----------
@@ -129,27 +130,29 @@ def script_of(values: list[object]) -> str | None:
     Returns
     -------
     str or None
-        ``"kk"`` when any value has a letter only Kazakh uses, ``"ru"`` when the letters
-        are mostly Cyrillic, ``"latin"`` when mostly Latin, ``None`` without letters.
+        The code of a configured language (``config.LANGUAGE_SETTINGS``): the script most of the
+        letters are in picks the languages written in it, and among those the first whose own
+        letters appear (Kazakh's ``әғқңөұүһі``), else the script's first language (Russian
+        for Cyrillic, English for Latin). ``None`` without letters of any configured script.
     """
-    cyrillic = latin = 0
-    kazakh = False
+    counts: dict[str, int] = {}
+    seen: set[str] = set()
     for value in values:
         if not isinstance(value, str):
             continue
         for ch in value:
-            if ch in _KAZAKH_LETTERS:
-                kazakh = True
             if ch.isalpha():
-                if "CYRILLIC" in unicodedata.name(ch, ""):
-                    cyrillic += 1
-                elif ch.isascii():
-                    latin += 1
-    if not cyrillic and not latin:
+                counts[_script(ch)] = counts.get(_script(ch), 0) + 1
+                seen.add(ch)
+    written = {settings["script"] for settings in config.LANGUAGE_SETTINGS.values()}
+    known = {script: count for script, count in counts.items() if script in written}
+    if not known:
         return None
-    if cyrillic > latin:
-        return "kk" if kazakh else "ru"
-    return "latin"
+    script = max(known, key=lambda name: (known[name], name == "LATIN"))
+    candidates = [code for code, settings in config.LANGUAGE_SETTINGS.items() if settings["script"] == script]
+    marked = [code for code in candidates if seen & set(config.LANGUAGE_SETTINGS[code]["letters"])]
+    plain = [code for code in candidates if not config.LANGUAGE_SETTINGS[code]["letters"]]
+    return (marked or plain or candidates)[0]
 
 
 def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]:
@@ -181,10 +184,12 @@ def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]
             column = next((c for c in columns if keys[c] == alias and c not in used), None)
             if column is None:
                 continue
-            if target == "name_en":
-                script = script_of([row.get(column) for row in sample])
-                if script in ("ru", "kk") and mapping[f"name_{script}"] is None:
-                    claim(f"name_{script}", column)
+            if target == config.ENGLISH_NAME_COLUMN:
+                # A column called "name" holds names in whatever language its letters are in.
+                language = script_of([row.get(column) for row in sample])
+                written_in = config.NAME_COLUMN_PREFIX + language if language else target
+                if written_in != target and mapping[written_in] is None:
+                    claim(written_in, column)
                     break
             claim(target, column)
             break
@@ -192,8 +197,8 @@ def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]
     for column in columns:
         if column in used or keys[column] not in ("origname", "originalname", "namelocal", "localname"):
             continue
-        script = script_of([row.get(column) for row in sample])
-        target = {"ru": "name_ru", "kk": "name_kk", "latin": "name_en"}.get(script or "")
+        language = script_of([row.get(column) for row in sample])
+        target = config.NAME_COLUMN_PREFIX + language if language else None
         if target and mapping[target] is None:
             claim(target, column)
     return mapping

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
-from kzatlas.config import PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.config import NAME_COLUMNS, PROTECTED_KINDS, UNDP_KINDS
 from kzatlas.ingest import wdpa
 from kzatlas.ingest.planned import ImportPlan, PlannedRow
-from kzatlas.ingest.values import NAME_COLUMNS, row_label
+from kzatlas.ingest.values import row_label
 
 _SOURCE_KEYS = ("source_url", "source_title", "source_date")
 
@@ -95,7 +95,8 @@ def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], feature
         if plan.is_wdpa and record.get("geometry") is not None:
             if _decide_protected_area(plan, planned, record, matcher, catalogue, claimed):
                 continue
-        key = (wdpa.name_key(record.get("name_en") or record.get("name_ru") or record.get("name_kk")), record["kind"])
+        first_name = next((record[column] for column in NAME_COLUMNS if record.get(column)), None)
+        key = (wdpa.name_key(first_name), record["kind"])
         if key[0] and key in existing_names:
             planned.action = "leave"
             planned.feature_id = existing_names[key]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -182,7 +183,7 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
         is_wdpa=wdpa.is_wdpa_export(columns),
         provenance={k: v for k, v in inputs.provenance.items() if k in ("source_url", "source_title", "source_date")},
         defaults=dict(inputs.defaults),
-        _context=inputs,
+        inputs=inputs,
     )
     region_index = RegionIndex(inputs.regions)
     rows = _planned_rows(raw)
@@ -203,3 +204,32 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
     if located and all("outside Kazakhstan" in row.repairs for row in located):
         plan.notes.append("none of the shapes lies in Kazakhstan: is the coordinate system right?")
     return plan
+
+
+def with_mapping(plan: ImportPlan, mapping: dict) -> ImportPlan:
+    """``plan`` again with some columns mapped differently (the file is not read again).
+
+    Parameters
+    ----------
+    plan : ImportPlan
+        A plan made by :func:`check_file`.
+    mapping : dict
+        Target to column (or ``None``); targets not named keep their current column.
+
+    Returns
+    -------
+    ImportPlan
+        A new plan.
+    """
+    if plan.inputs is None:
+        return replace(plan)
+    return plan_from_raw(replace(plan.inputs, mapping={**plan.mapping, **mapping}))
+
+
+def with_provenance(plan: ImportPlan, provenance: dict, defaults: dict | None = None) -> ImportPlan:
+    """``plan`` again with the source (and optionally default values) given by the user."""
+    if plan.inputs is None:
+        return replace(plan)
+    return plan_from_raw(
+        replace(plan.inputs, mapping=plan.mapping, provenance=provenance, defaults=defaults or plan.defaults)
+    )

@@ -7,7 +7,7 @@ report and the records for the store all come from it. Building one is the job o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
@@ -48,13 +48,6 @@ class PlanInputs:
     mapping: dict | None
     provenance: dict
     defaults: dict
-
-
-def _rebuild(inputs: PlanInputs) -> ImportPlan:
-    # Imported here: building a plan needs this module's classes, so the import is circular.
-    from kzatlas.ingest.plan import plan_from_raw
-
-    return plan_from_raw(inputs)
 
 
 @dataclass
@@ -152,7 +145,7 @@ class ImportPlan:
     is_wdpa: bool = False
     provenance: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
-    _context: PlanInputs | None = field(default=None, repr=False, compare=False)
+    inputs: PlanInputs | None = field(default=None, repr=False, compare=False)
 
     # -------------------------------------------------------------- summaries
 
@@ -259,30 +252,3 @@ class ImportPlan:
             "missing_provenance": self.missing_provenance() if not self.refused else [],
             "rows": [row.to_json() for row in self.rows],
         }
-
-    # -------------------------------------------------------------- edits
-
-    def with_mapping(self, mapping: dict) -> ImportPlan:
-        """The plan again with some columns mapped differently (the file is not read again).
-
-        Parameters
-        ----------
-        mapping : dict
-            Target to column (or ``None``); targets not named keep their current column.
-
-        Returns
-        -------
-        ImportPlan
-            A new plan.
-        """
-        if self._context is None:
-            return replace(self)
-        return _rebuild(replace(self._context, mapping={**self.mapping, **mapping}))
-
-    def with_provenance(self, provenance: dict, defaults: dict | None = None) -> ImportPlan:
-        """The plan again with the source (and optionally default values) given by the user."""
-        if self._context is None:
-            return replace(self)
-        return _rebuild(
-            replace(self._context, mapping=self.mapping, provenance=provenance, defaults=defaults or self.defaults)
-        )

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 
 from kzatlas.analysis import fold_text
-from kzatlas.config import CRS
+from kzatlas.config import CRS, NAME_COLUMNS
 from kzatlas.ingest.validate import Checked, is_blank
 from kzatlas.safety import plain_snippet
 
@@ -47,7 +47,7 @@ class RegionIndex:
         self.exact: dict[str, str] = {}
         short: dict[str, set[str]] = {}
         for _, row in regions.iterrows():
-            for column in ("name_en", "name_ru", "name_kk"):
+            for column in NAME_COLUMNS:
                 name = str(row.get(column) or "")
                 if name:
                     self.exact[_region_key(name)] = row["iso_code"]

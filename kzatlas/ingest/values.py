@@ -8,7 +8,7 @@ steps use and drop. Every problem goes to the row: a reason to reject it, or a n
 from __future__ import annotations
 
 from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
-from kzatlas.config import KINDS
+from kzatlas.config import KINDS, NAME_COLUMNS
 from kzatlas.i18n import THEME_LABELS
 from kzatlas.ingest import limits
 from kzatlas.ingest.columns import TARGET_LABELS, kind_from_text, split_items
@@ -19,9 +19,7 @@ from kzatlas.safety import plain_snippet, safe_link
 
 HECTARES_PER_KM2 = 100.0
 _TEXT_TARGETS = {
-    "name_en": limits.MAX_NAME_CHARS,
-    "name_ru": limits.MAX_NAME_CHARS,
-    "name_kk": limits.MAX_NAME_CHARS,
+    **dict.fromkeys(NAME_COLUMNS, limits.MAX_NAME_CHARS),
     "iucn_category": 40,
     "undp_project": limits.MAX_NAME_CHARS,
     "partners": limits.MAX_TEXT_CHARS,
@@ -30,7 +28,6 @@ _TEXT_TARGETS = {
     "source_title": limits.MAX_NAME_CHARS,
     "notes": limits.MAX_TEXT_CHARS,
 }
-NAME_COLUMNS = ("name_en", "name_ru", "name_kk")
 
 
 def _cell(props: dict, mapping: dict, target: str) -> object:

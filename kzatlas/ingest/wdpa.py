@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kzatlas.analysis import fold_text, transliterate
-from kzatlas.config import PROTECTED_KINDS
+from kzatlas.config import NAME_COLUMNS, PROTECTED_KINDS
 
 # Columns every WDPA polygon or point export carries (shapefile field names, upper case).
 WDPA_COLUMNS = ("WDPAID", "NAME", "ORIG_NAME", "DESIG_ENG", "IUCN_CAT", "REP_AREA", "STATUS_YR")
@@ -141,7 +141,7 @@ class Matcher:
         self.kinds = dict(zip(protected["id"], protected["kind"], strict=True))
         self.keys: list[tuple[str, str]] = []
         for _, row in protected.iterrows():
-            for column in ("name_en", "name_ru", "name_kk"):
+            for column in NAME_COLUMNS:
                 key = name_key(row.get(column))
                 if key:
                     self.keys.append((key, str(row["id"])))

@@ -17,7 +17,8 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from kzatlas import selection, state
+from kzatlas import selection
+from kzatlas.ui import state
 
 FRONTEND_DIR = Path(__file__).resolve().parent / "bridge_frontend"
 _bridge = components.declare_component("kz_bridge", path=str(FRONTEND_DIR))

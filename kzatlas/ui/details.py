@@ -5,12 +5,13 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-from kzatlas import facts, reports, tables
+from kzatlas import reports, tables
 from kzatlas.config import KIND_UNDP_SITE, NEARBY_KM
+from kzatlas.facts import surroundings
 from kzatlas.i18n import local_name
 from kzatlas.safety import escape_markdown
 from kzatlas.ui.frame import PageContext
-from kzatlas.ui.tables import link_column, show_table
+from kzatlas.ui.table_display import link_column, show_table
 
 NEARBY_KM_RANGE = (10, 500)
 DETAILS_ANCHOR = "kz-details"  # the panel heading's id, scrolled into view after a click
@@ -50,7 +51,7 @@ def details_panel(
             step=NEARBY_KM_STEP,
             key=f"{page}.nearby_km",
         )
-    hood = facts.neighbourhood(selected_id, features, within)
+    hood = surroundings.neighbourhood(selected_id, features, within)
     if hood.located:
         if hood.is_undp_site:
             heading = translate("Protected areas and corridors nearby")
@@ -60,5 +61,5 @@ def details_panel(
         if hood.nearby:
             nearby = tables.nearby_table(features, list(hood.nearby), translate, context.name_column)
             show_table(nearby)
-    for note in facts.neighbourhood_notes(hood, features, translate, context.name_column):
+    for note in surroundings.neighbourhood_notes(hood, features, translate, context.name_column):
         st.caption(escape_markdown(note))

@@ -8,15 +8,17 @@ from datetime import date
 import geopandas as gpd
 import streamlit as st
 
-from kzatlas import exports, offline, scenes, selection, state
+from kzatlas import exports, scenes, selection
 from kzatlas.catalog import CatalogueError, feature_frame, region_frame
 from kzatlas.i18n import N_, Translate, local_name
+from kzatlas.map import offline_kit
 from kzatlas.safety import escape_markdown, plain_snippet
+from kzatlas.ui import state
 from kzatlas.ui.frame import PageContext
 
 # Errors whose messages are written for users; anything else is reported by its type only,
 # so no server path or internal detail reaches the page.
-USER_FACING_ERRORS = (offline.OfflineExportError, scenes.DeckError, CatalogueError)
+USER_FACING_ERRORS = (offline_kit.OfflineExportError, scenes.DeckError, CatalogueError)
 
 
 def _export_files(
@@ -145,7 +147,7 @@ def offline_map_export(
         caption = f"{caption} · {translate('Highlighted: {name}').format(name=name)}"
 
     def make(_results):
-        return offline.standalone_map_html(
+        return offline_kit.standalone_map_html(
             region_frame(context.catalogue),
             matching,
             translate,

@@ -1,7 +1,7 @@
 """Draw a new feature, or a new shape for an existing one, on the map and save it.
 
 The editing page calls :func:`draw_and_edit` for a signed-in editor. What is drawn is read
-from the map, checked and turned into a record by :mod:`kzatlas.editing`; saving is one
+from the map, checked and turned into a record by :mod:`kzatlas.edit.drawn_records`; saving is one
 store change (action ``draw``) with who, the comment and the source.
 """
 
@@ -10,15 +10,24 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from kzatlas import editing, edits, state
-from kzatlas.auth import Editor
-from kzatlas.config import KIND_UNDP_SITE
-from kzatlas.i18n import N_, QUALITY_LABELS, THEME_LABELS, format_hectares, kind_label, theme_label
+from kzatlas.config import DEFAULT_LANGUAGE, KIND_UNDP_SITE, LANGUAGES
+from kzatlas.edit import drawn_records, guarded_writes
+from kzatlas.edit.accounts import Editor
+from kzatlas.i18n import (
+    N_,
+    QUALITY_LABELS,
+    THEME_LABELS,
+    format_hectares,
+    kind_label,
+    name_column,
+    name_label,
+    theme_label,
+)
 from kzatlas.safety import escape_markdown
 from kzatlas.store import Store, StoreError
-from kzatlas.ui import mapview
-from kzatlas.ui.auth import directory
+from kzatlas.ui import live_map, state
 from kzatlas.ui.frame import PageContext
+from kzatlas.ui.signed_in import directory
 
 PAGE = "draw"
 MODE_NEW = "new"
@@ -38,16 +47,18 @@ def _problem(translate, exc: Exception) -> str:
     return translate("Not ready to save: {reason}").format(reason=escape_markdown(str(exc)))
 
 
-def _new_fields(translate) -> editing.NewFeatureFields:
+def _new_fields(translate) -> drawn_records.NewFeatureFields:
     name_en = st.text_input(translate("Name (English, required)"), key=_key("name_en"), max_chars=NAME_CHARS)
-    left, right = st.columns(2)
-    name_ru = left.text_input(translate("Name (Russian)"), key=_key("name_ru"), max_chars=NAME_CHARS)
-    name_kk = right.text_input(translate("Name (Kazakh)"), key=_key("name_kk"), max_chars=NAME_CHARS)
+    others = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+    other_names = tuple(
+        (name_column(code), place.text_input(translate(name_label(code)), key=_key(name_column(code)), max_chars=NAME_CHARS))
+        for code, place in zip(others, st.columns(max(len(others), 1)))
+    )
     left, middle, right = st.columns([2, 2, 1])
     kind = left.selectbox(
         translate("Kind"),
-        editing.DRAWABLE_KINDS,
-        index=editing.DRAWABLE_KINDS.index(KIND_UNDP_SITE),
+        drawn_records.DRAWABLE_KINDS,
+        index=drawn_records.DRAWABLE_KINDS.index(KIND_UNDP_SITE),
         format_func=lambda value: kind_label(value, translate),
         key=_key("kind"),
     )
@@ -57,12 +68,12 @@ def _new_fields(translate) -> editing.NewFeatureFields:
     year = right.number_input(
         translate("Year"), min_value=1800, max_value=2100, value=None, step=1, key=_key("year"), placeholder="YYYY"
     )
-    return editing.NewFeatureFields(
-        name_en=name_en, kind=kind, themes=tuple(themes), year=year, name_ru=name_ru, name_kk=name_kk
+    return drawn_records.NewFeatureFields(
+        name_en=name_en, kind=kind, themes=tuple(themes), year=year, other_names=other_names
     )
 
 
-def _source_fields(translate) -> editing.DrawSource:
+def _source_fields(translate) -> drawn_records.DrawSource:
     st.markdown(translate("**Where the shape comes from** (required: an address or a title, and its date)"))
     left, middle, right = st.columns([3, 3, 2])
     url = left.text_input(translate("Source web address"), key=_key("source_url"), max_chars=SOURCE_CHARS)
@@ -70,10 +81,10 @@ def _source_fields(translate) -> editing.DrawSource:
         translate("Source title (e.g. the decree and its map)"), key=_key("source_title"), max_chars=SOURCE_CHARS
     )
     date = right.date_input(translate("Source date"), value=None, key=_key("source_date"), format="YYYY-MM-DD")
-    return editing.DrawSource(url=url, title=title, date=date.isoformat() if date else "")
+    return drawn_records.DrawSource(url=url, title=title, date=date.isoformat() if date else "")
 
 
-def _preview(drawn: editing.DrawnRecord, translate, region_names: dict[str, str]) -> None:
+def _preview(drawn: drawn_records.DrawnRecord, translate, region_names: dict[str, str]) -> None:
     record = drawn.record
     quality = record["geometry_quality"]
     lines = [
@@ -82,14 +93,14 @@ def _preview(drawn: editing.DrawnRecord, translate, region_names: dict[str, str]
             quality=escape_markdown(translate(QUALITY_LABELS.get(quality, quality)))
         ),
     ]
-    if quality == editing.QUALITY_DRAWN:
+    if quality == drawn_records.QUALITY_DRAWN:
         lines.append(
             translate("Area drawn: {drawn}; official area: {official}").format(
                 drawn=escape_markdown(format_hectares(drawn.drawn_area_ha, translate)),
                 official=escape_markdown(format_hectares(drawn.official_area_ha, translate)),
             )
         )
-        difference = editing.difference_percent(drawn.drawn_area_ha, drawn.official_area_ha)
+        difference = drawn_records.difference_percent(drawn.drawn_area_ha, drawn.official_area_ha)
         if difference is not None:
             lines.append(translate("The drawn area differs from the official one by {pct} %").format(pct=difference))
     codes = [code for code in str(record.get("region_codes") or "").split(";") if code]
@@ -108,24 +119,24 @@ def _drawn_record(context: PageContext, mode: str, existing_id: str | None, retu
     # that moves is drawn anew in the browser, and what was being typed into it would be lost).
     notice = st.empty()
     try:
-        shape = editing.parse_drawing(returned.get("all_drawings"), returned.get("last_active_drawing"))
-    except editing.DrawingError as exc:
+        shape = drawn_records.parse_drawing(returned.get("all_drawings"), returned.get("last_active_drawing"))
+    except drawn_records.DrawingError as exc:
         notice.info(escape_markdown(str(exc)))
         shape = None
     fields = _new_fields(translate) if mode == MODE_NEW else None
     source = _source_fields(translate)
     if shape is None:
         return None
-    regions = editing.region_index(context.catalogue.layers.get("regions"))
+    regions = drawn_records.region_index(context.catalogue.layers.get("regions"))
     try:
         if mode == MODE_NEW:
-            return editing.new_feature_record(shape, fields, source, regions, feature_id=_new_id())
+            return drawn_records.new_feature_record(shape, fields, source, regions, feature_id=_new_id())
         features = context.all_features()
         rows = features[features["id"] == existing_id]
         if rows.empty:
-            raise editing.DrawingError("Choose the feature whose shape you drew.")
-        return editing.changed_feature_record(shape, rows.iloc[0].to_dict(), source, regions)
-    except editing.DrawingError as exc:
+            raise drawn_records.DrawingError("Choose the feature whose shape you drew.")
+        return drawn_records.changed_feature_record(shape, rows.iloc[0].to_dict(), source, regions)
+    except drawn_records.DrawingError as exc:
         st.info(_problem(translate, exc))
         return None
 
@@ -134,7 +145,7 @@ def _new_id() -> str:
     # One id per drawing round, so reruns while filling in the form keep the same id.
     key = _key("feature_id")
     if key not in st.session_state:
-        st.session_state[key] = editing.new_feature_id()
+        st.session_state[key] = drawn_records.new_feature_id()
     return st.session_state[key]
 
 
@@ -164,7 +175,7 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
     )
     existing_id = None
     if mode == MODE_CHANGE:
-        choices = dict(editing.feature_choices(features, context.name_column))
+        choices = dict(drawn_records.feature_choices(features, context.name_column))
         existing_id = st.selectbox(
             translate("Feature"),
             list(choices),
@@ -180,7 +191,7 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
             "the bin deletes it. Several boundaries are saved as one shape."
         )
     )
-    returned = mapview.render_edit_map(PAGE, context, features, existing_id)
+    returned = live_map.render_edit_map(PAGE, context, features, existing_id)
     drawn = _drawn_record(context, mode, existing_id, returned)
     comment = st.text_input(
         translate("Comment (required): why this change"), key=_key("comment"), max_chars=MAX_COMMENT_CHARS
@@ -191,7 +202,7 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
     ready = drawn is not None and bool(comment.strip())
     if st.button(translate("Save"), type="primary", disabled=not ready, key=_key("save")):
         try:
-            change = edits.save_drawing(store, drawn.record, editor, directory(), comment=comment)
+            change = guarded_writes.save_drawing(store, drawn.record, editor, directory(), comment=comment)
         except StoreError as exc:
             st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(str(exc))))
             return

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import streamlit as st
 
-from kzatlas import cache, state
 from kzatlas.analysis import Filters
 from kzatlas.catalog import Catalogue, active_geodata_dir, feature_frame, region_frame
 from kzatlas.config import LANGUAGES, UN_DISCLAIMER
 from kzatlas.i18n import LANGUAGE_NAMES, Translate, local_names, name_column, translator
 from kzatlas.safety import escape_markdown, plain_snippet
-from kzatlas.ui.auth import sign_in_box
+from kzatlas.ui import cache, state
+from kzatlas.ui.signed_in import sign_in_box
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from kzatlas import cache, edits, store
+from kzatlas import store
+from kzatlas.edit import guarded_writes
 from kzatlas.safety import escape_markdown, plain_snippet
-from kzatlas.ui.auth import NotAnEditorError, confirm_editor, current_editor, directory
+from kzatlas.ui import cache
 from kzatlas.ui.frame import PageContext
-from kzatlas.ui.tables import show_table
+from kzatlas.ui.signed_in import NotAnEditorError, confirm_editor, current_editor, directory
+from kzatlas.ui.table_display import show_table
 
 UNDONE_MESSAGE_KEY = "history.message"
 
@@ -49,7 +51,7 @@ def changes_section(page: str, context: PageContext) -> None:
             "Features added or changed by editors are marked on the map."
         )
     )
-    show_table(edits.history_table(changes, translate))
+    show_table(guarded_writes.history_table(changes, translate))
     editor = current_editor()
     if editor is not None:
         _undo_form(page, context, saved, changes)
@@ -62,7 +64,7 @@ def _reason(exc: Exception) -> str:
 
 def _undo_form(page: str, context: PageContext, saved: store.Store, changes: list[store.Change]) -> None:
     translate = context.translate
-    candidates = edits.undoable(changes)
+    candidates = guarded_writes.undoable(changes)
     if not candidates:
         return
     with st.expander(translate("Undo a change (editors)")):
@@ -75,7 +77,7 @@ def _undo_form(page: str, context: PageContext, saved: store.Store, changes: lis
         labels = {
             change.version: translate("Version {version}: {what} by {who}, {when}").format(
                 version=change.version,
-                what=translate(edits.CHANGE_LABELS.get(change.action, change.action)),
+                what=translate(guarded_writes.CHANGE_LABELS.get(change.action, change.action)),
                 who=change.who,
                 when=change.when.replace("T", " ").removesuffix("Z"),
             )
@@ -89,7 +91,7 @@ def _undo_form(page: str, context: PageContext, saved: store.Store, changes: lis
             return
         try:
             editor = confirm_editor(current_editor())
-            change = edits.undo_change(saved, version, editor, directory(), comment=comment)
+            change = guarded_writes.undo_change(saved, version, editor, directory(), comment=comment)
         except NotAnEditorError:
             st.error(translate("Sign in as an editor to change data."))
             return

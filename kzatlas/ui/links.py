@@ -5,13 +5,14 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-from kzatlas import analysis, selection, state
+from kzatlas import analysis, selection
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame, split_list
 from kzatlas.config import KINDS
 from kzatlas.i18n import kind_label, theme_label
+from kzatlas.ui import state
 from kzatlas.ui.frame import PageContext, show_notices
-from kzatlas.ui.mapview import feature_bounds, map_key, new_map_click
+from kzatlas.ui.live_map import feature_bounds, map_key, new_map_click
 
 
 def allowed_values(context: PageContext, features: gpd.GeoDataFrame) -> selection.Allowed:

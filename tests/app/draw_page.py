@@ -9,19 +9,19 @@ AppTest cannot draw on a Leaflet map, so a test may put what the map would retur
 
 import streamlit as st
 
-from kzatlas import cache, ui
-from kzatlas.auth import METHOD_PASSWORD, Editor
-from kzatlas.ui import drawing, mapview
+from kzatlas import ui
+from kzatlas.edit.accounts import METHOD_PASSWORD, Editor
+from kzatlas.ui import cache, drawing, live_map
 
 FAKE_DRAWINGS = "test.fake_drawings"
 
 context = ui.page_setup("Draw on the map")
 saved_data = cache.data_store(cache.store_url(), context.geodata_dir)
 fake = st.session_state.get(FAKE_DRAWINGS)
-original = mapview.render_edit_map
+original = live_map.render_edit_map
 if fake is not None:
-    mapview.render_edit_map = lambda *args, **kwargs: fake
+    live_map.render_edit_map = lambda *args, **kwargs: fake
 try:
     drawing.draw_and_edit(context, Editor(username="tester", name="tester", method=METHOD_PASSWORD), saved_data)
 finally:
-    mapview.render_edit_map = original
+    live_map.render_edit_map = original

@@ -10,7 +10,7 @@ from draw_page import FAKE_DRAWINGS
 from pagetest import TIMEOUT, shown
 from streamlit.testing.v1 import AppTest
 
-from kzatlas.auth import hash_password
+from kzatlas.edit.accounts import hash_password
 from kzatlas.store import open_store
 
 PAGE = str(Path(__file__).with_name("draw_page.py"))

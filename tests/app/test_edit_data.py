@@ -10,7 +10,8 @@ import pytest
 from pagetest import ROUTER, TIMEOUT, metric, page_path, shown
 from streamlit.testing.v1 import AppTest
 
-from kzatlas import auth, store
+from kzatlas import store
+from kzatlas.edit import accounts
 
 EDIT_PAGE = "edit_data"
 PASSWORD = "a long test password 42"
@@ -19,7 +20,7 @@ EDITORS_TITLE = "Add and edit data"
 
 @lru_cache(maxsize=1)
 def password_hash() -> str:
-    return auth.hash_password(PASSWORD)
+    return accounts.hash_password(PASSWORD)
 
 
 def editor_secrets() -> dict:

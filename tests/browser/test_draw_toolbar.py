@@ -11,7 +11,7 @@ import pytest
 from mapkit import enter_date, map_frame, open_map_page, settle, wait_until
 from playwright.sync_api import Page, expect
 
-from kzatlas.auth import hash_password
+from kzatlas.edit.accounts import hash_password
 from kzatlas.store import open_store
 
 pytestmark = pytest.mark.browser

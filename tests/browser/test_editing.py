@@ -20,7 +20,7 @@ import shapely
 from mapkit import ARTIFACTS_DIR, PAINT_TIMEOUT_MS, enter_date, map_locator, open_map_page, wait_until
 from playwright.sync_api import Page, expect
 
-from kzatlas import auth
+from kzatlas.edit import accounts
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +79,7 @@ def _editor_env(tmp_path: Path) -> dict[str, str]:
     secrets = tmp_path / "secrets" / "secrets.toml"
     secrets.parent.mkdir()
     secrets.write_text(
-        f'[editors.{USERNAME}]\nname = "Browser Tester"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n',
+        f'[editors.{USERNAME}]\nname = "Browser Tester"\npassword_hash = "{accounts.hash_password(PASSWORD)}"\n',
         encoding="utf-8",
     )
     data = tmp_path / "data"

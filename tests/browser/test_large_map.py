@@ -13,7 +13,7 @@ from mapkit import PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_loca
 from playwright.sync_api import Page, expect
 
 from kzatlas import analysis, catalog
-from kzatlas.ui.tables import LAZY_FROM_ROWS
+from kzatlas.ui.table_display import LAZY_FROM_ROWS
 
 pytestmark = pytest.mark.browser
 

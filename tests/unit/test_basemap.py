@@ -10,9 +10,10 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from kzatlas import basemap, catalog, maplabels, maps
+from kzatlas import catalog
 from kzatlas.config import GEODATA_DIR
 from kzatlas.i18n import translator
+from kzatlas.map import basemap, folium_maps, name_labels, name_order
 from kzatlas.safety import escape_html
 from kzatlas.spatial import area_hectares
 
@@ -86,7 +87,7 @@ def test_the_neighbours_and_the_rivers_are_there(frames):
 
 def test_map_html_carries_the_basemap_panes_and_escaped_names(regions, features):
     data = basemap.read_basemap(GEODATA_DIR, "name_ru")
-    html = maps.build_full_map(regions, features, english, "name_ru", {}, basemap=data).get_root().render()
+    html = folium_maps.build_full_map(regions, features, english, "name_ru", {}, basemap=data).get_root().render()
     for needed in ("kz-land", "kz-labels", "kz-basemap-land", "kz-basemap-water", "kz-basemap-river", "Россия"):
         assert needed in html
     assert "Алматы" in html
@@ -103,26 +104,27 @@ def test_names_with_markup_are_escaped(regions, features, data):
     )
     frame = features.copy()
     frame.loc[frame["kind"] == "national_park", "name_en"] = bad
-    html = maps.build_full_map(regions, frame, english, "name_en", {}, basemap=poisoned).get_root().render()
+    html = folium_maps.build_full_map(regions, frame, english, "name_en", {}, basemap=poisoned).get_root().render()
     assert bad not in html
     # Inside the script the escaped name is JSON (its & written as \u0026).
-    assert maplabels._script_json(escape_html(bad)).strip('"') in html
-    items = maplabels.feature_label_items(frame, "name_en")
+    assert name_labels._script_json(escape_html(bad)).strip('"') in html
+    items = name_labels.feature_label_items(frame, "name_en")
     assert all(item[2] == escape_html(bad) for item in items["national_park"])
 
 
 def test_the_largest_areas_are_named_at_country_zoom_and_the_small_later(features):
-    items = maplabels.feature_label_items(features, "name_en")
+    items = name_labels.feature_label_items(features, "name_en")
     areas = [item for kind, rows in items.items() if kind != "undp_site" for item in rows]
-    at_country = [item for item in areas if item[5] <= maps.MAP_ZOOM]
-    assert len(at_country) == maplabels.FEATURE_LABELS_AT_COUNTRY_ZOOM
-    assert all(item[5] > maps.MAP_ZOOM for item in areas if item not in at_country)
-    assert sorted(item[4] for item in areas) == list(range(10, 10 + len(areas)))
+    at_country = [item for item in areas if item[5] <= folium_maps.MAP_ZOOM]
+    assert len(at_country) == name_order.AREA_NAMES_AT_COUNTRY_ZOOM
+    assert all(item[5] > folium_maps.MAP_ZOOM for item in areas if item not in at_country)
+    first = name_order.priority(name_order.GROUP_AREA, 0)
+    assert sorted(item[4] for item in areas) == list(range(first, first + len(areas)))
 
 
 def test_the_basemap_adds_at_most_150_kb_to_the_map(regions, features):
-    without = maps.build_full_map(regions, features, english, "name_en", {}, basemap=False).get_root().render()
-    with_it = maps.build_full_map(regions, features, english, "name_en", {}).get_root().render()
+    without = folium_maps.build_full_map(regions, features, english, "name_en", {}, basemap=False).get_root().render()
+    with_it = folium_maps.build_full_map(regions, features, english, "name_en", {}).get_root().render()
     added = len(with_it.encode("utf-8")) - len(without.encode("utf-8"))
     assert 50_000 < added < 150_000
 
@@ -133,7 +135,7 @@ def test_a_broken_basemap_leaves_the_map_drawable(tmp_path, regions, features):
     (copy / "basemap_water.geojson").write_text("{}", encoding="utf-8")
     with pytest.raises(catalog.CatalogueError):
         basemap.read_basemap(copy, "name_en")
-    html = maps.build_full_map(regions, features, english, "name_en", {}, basemap=None).get_root().render()
+    html = folium_maps.build_full_map(regions, features, english, "name_en", {}, basemap=None).get_root().render()
     assert "kz-basemap-land" not in html and "kzLabel" in html
 
 

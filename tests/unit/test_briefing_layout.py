@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from kzatlas.briefing import Briefing
 from kzatlas.briefing.layout import TITLE_CHARS, column_widths, prepare, source_line
-from kzatlas.briefing.mapview import extent, fit_to_box
+from kzatlas.briefing.map_extent import extent, fit_to_box
 from kzatlas.briefing.pdf import pdf_bytes, wrap_text
 from kzatlas.briefing.slides import paginate, text_height_in
 from kzatlas.briefing.sources import unique_sources

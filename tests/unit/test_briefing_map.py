@@ -11,9 +11,10 @@ from PIL import Image
 
 from kzatlas import briefing, catalog
 from kzatlas.briefing.labelling import inside, overlaps, place_labels
-from kzatlas.briefing.staticmap import AREA_NAMES_ON_COUNTRY_MAP, static_map_names
+from kzatlas.briefing.pack_map import static_map_names
 from kzatlas.config import BASEMAP_LAND_COLOUR, BASEMAP_RIVER_COLOUR, MAP_BACKGROUND
 from kzatlas.i18n import translator
+from kzatlas.map.name_order import AREA_NAMES_AT_COUNTRY_ZOOM
 
 COUNTRY = briefing.Scope("country")
 KOSTANAY = briefing.Scope("region", "KZ-39")
@@ -128,7 +129,7 @@ def test_country_map_names_neighbours_cities_and_only_the_largest_areas(bundled)
         by_kind.setdefault(name.kind, []).append(name.text)
     assert {"Russia", "China", "Uzbekistan", "Kyrgyzstan"} <= set(by_kind["country"])
     assert {"Astana", "Almaty", "Shymkent"} <= set(by_kind["capital"])
-    assert 4 <= len(by_kind["area"]) <= AREA_NAMES_ON_COUNTRY_MAP
+    assert 4 <= len(by_kind["area"]) <= AREA_NAMES_AT_COUNTRY_ZOOM
     assert "Irgiz-Turgay State Nature Reserve" in by_kind["area"]  # the largest is named first
     assert "site" not in by_kind  # UNDP sites are named on closer maps only
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kzatlas.cli import CommandError, who_for
+from kzatlas.cli.parser import CommandError, who_for
 from kzatlas.config import ROOT_DIR
 from kzatlas.safety import terminal_text
 

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from kzatlas.editing import (
+from kzatlas.edit.drawn_records import (
     DRAWN_METHOD,
     MAX_DRAWN_VERTICES,
     DrawingError,

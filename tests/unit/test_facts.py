@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 from test_spatial import circle, make_features, moved
 
-from kzatlas import facts
+from kzatlas.facts import protection, surroundings
 from kzatlas.i18n import format_hectares, format_number, local_name, local_names, translator
 from kzatlas.safety import escape_markdown
 
@@ -46,32 +46,32 @@ def places():
 
 
 def test_a_site_lists_the_areas_within_reach_nearest_first(places):
-    hood = facts.neighbourhood("north", places, within_km=20)
+    hood = surroundings.neighbourhood("north", places, within_km=20)
     assert hood.is_undp_site and hood.located
     assert [item.id for item in hood.nearby] == ["park"]
     assert hood.nearby[0].distance_km == pytest.approx(10.0, abs=0.02)
     assert hood.nearest is None
     assert list(hood.related()) == ["park"]
-    notes = facts.neighbourhood_notes(hood, places, EN, "name_en")
+    notes = surroundings.neighbourhood_notes(hood, places, EN, "name_en")
     assert notes == ["Distances are measured from the drawn shapes, which are approximate for reserves and parks."]
 
 
 def test_a_site_with_nothing_within_reach_names_the_nearest_area(places):
-    hood = facts.neighbourhood("north", places, within_km=5)
+    hood = surroundings.neighbourhood("north", places, within_km=5)
     assert hood.nearby == () and hood.nearest.id == "park"
     assert hood.related() == {}  # the nearest area is only named in the notes
-    first = facts.neighbourhood_notes(hood, places, EN, "name_en")[0]
+    first = surroundings.neighbourhood_notes(hood, places, EN, "name_en")[0]
     assert first == "None within 5 km. The nearest is Park, 10 km away."
     # Russian text with the Russian name; a feature without one falls back to English.
-    assert "Парк" in facts.neighbourhood_notes(hood, places, RU, "name_ru")[0]
+    assert "Парк" in surroundings.neighbourhood_notes(hood, places, RU, "name_ru")[0]
 
 
 def test_an_area_lists_the_sites_inside_it_and_the_nearest_one(places):
-    hood = facts.neighbourhood("park", places)
+    hood = surroundings.neighbourhood("park", places)
     assert [item.id for item in hood.nearby] == ["inside"]
     assert hood.nearest.id == "inside" and hood.nearest.distance_km == 0
     assert hood.linked_areas == ()
-    assert facts.neighbourhood_notes(hood, places, EN, "name_en") == [
+    assert surroundings.neighbourhood_notes(hood, places, EN, "name_en") == [
         "Nearest UNDP project site: Inside, 0 km.",
         "UNDP supported the creation or expansion of this area (see sources).",
         "Distances are measured from the drawn shapes, which are approximate for reserves and parks.",
@@ -79,30 +79,30 @@ def test_an_area_lists_the_sites_inside_it_and_the_nearest_one(places):
 
 
 def test_a_corridor_names_the_areas_its_band_meets_and_the_nearest_site(places):
-    hood = facts.neighbourhood("band", places)
+    hood = surroundings.neighbourhood("band", places)
     assert hood.nearby == () and hood.linked_areas == ("reserve",)
     assert hood.nearest.id in {"inside", "north"}
     related = hood.related()
     assert list(related) == [hood.nearest.id, "reserve"] and related["reserve"] == 0.0
-    notes = facts.neighbourhood_notes(hood, places, EN, "name_en")
+    notes = surroundings.neighbourhood_notes(hood, places, EN, "name_en")
     assert notes[0] == "No UNDP project site, and no other UNDP-supported area, lies inside or touches this area."
     assert notes[1].startswith("Nearest UNDP project site: ")
     assert not any("UNDP supported" in note for note in notes)
 
 
 def test_an_item_without_position_has_only_that_note_and_unknown_ids_none(places):
-    hood = facts.neighbourhood("nowhere", places)
+    hood = surroundings.neighbourhood("nowhere", places)
     assert not hood.located and hood.nearby == () and hood.nearest is None and hood.related() == {}
-    assert facts.neighbourhood_notes(hood, places, EN, "name_en") == [
+    assert surroundings.neighbourhood_notes(hood, places, EN, "name_en") == [
         "This item has no map position, so nothing can be measured from it."
     ]
-    assert facts.neighbourhood("missing", places) is None
+    assert surroundings.neighbourhood("missing", places) is None
 
 
 def test_notes_carry_names_as_plain_text_for_the_renderer_to_escape(places):
     hostile = places.copy()
     hostile.loc[hostile["id"] == "park", "name_en"] = "[x](javascript:alert(1))"
-    note = facts.neighbourhood_notes(facts.neighbourhood("north", hostile, 5), hostile, EN, "name_en")[0]
+    note = surroundings.neighbourhood_notes(surroundings.neighbourhood("north", hostile, 5), hostile, EN, "name_en")[0]
     assert "The nearest is [x](javascript:alert(1)), 10 km away." in note
     assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in escape_markdown(note)
 
@@ -150,7 +150,7 @@ def parks():
 
 
 def test_target_statement_figures(parks):
-    statement = facts.target_statement(TARGETS, parks, EN, territory_km2=2_724_900)
+    statement = protection.target_statement(TARGETS, parks, EN, territory_km2=2_724_900)
     assert statement.available
     assert [(f.label, f.value) for f in statement.figures] == [
         ("Official national figure (2025-01-01)", "11.37\u00a0%"),
@@ -164,10 +164,10 @@ def test_target_statement_figures(parks):
 
 
 def test_target_statement_sentences_as_plain_text(parks):
-    statement = facts.target_statement(TARGETS, parks, EN, territory_km2=2_724_900)
+    statement = protection.target_statement(TARGETS, parks, EN, territory_km2=2_724_900)
     assert [s.plain() for s in statement.protection.notes] == [
         "Official figure: all protected areas of Kazakhstan as of 2025-01-01 (Publisher).",
-        facts.PROTECTION_EXPLANATION,
+        protection.PROTECTION_EXPLANATION,
     ]
     assert [s.plain() for s in statement.notes] == [
         "National target: Concept {2026} [draft] (Target title).",
@@ -189,7 +189,7 @@ def test_target_statement_sentences_as_plain_text(parks):
 
 
 def test_target_statement_renders_as_markdown_with_escaped_data_and_links(parks):
-    statement = facts.target_statement(TARGETS, parks, EN)
+    statement = protection.target_statement(TARGETS, parks, EN)
     national = statement.notes[0].render(escape_markdown, lambda source: f"<{source.url}>")
     assert national == "National target: Concept \\{2026\\} \\[draft\\] (<https://example.org/target>)."
     contribution = statement.contribution[0].render(escape_markdown, str)
@@ -197,15 +197,15 @@ def test_target_statement_renders_as_markdown_with_escaped_data_and_links(parks)
 
 
 def test_target_statement_in_russian_uses_the_catalogue_wording(parks):
-    statement = facts.target_statement(TARGETS, parks, RU)
+    statement = protection.target_statement(TARGETS, parks, RU)
     label = RU("Official national figure ({date})").format(date="2025-01-01")
     assert statement.figures[0].label == label != "Official national figure (2025-01-01)"
     assert statement.figures[0].value == "11,37\u00a0%"
-    assert statement.protection.notes[-1].plain() == RU(facts.PROTECTION_EXPLANATION)
+    assert statement.protection.notes[-1].plain() == RU(protection.PROTECTION_EXPLANATION)
 
 
 def test_target_statement_without_figures_says_nothing(parks):
-    statement = facts.target_statement(None, parks, EN)
+    statement = protection.target_statement(None, parks, EN)
     assert not statement.available
     assert statement.figures == () and statement.notes == () and statement.sources == ()
     assert [s.plain() for s in statement.contribution] == [
@@ -215,7 +215,7 @@ def test_target_statement_without_figures_says_nothing(parks):
 
 def test_a_published_national_share_is_not_marked_computed(parks):
     targets = {**TARGETS, "national_targets": [{"by_year": 2030, "target_pct": 17.0}]}
-    statement = facts.target_statement(targets, parks, EN)
+    statement = protection.target_statement(targets, parks, EN)
     assert statement.figures[1].value == "17.0\u00a0%"
     assert statement.notes[0].source is None  # a target with no address cites nothing
     assert not any("computed" in s.plain() for s in statement.notes)

@@ -16,7 +16,7 @@ import shapely
 from pyproj import Transformer
 
 from kzatlas.config import GEOMETRY_QUALITIES
-from kzatlas.ingest import check_file, limits
+from kzatlas.ingest import check_file, limits, with_mapping, with_provenance
 from kzatlas.ingest.columns import guess_mapping, kind_from_text
 from kzatlas.ingest.wdpa import is_wdpa_export, name_key
 
@@ -208,9 +208,9 @@ def test_provenance_cannot_be_skipped(tmp_path, check):
     plan = check(path, provenance={})
     assert plan.records() == []
     assert plan.missing_provenance() == ["a source (web address or title)", "the source's date (YYYY-MM-DD)"]
-    complete = plan.with_provenance({"source_title": "Field survey", "source_date": "2026-02-01"})
+    complete = with_provenance(plan, {"source_title": "Field survey", "source_date": "2026-02-01"})
     assert complete.missing_provenance() == [] and complete.records()[0]["source_title"] == "Field survey"
-    bad = plan.with_provenance({"source_url": "javascript:alert(1)", "source_date": "2026-02-01"})
+    bad = with_provenance(plan, {"source_url": "javascript:alert(1)", "source_date": "2026-02-01"})
     assert "the source address must be an http(s) web address" in bad.missing_provenance()
 
 
@@ -219,7 +219,7 @@ def test_mapping_can_be_changed(tmp_path, check):
     path.write_text("label,lat,lon,category\nA site,48,70,undp_site\n")
     plan = check(path)
     assert plan.mapping["name_en"] is None and plan.rows[0].action == "reject"
-    fixed = plan.with_mapping({"name_en": "label", "kind": "category"})
+    fixed = with_mapping(plan, {"name_en": "label", "kind": "category"})
     assert fixed.rows[0].action == "add" and fixed.rows[0].record["name_en"] == "A site"
     again = check(path, mapping={"name_en": "label", "kind": "category"})
     assert again.rows[0].record["name_en"] == "A site"

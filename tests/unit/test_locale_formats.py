@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kzatlas import charts, facts, maps, tables
+from kzatlas import charts, tables
+from kzatlas.facts import protection
 from kzatlas.i18n import (
     english_text,
     format_hectares,
@@ -18,6 +19,7 @@ from kzatlas.i18n import (
     shown_names,
     translator,
 )
+from kzatlas.map import folium_maps
 from kzatlas.selection import with_language
 
 EN, RU, KK = translator("en"), translator("ru"), translator("kk")
@@ -79,7 +81,7 @@ def test_table_number_formats_never_group_with_a_comma_in_russian_or_kazakh():
 
 
 def test_the_scale_bar_is_metric_only():
-    html = maps.build_base_map(None, EN, "name_en", web_tiles=False).get_root().render()
+    html = folium_maps.build_base_map(None, EN, "name_en", web_tiles=False).get_root().render()
     assert "L.control.scale({imperial: false})" in html
     assert "L.control.scale()" not in html
 
@@ -99,8 +101,8 @@ def test_the_protection_story_shows_both_figures_in_the_page_language():
         ]
     }
     parks = pd.DataFrame({"kind": ["national_park"], "area_ha": [272_490.0]})
-    story = facts.protection_story(targets, parks, RU)
+    story = protection.protection_story(targets, parks, RU)
     assert [figure.value for figure in story.figures] == [f"11,37{NBSP}%", f"0,10{NBSP}%"]
-    assert story.notes[-1].plain() == RU(facts.PROTECTION_EXPLANATION) != facts.PROTECTION_EXPLANATION
-    regional = facts.protection_story(targets, parks, EN, land_ha=1_000_000.0, regional=True)
+    assert story.notes[-1].plain() == RU(protection.PROTECTION_EXPLANATION) != protection.PROTECTION_EXPLANATION
+    regional = protection.protection_story(targets, parks, EN, land_ha=1_000_000.0, regional=True)
     assert regional.official is None and regional.atlas.value == f"27.25{NBSP}%"

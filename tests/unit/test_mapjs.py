@@ -6,22 +6,22 @@ import math
 
 import folium
 
-from kzatlas import mapjs
 from kzatlas.analysis import Filters
+from kzatlas.map import browser_code
 from kzatlas.selection import filters_in_words
 
 NAMES = {"KZ-39": "Kostanay Region", "KZ-35": "Karaganda Region"}
 
 
 def test_bounds_become_leaflet_corners_and_bad_bounds_none():
-    assert mapjs.leaflet_bounds((61.0, 48.5, 66.4, 54.1)) == [[48.5, 61.0], [54.1, 66.4]]
-    assert mapjs.leaflet_bounds((math.nan, 1, 2, 3)) is None
-    assert mapjs.leaflet_bounds(()) is None
+    assert browser_code.leaflet_bounds((61.0, 48.5, 66.4, 54.1)) == [[48.5, 61.0], [54.1, 66.4]]
+    assert browser_code.leaflet_bounds((math.nan, 1, 2, 3)) is None
+    assert browser_code.leaflet_bounds(()) is None
 
 
 def test_a_flight_moves_once_per_request_and_closes_tooltips():
     fmap = folium.Map()
-    mapjs.fly_group("req-7", bounds=[[48.5, 61.0], [54.1, 66.4]]).add_to(fmap)
+    browser_code.fly_group("req-7", bounds=[[48.5, 61.0], [54.1, 66.4]]).add_to(fmap)
     html = fmap.get_root().render()
     assert '"req-7"' in html and "flyToBounds" in html and "closeTooltip" in html
     assert "[[48.5, 61.0], [54.1, 66.4]]" in html
@@ -29,10 +29,10 @@ def test_a_flight_moves_once_per_request_and_closes_tooltips():
 
 def test_map_style_removes_the_focus_rectangle_and_folds_the_layer_list_on_narrow_maps():
     fmap = folium.Map()
-    mapjs.MapStyle().add_to(fmap)
+    browser_code.MapStyle().add_to(fmap)
     html = fmap.get_root().render()
     assert "outline: none" in html
-    assert f"max-width: {mapjs.NARROW_MAP_PX - 1}px" in html
+    assert f"max-width: {browser_code.NARROW_MAP_PX - 1}px" in html
     assert html.count(".leaflet-control-layers-expanded:hover .leaflet-control-layers-list") == 1
 
 

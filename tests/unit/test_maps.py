@@ -8,10 +8,11 @@ import re
 import folium
 import pytest
 
-from kzatlas import analysis, baseshapes, maps
+from kzatlas import analysis
 from kzatlas.analysis import Filters
 from kzatlas.config import LEAFLET_CSS_URL, LEAFLET_JS_URL
 from kzatlas.i18n import translator
+from kzatlas.map import base_layers, folium_maps
 
 EVIL = "<img src=x onerror=alert(1)>${alert(2)}`tick`\\"
 english = translator("en")
@@ -22,7 +23,7 @@ def region_names(regions):
 
 
 def render(features, regions, translate=english):
-    fmap = maps.build_full_map(regions, features, translate, "name_en", region_names(regions))
+    fmap = folium_maps.build_full_map(regions, features, translate, "name_en", region_names(regions))
     return fmap.get_root().render()
 
 
@@ -36,7 +37,7 @@ def test_map_html_loads_leaflet_from_the_app_and_nothing_from_the_web(features, 
 
 
 def test_every_plugin_asset_of_the_map_is_local(features, regions):
-    fmap = maps.build_full_map(regions, features, english, "name_en", region_names(regions))
+    fmap = folium_maps.build_full_map(regions, features, english, "name_en", region_names(regions))
     links = []
 
     def walk(element):
@@ -49,9 +50,9 @@ def test_every_plugin_asset_of_the_map_is_local(features, regions):
 
 
 def test_feature_groups_one_per_kind_with_the_right_features(features, regions):
-    groups = maps.build_feature_groups(features, english, "name_en", region_names(regions))
-    assert len(groups) == len(maps.MAP_KINDS)
-    for kind, group in zip(maps.MAP_KINDS, groups):
+    groups = folium_maps.build_feature_groups(features, english, "name_en", region_names(regions))
+    assert len(groups) == len(folium_maps.MAP_KINDS)
+    for kind, group in zip(folium_maps.MAP_KINDS, groups):
         [layer] = [child for child in group._children.values() if isinstance(child, folium.GeoJson)]
         drawn = [f["properties"]["kind"] for f in layer.data["features"]]
         expected = analysis.located(features[features["kind"] == kind])
@@ -60,9 +61,9 @@ def test_feature_groups_one_per_kind_with_the_right_features(features, regions):
 
 def test_filtered_groups_hold_only_matching_features(features, regions):
     matching = analysis.filter_features(features, Filters(name_query="Naurzum"))
-    groups = maps.build_feature_groups(matching, english, "name_en", region_names(regions))
-    counts = {kind: len(next(iter(g._children.values())).data["features"]) for kind, g in zip(maps.MAP_KINDS, groups)}
-    assert counts == {kind: (1 if kind == "strict_nature_reserve" else 0) for kind in maps.MAP_KINDS}
+    groups = folium_maps.build_feature_groups(matching, english, "name_en", region_names(regions))
+    counts = {kind: len(next(iter(g._children.values())).data["features"]) for kind, g in zip(folium_maps.MAP_KINDS, groups)}
+    assert counts == {kind: (1 if kind == "strict_nature_reserve" else 0) for kind in folium_maps.MAP_KINDS}
 
 
 def test_base_map_does_not_depend_on_the_filters(features, regions):
@@ -70,17 +71,17 @@ def test_base_map_does_not_depend_on_the_filters(features, regions):
     from streamlit_folium import _get_map_string  # noqa: TID251 - only inspecting the hash input
 
     def script():
-        fmap = maps.build_base_map(regions, english, "name_en")
+        fmap = folium_maps.build_base_map(regions, english, "name_en")
         fmap.get_root().render()
         return re.sub(r"_[0-9a-f]{32}", "", _get_map_string(fmap))
 
     first = script()
-    maps.build_feature_groups(analysis.filter_features(features, Filters(name_query="Naurzum")), english, "name_en", {})
+    folium_maps.build_feature_groups(analysis.filter_features(features, Filters(name_query="Naurzum")), english, "name_en", {})
     assert script() == first
 
 
 def test_coordinates_sent_to_the_browser_are_rounded(features, regions):
-    collection = baseshapes.to_feature_collection(features, ["id"])
+    collection = base_layers.to_feature_collection(features, ["id"])
     text = json.dumps(collection)
     decimals = [len(m) for m in re.findall(r"\.(\d+)", text)]
     assert max(decimals) <= 5
@@ -88,9 +89,9 @@ def test_coordinates_sent_to_the_browser_are_rounded(features, regions):
 
 def test_approximate_shapes_are_dashed_and_say_so_in_the_tooltip(features, regions):
     row = features[features["id"] == "pa-naurzum"].iloc[0]
-    tip = maps.feature_tooltip_html(row, english, "name_en", region_names(regions))
+    tip = folium_maps.feature_tooltip_html(row, english, "name_en", region_names(regions))
     assert "approximate shape" in tip and "191,381 ha" in tip and "Kostanay" in tip
-    style = maps._style_function({"properties": {"kind": "strict_nature_reserve", "geometry_quality": "approximate"}})
+    style = folium_maps._style_function({"properties": {"kind": "strict_nature_reserve", "geometry_quality": "approximate"}})
     assert style["dashArray"] and style["className"] == "kz-layer-strict_nature_reserve"
 
 
@@ -132,7 +133,7 @@ def test_template_syntax_in_a_name_stays_text_on_every_map(features, regions, na
     park = frame.index[frame["kind"] == "national_park"][0]
     frame.loc[[site, park], "name_en"] = name
     names = region_names(regions) | {regions["iso_code"].iloc[0]: name}
-    html = maps.build_full_map(regions, frame, english, "name_en", names).get_root().render()
+    html = folium_maps.build_full_map(regions, frame, english, "name_en", names).get_root().render()
     shown = name.replace("{", "&#x7B;").replace("}", "&#x7D;")
     assert html.count(shown.replace("&", "\\u0026")) >= 2  # the tooltips of the park and the site
     assert "ZZ49ZZ" not in html and "ZZXXXZZ" not in html and "ZZZZ" not in html
@@ -145,27 +146,27 @@ def test_layer_names_and_legend_are_escaped_even_if_a_translation_is_hostile(fea
     assert_inert(html)
     overlays = html[html.index("overlays") : html.index("L.control.layers")]
     # Every layer-control entry (kind layers, regions, web tiles) is the escaped text.
-    assert overlays.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") == len(maps.MAP_KINDS) + 2
+    assert overlays.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") == len(folium_maps.MAP_KINDS) + 2
     legend = html[html.index("kz-legend") :]
     assert "\\u0026lt;img src=x" in legend
 
 
 def test_map_without_regions_still_builds(features):
-    html = maps.build_full_map(None, features, english, "name_en", {}).get_root().render()
+    html = folium_maps.build_full_map(None, features, english, "name_en", {}).get_root().render()
     assert "kz-layer-national_park" in html and "kz-layer-regions" not in html
 
 
 def test_groups_render_when_a_kind_has_no_feature(features, regions):
     nothing = features.iloc[0:0]
-    html = maps.build_full_map(regions, nothing, english, "name_en", {}).get_root().render()
+    html = folium_maps.build_full_map(regions, nothing, english, "name_en", {}).get_root().render()
     assert "kz-layer-regions" in html
 
 
 def test_view_for_bounds_fits_a_region_and_stays_in_range(regions):
     kostanay = tuple(regions.loc[regions["iso_code"] == "KZ-39"].total_bounds)
-    (lat, lng), zoom = maps.view_for_bounds(kostanay, 900, 420)
+    (lat, lng), zoom = folium_maps.view_for_bounds(kostanay, 900, 420)
     assert kostanay[1] < lat < kostanay[3] and kostanay[0] < lng < kostanay[2]
     assert 5 <= zoom <= 7 and zoom * 4 == int(zoom * 4)
-    _, small_zoom = maps.view_for_bounds(tuple(regions.loc[regions["iso_code"] == "KZ-75"].total_bounds))
+    _, small_zoom = folium_maps.view_for_bounds(tuple(regions.loc[regions["iso_code"] == "KZ-75"].total_bounds))
     assert small_zoom > zoom  # a city zooms in further than a region
-    assert maps.view_for_bounds((0, 0, 0, 0))[1] == 10.0
+    assert folium_maps.view_for_bounds((0, 0, 0, 0))[1] == 10.0

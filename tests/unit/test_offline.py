@@ -6,15 +6,15 @@ import re
 
 import pytest
 
-from kzatlas import offline
 from kzatlas.i18n import translator
+from kzatlas.map import offline_kit
 from kzatlas.selection import MapView
 
 EVIL = "<img src=x onerror=alert(1)>${alert(2)}"
 
 
 def make(features, regions, **kwargs):
-    return offline.standalone_map_html(
+    return offline_kit.standalone_map_html(
         regions, features, translator("en"), "name_en", {}, title=kwargs.pop("title", "Atlas"), **kwargs
     )
 
@@ -40,5 +40,5 @@ def test_title_and_caption_are_escaped(features, regions):
 
 
 def test_missing_leaflet_gives_a_clear_error(features, regions, tmp_path):
-    with pytest.raises(offline.OfflineExportError, match="not installed"):
+    with pytest.raises(offline_kit.OfflineExportError, match="not installed"):
         make(features, regions, leaflet_dir=tmp_path)

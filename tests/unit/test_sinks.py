@@ -21,8 +21,9 @@ from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE
 from pypdf import PdfReader
 
-from kzatlas import briefing, exports, maps, offline
+from kzatlas import briefing, exports
 from kzatlas.i18n import translator
+from kzatlas.map import folium_maps, offline_kit
 from kzatlas.safety import escape_html, escape_markdown
 
 TRANSLATE = translator("en")
@@ -53,13 +54,13 @@ def test_map_html_shows_every_payload_escaped(features, regions):
     payloads = HTML + TEMPLATE + MARKDOWN + CSV
     frame = poisoned(features, payloads, ("name_en",))
     region_names = dict(zip(regions["iso_code"], itertools.cycle(payloads)))
-    html = maps.build_full_map(regions, frame, TRANSLATE, "name_en", region_names).get_root().render()
+    html = folium_maps.build_full_map(regions, frame, TRANSLATE, "name_en", region_names).get_root().render()
     for piece in LIVE_HTML:
         assert piece not in html
     # The tooltips travel as GeoJSON inside the page: each name is there, escaped.
     tips = [
         feature["properties"]["tip"]
-        for group in maps.build_feature_groups(frame, TRANSLATE, "name_en", region_names)
+        for group in folium_maps.build_feature_groups(frame, TRANSLATE, "name_en", region_names)
         for child in group._children.values()
         for feature in getattr(child, "data", {}).get("features", [])
     ]
@@ -225,7 +226,7 @@ class Tags(HTMLParser):
 def test_offline_kit_escapes_every_payload_and_links_nowhere_dangerous(features, regions):
     payloads = HTML + TEMPLATE + MARKDOWN + DANGEROUS_URLS
     frame = poisoned(features, payloads, ("name_en", "source_url"))
-    html = offline.standalone_map_html(
+    html = offline_kit.standalone_map_html(
         regions, frame, TRANSLATE, "name_en", {}, title=HTML[0], caption=" ".join(payloads), data_version=TEMPLATE[0]
     )
     tags = Tags()

@@ -7,8 +7,9 @@ import pytest
 from shapely.geometry import Point, box
 from test_spatial import make_features
 
-from kzatlas import facts, reports, spatial, tables
+from kzatlas import reports, spatial, tables
 from kzatlas.config import CRS
+from kzatlas.facts import region_facts, surroundings
 from kzatlas.i18n import translator
 
 EN = translator("en")
@@ -83,7 +84,7 @@ def test_region_profile_counts_undp_supported_areas_and_keeps_partners_apart(pla
 
 def test_region_statement_counts_what_the_profile_counts(places, region):
     profile = spatial.region_profile("KZ-01", places, region)
-    statement = facts.region_statement(profile, region.iloc[0], places, None, EN)
+    statement = region_facts.region_statement(profile, region.iloc[0], places, None, EN)
     figures = {figure.label: figure.value for figure in statement.figures}
     assert figures["UNDP's work here"] == "4"
     assert figures["UN partner sites"] == "1"
@@ -93,9 +94,9 @@ def test_region_statement_counts_what_the_profile_counts(places, region):
 
 
 def test_an_area_lists_the_undp_supported_areas_it_meets_but_no_partner_site(places):
-    hood = facts.neighbourhood("reserve", places)
+    hood = surroundings.neighbourhood("reserve", places)
     assert {item.id for item in hood.nearby} == {"site", "band"}
-    hood = facts.neighbourhood("other", places)
+    hood = surroundings.neighbourhood("other", places)
     assert "partner" not in {item.id for item in hood.nearby}
     assert hood.nearest is not None and hood.nearest.id == "site"
 
@@ -115,5 +116,5 @@ def test_kostanay_counts_altyn_dala_and_the_corridor_as_undp_work(features, regi
     profile = spatial.region_profile("KZ-39", features, regions)
     assert {"pa-altyn-dala", "corr-yrgyz-torgay-zhylanshyk"} <= set(profile.undp_ids)
     assert "pa-naurzum" not in profile.undp_ids  # not UNDP-supported
-    hood = facts.neighbourhood("pa-altyn-dala", features)
+    hood = surroundings.neighbourhood("pa-altyn-dala", features)
     assert "corr-yrgyz-torgay-zhylanshyk" in {item.id for item in hood.nearby}

@@ -18,7 +18,7 @@ from pathlib import Path
 from kzatlas.ingest.errors import RefusalError
 from kzatlas.ingest.readers.gdal import OGR_DRIVERS, read_ogr
 from kzatlas.ingest.readers.geojson import read_geojson
-from kzatlas.ingest.readers.tables import read_csv, read_xlsx
+from kzatlas.ingest.readers.spreadsheets import read_csv, read_xlsx
 
 __all__ = ["OGR_DRIVERS", "read", "read_csv", "read_geojson", "read_ogr", "read_xlsx"]
 

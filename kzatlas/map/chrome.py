@@ -1,0 +1,154 @@
+"""The map's frame: Leaflet and drawing tools served by the app, the legend, the layer list.
+
+The layer-list entries carry each kind's swatch, so the list doubles as the legend.
+"""
+
+from __future__ import annotations
+
+import folium
+import folium.plugins
+from branca.element import MacroElement
+from jinja2 import Template
+
+from kzatlas.config import (
+    BAND_KINDS,
+    KIND_COLOURS,
+    LEAFLET_CSS_URL,
+    LEAFLET_DRAW_CSS_URL,
+    LEAFLET_DRAW_JS_URL,
+    LEAFLET_JS_URL,
+    POINT_KINDS,
+    UN_DISCLAIMER,
+)
+from kzatlas.i18n import KIND_LABELS, Translate
+from kzatlas.safety import escape_html
+
+
+class AtlasMap(folium.Map):
+    """A folium map whose Leaflet comes from the app's own static files, not a CDN."""
+
+    default_js = [("leaflet", LEAFLET_JS_URL)]
+    default_css = [("leaflet_css", LEAFLET_CSS_URL)]
+
+    def get_bounds(self) -> list[list[float]]:
+        """The map's fixed outer bounds (``maxBounds``) where it has them.
+
+        streamlit-folium asks a map for its bounds on every rerun only to fill a default
+        value the atlas never reads; folium would walk every coordinate of every shape for it,
+        a noticeable share of each rerun with thousands of shapes.
+
+        Returns
+        -------
+        list of list of float
+            ``[[south, west], [north, east]]``.
+        """
+        fixed = self.options.get("maxBounds")
+        return [list(corner) for corner in fixed] if fixed else super().get_bounds()
+
+
+class AtlasDraw(folium.plugins.Draw):
+    """Leaflet.draw's toolbar, loaded from the app's own static files like Leaflet itself."""
+
+    default_js = [("leaflet_draw_js", LEAFLET_DRAW_JS_URL)]
+    default_css = [("leaflet_draw_css", LEAFLET_DRAW_CSS_URL)]
+
+
+# The editing map's tools: boundaries (polygon, rectangle) and markers; no lines or circles,
+# which the catalogue cannot hold. A polygon may not cross itself while being drawn.
+DRAW_OPTIONS = {
+    "polyline": False,
+    "circle": False,
+    "circlemarker": False,
+    "polygon": {"allowIntersection": False, "showArea": False},
+    "rectangle": {"showArea": False},
+    "marker": True,
+}
+
+
+class MapChrome(MacroElement):
+    """Legend, background colour and the UN disclaimer, drawn as a Leaflet control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            map.getContainer().style.background = {{ this.background | tojson }};
+            L.control.scale({imperial: false}).addTo(map);  // kilometres only, no miles
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "kz-legend");
+                div.innerHTML = {{ this.legend_html | tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+            // A click that reaches the map itself (no feature stopped it) clears the selection.
+            map.on("click", function () {
+                if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_object_clicked = null; }
+            });
+            {% if this.view_param %}
+            // Keep the page address in step with the view without rerunning the app.
+            map.on("moveend", function () {
+                try {
+                    var top = window.parent, centre = map.getCenter();
+                    var url = new URL(top.location.href);
+                    url.searchParams.set({{ this.view_param | tojson }},
+                        centre.lat.toFixed(4) + "," + centre.lng.toFixed(4) + "," + map.getZoom());
+                    top.history.replaceState(top.history.state, "", url.toString());
+                } catch (error) {
+                    // Shown outside the app (no reachable parent page): nothing to update.
+                }
+            });
+            {% endif %}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str, background: str, view_param: str | None = None):
+        super().__init__()
+        self._name = "MapChrome"
+        self.legend_html = legend_html
+        self.background = background
+        self.view_param = view_param
+
+
+def kind_swatch(kind: str) -> str:
+    """A small coloured sample of how ``kind`` is drawn (our own markup, no data in it)."""
+    colour = KIND_COLOURS[kind]
+    if kind in POINT_KINDS:
+        return (
+            '<span class="kz-swatch" style="display:inline-block;width:12px;height:12px;border-radius:50%;'
+            f'background:{colour};border:2px solid #fff;box-shadow:0 0 0 1px {colour}"></span>'
+        )
+    border = "dashed" if kind in BAND_KINDS else "solid"
+    return (
+        '<span class="kz-swatch" style="display:inline-block;width:16px;height:10px;'
+        f'border:2px {border} {colour};background:{colour}55"></span>'
+    )
+
+
+def layer_name(kind: str, translate: Translate) -> str:
+    """Layer-control entry: swatch plus escaped label, so the switcher doubles as the legend."""
+    return f"{kind_swatch(kind)}&nbsp;{escape_html(translate(KIND_LABELS[kind]))}"
+
+
+def legend_html(translate: Translate) -> str:
+    """The always-visible key: what dashed outlines mean, and the UN disclaimer (escaped)."""
+    dashed = '<span style="display:inline-block;width:16px;height:10px;border:2px dashed #333"></span>'
+    title = escape_html(translate("Legend"))
+    note = escape_html(translate(UN_DISCLAIMER))
+    # ODbL and CC BY ask for credit wherever the basemap is shown.
+    credit = escape_html(
+        translate("Basemap: Natural Earth; water © OpenStreetMap contributors (ODbL); rivers GSHHG; places GeoNames")
+    )
+    return (
+        '<div style="background:rgba(255,255,255,0.93);padding:6px 9px;border-radius:6px;'
+        'font:12px/1.45 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px">'
+        f'<div style="font-weight:600">{title}</div>'
+        f'<div class="kz-legend-row">{dashed}&nbsp;{escape_html(translate("Approximate or schematic shape, not a boundary"))}</div>'
+        f'<div class="kz-legend-row">{escape_html(translate("Colours: see the layer list above"))}</div>'
+        f'<div style="margin-top:4px;font-size:10px;color:#555">{note}</div>'
+        f'<div style="margin-top:2px;font-size:10px;color:#555">{credit}</div></div>'
+    )

@@ -1,0 +1,52 @@
+"""Which names a map shows and in what order: one rule for the web map and the pack's map.
+
+Names are shown by group, most important first (:data:`NAME_GROUPS`): neighbouring countries,
+the capital and the largest cities, reserves, parks and corridors from the largest down, UNDP
+sites, and last the regional centres. A map that spans the country names only its
+:data:`AREA_NAMES_AT_COUNTRY_ZOOM` largest areas. The web map (:mod:`kzatlas.map.name_labels`)
+turns this order into label priorities, the pack's map (:mod:`kzatlas.briefing.pack_names`)
+places its names in it; neither keeps an order of its own.
+
+Pure pandas: nothing here draws.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+GROUP_COUNTRY = "country"
+GROUP_CAPITAL = "capital"
+GROUP_AREA = "area"
+GROUP_SITE = "site"
+GROUP_CITY = "city"
+NAME_GROUPS = (GROUP_COUNTRY, GROUP_CAPITAL, GROUP_AREA, GROUP_SITE, GROUP_CITY)
+AREA_NAMES_AT_COUNTRY_ZOOM = 8
+# Basemap places of rank 1 and 2 (the capital and the largest cities) are named with the countries.
+CAPITAL_RANKS = 2
+# Room for every name of a group before the next group starts (priorities of the web map).
+GROUP_SPAN = 1_000_000
+
+
+def place_group(kind: str, rank: int) -> str:
+    """The group of one basemap name: a country, a capital or large city, or a regional centre."""
+    if kind == "country":
+        return GROUP_COUNTRY
+    return GROUP_CAPITAL if int(rank) <= CAPITAL_RANKS else GROUP_CITY
+
+
+def priority(group: str, position: int) -> int:
+    """The rank of a name among all names on a map (smaller first): its group, then its position."""
+    return NAME_GROUPS.index(group) * GROUP_SPAN + position
+
+
+def basemap_names_in_order(labels: pd.DataFrame) -> pd.DataFrame:
+    """The basemap's names, most important first: by rank, then the larger population, then id."""
+    size = labels["population"].fillna(0)
+    order = labels.assign(_size=size).sort_values(["rank", "_size", "id"], ascending=[True, False, True])
+    return order.drop(columns="_size")
+
+
+def features_in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Features largest first (the official area, else the drawn one; ties by id)."""
+    size = frame["area_ha"].where(frame["area_ha"].notna(), frame["area_drawn_ha"]).fillna(0)
+    return frame.assign(_size=size).sort_values(["_size", "id"], ascending=[False, True]).drop(columns="_size")

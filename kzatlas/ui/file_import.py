@@ -1,0 +1,267 @@
+"""Importing a file: upload, check, preview, confirm, give the source, and save as a new version.
+
+The file is checked once per upload (the plan is kept in session state); changing a column,
+the default kind or the source re-plans it from what was read, without reading the file again.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from kzatlas import store
+from kzatlas.catalog import region_frame
+from kzatlas.config import KINDS
+from kzatlas.edit import guarded_writes
+from kzatlas.edit.accounts import Editor
+from kzatlas.i18n import KIND_LABELS, Translate, format_hectares, format_percent
+from kzatlas.ingest import ImportPlan, check_file, with_mapping, with_provenance
+from kzatlas.ingest.columns import TARGET_LABELS, TARGETS
+from kzatlas.map.import_preview import import_preview_group
+from kzatlas.safety import escape_markdown, markdown_link
+from kzatlas.selection import feature_link
+from kzatlas.tables import HECTARES_FORMAT
+from kzatlas.ui.frame import PageContext
+from kzatlas.ui.history import data_store
+from kzatlas.ui.live_map import render_preview_map
+from kzatlas.ui.signed_in import NotAnEditorError, confirm_editor, directory
+from kzatlas.ui.table_display import number_column, show_table
+
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "csv", "xlsx"]
+CHECKED_KEY = "edit_data.checked"  # (upload id, plan as read)
+PLANNED_KEY = "edit_data.planned"  # (choices, plan with the user's columns and source)
+ROUND_KEY = "edit_data.round"  # bumped after a save, for a fresh uploader
+SAVED_KEY = "edit_data.saved"  # the message about the last save
+
+
+def import_section(page: str, context: PageContext, editor: Editor) -> None:
+    """The whole import: upload, checks, preview, choices, and the save button."""
+    translate = context.translate
+    saved_message = st.session_state.pop(SAVED_KEY, None)
+    if saved_message:
+        st.success(saved_message)
+    st.markdown(
+        translate(
+            "Import a GeoJSON, GeoPackage, zipped shapefile, KML, CSV or Excel (XLSX) file of at most 50 MB. "
+            "Nothing is saved until you check the preview and press **Save to the atlas**. "
+            "A Protected Planet (WDPA) export is recognised: confirm which catalogue areas get its real boundaries."
+        )
+    )
+    round_number = st.session_state.setdefault(ROUND_KEY, 0)
+    upload = st.file_uploader(
+        translate("File to import"), type=UPLOAD_TYPES, key=f"{page}.upload.{round_number}", max_upload_size=50
+    )
+    if upload is None:
+        return
+    base = _checked_plan(context, upload)
+    if base is None:
+        return
+    if base.refused:
+        st.error(
+            translate("This file cannot be imported: {reason}. Nothing was saved.").format(
+                reason=escape_markdown(base.refused)
+            )
+        )
+        return
+    summary, map_box, matches_box, rows_box = st.container(), st.container(), st.container(), st.container()
+    plan = _choices(page, base, translate)
+    confirmed = _matches(page, plan, translate, matches_box)
+    _summary(plan, confirmed, translate, summary)
+    with map_box:
+        _preview_map(page, context, plan)
+    _rows(plan, translate, rows_box)
+    _save(page, context, editor, plan, confirmed)
+
+
+def _checked_plan(context: PageContext, upload) -> ImportPlan | None:
+    """Check the upload once; later reruns reuse the plan."""
+    kept = st.session_state.get(CHECKED_KEY)
+    if kept and kept[0] == upload.file_id:
+        return kept[1]
+    regions = region_frame(context.catalogue)
+    if regions is None:
+        st.error(context.translate("The regions layer could not be loaded, so files cannot be checked now."))
+        return None
+    with st.spinner(context.translate("Checking the file…")):
+        plan = check_file(upload.getvalue(), upload.name, catalogue_features=context.all_features(), regions=regions)
+    st.session_state[CHECKED_KEY] = (upload.file_id, plan)
+    st.session_state.pop(PLANNED_KEY, None)
+    return plan
+
+
+def _choices(page: str, base: ImportPlan, translate: Translate) -> ImportPlan:
+    """Columns, default kind and source as the user set them; the plan re-made only when they change."""
+    prefix = f"{page}.{base.source_sha256[:12]}"
+    st.subheader(translate("Columns and source"))
+    with st.expander(translate("Which column holds what (guessed; change any)"), expanded=not base.is_wdpa):
+        options = ["", *base.columns]
+        mapping = {}
+        columns = st.columns(3)
+        for position, target in enumerate(TARGETS):
+            guessed = base.mapping.get(target) or ""
+            mapping[target] = (
+                columns[position % 3].selectbox(
+                    translate(TARGET_LABELS[target]),
+                    options,
+                    index=options.index(guessed) if guessed in options else 0,
+                    format_func=lambda column: column or translate("(none)"),
+                    key=f"{prefix}.column.{target}",
+                )
+                or None
+            )
+        kind = st.selectbox(
+            translate("Kind for rows whose file gives none"),
+            ["", *KINDS],
+            format_func=lambda value: translate(KIND_LABELS[value]) if value else translate("(from the file)"),
+            key=f"{prefix}.kind",
+        )
+    st.markdown(translate("**Where the data comes from** (required for every saved feature)"))
+    left, middle, right = st.columns([3, 3, 2])
+    url = left.text_input(translate("Source web address"), key=f"{prefix}.source_url", max_chars=2000)
+    title = middle.text_input(translate("Source title"), key=f"{prefix}.source_title", max_chars=300)
+    date = right.date_input(
+        translate("Date of the source"), value=None, key=f"{prefix}.source_date", format="YYYY-MM-DD"
+    )
+    provenance = {
+        "source_url": url.strip(),
+        "source_title": title.strip(),
+        "source_date": date.isoformat() if date else "",
+    }
+    defaults = {"kind": kind} if kind else {}
+    choices = (base.source_sha256, tuple(sorted(mapping.items())), tuple(sorted(provenance.items())), kind)
+    kept = st.session_state.get(PLANNED_KEY)
+    if kept and kept[0] == choices:
+        return kept[1]
+    plan = base
+    if mapping != {target: base.mapping.get(target) for target in TARGETS}:
+        plan = with_mapping(plan, mapping)
+    if any(provenance.values()) or defaults:
+        plan = with_provenance(plan, {k: v for k, v in provenance.items() if v}, defaults)
+    st.session_state[PLANNED_KEY] = (choices, plan)
+    return plan
+
+
+def _summary(plan: ImportPlan, confirmed: list[str], translate: Translate, box) -> None:
+    counts = guarded_writes.plan_counts(plan, len(confirmed))
+    with box:
+        st.subheader(translate("What this file would do"))
+        st.caption(
+            translate("File: {name} · SHA-256 {sha} · features in the file: {features}").format(
+                name=escape_markdown(plan.source_name), sha=plan.source_sha256[:12], features=counts["features"]
+            )
+        )
+        cells = st.columns(6)
+        cells[0].metric(translate("New features"), counts["added"])
+        cells[1].metric(translate("Shapes to replace"), f"{counts['changed']} / {counts['matches']}")
+        cells[2].metric(translate("Left alone"), counts["left"])
+        cells[3].metric(translate("Rejected"), counts["rejected"])
+        cells[4].metric(translate("Repaired"), counts["repaired"])
+        cells[5].metric(translate("Accepted"), counts["accepted"])
+        for note in [*plan.notes, *plan.mapping_problems]:
+            st.warning(escape_markdown(note))
+
+
+def _matches(page: str, plan: ImportPlan, translate: Translate, box) -> list[str]:
+    """Protected Planet matches: the areas compared and one confirm box each."""
+    table = guarded_writes.match_table(plan, translate)
+    if table.empty:
+        return []
+    confirmed = []
+    with box:
+        st.subheader(translate("Matches to confirm"))
+        st.caption(
+            translate(
+                "Each area of the file that fits a catalogue reserve or park. Tick a match to replace the "
+                "catalogue's approximate shape with the file's boundary (shape quality: surveyed)."
+            )
+        )
+        formats = {column: number_column(HECTARES_FORMAT) for column in table.columns if "(ha)" in column}
+        formats[translate("Boundary vs official (%)")] = number_column("%+.1f %%")
+        show_table(table.drop(columns=[translate(guarded_writes.CONFIRM_COLUMN)]), formats)
+        for catalogue_id, row in table.iterrows():
+            label = translate("Replace the shape of {area} with the boundary of {name} ({difference})").format(
+                area=escape_markdown(row[translate("Catalogue area")]),
+                name=escape_markdown(row[translate("In the file")]),
+                difference=_difference_text(row, translate),
+            )
+            if st.checkbox(label, key=f"{page}.{plan.source_sha256[:12]}.confirm.{catalogue_id}"):
+                confirmed.append(str(catalogue_id))
+    return confirmed
+
+
+def _difference_text(row, translate: Translate) -> str:
+    """The boundary's area against the official one, in words."""
+    drawn, official = row[translate("Boundary's area (ha)")], row[translate("Official area (ha)")]
+    if drawn is None or official is None or pd.isna(drawn) or pd.isna(official) or not official:
+        return translate("no official area to compare")
+    return translate("boundary {drawn}, official {official}: {difference}").format(
+        drawn=format_hectares(drawn, translate),
+        official=format_hectares(official, translate),
+        difference=("+" if drawn > official else "")
+        + format_percent((drawn - official) / official * 100, translate, 1),
+    )
+
+
+def _preview_map(page: str, context: PageContext, plan: ImportPlan) -> None:
+    planned = plan.frame()
+    shown = planned[planned["action"].isin(("add", "change"))]
+    bounds = tuple(shown.total_bounds) if not shown.empty else None
+    st.caption(
+        context.translate("Dashed magenta: shapes from the file, not saved yet. Other colours: the atlas as it is now.")
+    )
+    render_preview_map(
+        page, context, context.all_features(), [import_preview_group(planned, context.translate)], bounds
+    )
+
+
+def _rows(plan: ImportPlan, translate: Translate, box) -> None:
+    with box:
+        st.subheader(translate("Every feature of the file"))
+        st.caption(translate("Rejected rows are listed with the reason; nothing is dropped without a word."))
+        show_table(guarded_writes.plan_table(plan, translate))
+
+
+def _save(page: str, context: PageContext, editor: Editor, plan: ImportPlan, confirmed: list[str]) -> None:
+    translate = context.translate
+    st.subheader(translate("Save"))
+    comment = st.text_input(
+        translate("Why are you making this change? (required, a few words)"), key=f"{page}.comment", max_chars=500
+    )
+    missing = plan.missing_provenance()
+    counts = guarded_writes.plan_counts(plan, len(confirmed))
+    blockers = [escape_markdown(item) for item in missing]
+    if not comment.strip():
+        blockers.append(translate("a comment saying why"))
+    if counts["added"] + len(confirmed) == 0:
+        blockers.append(translate("something to save: a new feature or a confirmed match"))
+    if blockers:
+        st.caption(translate("Still needed before saving: {items}.").format(items="; ".join(blockers)))
+    if not st.button(translate("Save to the atlas"), type="primary", key=f"{page}.save", disabled=bool(blockers)):
+        return
+    saved = data_store(context)
+    try:
+        editor = confirm_editor(editor)
+        if saved is None:
+            raise store.StoreError("the data store cannot be reached")
+        change = guarded_writes.save_import(saved, plan, editor, directory(), comment=comment, confirmed_ids=confirmed)
+    except NotAnEditorError:
+        st.error(translate("Sign in as an editor to change data."))
+        return
+    except (store.StoreError, SQLAlchemyError) as exc:
+        reason = str(exc) if isinstance(exc, store.StoreError) else type(exc).__name__
+        st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(reason)))
+        return
+    first = change.feature_ids[0] if change.feature_ids else ""
+    st.session_state[SAVED_KEY] = translate(
+        "Saved as version {version} from {file}; features written: {count}. {link}"
+    ).format(
+        version=change.version,
+        count=len(change.feature_ids),
+        file=escape_markdown(plan.source_name),
+        link=markdown_link(translate("See it on the map"), feature_link(first)) if first else "",
+    )
+    for key in (CHECKED_KEY, PLANNED_KEY, f"{page}.comment"):
+        st.session_state.pop(key, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.rerun()

@@ -1,0 +1,281 @@
+"""The atlas maps on a page: the one ``st_folium`` call, its keys, and the clicks it reports.
+
+Every map is drawn once per page and language; later runs swap feature groups into it and
+move it with ``center``/``zoom``, so filters and scene changes never remount the iframe. The
+region outlines and the basemap are fetched from a static file (:mod:`kzatlas.map.static_files`), so
+the map sent again on each run carries only their address.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from kzatlas import scenes, selection
+from kzatlas.analysis import Filters
+from kzatlas.catalog import region_frame
+from kzatlas.config import KAZAKHSTAN_BOUNDS, MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
+from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
+from kzatlas.ui import cache, state
+from kzatlas.ui.frame import PageContext
+
+LOCATOR_HEIGHT_PX = 420
+CLICKS = ("last_object_clicked",)  # the only thing the maps report back
+DRAWINGS = ("all_drawings", "last_active_drawing")  # what the editing map reports back
+EDIT_MAP_HEIGHT_PX = 520
+
+
+def map_key(page: str, context: PageContext) -> str:
+    """The widget key of ``page``'s map (one per language, as labels are drawn into the map)."""
+    return f"{page}.map.{context.language}"
+
+
+def new_map_click(page: str, key: str, allowed_ids: frozenset[str]) -> selection.MapClick | None:
+    """A click the map reported since the last run (``None`` when nothing new was clicked).
+
+    Read from session state before the map is drawn, so this run already shows its effect.
+    """
+    returned = st.session_state.get(key)
+    if not state.map_value_changed(page, returned):
+        return None
+    return selection.parse_click(returned, allowed_ids)
+
+
+def current_selection(page: str, context: PageContext, allowed_ids: frozenset[str]) -> str | None:
+    """The selected feature: a new map click wins, else the last one (or the link's ``sel``).
+
+    Reads the map's latest value from session state, so the map drawn in this run already
+    shows the selection.
+    """
+    click = new_map_click(page, map_key(page, context), allowed_ids)
+    st.session_state[f"{page}.clicked_now"] = bool(click is not None and click.feature_id)
+    if click is not None:
+        state.set_selected(page, click.feature_id)
+        if click.feature_id:
+            state.count_click(page)
+    chosen = state.selected(page)
+    state.write_params({selection.PARAM_SELECTED: chosen} if chosen else {}, (selection.PARAM_SELECTED,))
+    return chosen
+
+
+def details_scroll_nonce(page: str) -> int | None:
+    """A number for the click of this run that picked a feature (``None`` when there was none).
+
+    The page helper scrolls the details panel into view once per number.
+    """
+    if not st.session_state.get(f"{page}.clicked_now"):
+        return None
+    return st.session_state[state.CLICK_COUNT].get(page)
+
+
+def region_bounds(context: PageContext, codes: tuple[str, ...]) -> list | None:
+    """Leaflet bounds around the regions ``codes`` (all of Kazakhstan when ``codes`` is empty)."""
+    if not codes:
+        (south, west), (north, east) = KAZAKHSTAN_BOUNDS
+        return [[south, west], [north, east]]
+    regions = region_frame(context.catalogue)
+    if regions is None:
+        return None
+    chosen = regions[regions["iso_code"].isin(codes)]
+    return browser_code.leaflet_bounds(chosen.total_bounds) if not chosen.empty else None
+
+
+def feature_bounds(features: gpd.GeoDataFrame, feature_id: str | None) -> list | None:
+    """Leaflet bounds around one feature (``None`` when it is unknown or has no shape)."""
+    if not feature_id:
+        return None
+    match = features[features["id"] == feature_id]
+    if match.empty or match.geometry.iloc[0] is None or match.geometry.iloc[0].is_empty:
+        return None
+    return browser_code.leaflet_bounds(match.total_bounds)
+
+
+def follow_region_filter(page: str, context: PageContext, filters: Filters) -> None:
+    """Fit the map to the regions picked in the filter, animated, when the pick changes.
+
+    On the first run of the page the view the link asked for is kept; a link with regions but
+    no view or selection opens fitted to them.
+    """
+    shown = state.shown_regions(page)
+    state.set_shown_regions(page, filters.regions)
+    if shown is None:
+        if filters.regions and state.view(page) is None and not state.selected(page):
+            state.request_flight(page, region_bounds(context, filters.regions))
+        return
+    if shown != filters.regions:
+        state.request_flight(page, region_bounds(context, filters.regions))
+
+
+def _live_base(context: PageContext, build=folium_maps.build_base_map, **options) -> folium_maps.AtlasMap:
+    """The base of a live map (``build``: :func:`maps.build_base_map` or :func:`maps.build_edit_map`).
+
+    Its unchanging shapes come from a static file; ``options`` go to ``build``.
+    """
+    return build(
+        region_frame(context.catalogue),
+        context.translate,
+        context.name_column,
+        publish=static_files.publish_json,
+        shapes=cache.base_shapes(context.geodata_dir, context.language),
+        **options,
+    )
+
+
+def _flight_group(page: str) -> list:
+    requested = state.flight(page)
+    if requested is None:
+        return []
+    number, bounds = requested
+    return [browser_code.fly_group(f"{page}-{number}", bounds=bounds)]
+
+
+def _show_map(
+    page: str,
+    context: PageContext,
+    base: folium_maps.AtlasMap,
+    groups: list,
+    height: int,
+    returned_objects: list[str],
+    view: selection.MapView | None,
+    key: str | None = None,
+) -> dict | None:
+    """Draw ``base`` once and swap ``groups`` into it; ``view`` moves the map without remounting it.
+
+    Only ``returned_objects`` come back, so panning and zooming never rerun the app.
+    """
+    browser_code.MapStyle().add_to(base)
+    return st_folium(
+        base,
+        key=key or map_key(page, context),
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        layer_control=folium_maps.build_layer_control(),
+        returned_objects=returned_objects,
+        center=(view.lat, view.lng) if view else None,
+        zoom=view.zoom if view else None,
+    )
+
+
+def _feature_groups(
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str | None = None,
+    view: selection.MapView | None = None,
+) -> list:
+    """The feature groups, from shapes prepared once per catalogue version, band and language.
+
+    The band follows the zoom the map opens with (``view``), never the user's later zooming,
+    which stays in the browser.
+    """
+    band = feature_payload.zoom_band(view.zoom if view else MAP_ZOOM)
+    prepared = cache.map_features(
+        context.geodata_dir, cache.store_url(), context.catalogue.store_version, band, context.language
+    )
+    return folium_maps.build_feature_groups(
+        features, context.translate, context.name_column, context.region_names(), selected_id, prepared=prepared
+    )
+
+
+def render_map(
+    page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None
+) -> dict | None:
+    """Draw the atlas map; filters swap feature groups in place (no remount, view kept).
+
+    Panning and zooming never rerun the app: only clicks are returned, and the view goes
+    into the address from the browser side.
+    """
+    base = _live_base(context, view_param=selection.PARAM_VIEW)
+    browser_code.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
+    view = state.view(page)
+    groups = _feature_groups(context, features, selected_id, view) + _flight_group(page)
+    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), view)
+
+
+def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
+    """A small map of the regions with ``iso_code`` outlined; clicking a region selects it.
+
+    The outline and the features are swapped in place, so changing region flies the map
+    to it (fitted to the map's size) instead of reloading it.
+    """
+    regions = region_frame(context.catalogue)
+    base = _live_base(context, selectable_regions=True)
+    groups = _feature_groups(context, features)
+    groups.append(folium_maps.region_highlight_group(regions, iso_code))
+    bounds = region_bounds(context, (iso_code,)) if iso_code else None
+    if bounds is not None:
+        groups.append(browser_code.fly_group(f"region-{iso_code}", bounds=bounds))
+    _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, list(CLICKS), None)
+
+
+def scene_flight(context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame, nonce: str):
+    """The move to a scene: its saved view, else its feature, else its regions, else the country."""
+    if scene.view is not None:
+        return browser_code.fly_group(nonce, centre=(scene.view.lat, scene.view.lng), zoom=scene.view.zoom)
+    bounds = feature_bounds(matching, scene.selected) or region_bounds(context, scene.filters.regions)
+    if bounds is not None:
+        return browser_code.fly_group(nonce, bounds=bounds)
+    return browser_code.fly_group(nonce, centre=MAP_CENTER, zoom=MAP_ZOOM)
+
+
+def render_scene_map(
+    page: str, context: PageContext, scene: scenes.Scene, number: int, matching: gpd.GeoDataFrame, height: int
+) -> None:
+    """The map of one scene, filling the window below the caption.
+
+    Stepping between scenes flies the same map to the next view (no reload) and closes any
+    tooltip left open.
+    """
+    base = _live_base(context)
+    browser_code.FillWindow().add_to(base)
+    groups = _feature_groups(context, matching, scene.selected, scene.view)
+    groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
+    _show_map(page, context, base, groups, height, [], None)
+
+
+def edit_map_key(page: str, context: PageContext) -> str:
+    """The editing map's key: a new one after each saved drawing, so the next starts empty."""
+    return f"{map_key(page, context)}.draw{state.draw_round(page)}"
+
+
+def render_edit_map(
+    page: str, context: PageContext, features: gpd.GeoDataFrame, highlighted_id: str | None = None
+) -> dict:
+    """The atlas map with drawing tools; returns what is drawn on it.
+
+    The catalogue's features are shown for reference (``highlighted_id`` outlined, and the map
+    moved to it). Drawing, editing or deleting a shape reruns the page; panning and zooming
+    do not.
+
+    Returns
+    -------
+    dict
+        ``all_drawings`` (GeoJSON features on the drawing layer, or ``None``) and
+        ``last_active_drawing``.
+    """
+    base = _live_base(context, folium_maps.build_edit_map)
+    groups = _feature_groups(context, features, highlighted_id)
+    view = selection.feature_view(features, highlighted_id) if highlighted_id else None
+    returned = _show_map(
+        page, context, base, groups, EDIT_MAP_HEIGHT_PX, list(DRAWINGS), view, key=edit_map_key(page, context)
+    )
+    returned = returned if isinstance(returned, dict) else {}
+    return {name: returned.get(name) for name in DRAWINGS}
+
+
+def render_preview_map(
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    extra_groups: list,
+    bounds: tuple[float, float, float, float] | None,
+) -> None:
+    """The atlas map with extra layers over it (an import's shapes), moved to ``bounds``."""
+    base = _live_base(context)
+    groups = _feature_groups(context, features) + list(extra_groups)
+    view = None
+    if bounds is not None:
+        (lat, lng), zoom = folium_maps.view_for_bounds(bounds, height_px=MAP_HEIGHT_PX)
+        view = selection.MapView(lat, lng, min(zoom, 9.0))
+    _show_map(page, context, base, groups, MAP_HEIGHT_PX, [], view)

@@ -1,0 +1,148 @@
+"""Summary numbers and charts on the pages.
+
+The charts are specified in :mod:`kzatlas.charts` and the target statement in
+:mod:`kzatlas.facts.surroundings`; this module draws them.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from kzatlas import analysis, charts
+from kzatlas.analysis import Filters
+from kzatlas.catalog import region_frame
+from kzatlas.config import KINDS
+from kzatlas.facts import protection
+from kzatlas.facts.sentences import Figure, Sentence
+from kzatlas.i18n import KIND_SHORT_LABELS, Translate, format_hectares, format_number
+from kzatlas.safety import escape_markdown, markdown_link
+from kzatlas.ui.frame import PageContext
+
+
+def show_chart(chart: alt.TopLevelMixin | None, translate: Translate) -> None:
+    """Draw ``chart`` across the page, or say there is nothing to chart."""
+    if chart is None:
+        st.caption(translate("Nothing to chart."))
+        return
+    st.altair_chart(chart, width="stretch")
+
+
+def _summary_notes(matching: gpd.GeoDataFrame, filters: Filters, translate: Translate) -> str:
+    """What the headline area does and does not include."""
+    notes = []
+    missing = analysis.missing_official_area(matching)
+    if missing:
+        notes.append(
+            translate("{count} reserves or parks have no published area and are not in the total.").format(
+                count=missing
+            )
+        )
+    if filters.regions:
+        notes.append(translate("Areas that span several regions count in full when one of them is selected."))
+    notes.append(translate("Ecological corridors are not protected areas and are not in the total."))
+    return " ".join(notes)
+
+
+def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
+    """Headline numbers that follow the filters: counts by kind, hectares, the protection story."""
+    translate = context.translate
+    hectares = analysis.protected_hectares(matching)
+    regions = region_frame(context.catalogue)
+    land_ha = None
+    if filters.regions and regions is not None:
+        land_ha = analysis.land_area_hectares(regions, filters.regions)
+    story = protection.protection_story(
+        context.catalogue.tables.get("targets"), matching, translate, land_ha, regional=bool(filters.regions)
+    )
+    first, second = st.columns(2)
+    first.metric(translate("Matching features"), format_number(len(matching), translate))
+    second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
+    counts = analysis.counts_by_kind(matching)
+    if not counts.empty:
+        for column, (_, row) in zip(st.columns(len(KINDS)), counts.iterrows()):
+            column.metric(translate(KIND_SHORT_LABELS[row["kind"]]), format_number(row["count"], translate))
+    st.caption(_summary_notes(matching, filters, translate))
+    protection_story(story)
+
+
+def protection_story(story: protection.ProtectionStory) -> None:
+    """The protected share: the official figure beside the atlas's own, with why they differ."""
+    figure_row(story.figures)
+    sentences(story.notes)
+
+
+def figure_row(figures: list[Figure] | tuple[Figure, ...]) -> None:
+    """Key numbers side by side, one metric each."""
+    for column, figure in zip(st.columns(max(len(figures), 1)), figures):
+        column.metric(escape_markdown(figure.label), figure.value)
+
+
+def sentences(notes: tuple[Sentence, ...]) -> None:
+    """Sourced sentences as a caption (sources as links)."""
+    if notes:
+        st.caption(_markdown(notes))
+
+
+def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -> None:
+    """Matching features counted by region or by year, as the reader picks."""
+    translate = context.translate
+    by = st.radio(
+        translate("Chart"),
+        ("region", "year"),
+        format_func=lambda value: translate("By region") if value == "region" else translate("By year"),
+        horizontal=True,
+        key=f"{page}.chart_by",
+    )
+    chart = charts.counts_chart(matching, region_frame(context.catalogue), by, translate, context.name_column)
+    show_chart(chart, translate)
+
+
+def kind_bars(table: pd.DataFrame, x: alt.X, value: str, value_title: str, translate: Translate) -> None:
+    """Stacked bars coloured by kind (``table`` has ``kind`` and ``value`` columns)."""
+    show_chart(charts.kind_bars(table, x, value, value_title, translate), translate)
+
+
+def growth_chart(growth: pd.DataFrame, translate: Translate) -> None:
+    """Cumulative hectares of the network by year established (step line)."""
+    show_chart(charts.growth_chart(growth, translate), translate)
+
+
+def _markdown(sentences: tuple[Sentence, ...]) -> str:
+    """Sentences as Markdown: data text escaped, each source a link where its address may be one."""
+    return " ".join(
+        sentence.render(escape_markdown, lambda source: markdown_link(source.label, source.url))
+        for sentence in sentences
+    )
+
+
+def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
+    """Kazakhstan's protected share against its national target and 30 % by 2030, with sources."""
+    translate = context.translate
+    statement = protection.target_statement(context.catalogue.tables.get("targets"), features, translate)
+    if not statement.available:
+        st.info(translate("The target figures are not available."))
+        return
+    for column, figure in zip(st.columns(3), statement.figures):
+        column.metric(escape_markdown(figure.label), figure.value)
+    if statement.protection is not None:
+        st.metric(escape_markdown(statement.protection.atlas.label), statement.protection.atlas.value)
+        st.caption(_markdown(statement.protection.notes))
+    st.markdown(_markdown(statement.notes))
+    chart = charts.target_chart(statement.tracker, translate)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+    st.markdown(_markdown(statement.contribution))
+
+
+def portfolio_timeline(context: PageContext, items: pd.DataFrame) -> None:
+    """One bar per item from its first to its last known year."""
+    translate = context.translate
+    chart = charts.portfolio_timeline(items, translate, context.name_column)
+    show_chart(chart, translate)
+    if chart is not None:
+        st.caption(
+            translate("Bars run from the first to the last year a source gives; items with no year are not shown.")
+        )

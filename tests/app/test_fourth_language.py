@@ -1,0 +1,168 @@
+"""A language is added by configuration, a catalogue and the data's name fields: no other code.
+
+The test copies the app, adds a made-up fourth language ("Xenish", code ``xx``) to the copy's
+``kzatlas/config.py`` (the one edit to code), writes its catalogue from ``messages.pot`` (every
+text marked ``⟦…⟧`` so that a text left out of the catalogue stands out) and gives every feature,
+region and basemap place a ``name_xx``. It then runs the copy in a child process and looks at what
+a user of the new language would see: every page, the language picker, the feature tables, an
+export and the import's column guesses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from pagetest import router_pages
+
+from kzatlas.config import GEODATA_DIR, LOCALE_DIR, ROOT_DIR
+
+CODE = "xx"
+SETTINGS = {
+    "own_name": "Xenish",
+    "english_name": "Xenish",
+    "locale": "de",  # a real locale for its numbers: 1.234,5
+    "script": "LATIN",
+    "letters": "ẍẌ",
+    "headers": ("nimi",),
+}
+CONFIG_LINE = "LANGUAGES = tuple(LANGUAGE_SETTINGS)\n"
+
+
+def marked(text: str) -> str:
+    return f"⟦{text}⟧"
+
+
+def xenish_name(name: str) -> str:
+    return f"Ẍ-{name}" if name else name
+
+
+def write_catalogue(target: Path) -> None:
+    with (LOCALE_DIR / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    for message in template:
+        if message.id:
+            message.string = marked(str(message.id))
+    with (target / f"{CODE}.po").open("wb") as handle:
+        write_po(handle, template)
+
+
+def write_geodata(target: Path) -> None:
+    """The bundled data with ``name_xx`` on every layer that carries names, manifest kept true."""
+    shutil.copytree(GEODATA_DIR, target)
+    manifest_path = target / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for records in (manifest["layers"], manifest["basemap"]):
+        for record in records.values():
+            if "name_en" not in record["columns"]:
+                continue
+            path = target / record["file"]
+            document = json.loads(path.read_text(encoding="utf-8"))
+            for feature in document["features"]:
+                feature["properties"][f"name_{CODE}"] = xenish_name(feature["properties"].get("name_en") or "")
+            path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+            record["columns"][f"name_{CODE}"] = "str"
+            record["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+# What the child process checks, in the copy; prints one JSON object.
+PROBE = r"""
+import json, sys
+from streamlit.testing.v1 import AppTest
+from kzatlas import catalog, exports
+from kzatlas.config import LANGUAGES
+from kzatlas.i18n import LANGUAGE_NAMES, format_number, translator
+from kzatlas.ingest.columns import guess_mapping
+
+pages = json.loads(sys.argv[1])
+found = {"languages": list(LANGUAGES), "picker": LANGUAGE_NAMES.get("xx"), "pages": {}}
+for page in pages:
+    at = AppTest.from_file(f"views/{page}.py", default_timeout=90)
+    at.query_params["lang"] = "xx"
+    at.run()
+    texts = [str(e.value) for kind in ("title", "header", "subheader", "caption", "markdown") for e in getattr(at, kind)]
+    cells = [str(v) for table in at.dataframe for v in table.value.astype(str).to_numpy().ravel()]
+    columns = [str(c) for table in at.dataframe for c in table.value.columns]
+    found["pages"][page] = {
+        "exception": [str(e.value) for e in at.exception],
+        "marked_texts": sum("\u27e6" in text for text in texts),
+        "texts": len(texts),
+        "xenish_cells": sum(cell.startswith("\u1e8c-") for cell in cells),
+        "columns": columns,
+        "picker": [list(s.options) for s in at.selectbox if "xx" in [str(o) for o in s.options] or "Xenish" in s.options],
+    }
+loaded = catalog.load_catalogue()
+found["problems"] = [p.message for p in loaded.problems]
+features = catalog.feature_frame(loaded)
+csv = exports.csv_bytes(features.head(3), exports.catalogue_citation(loaded, "Xenish test", "2026-12-01"))
+found["export_header"] = next((line for line in csv.decode("utf-8-sig").splitlines() if line.startswith("id,")), "")
+found["number"] = format_number(1234.5, translator("xx"), 1)
+found["guess_by_header"] = guess_mapping(["nimi", "name_en"], [{"nimi": "Ẍ-Aksu", "name_en": "Aksu"}])["name_xx"]
+found["guess_by_column"] = guess_mapping(["name_xx"], [{"name_xx": "Aksu"}])["name_xx"]
+found["guess_by_letters"] = guess_mapping(["name"], [{"name": "Ẍaksu ẍoriq"}])["name_xx"]
+print(json.dumps(found, ensure_ascii=False))
+"""
+
+
+@pytest.fixture(scope="module")
+def with_fourth_language(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("xenish")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("kzatlas", "views", ".streamlit"):
+        shutil.copytree(ROOT_DIR / folder, root / folder, ignore=ignore)
+    shutil.copy2(ROOT_DIR / "app.py", root / "app.py")
+    (root / ".streamlit" / "secrets.toml").unlink(missing_ok=True)
+    config = root / "kzatlas" / "config.py"
+    text = config.read_text(encoding="utf-8")
+    assert text.count(CONFIG_LINE) == 1
+    config.write_text(text.replace(CONFIG_LINE, f"LANGUAGE_SETTINGS[{CODE!r}] = {SETTINGS!r}\n" + CONFIG_LINE))
+    write_catalogue(root / "kzatlas" / "locale")
+    write_geodata(root / "geodata")
+    env = {**os.environ, "PYTHONPATH": str(root), "KZATLAS_GEODATA_DIR": str(root / "geodata")}
+    env["KZATLAS_DATA_DIR"] = str(root / "data")
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(router_pages())],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_new_language_is_offered_and_its_data_loads(with_fourth_language):
+    found = with_fourth_language
+    assert found["languages"] == ["en", "ru", "kk", CODE]
+    assert found["picker"] == "Xenish"
+    assert found["problems"] == []
+    assert found["number"] == "1.234,5"
+
+
+@pytest.mark.parametrize("page", router_pages())
+def test_every_page_speaks_the_new_language(with_fourth_language, page):
+    shown = with_fourth_language["pages"][page]
+    assert shown["exception"] == []
+    # Headings and prose come from the new catalogue (marked), not from English.
+    assert shown["marked_texts"] >= max(1, shown["texts"] // 2), shown
+    assert all(column.startswith("⟦") for column in shown["columns"]), shown["columns"]
+    assert any("Xenish" in options for options in shown["picker"])
+
+
+def test_feature_tables_show_the_new_names(with_fourth_language):
+    pages = with_fourth_language["pages"]
+    assert pages["protected_areas"]["xenish_cells"] > 20
+    assert pages["projects"]["xenish_cells"] > 5
+
+
+def test_exports_and_import_guesses_pick_up_the_new_language(with_fourth_language):
+    found = with_fourth_language
+    assert f"name_{CODE}" in found["export_header"].split(",")
+    assert found["guess_by_header"] == "nimi"
+    assert found["guess_by_column"] == "name_xx"
+    assert found["guess_by_letters"] == "name"
