@@ -10,19 +10,15 @@ export and the import's column guesses.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
 from pagetest import router_pages
+from sandbox import copy_app, copy_geodata, extend_config, run_probe
 
-from kzatlas.config import GEODATA_DIR, LOCALE_DIR, ROOT_DIR
+from kzatlas.config import LOCALE_DIR
 
 CODE = "xx"
 SETTINGS = {
@@ -54,23 +50,14 @@ def write_catalogue(target: Path) -> None:
         write_po(handle, template)
 
 
-def write_geodata(target: Path) -> None:
-    """The bundled data with ``name_xx`` on every layer that carries names, manifest kept true."""
-    shutil.copytree(GEODATA_DIR, target)
-    manifest_path = target / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for records in (manifest["layers"], manifest["basemap"]):
-        for record in records.values():
-            if "name_en" not in record["columns"]:
-                continue
-            path = target / record["file"]
-            document = json.loads(path.read_text(encoding="utf-8"))
-            for feature in document["features"]:
-                feature["properties"][f"name_{CODE}"] = xenish_name(feature["properties"].get("name_en") or "")
-            path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-            record["columns"][f"name_{CODE}"] = "str"
-            record["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+def add_names(_layer: str, record: dict, document: dict) -> bool:
+    """Give every feature, region and basemap place its name in the new language."""
+    if "name_en" not in record["columns"]:
+        return False
+    for feature in document["features"]:
+        feature["properties"][f"name_{CODE}"] = xenish_name(feature["properties"].get("name_en") or "")
+    record["columns"][f"name_{CODE}"] = "str"
+    return True
 
 
 # What the child process checks, in the copy; prints one JSON object.
@@ -114,26 +101,11 @@ print(json.dumps(found, ensure_ascii=False))
 
 @pytest.fixture(scope="module")
 def with_fourth_language(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("xenish")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("kzatlas", "views", ".streamlit"):
-        shutil.copytree(ROOT_DIR / folder, root / folder, ignore=ignore)
-    shutil.copy2(ROOT_DIR / "app.py", root / "app.py")
-    (root / ".streamlit" / "secrets.toml").unlink(missing_ok=True)
-    config = root / "kzatlas" / "config.py"
-    text = config.read_text(encoding="utf-8")
-    assert text.count(CONFIG_LINE) == 1
-    config.write_text(text.replace(CONFIG_LINE, f"LANGUAGE_SETTINGS[{CODE!r}] = {SETTINGS!r}\n" + CONFIG_LINE))
+    root = copy_app(tmp_path_factory.mktemp("xenish"))
+    extend_config(root, CONFIG_LINE, f"LANGUAGE_SETTINGS[{CODE!r}] = {SETTINGS!r}\n")
     write_catalogue(root / "kzatlas" / "locale")
-    write_geodata(root / "geodata")
-    env = {**os.environ, "PYTHONPATH": str(root), "KZATLAS_GEODATA_DIR": str(root / "geodata")}
-    env["KZATLAS_DATA_DIR"] = str(root / "data")
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(router_pages())],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    copy_geodata(root / "geodata", add_names)
+    return run_probe(root, PROBE, json.dumps(router_pages()))
 
 
 def test_the_new_language_is_offered_and_its_data_loads(with_fourth_language):
