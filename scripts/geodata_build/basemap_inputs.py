@@ -31,7 +31,9 @@ import shapely
 from babel import Locale
 from shapely.geometry import LineString, Point, Polygon, box
 
-ROOT = Path(__file__).resolve().parent.parent
+from kzatlas.config import ENGLISH_NAME_COLUMN, LANGUAGE_SETTINGS, NAME_COLUMN_PREFIX, NAME_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 CRS = "EPSG:4326"
 EQUAL_AREA_CRS = "EPSG:6933"
@@ -159,8 +161,11 @@ def read_countries() -> gpd.GeoDataFrame:
 
 
 def country_names(alpha2: str) -> dict[str, str]:
-    """English, Russian and Kazakh names of a country from CLDR (via babel)."""
-    return {f"name_{lang}": Locale(lang).territories[alpha2] for lang in ("en", "ru", "kk")}
+    """A country's name in each of the atlas's languages, from CLDR (via babel)."""
+    return {
+        NAME_COLUMN_PREFIX + code: Locale.parse(settings["locale"]).territories[alpha2]
+        for code, settings in LANGUAGE_SETTINGS.items()
+    }
 
 
 # ---------------------------------------------------------------- layers
@@ -338,17 +343,15 @@ def build_labels(countries: gpd.GeoDataFrame, places: dict) -> tuple[gpd.GeoData
             problems.append(f"geonameid {record['geonameid']} ({record['name_en']}) is not in cities15000")
             continue
         known = set(entry["alternatenames"]) | {entry["name"]}
-        for column in ("name_ru", "name_kk"):
-            if record[column] and record[column] not in known:
+        for column in NAME_COLUMNS:
+            if column != ENGLISH_NAME_COLUMN and record.get(column) and record[column] not in known:
                 problems.append(f"{record['name_en']}: {column} {record[column]!r} is not among its GeoNames names")
         rows.append(
             {
                 "id": f"city-{record['geonameid']}",
                 "kind": "city",
                 "rank": roles[record["role"]],
-                "name_en": record["name_en"],
-                "name_ru": record["name_ru"],
-                "name_kk": record["name_kk"],
+                **{column: record.get(column) or "" for column in NAME_COLUMNS},
                 "population": int(entry["population"]),
                 "geometry": Point(round(entry["longitude"], POINT_DECIMALS), round(entry["latitude"], POINT_DECIMALS)),
             }

@@ -1,0 +1,171 @@
+"""The feature layers: protected areas, corridors and UNDP sites from the curated records."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from kzatlas.catalog import FEATURE_COLUMNS
+from kzatlas.config import (
+    CRS,
+    KIND_CORRIDOR,
+    NAME_COLUMNS,
+)
+from scripts.geodata_build.shapes import (
+    BORDER_CLIP_SHARE,
+    circle_of_area,
+    clip_to_country,
+    corridor_band,
+    equal_area_hectares,
+    hectares_of,
+    round_coordinates,
+)
+from scripts.geodata_build.sources import joined, source_columns
+
+# ---------------------------------------------------------------- features
+
+
+def record_fields(rec: dict) -> dict:
+    """The fields every curated record carries the same way: id, names, regions, notes, sources."""
+    return {
+        "id": rec["id"],
+        **{column: rec.get(column) or "" for column in NAME_COLUMNS},
+        "region_codes": joined(rec.get("regions")),
+        "notes": rec.get("notes") or "",
+        **source_columns(rec.get("sources")),
+    }
+
+
+def empty_feature(**values) -> dict:
+    row = {col: ("" if dtype == "str" else None) for col, dtype in FEATURE_COLUMNS.items()}
+    row["undp_supported"] = False
+    row.update(values)
+    return row
+
+
+def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
+    """Reserves and parks; a circle that crosses the national border is cut to it."""
+    records = sources["protected_areas_reserves.json"] + sources["protected_areas_parks.json"]
+    rows = []
+    for rec in records:
+        lat, lon, area = rec.get("lat"), rec.get("lon"), rec.get("area_ha")
+        if lat is not None and lon is not None and area:
+            circle = circle_of_area(lat, lon, area)
+            geometry = clip_to_country(circle, country)
+            quality = "approximate"
+            method = (
+                "Circle of the official area centred on the published coordinate; "
+                "the real boundary is not available here and differs in shape and position."
+            )
+            if geometry is not None and hectares_of(geometry) < hectares_of(circle) * (1 - BORDER_CLIP_SHARE):
+                method = (
+                    "Circle of the official area at the published coordinate, clipped to the national border and coast "
+                    "(so the drawn area is smaller than the official one); the real boundary is not available "
+                    "here and differs in shape and position."
+                )
+        elif lat is not None and lon is not None:
+            geometry, quality = Point(lon, lat), "point"
+            method = "Published coordinate only; no official area to draw."
+        else:
+            geometry, quality = None, "none"
+            method = "No published coordinate: listed without a map position."
+        rows.append(
+            empty_feature(
+                **record_fields(rec),
+                kind=rec["kind"],
+                themes=joined(["biodiversity", "protected_areas"]),
+                year=rec.get("established"),
+                years=joined([rec.get("established")]),
+                area_ha=area,
+                area_note=rec.get("area_note") or "",
+                iucn_category=rec.get("iucn_category") or "",
+                undp_supported=bool(rec.get("undp_supported")),
+                undp_project=rec.get("undp_project") or "",
+                geometry_quality=quality,
+                geometry_method=method,
+                coord_source=rec.get("coord_source") or "",
+                geometry=geometry,
+            )
+        )
+    return finish_features(rows)
+
+
+def build_corridors(sources: dict, country=None) -> gpd.GeoDataFrame:
+    """Corridors as schematic bands (see :func:`corridor_band`)."""
+    rows = []
+    for rec in sources["corridors.json"]:
+        points = rec.get("path_points") or []
+        if len(points) >= 2:
+            geometry, method = corridor_band(points, rec.get("area_ha"), country)
+            quality = "schematic"
+        else:
+            geometry, method, quality = None, "No published places to draw it along: listed only.", "none"
+        rows.append(
+            empty_feature(
+                **record_fields(rec),
+                kind=KIND_CORRIDOR,
+                themes=joined(["biodiversity", "ecological_connectivity"]),
+                year=rec.get("established"),
+                years=joined([rec.get("established")]),
+                area_ha=rec.get("area_ha"),
+                area_note=rec.get("area_note") or "",
+                undp_supported=rec.get("undp_supported", True),
+                undp_project=rec.get("undp_project") or "",
+                relationship=rec.get("relationship") or "",
+                links=joined(rec.get("links")),
+                geometry_quality=quality,
+                geometry_method=method,
+                coord_source=joined(rec.get("path_point_sources")),
+                geometry=geometry,
+            )
+        )
+    return finish_features(rows)
+
+
+def build_undp_sites(sources: dict) -> gpd.GeoDataFrame:
+    rows = []
+    for rec in sources["undp_sites.json"]:
+        lat, lon = rec.get("lat"), rec.get("lon")
+        located = lat is not None and lon is not None
+        years = rec.get("years") or []
+        if not located:
+            quality, method = "none", "Location not verifiable: listed without a map position."
+        elif rec.get("coord_precision") == "city":
+            quality = "approximate"
+            method = "The city's published coordinate: sources name the city but not the site's own position."
+        else:
+            quality, method = "point", "Published coordinate of the place."
+        rows.append(
+            empty_feature(
+                **record_fields(rec),
+                kind=rec["kind"],
+                themes=joined(rec.get("themes")),
+                year=rec.get("start_year") or (min(years) if years else None),
+                years=joined(sorted(set(years))),
+                undp_supported=rec.get("undp_supported", True),
+                undp_project=rec.get("undp_project") or "",
+                relationship=rec.get("relationship") or "",
+                partners=joined(rec.get("partners")),
+                donors=joined(rec.get("donors")),
+                budget_usd=rec.get("budget_usd"),
+                location_name=rec.get("location_name") or "",
+                geometry_quality=quality,
+                geometry_method=method,
+                coord_source=rec.get("coord_source") or "",
+                geometry=Point(lon, lat) if located else None,
+            )
+        )
+    return finish_features(rows)
+
+
+def finish_features(rows: list[dict]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    frame["geometry"] = frame.geometry.map(round_coordinates)
+    polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    frame["area_drawn_ha"] = equal_area_hectares(frame.geometry).where(polygonal)
+    frame["year"] = pd.array(frame["year"], dtype="Int64")
+    for col in ("area_ha", "budget_usd", "area_drawn_ha"):
+        frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+    frame = frame.sort_values("id").reset_index(drop=True)
+    return frame[list(FEATURE_COLUMNS) + ["geometry"]]
