@@ -26,9 +26,7 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import naive_map as naive  # noqa: E402
 import streamlit_folium  # noqa: E402
-from localnet import free_port, streamlit_healthy  # noqa: E402
+from localnet import start_streamlit  # noqa: E402
 from make_large_catalogue import SITES, VERTICES, make_large_catalogue  # noqa: E402
 
 from kzatlas import analysis, catalog  # noqa: E402
@@ -166,24 +164,6 @@ def naive_app_folder(work: Path) -> Path:
     script = BENCH / "naive_map_app.py"
     (folder / "naive_app.py").write_text(f"import runpy\nrunpy.run_path({str(script)!r}, run_name='__main__')\n")
     return folder
-
-
-def start_server(script: str, geodata: Path, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = dict(os.environ, **{catalog.GEODATA_DIR_ENV: str(geodata.resolve())})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if streamlit_healthy(url):
-            return process, url
-        time.sleep(0.3)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise RuntimeError(f"{script} did not start; see {log}")
 
 
 # Markers on the map (canvas circle markers or plain markers) once a frame has been drawn.
@@ -342,20 +322,20 @@ def main() -> int:
         )
     if not args.no_browser:
         counts = (server["sites_all"], server["sites_region"])
-        processes = []
+        servers = []
+        geodata_env = {catalog.GEODATA_DIR_ENV: str(geodata.resolve())}
         try:
-            naive_process, naive_url = start_server("naive_app.py", geodata, work / "naive.log", naive_app_folder(work))
-            processes.append(naive_process)
-            atlas_process, atlas_url = start_server("serve.py", geodata, work / "atlas.log")
-            processes.append(atlas_process)
+            naive = start_streamlit("naive_app.py", geodata_env, log_dir=work, cwd=naive_app_folder(work), timeout_s=120)
+            servers.append(naive)
+            atlas = start_streamlit("serve.py", geodata_env, log_dir=work, timeout_s=120)
+            servers.append(atlas)
             result["browser"] = {
-                "naive": browser_side(naive_url, REGION, counts, args.runs),
-                "atlas": browser_side(atlas_url, server["region_name"], counts, args.runs),
+                "naive": browser_side(naive.base_url, REGION, counts, args.runs),
+                "atlas": browser_side(atlas.base_url, server["region_name"], counts, args.runs),
             }
         finally:
-            for process in processes:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+            for started in servers:
+                started.stop()
         naive_b, atlas_b = result["browser"]["naive"], result["browser"]["atlas"]
         for key, text in (("load_s", "page load to painted map"), ("filter_s", "filter change to repainted map")):
             print(

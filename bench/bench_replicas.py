@@ -2,7 +2,7 @@
 
 Everything is on 127.0.0.1 and thrown away at the end: a PostgreSQL/PostGIS cluster in a
 temporary folder (``tests/pgcluster.py``), two ``streamlit run serve.py`` replicas with
-``KZATLAS_STORE_URL`` pointing at it (``load_test.start_server``), and Debian's nginx with the
+``KZATLAS_STORE_URL`` pointing at it (``localnet.start_streamlit``), and Debian's nginx with the
 shipped ``deploy/nginx/loadbalancer.conf`` in front of both, only its ports and paths changed
 (``tests/nginxkit.py``, the same configuration the replica test runs).
 
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import load_test  # noqa: E402
-from localnet import free_port  # noqa: E402
+from localnet import StreamlitServer, free_port, start_streamlit  # noqa: E402
 from nginxkit import NGINX, NGINX_DIR, start_nginx  # noqa: E402
 from pgcluster import PgCluster, missing_reason  # noqa: E402
 
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C raises KeyboardInterrupt; a plain kill should clean up the same way.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     cluster = PgCluster()
-    replicas: list[load_test.Server] = []
+    replicas: list[StreamlitServer] = []
     nginx = None
     nginx_root = Path(tempfile.mkdtemp(prefix="kzatlas-bench-nginx-"))
     data_dir = Path(tempfile.mkdtemp(prefix="kzatlas-bench-data-"))
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {"KZATLAS_STORE_URL": cluster.create_database(), "KZATLAS_DATA_DIR": str(data_dir)}
         print(f"PostGIS ready on 127.0.0.1:{cluster.port} ({time.monotonic() - started:.0f} s)", flush=True)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = [pool.submit(load_test.start_server, "serve.py", env) for _ in range(2)]
+            futures = [pool.submit(start_streamlit, "serve.py", env) for _ in range(2)]
         failures = []
         for future in futures:
             try:
@@ -214,18 +214,18 @@ def main(argv: list[str] | None = None) -> int:
                 failures.append(error)
         if failures:
             raise failures[0]
-        ports = [urlsplit(server.url).port for server in replicas]
+        ports = [urlsplit(server.base_url).port for server in replicas]
         nginx = start_nginx(SITE_CONF.read_text(), ports, nginx_root, free_port())
         print(f"replicas on {ports}, nginx on {urlsplit(nginx.url).port} ({time.monotonic() - started:.0f} s)")
 
         for server in replicas:  # warm-up, not measured; the first also copies the catalogue in
-            warm = load_test.run_load([server.url], sessions=2, changes=2, think_s=0.2, duration_s=60, timeout_s=60)
+            warm = load_test.run_load([server.base_url], sessions=2, changes=2, think_s=0.2, duration_s=60, timeout_s=60)
             if warm["errors"] or warm["incomplete_sessions"]:
-                raise RuntimeError(f"warm-up on {server.url} failed: {warm['error_examples']}")
+                raise RuntimeError(f"warm-up on {server.base_url} failed: {warm['error_examples']}")
         print(f"warmed up ({time.monotonic() - started:.0f} s)", flush=True)
 
         configs = {
-            "a": (replicas[0].url, [replicas[0].process.pid], None),
+            "a": (replicas[0].base_url, [replicas[0].process.pid], None),
             "b": (nginx.url, [server.process.pid for server in replicas], nginx.root / "access.log"),
         }
         pair_s = 2 * (args.round_duration + ROUND_GRACE_S)

@@ -5,7 +5,7 @@ import streamlit as st
 from kzatlas import ui
 from kzatlas.safety import escape_markdown
 from kzatlas.ui import drawing
-from kzatlas.ui import file_import as importer
+from kzatlas.ui import file_import
 from kzatlas.ui.history import data_store
 from kzatlas.ui.signed_in import current_editor, sign_in_offered
 
@@ -38,7 +38,7 @@ st.caption(
     )
 )
 st.header(_("Import a file"))
-importer.import_section(PAGE, context, editor)
+file_import.import_section(PAGE, context, editor)
 st.header(_("Draw on the map"))
 saved = data_store(context)
 if saved is not None:

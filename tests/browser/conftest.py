@@ -6,25 +6,18 @@ On failure the page is saved to ``test-artifacts/<test name>.png``.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from localnet import free_port, streamlit_healthy
+from localnet import StreamlitServer, start_streamlit
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = ROOT_DIR / "test-artifacts"
-VENV_PYTHON = ROOT_DIR / ".venv" / "bin" / "python"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,7 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-GEODATA_DIR_ENV = "KZATLAS_GEODATA_DIR"
 SERVER_START_TIMEOUT_S = 60.0
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -60,83 +52,11 @@ def pytest_runtest_makereport(item, call):
 
 
 
-@dataclass
-class StreamlitServer:
-    """One ``streamlit run app.py`` process in its own process group."""
-
-    process: subprocess.Popen
-    base_url: str
-    log_path: Path
-
-    def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-
 def launch_server(
     env_overrides: dict[str, str] | None = None, log_dir: Path | None = None, script: str = "serve.py"
 ) -> StreamlitServer:
-    """Start the app on a free port and return once ``/_stcore/health`` answers "ok".
-
-    ``env_overrides`` are added to the server's environment (e.g. ``KZATLAS_GEODATA_DIR``);
-    without it the bundled geodata is used even if the variable is set in the caller's shell.
-    ``script`` is what ``streamlit run`` starts (``serve.py``: the app with its security headers).
-    """
-    python = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != GEODATA_DIR_ENV}
-    env.update(env_overrides or {})
-    log_dir = log_dir or Path(tempfile.mkdtemp(prefix="kzatlas-server-"))
-    log_path = log_dir / f"streamlit-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                python,
-                "-m",
-                "streamlit",
-                "run",
-                script,
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    server = StreamlitServer(process=process, base_url=base_url, log_path=log_path)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while not streamlit_healthy(base_url):
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{server.log_tail()}")
-        if time.monotonic() >= deadline:
-            server.stop()
-            raise RuntimeError(f"streamlit not healthy after {SERVER_START_TIMEOUT_S} s:\n{server.log_tail()}")
-        time.sleep(0.2)
-    return server
+    """Start the app on a free port (``serve.py``: the app with its security headers); see ``start_streamlit``."""
+    return start_streamlit(script, env_overrides, log_dir=log_dir, timeout_s=SERVER_START_TIMEOUT_S)
 
 
 @pytest.fixture(scope="session")
