@@ -4,8 +4,7 @@ import streamlit as st
 
 from kzatlas import ui
 from kzatlas.safety import escape_markdown
-from kzatlas.ui import drawing
-from kzatlas.ui import file_import
+from kzatlas.ui import drawing, file_import
 from kzatlas.ui.history import data_store
 from kzatlas.ui.signed_in import current_editor, sign_in_offered
 

@@ -11,8 +11,8 @@ The flow is pure and in three steps, so the UI can cache or test each one:
 
 1. :func:`build_briefing` picks the texts and numbers (already translated) from the catalogue
    (:mod:`.content`, with :mod:`.sources`);
-2. :func:`static_map_png` (:mod:`.staticmap`, with :mod:`.mapbase`, :mod:`.mapnames` and
-   :mod:`.mapview`) and :func:`qr_png` (:mod:`.qr`) draw the pictures;
+2. :func:`static_map_png` (:mod:`.pack_map`, with :mod:`.map_canvas`, :mod:`.pack_names` and
+   :mod:`.map_extent`) and :func:`qr_png` (:mod:`.qr`) draw the pictures;
 3. :func:`pdf_bytes` (:mod:`.pdf`) and :func:`pptx_bytes` (:mod:`.slides`) lay them out,
    with what both share in :mod:`.layout`.
 

@@ -132,7 +132,7 @@ def _country_content(
 def _region_content(
     catalogue: Catalogue, iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate
 ) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
-    """The region profile's figures and notes (:func:`facts.region_statement`) and the features listed in it."""
+    """The region profile's figures and notes (:func:`region_facts.region_statement`) and the features listed in it."""
     profile = spatial.region_profile(iso_code, features, regions)
     if profile is None:
         raise ValueError(f"unknown region {iso_code!r}")
@@ -169,7 +169,7 @@ def _feature_content(
 ) -> tuple[Numbers, gpd.GeoDataFrame, list[str], dict[str, float | None]]:
     """The details panel's facts, and the features of its neighbourhood with their distances.
 
-    The neighbourhood is the details panel's (:func:`facts.neighbourhood`): a reserve, park or
+    The neighbourhood is the details panel's (:func:`surroundings.neighbourhood`): a reserve, park or
     corridor lists the UNDP sites inside it and the nearest one (and a corridor the areas its
     band meets); a UNDP site lists what lies within ``NEARBY_KM``.
     """

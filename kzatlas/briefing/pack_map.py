@@ -1,8 +1,8 @@
 """The pack's map, drawn on the server with matplotlib: no tiles, no network, no browser.
 
 This module draws the atlas's own shapes (regions, protected areas, corridors, UNDP sites)
-and the legend; the canvas and the basemap under them are in :mod:`.mapbase`, the names
-written over them in :mod:`.mapnames`.
+and the legend; the canvas and the basemap under them are in :mod:`.map_canvas`, the names
+written over them in :mod:`.pack_names`.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def static_map_png(
     surroundings, or 100 km around a UNDP site. Items without a map position are never
     drawn (for one of them the map shows the regions it names). Names are written in the
     pack's language where they fit, never over one another (see
-    :class:`.mapnames.NameWriter`). A band under the map holds the legend (kinds in view
+    :class:`.pack_names.NameWriter`). A band under the map holds the legend (kinds in view
     only) and the UN disclaimer.
 
     Parameters

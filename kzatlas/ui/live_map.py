@@ -108,7 +108,7 @@ def follow_region_filter(page: str, context: PageContext, filters: Filters) -> N
 
 
 def _live_base(context: PageContext, build=folium_maps.build_base_map, **options) -> folium_maps.AtlasMap:
-    """The base of a live map (``build``: :func:`maps.build_base_map` or :func:`maps.build_edit_map`).
+    """The base of a live map (``build``: :func:`folium_maps.build_base_map` or :func:`folium_maps.build_edit_map`).
 
     Its unchanging shapes come from a static file; ``options`` go to ``build``.
     """
