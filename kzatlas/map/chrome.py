@@ -65,6 +65,10 @@ DRAW_OPTIONS = {
 }
 
 
+# The attribution prefix: a plain link to Leaflet (no flag or other symbol).
+LEAFLET_CREDIT = '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>'
+
+
 class MapChrome(MacroElement):
     """Legend, background colour and the UN disclaimer, drawn as a Leaflet control."""
 
@@ -75,6 +79,9 @@ class MapChrome(MacroElement):
             var map = {{ this._parent.get_name() }};
             map.getContainer().style.background = {{ this.background | tojson }};
             L.control.scale({imperial: false}).addTo(map);  // kilometres only, no miles
+            // Credit Leaflet by name only: its default prefix carries a national flag, and a UN
+            // map shows no national symbols in its chrome.
+            if (map.attributionControl) { map.attributionControl.setPrefix({{ this.leaflet_credit | tojson }}); }
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "kz-legend");
@@ -108,6 +115,7 @@ class MapChrome(MacroElement):
 
     def __init__(self, legend_html: str, background: str, view_param: str | None = None):
         super().__init__()
+        self.leaflet_credit = LEAFLET_CREDIT
         self._name = "MapChrome"
         self.legend_html = legend_html
         self.background = background

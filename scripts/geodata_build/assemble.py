@@ -102,7 +102,7 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
             meta["sources"] = collect_sources(frame)
         columns = REGION_COLUMNS if name == "regions" else FEATURE_COLUMNS
         manifest_layers[name] = manifest_record(name, frame, payload, columns, meta)
-    basemap_layers, basemap_metas, basemap_report = build_basemap(sources_dir)
+    basemap_layers, basemap_metas, basemap_report = build_basemap(sources_dir, country)
     basemap_records = {}
     for name, frame in basemap_layers.items():
         payload = to_geojson_bytes(frame)

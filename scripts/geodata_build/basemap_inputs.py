@@ -38,8 +38,17 @@ NODE_MODULES = ROOT / "node_modules"
 CRS = "EPSG:4326"
 EQUAL_AREA_CRS = "EPSG:6933"
 
-# Everything the map can show (its maxBounds plus a margin), lon/lat.
-OUTER_BOX = (22.0, 28.0, 116.0, 66.0)
+# What the basemap covers, lon/lat: the map's maxBounds (30-110 E, 30-65 N), except that it
+# stops at 37.1 N. South of that line lie Jammu and Kashmir, whose final status has not been
+# agreed upon by the parties (United Nations map practice), and Aksai Chin; stopping north of
+# them, the basemap draws no boundary there at all.
+OUTER_BOX = (30.0, 37.1, 110.0, 65.0)
+# The Crimean peninsula, which Natural Earth 4.1 draws as a separate part of Russia. United
+# Nations practice follows General Assembly resolution 68/262 (2014, territorial integrity of
+# Ukraine): the basemap draws it as part of Ukraine.
+CRIMEA_BOX = (32.0, 44.0, 36.7, 46.5)
+UKRAINE_NUMERIC = "804"
+RUSSIA_NUMERIC = "643"
 # Kazakhstan and its borderlands: small lakes are kept only here.
 INNER_BOX = (44.0, 38.0, 90.0, 57.5)
 # Where a neighbour's name is placed: the part of it seen around Kazakhstan at country zoom.
@@ -57,6 +66,10 @@ MIN_FAR_WATER_KM2 = 5000.0
 MIN_RIVER_KM = 400.0
 # Decimals kept (0.01 degree is about 1 km, within the tolerances above).
 DECIMALS = 2
+# A neighbour's border with Kazakhstan keeps the regions layer's own vertices (5 decimals, about 1 m).
+BORDER_DECIMALS = 5
+# How far Kazakhstan's own land polygon reaches past its border, degrees (see _just_outside).
+KAZAKHSTAN_MARGIN = 0.03
 # Cities are points: kept as the map rounds feature points.
 POINT_DECIMALS = 4
 
@@ -168,13 +181,68 @@ def country_names(alpha2: str) -> dict[str, str]:
     }
 
 
+def follow_un_practice(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The countries as United Nations maps show them: the Crimean peninsula as part of Ukraine.
+
+    Returns a copy; raises ``BasemapInputError`` when the input no longer has the peninsula as a
+    separate part of Russia (a new Natural Earth vintage must then be looked at again).
+    """
+    frame = countries.copy()
+    russia = frame.index[frame["numeric"] == RUSSIA_NUMERIC]
+    ukraine = frame.index[frame["numeric"] == UKRAINE_NUMERIC]
+    if len(russia) != 1 or len(ukraine) != 1:
+        raise BasemapInputError("world-atlas: expected one Russia and one Ukraine")
+    crimea_box = box(*CRIMEA_BOX)
+    parts = list(getattr(frame.at[russia[0], "geometry"], "geoms", [frame.at[russia[0], "geometry"]]))
+    crimea = [part for part in parts if crimea_box.contains(part)]
+    if len(crimea) != 1:
+        raise BasemapInputError("world-atlas: the Crimean peninsula is no longer one separate part of Russia")
+    frame.at[russia[0], "geometry"] = shapely.union_all([part for part in parts if part is not crimea[0]])
+    frame.at[ukraine[0], "geometry"] = shapely.union_all([frame.at[ukraine[0], "geometry"], crimea[0]])
+    return frame
+
+
 # ---------------------------------------------------------------- layers
 
 
-def build_land(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Country polygons in the box (Kazakhstan included, under its regions), simplified together.
+def _fill_gaps(neighbours: dict[int, object], gaps) -> dict[int, object]:
+    """Give each piece of ``gaps`` to the neighbour it borders most (none: it is left out)."""
+    grown = dict(neighbours)
+    for piece in getattr(gaps, "geoms", [gaps]):
+        if piece.is_empty or piece.geom_type != "Polygon":
+            continue
+        edge = piece.boundary
+        shared = {index: edge.intersection(shape.buffer(0.005)).length for index, shape in neighbours.items()}
+        best = max(shared, key=shared.get, default=None)
+        if best is not None and shared[best] > 0:
+            grown[best] = shapely.union_all([grown[best], piece])
+    return grown
+
+
+def _cut_back(shape, kazakhstan):
+    """``shape`` less Kazakhstan: its border with Kazakhstan is the regions layer's own."""
+    return _polygonal(_rounded(_polygonal(shapely.difference(shape, kazakhstan)), BORDER_DECIMALS))
+
+
+def _just_outside(kazakhstan):
+    """Kazakhstan's own land polygon: its border widened by ``KAZAKHSTAN_MARGIN`` and simplified.
+
+    It lies under the regions and under the neighbours (drawn after it), so it only fills the
+    hairline where a neighbour's cut edge and the regions' edge part; a simplified outline keeps
+    it small, and the margin keeps every part of Kazakhstan inside it.
+    """
+    widened = shapely.simplify(kazakhstan.buffer(KAZAKHSTAN_MARGIN, quad_segs=2), LAND_TOLERANCE / 4)
+    return _polygonal(_rounded(widened))
+
+
+def build_land(countries: gpd.GeoDataFrame, kazakhstan) -> gpd.GeoDataFrame:
+    """Country polygons in the box, simplified together, with Kazakhstan as its regions draw it.
 
     Coverage simplification keeps shared borders shared, so no slivers open between countries.
+    ``kazakhstan`` is the union of the regions layer: Kazakhstan's polygon is exactly that, and
+    every neighbour is cut back to it (where the coarser Natural Earth border reached into
+    Kazakhstan) or grown up to it (where it stopped short), so no neighbour covers any part of
+    Kazakhstan and no gap opens along the border.
     """
     area = box(*OUTER_BOX)
     clipped = [_polygonal(shapely.intersection(g, area)) for g in countries.geometry]
@@ -182,9 +250,16 @@ def build_land(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     simplified = shapely.coverage_simplify(
         np.array([g for g in clipped if not g.is_empty], dtype=object), LAND_TOLERANCE
     )
+    shapes = {index: _polygonal(_rounded(geometry)) for index, geometry in enumerate(simplified)}
+    numerics = list(inside["numeric"])
+    own = next(index for index, numeric in enumerate(numerics) if numeric == KAZAKHSTAN_NUMERIC)
+    neighbours = {index: shape for index, shape in shapes.items() if index != own}
+    neighbours = _fill_gaps(neighbours, shapely.difference(shapes[own], kazakhstan))
+    shapes = {index: _cut_back(shape, kazakhstan) for index, shape in neighbours.items()}
+    shapes[own] = _just_outside(kazakhstan)
     rows = []
-    for (_, country), geometry in zip(inside.iterrows(), simplified):
-        geometry = _polygonal(_rounded(geometry))
+    for index, (_, country) in enumerate(inside.iterrows()):
+        geometry = shapes[index]
         if geometry.is_empty:
             continue
         numeric = country["numeric"]
@@ -196,7 +271,10 @@ def build_land(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "geometry": geometry,
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS).sort_values("id").reset_index(drop=True)
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    # Kazakhstan first, so the neighbours are drawn over its widened edge.
+    order = frame.assign(_later=frame["country_code"] != "KZ").sort_values(["_later", "id"])
+    return order.drop(columns="_later").reset_index(drop=True)
 
 
 def build_water() -> gpd.GeoDataFrame:

@@ -51,7 +51,7 @@ def read_basemap_places(sources_dir: Path) -> dict:
     return document
 
 
-def build_basemap(sources_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, dict], dict]:
+def build_basemap(sources_dir: Path, kazakhstan) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, dict], dict]:
     """The basemap layers, their manifest descriptions, and a report of the inputs.
 
     Raises
@@ -62,9 +62,9 @@ def build_basemap(sources_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], dict[
     places = read_basemap_places(sources_dir)
     try:
         versions = basemap_inputs.input_versions()
-        countries = basemap_inputs.read_countries()
+        countries = basemap_inputs.follow_un_practice(basemap_inputs.read_countries())
         layers = {
-            "basemap_land": basemap_inputs.build_land(countries),
+            "basemap_land": basemap_inputs.build_land(countries, kazakhstan),
             "basemap_water": basemap_inputs.build_water(),
             "basemap_rivers": basemap_inputs.build_rivers(),
         }
@@ -107,7 +107,11 @@ def build_basemap(sources_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], dict[
             "description": "Kazakhstan's neighbours (and Kazakhstan itself, drawn under its regions) clipped to "
             f"lon {basemap_inputs.OUTER_BOX[0]:g}-{basemap_inputs.OUTER_BOX[2]:g}, lat {basemap_inputs.OUTER_BOX[1]:g}-"
             f"{basemap_inputs.OUTER_BOX[3]:g}, coverage-simplified ({basemap_inputs.LAND_TOLERANCE} degree) and rounded "
-            "to 0.01 degree.",
+            "to 0.01 degree. Kazakhstan is the union of the regions layer, and every neighbour is cut back or grown "
+            "to that border, so none covers any part of Kazakhstan. Following United Nations practice the Crimean "
+            "peninsula is drawn as part of Ukraine (General Assembly resolution 68/262), and the layer stops at "
+            f"{basemap_inputs.OUTER_BOX[1]:g} N, north of Jammu and Kashmir, whose final status has not been agreed "
+            "upon by the parties.",
             "sources": [natural_earth],
             "licence": "public domain (Natural Earth)",
             "attribution": "Made with Natural Earth",

@@ -122,11 +122,13 @@ def test_the_largest_areas_are_named_at_country_zoom_and_the_small_later(feature
     assert sorted(item[4] for item in areas) == list(range(first, first + len(areas)))
 
 
-def test_the_basemap_adds_at_most_150_kb_to_the_map(regions, features):
+def test_the_basemap_adds_at_most_200_kb_to_the_map(regions, features):
+    # About 50 kB of it is the neighbours' border with Kazakhstan, kept vertex for vertex with the
+    # regions layer so that no neighbour covers any part of the country.
     without = folium_maps.build_full_map(regions, features, english, "name_en", {}, basemap=False).get_root().render()
     with_it = folium_maps.build_full_map(regions, features, english, "name_en", {}).get_root().render()
     added = len(with_it.encode("utf-8")) - len(without.encode("utf-8"))
-    assert 50_000 < added < 150_000
+    assert 50_000 < added < 200_000
 
 
 def test_a_broken_basemap_leaves_the_map_drawable(tmp_path, regions, features):
