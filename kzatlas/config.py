@@ -194,6 +194,13 @@ STORE_FILE_NAME = "kzatlas.sqlite"
 # The store's address; unset means the embedded file in the data folder (kzatlas.store).
 STORE_URL_ENV = "KZATLAS_STORE_URL"
 
+# The atlas's public address (https://atlas.example.org, or with a path prefix), for the links
+# and QR codes that packs and offline kits carry: this variable, else [atlas] public_url in
+# .streamlit/secrets.toml. Unset, the address the browser used serves, unless it is this
+# computer's own (localhost): then packs carry no link and say why.
+PUBLIC_URL_ENV = "KZATLAS_PUBLIC_URL"
+PUBLIC_URL_SECRET = ("atlas", "public_url")
+
 # Where a feature shown on the map comes from: the shipped catalogue, a shipped feature an
 # editor changed, or one an editor added (kzatlas.store).
 ORIGIN_COLUMN = "origin"

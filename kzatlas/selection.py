@@ -327,6 +327,29 @@ def scene_to_params(number: int | None) -> dict[str, str]:
     return {PARAM_SCENE: str(number)} if number else {}
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"})
+
+
+def public_base(value: object) -> str | None:
+    """A configured public address as ``scheme://host[/prefix]``, or ``None`` when it is not one.
+
+    Only ``http`` and ``https`` addresses with a host are taken; a query, fragment and trailing
+    slash are dropped, so page links can be appended (``base + feature_link(...)``).
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in value.strip()):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def is_local_address(url: str) -> bool:
+    """Whether ``url`` points at the computer it is opened on (a link that works for nobody else)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
 def feature_link(feature_id: str) -> str:
     """Relative address of the map explorer with ``feature_id`` selected."""
     return f"/?{PARAM_SELECTED}={feature_id}"

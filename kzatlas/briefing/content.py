@@ -36,6 +36,10 @@ LABELS = {
     "data_version": N_("Data version"),
     "date": N_("Date"),
     "link": N_("Open this view in the atlas"),
+    "no_link": N_(
+        "No public address of the atlas was set where this pack was made, so it carries no link: "
+        "the address it was made from works only on that computer."
+    ),
     "map": N_("Map and key numbers"),
     "briefing": N_("Briefing"),
     "atlas": N_("Kazakhstan environment atlas"),

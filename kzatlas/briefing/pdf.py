@@ -277,6 +277,9 @@ def _link_block(pdf: FPDF, pack: Pack, qr_png: bytes | None) -> None:
     if link:
         _styled(pdf, 8.5, False, (0, 80, 160))
         _write(pdf, link, text_width, 4.2, pack_link(link))
+    else:
+        _styled(pdf, 8.5, False, (70, 70, 70))
+        _write(pdf, pack.label("no_link"), text_width, 4.2)
     _styled(pdf, 8.5, False, (70, 70, 70))
     _write(pdf, pack.stamp, text_width, 4.2)
 

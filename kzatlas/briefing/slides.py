@@ -339,7 +339,7 @@ def _link_slide(deck: _Deck, pack: Pack, qr_png: bytes | None) -> None:
     if qr_png:
         deck.picture(slide, qr_png, 3.2, 3.2, "QR code")
         text_left_in += 3.6
-    lines = [Line(brief.link, 14, colour=BLUE, link=brief.link)] if brief.link else []
+    lines = [Line(brief.link, 14, colour=BLUE, link=brief.link) if brief.link else Line(pack.label("no_link"), 12, colour=GREY)]
     lines += [Line(pack.stamp, 12, colour=GREY), Line("", 8), Line(brief.disclaimer, 12, bold=True, colour=GREY)]
     width_in = SLIDE_WIDTH_IN - SLIDE_MARGIN_IN - text_left_in
     deck.text_box(slide, text_left_in, BODY_TOP_IN, width_in, BODY_HEIGHT_IN, lines)

@@ -16,7 +16,7 @@ import geopandas as gpd
 from kzatlas.config import LEAFLET_CSS_URL, LEAFLET_JS_URL, STATIC_DIR, UN_DISCLAIMER
 from kzatlas.i18n import Translate
 from kzatlas.map import browser_code, folium_maps
-from kzatlas.safety import escape_html
+from kzatlas.safety import escape_html, safe_link
 from kzatlas.selection import MapView
 
 LEAFLET_DIR = STATIC_DIR / "leaflet"
@@ -58,9 +58,13 @@ def standalone_map_html(
     made_on: str = "",
     selected_id: str | None = None,
     view: MapView | None = None,
+    link: str = "",
     leaflet_dir: Path = LEAFLET_DIR,
 ) -> str:
     """A complete HTML document of the map that needs no server and no network.
+
+    ``link``, when given (an http or https address), is the same view in the atlas: the banner
+    offers it for when a network is there.
 
     Raises
     ------
@@ -82,7 +86,7 @@ def standalone_map_html(
         zoom=zoom,
     )
     browser_code.MapStyle().add_to(fmap)
-    fmap.get_root().header.add_child(_Heading(title, caption, data_version, made_on, translate))
+    fmap.get_root().header.add_child(_Heading(title, caption, data_version, made_on, translate, link))
     html = fmap.get_root().render()
     html = html.replace(f'<script src="{LEAFLET_JS_URL}"></script>', f"<script>{script}</script>")
     html = html.replace(f'<link rel="stylesheet" href="{LEAFLET_CSS_URL}"/>', f"<style>{style}</style>")
@@ -94,8 +98,9 @@ def standalone_map_html(
 class _Heading:
     """A fixed banner with the title, caption, version and disclaimer (all escaped)."""
 
-    def __init__(self, title: str, caption: str, data_version: str, made_on: str, translate: Translate):
+    def __init__(self, title: str, caption: str, data_version: str, made_on: str, translate: Translate, link: str = ""):
         self._name = "heading"
+        self.link = safe_link(link) or ""
         self._id = "heading"
         self._parent = None
         self.title, self.caption = title, caption
@@ -115,6 +120,12 @@ class _Heading:
             "box-shadow:0 1px 4px rgba(0,0,0,.3)}#kz-heading h1{font-size:18px;margin:0 0 4px}</style>"
             f'<div id="kz-heading"><h1>{escape_html(self.title)}</h1>'
             f"<div>{escape_html(self.caption)}</div>"
-            f'<div style="font-size:11px;color:#555;margin-top:4px">{escape_html(facts)} '
+            + (
+                f'<div style="font-size:12px;margin-top:2px"><a href="{escape_html(self.link)}">'
+                f"{escape_html(translate('Open this view in the atlas'))}</a></div>"
+                if self.link
+                else ""
+            )
+            + f'<div style="font-size:11px;color:#555;margin-top:4px">{escape_html(facts)} '
             f"{escape_html(translate(UN_DISCLAIMER))}</div></div>"
         )

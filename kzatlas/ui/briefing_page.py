@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import streamlit as st
@@ -14,6 +13,7 @@ from kzatlas.i18n import N_, shown_name
 from kzatlas.safety import escape_markdown
 from kzatlas.ui.downloads import prepared_download
 from kzatlas.ui.frame import PageContext
+from kzatlas.ui.settings import public_base_url
 
 SCOPE_AREA = "area"
 SCOPE_SITE = "site"
@@ -23,24 +23,19 @@ BRIEFING_SCOPES = {
     SCOPE_AREA: N_("A protected area or corridor"),
     SCOPE_SITE: N_("A UNDP project site"),
 }
-DEFAULT_BASE_URL = "http://localhost:8501"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-
-
-def app_base_url() -> str:
-    """``scheme://host`` of this app as the browser reached it (for links printed in packs)."""
-    url = getattr(st.context, "url", None) or ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else DEFAULT_BASE_URL
 
 
 def briefing_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -> tuple[briefing.Scope, str, str]:
     """Widgets to choose what the pack is about; returns the scope, its name and the app link.
 
-    The link opens the same view in the pack's language (``lang=`` when it is not English).
+    The link opens the same view in the pack's language (``lang=`` when it is not English); it is
+    empty when the atlas has no address that works for the pack's readers (see
+    :func:`kzatlas.ui.settings.public_base_url`).
     """
-    scope, name, link = _chosen_scope(page, context, features)
-    return scope, name, selection.with_language(link, context.language)
+    scope, name, path = _chosen_scope(page, context, features)
+    base = public_base_url()
+    return scope, name, selection.with_language(base + path, context.language) if base else ""
 
 
 def _chosen_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -> tuple[briefing.Scope, str, str]:
@@ -52,15 +47,14 @@ def _chosen_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -
         horizontal=True,
         key=f"{page}.scope",
     )
-    base = app_base_url()
     if choice == briefing.SCOPE_COUNTRY:
-        return briefing.Scope(briefing.SCOPE_COUNTRY), translate("Kazakhstan"), f"{base}/"
+        return briefing.Scope(briefing.SCOPE_COUNTRY), translate("Kazakhstan"), "/"
     if choice == briefing.SCOPE_REGION:
         names = context.region_names()
         code = st.selectbox(
             translate("Region"), sorted(names, key=names.get), format_func=names.get, key=f"{page}.region"
         )
-        return briefing.Scope(briefing.SCOPE_REGION, code), names[code], base + selection.region_link(code)
+        return briefing.Scope(briefing.SCOPE_REGION, code), names[code], selection.region_link(code)
     kinds = (KIND_UNDP_SITE,) if choice == SCOPE_SITE else AREA_KINDS
     candidates = features[features["kind"].isin(kinds)].sort_values("name_en")
     labels = {row["id"]: shown_name(row, context.name_column, translate) for _, row in candidates.iterrows()}
@@ -70,7 +64,7 @@ def _chosen_scope(page: str, context: PageContext, features: gpd.GeoDataFrame) -
     return (
         briefing.Scope(briefing.SCOPE_FEATURE, feature_id),
         labels[feature_id],
-        base + selection.feature_link(feature_id),
+        selection.feature_link(feature_id),
     )
 
 
@@ -87,11 +81,20 @@ def briefing_export(page: str, context: PageContext, scope: briefing.Scope, link
     steps = [
         (N_("Gathering the numbers and sources"), content),
         (N_("Drawing the map"), lambda _r: briefing.static_map_png(context.catalogue, scope, translate=translate)),
-        (N_("Making the QR code"), lambda _r: briefing.qr_png(link)),
+        (N_("Making the QR code"), lambda _r: briefing.qr_png(link) if link else None),
         (N_("Writing the PDF"), lambda r: briefing.pdf_bytes(r[0], r[1], r[2])),
         (N_("Writing the slides"), lambda r: briefing.pptx_bytes(r[0], r[1], r[2])),
     ]
-    st.caption(translate("The pack links back to: {link}").format(link=escape_markdown(link)))
+    if link:
+        st.caption(translate("The pack links back to: {link}").format(link=escape_markdown(link)))
+    else:
+        st.caption(
+            translate(
+                "This atlas has no public address set and was opened from this computer's own address, "
+                "so packs made here carry no link or QR code (they say why). An administrator sets the "
+                "address with KZATLAS_PUBLIC_URL or [atlas] public_url in the secrets (README, \"Links in packs\")."
+            )
+        )
     prepared_download(
         page,
         stem,

@@ -31,6 +31,7 @@ from kzatlas.analysis import Filters
 from kzatlas.config import NAME_COLUMNS
 from kzatlas.i18n import local_names, name_column, translator
 from kzatlas.map import base_layers, feature_payload, folium_maps
+from kzatlas.ui.settings import secret_table
 
 # Where the store's address may be set in .streamlit/secrets.toml: [store] url = "...".
 SECRETS_SECTION = "store"
@@ -47,14 +48,7 @@ def store_url() -> str:
 
 
 def _secret_store_url() -> object:
-    try:
-        # The probe never raises or shows anything; reading st.secrets without a file would.
-        if not st.secrets.load_if_toml_exists():
-            return None
-        section = st.secrets.get(SECRETS_SECTION)
-        return section.get(SECRETS_KEY) if section is not None and hasattr(section, "get") else None
-    except Exception:  # no secrets file, or one that does not parse: the setting is simply absent
-        return None
+    return secret_table(SECRETS_SECTION).get(SECRETS_KEY)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

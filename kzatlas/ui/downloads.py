@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlencode
 
 import geopandas as gpd
 import streamlit as st
@@ -15,6 +16,7 @@ from kzatlas.map import offline_kit
 from kzatlas.safety import escape_markdown, plain_snippet
 from kzatlas.ui import state
 from kzatlas.ui.frame import PageContext
+from kzatlas.ui.settings import public_base_url
 
 # Errors whose messages are written for users; anything else is reported by its type only,
 # so no server path or internal detail reaches the page.
@@ -146,6 +148,9 @@ def offline_map_export(
         name = local_name(chosen.iloc[0], context.name_column)
         caption = f"{caption} · {translate('Highlighted: {name}').format(name=name)}"
 
+    base = public_base_url()
+    link = f"{base}/?{urlencode(state.params())}" if base else ""
+
     def make(_results):
         return offline_kit.standalone_map_html(
             region_frame(context.catalogue),
@@ -159,6 +164,7 @@ def offline_map_export(
             made_on=date.today().isoformat(),
             selected_id=selected_id,
             view=view,
+            link=link,
         ).encode("utf-8")
 
     st.markdown("**" + escape_markdown(translate("Offline meeting kit")) + "**")

@@ -22,6 +22,7 @@ import streamlit as st
 from kzatlas.edit import accounts
 from kzatlas.i18n import Translate
 from kzatlas.safety import escape_markdown
+from kzatlas.ui.settings import secret_table
 
 EDITOR_KEY = "auth.editor"  # the Editor signed in with a password, in session state
 FORM_KEY = "auth.sign_in"
@@ -33,25 +34,14 @@ def _limiter() -> accounts.FailureLimiter:
     return accounts.FailureLimiter()
 
 
-def _secret_table(name: str) -> Mapping:
-    """A table of the secrets as a plain dict; empty when there is no secrets file or no such table."""
-    try:
-        if not st.secrets.load_if_toml_exists():
-            return {}
-        value = st.secrets.get(name)
-    except Exception:  # a broken secrets file must not take the atlas down; it is then view-only
-        return {}
-    return value.to_dict() if hasattr(value, "to_dict") else dict(value) if isinstance(value, Mapping) else {}
-
-
 def directory() -> accounts.EditorDirectory:
     """The editors configured in the secrets (read on every call, so a removed editor is out at once)."""
-    return accounts.read_directory(_secret_table("editors"))
+    return accounts.read_directory(secret_table("editors"))
 
 
 def providers() -> list[tuple[str | None, str]]:
     """Identity providers configured in ``[auth]``: ``(provider for st.login, label)`` pairs."""
-    section = _secret_table("auth")
+    section = secret_table("auth")
     if not section:
         return []
     named = [(key, key.replace("_", " ").title()) for key, value in section.items() if isinstance(value, Mapping)]

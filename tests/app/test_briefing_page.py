@@ -6,7 +6,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from kzatlas.config import ROOT_DIR
+from kzatlas.config import PUBLIC_URL_ENV, ROOT_DIR
 
 TIMEOUT = 120
 PAGE = str(ROOT_DIR / "views" / "briefing.py")
@@ -14,14 +14,18 @@ PAGE = str(ROOT_DIR / "views" / "briefing.py")
 
 def captions(at: AppTest) -> list[str]:
     """Captions as the reader sees them (links are sent Markdown-escaped)."""
-    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    return [re.sub(r"\\(.)", r"\1", c.value).replace("\u2060", "") for c in at.caption]
 
 
-def test_country_pack_is_prepared_with_progress_and_both_downloads():
+PUBLIC = "https://atlas.example.org/kz"
+
+
+def test_country_pack_is_prepared_with_progress_and_both_downloads(monkeypatch):
+    monkeypatch.setenv(PUBLIC_URL_ENV, PUBLIC + "/")
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.subheader[0].value == "Kazakhstan"
-    assert any("links back to: http" in c and c.rstrip().endswith("/") for c in captions(at))
+    assert any(f"links back to: {PUBLIC}/" in c and c.rstrip().endswith("/") for c in captions(at))
     prepare = next(b for b in at.button if b.label == "Prepare")
     prepare.click().run()
     assert not at.exception and not at.error
@@ -33,16 +37,25 @@ def test_country_pack_is_prepared_with_progress_and_both_downloads():
         assert step in shown
 
 
-def test_region_and_feature_scopes_change_the_subject_and_link():
+def test_region_and_feature_scopes_change_the_subject_and_link(monkeypatch):
+    monkeypatch.setenv(PUBLIC_URL_ENV, PUBLIC)
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
     at.radio(key="briefing.scope").set_value("region").run()
     at.selectbox(key="briefing.region").set_value("KZ-39").run()
     assert at.subheader[0].value == "Kostanay Region"
-    assert any("/region_profile?region=KZ-39" in c for c in captions(at))
+    assert any(f"{PUBLIC}/region_profile?region=KZ-39" in c for c in captions(at))
     at.radio(key="briefing.scope").set_value("area").run()
     at.selectbox(key="briefing.feature.area").set_value("pa-naurzum").run()
     assert at.subheader[0].value == "Naurzum State Nature Reserve"
-    assert any("/?sel=pa-naurzum" in c for c in captions(at))
+    assert any(f"{PUBLIC}/?sel=pa-naurzum" in c for c in captions(at))
+
+
+def test_without_a_public_address_the_page_and_the_pack_say_there_is_no_link(monkeypatch):
+    monkeypatch.delenv(PUBLIC_URL_ENV, raising=False)
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    shown = " ".join(captions(at))
+    assert "no public address" in shown and "localhost" not in shown and "links back to" not in shown
 
 
 def test_a_failed_pack_says_why_in_the_page_and_the_page_keeps_working(monkeypatch):
