@@ -17,6 +17,7 @@ from kzatlas.config import (
     KAZAKHSTAN_AREA_KM2,
     KIND_CORRIDOR,
     PROTECTED_KINDS,
+    REGIONS_LAYER,
     RELATIONSHIP_COLUMN,
     UNDP_KINDS,
 )
@@ -70,6 +71,53 @@ def layer_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
                 translate("Description"): translate(record.description),
             }
         )
+    return pd.DataFrame(rows)
+
+
+# Where each licence of a map source can be read (matched by its name in the manifest).
+LICENCE_PAGES = (
+    ("ODbL", "https://www.openstreetmap.org/copyright"),
+    ("LGPL-3.0", "https://www.gnu.org/licenses/lgpl-3.0.html"),
+    ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    ("Natural Earth", "https://www.naturalearthdata.com/about/terms-of-use/"),
+    ("Unicode License", "https://www.unicode.org/license.txt"),
+    ("MIT", "https://opensource.org/license/mit"),
+)
+
+
+def licence_page(licence: str) -> str:
+    """The address where ``licence`` can be read ("" when it is not one the map uses)."""
+    return next((url for name, url in LICENCE_PAGES if name in (licence or "")), "")
+
+
+def map_credits(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
+    """Every source the map's boundaries and basemap are drawn from: licence, vintage, licence page."""
+    manifest = catalogue.manifest
+    records = []
+    if manifest is not None:
+        region_layer = manifest.layers.get(REGIONS_LAYER)
+        if region_layer is not None:
+            records.append((region_layer.title, region_layer.sources, region_layer.vintage))
+        basemap = manifest.extra.get("basemap")
+        for record in basemap.values() if isinstance(basemap, dict) else ():
+            if isinstance(record, dict):
+                records.append((record.get("title", ""), record.get("sources") or (), record.get("vintage", "")))
+    rows = []
+    for title, sources, vintage in records:
+        for source in sources:
+            if not isinstance(source, dict):
+                continue
+            licence = str(source.get("licence") or "")
+            rows.append(
+                {
+                    translate("Map layer"): translate(title),
+                    translate("Source"): str(source.get("title") or ""),
+                    translate("Link"): str(source.get("url") or ""),
+                    translate("Licence"): licence,
+                    translate("Licence page"): licence_page(licence),
+                    translate("Vintage"): str(vintage or ""),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -206,6 +254,7 @@ def feature_sources(row: pd.Series, translate: Translate) -> pd.DataFrame:
             translate("Source"): [s.get("title", "") for s in sources],
             translate("Link"): [s.get("url", "") for s in sources],
             translate("Accessed"): [s.get("accessed", "") for s in sources],
+            translate("What it supports"): [s.get("supports", "") for s in sources],
         }
     )
 

@@ -25,6 +25,7 @@ from kzatlas.config import (
     CRS,
     EQUAL_AREA_CRS,
     KIND_CORRIDOR,
+    KIND_UNDP_PROGRAMME,
     KIND_UNDP_SITE,
     PROTECTED_KINDS,
     RELATIONSHIP_COLUMN,
@@ -142,6 +143,46 @@ def undp_work(features: pd.DataFrame) -> pd.Series:
     supported = features["undp_supported"].astype("boolean").fillna(False).astype(bool)
     items = features["kind"].isin(UNDP_KINDS) & ~un_partner(features)
     return items | (features["kind"].isin(AREA_KINDS) & supported)
+
+
+@dataclass(frozen=True)
+class UndpFootprint:
+    """UNDP's items told one way on every page and in every pack.
+
+    Attributes
+    ----------
+    sites : int
+        UNDP project sites (``undp_site``; UN partner sites not among them).
+    located_sites : int
+        Those of them with a map position.
+    programmes : int
+        National programmes with no single location (``undp_programme``).
+    partners : int
+        UN partner sites: listed beside UNDP's work, never counted as it.
+    """
+
+    sites: int
+    located_sites: int
+    programmes: int
+    partners: int
+
+
+def undp_footprint(features: gpd.GeoDataFrame) -> UndpFootprint:
+    """Count UNDP's sites, its national programmes and the UN partner sites in ``features``."""
+    partners = un_partner(features)
+    sites = (features["kind"] == KIND_UNDP_SITE) & ~partners
+    where = located(features).index
+    return UndpFootprint(
+        sites=int(sites.sum()),
+        located_sites=int(sites[sites.index.isin(where)].sum()),
+        programmes=int(((features["kind"] == KIND_UNDP_PROGRAMME) & ~partners).sum()),
+        partners=int(partners.sum()),
+    )
+
+
+def counts_by_kind_apart_from_partners(features: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.counts_by_kind` with UN partner sites left out (count them with :func:`undp_footprint`)."""
+    return analysis.counts_by_kind(features[~un_partner(features)])
 
 
 def undp_sites_in(area_id: str, features: gpd.GeoDataFrame) -> list[Nearby]:

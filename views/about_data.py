@@ -30,6 +30,15 @@ else:
         table_display.show_table(unlocated)
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
+    st.subheader(_("Map credits"))
+    st.caption(_("Every source the map's boundaries and basemap are drawn from, with its licence and vintage."))
+    table_display.show_table(
+        reports.map_credits(context.catalogue, _),
+        {
+            _("Link"): table_display.link_column(_("Link")),
+            _("Licence page"): table_display.link_column(_("Licence page")),
+        },
+    )
     st.subheader(_("Download the whole catalogue"))
     downloads.catalogue_downloads(context)
     st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))

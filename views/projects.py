@@ -31,12 +31,12 @@ partner = right.text_input(
 )
 shown = reports.portfolio_filter(portfolio, tuple(themes), partner)
 
-counted = shown[spatial.undp_work(shown)]
+footprint = spatial.undp_footprint(shown)
 first, second, third = st.columns(3)
-first.metric(_("UNDP sites and programmes"), format_number(len(counted), _))
-second.metric(_("With a map position"), format_number(counted["located"].sum(), _))
-third.metric(_("National / no single location"), format_number((~counted["located"]).sum(), _))
-partners = len(shown) - len(counted)
+first.metric(_("UNDP sites"), format_number(footprint.sites, _))
+second.metric(_("Of them with a map position"), format_number(footprint.located_sites, _))
+third.metric(_("National programmes (no single location)"), format_number(footprint.programmes, _))
+partners = footprint.partners
 if partners:
     st.caption(
         _("{count} UN partner sites are listed below but not counted: UNDP did not build them.").format(

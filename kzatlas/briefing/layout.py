@@ -104,6 +104,7 @@ def cleaned(brief: Briefing) -> Briefing:
         sources=[(clean_text(t), clean_text(u), clean_text(a)) for t, u, a in brief.sources],
         notes=[clean_text(note) for note in brief.notes if clean_text(note)],
         link=clean_text(brief.link),
+        share_notes=[clean_text(note) for note in brief.share_notes if clean_text(note)],
         data_version=clean_text(brief.data_version),
         made_on=clean_text(brief.made_on),
         disclaimer=clean_text(brief.disclaimer),

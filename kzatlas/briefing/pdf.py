@@ -215,6 +215,13 @@ def _map_and_numbers(pdf: FPDF, pack: Pack, map_png: bytes | None) -> None:
         _write(pdf, label, column_width, 3.8)
         _styled(pdf, 10.5, True, (15, 15, 15))
         _write(pdf, value or "—", column_width, 5)
+    if pack.brief.share_notes:
+        # Each share with its explanation on the same page.
+        pdf.set_xy(column_x, pdf.get_y() + 2)
+        _styled(pdf, 7, False, (80, 80, 80))
+        for note in pack.brief.share_notes:
+            _write(pdf, note, column_width, 3.1)
+            pdf.set_x(column_x)
 
 
 def _items_section(pdf: FPDF, pack: Pack) -> None:

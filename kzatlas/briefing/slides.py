@@ -235,21 +235,28 @@ def _map_slide(deck: _Deck, pack: Pack, map_png: bytes | None) -> None:
         deck.picture(slide, map_png, width_in, width_in * pixels_h / pixels_w, "Map")
         numbers_left_in += width_in + 0.3
     numbers_width_in = SLIDE_WIDTH_IN - SLIDE_MARGIN_IN - numbers_left_in
-    numbers = pack.brief.numbers
-    size = _numbers_size(numbers, numbers_width_in)
+    numbers, notes = pack.brief.numbers, pack.brief.share_notes
+    size = _numbers_size(numbers, numbers_width_in, notes)
     lines: list[Line] = []
     for label, value in numbers:
         lines += [Line(label, size - 2, colour=GREY), Line(value or "—", size, bold=True)]
+    # Each share with its explanation on the same slide.
+    lines += [Line(note, _note_size(size), colour=GREY) for note in notes]
     deck.text_box(slide, numbers_left_in, BODY_TOP_IN, numbers_width_in, BODY_HEIGHT_IN, lines)
 
 
-def _numbers_size(numbers: list[tuple[str, str]], width_in: float) -> int:
+def _note_size(size: int) -> int:
+    """The size of the shares' notes beside numbers of ``size`` points."""
+    return max(size - 6, 7)
+
+
+def _numbers_size(numbers: list[tuple[str, str]], width_in: float, notes: list[str] = ()) -> int:
     """The largest of ``NUMBER_SIZES`` (values; labels 2 pt smaller) that fits the body, else the smallest."""
     for size in NUMBER_SIZES:
         needed = sum(
             text_height_in(label, width_in, size - 2) + text_height_in(value or "—", width_in, size)
             for label, value in numbers
-        )
+        ) + sum(text_height_in(note, width_in, _note_size(size)) for note in notes)
         if needed <= BODY_HEIGHT_IN:
             break
     return size

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kzatlas import analysis, reports
-from kzatlas.config import KAZAKHSTAN_AREA_KM2
+from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS
 from kzatlas.facts.sentences import Figure, Sentence, Source
 from kzatlas.i18n import N_, Translate, format_number, format_percent, format_share
 
@@ -24,6 +24,12 @@ PROTECTION_EXPLANATION = N_(
     "Why the figures differ: the atlas counts only the reserves and national parks it lists, by their "
     "official areas (drawn as approximate shapes); official figures count every kind of protected area, "
     "such as sanctuaries, regional parks and natural monuments."
+)
+
+
+SUBSET_EXPLANATION = N_(
+    "This share counts only the reserves and parks that match the filters, so it is not compared with the "
+    "official national figure, which counts every protected area of Kazakhstan; clear the filters to see both."
 )
 
 
@@ -73,8 +79,14 @@ def protection_story(
     translate: Translate,
     land_ha: float | None = None,
     regional: bool = False,
+    subset: bool = False,
 ) -> ProtectionStory:
     """The protected share of a place, official and as drawn in the atlas, with why they differ.
+
+    The atlas's share stands beside the official national figure only as its counterpart: all
+    the reserves and parks the atlas lists for the whole country. For a part of them (``subset``:
+    filters by theme, kind, year, UNDP support or name) the share says what it is, the N matching
+    reserves and parks, and no official figure is set beside it.
 
     Parameters
     ----------
@@ -89,6 +101,8 @@ def protection_story(
         The land the share is of; the official territory of Kazakhstan when omitted.
     regional : bool
         Whether the place is one or more regions (no official figure is published for them).
+    subset : bool
+        Whether ``features`` holds only some of the place's reserves and parks.
 
     Returns
     -------
@@ -96,9 +110,19 @@ def protection_story(
     """
     land = land_ha if land_ha is not None else KAZAKHSTAN_AREA_KM2 * 100.0
     share = analysis.protected_share_of_land(analysis.protected_hectares(features), land)
-    atlas = Figure(translate("Reserves and parks in this atlas"), format_share(share, translate, 2))
     notes: list[Sentence] = []
     official = None
+    if subset:
+        count = int(features["kind"].isin(PROTECTED_KINDS).sum())
+        label = (
+            N_("Share of the chosen regions covered by the {count} matching reserves and parks")
+            if regional
+            else N_("Share of Kazakhstan covered by the {count} matching reserves and parks")
+        )
+        atlas = Figure(translate(label).format(count=format_number(count, translate)), format_share(share, translate, 2))
+        notes.append(Sentence(translate(SUBSET_EXPLANATION)))
+        return ProtectionStory(None, atlas, tuple(notes))
+    atlas = Figure(translate("Reserves and parks in this atlas"), format_share(share, translate, 2))
     if regional:
         notes.append(
             Sentence(

@@ -65,8 +65,9 @@ DRAW_OPTIONS = {
 }
 
 
-# The attribution prefix: a plain link to Leaflet (no flag or other symbol).
-LEAFLET_CREDIT = '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>'
+# The attribution prefix: Leaflet's name as plain text (no flag or other symbol, and no address:
+# the map works offline and loads nothing from the web).
+LEAFLET_CREDIT = "Leaflet"
 
 
 class MapChrome(MacroElement):

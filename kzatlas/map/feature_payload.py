@@ -44,7 +44,10 @@ TILE_SIZE_PX = 256
 # From this many sites on, they are drawn on a canvas instead of as SVG elements.
 CANVAS_POINTS_FROM = 500
 # Columns the tooltip of a point reads besides its name (see ``maps.feature_tooltip_html``).
-TOOLTIP_COLUMNS = ("kind", "area_ha", "geometry_quality", "area_drawn_ha", "region_codes", "year", "undp_supported")
+TOOLTIP_COLUMNS = (
+    "kind", "relationship", "origin", "area_ha", "geometry_quality", "area_drawn_ha", "region_codes", "year",
+    "undp_supported",
+)  # fmt: skip
 NAME_LINE = "<b>{}</b><br>"
 
 
@@ -195,7 +198,7 @@ def prepare_features(
     tails: tuple[str, ...] = ()
     tail_index = np.zeros(len(drawn), dtype=int)
     if len(site_rows):
-        combos = drawn.iloc[site_rows][list(TOOLTIP_COLUMNS)].astype(str)
+        combos = drawn.iloc[site_rows][[column for column in TOOLTIP_COLUMNS if column in drawn.columns]].astype(str)
         keys = pd.MultiIndex.from_frame(combos)
         codes, unique = pd.factorize(keys)
         firsts = pd.Series(range(len(codes))).groupby(codes).first().sort_index().to_numpy()

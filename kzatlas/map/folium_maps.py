@@ -32,10 +32,11 @@ from kzatlas.config import (
     POINT_KINDS,
     REGION_FILL_COLOUR,
     REGION_LINE_COLOUR,
+    RELATIONSHIP_COLUMN,
     WEB_TILES_ATTRIBUTION,
     WEB_TILES_URL,
 )
-from kzatlas.i18n import KIND_LABELS, ORIGIN_LABELS, QUALITY_LABELS, Translate, format_hectares, local_name
+from kzatlas.i18n import ORIGIN_LABELS, QUALITY_LABELS, Translate, format_hectares, kind_label, local_name
 from kzatlas.map import feature_payload
 from kzatlas.map.base_layers import BaseShapes, FetchedGeoJson, base_shapes, region_collection, to_feature_collection
 from kzatlas.map.basemap import BasemapData, bundled_basemap
@@ -85,7 +86,7 @@ def feature_tooltip_html(
     name = local_name(row, name_column)
     lines = [
         f"<b>{escape_html(name)}</b>",
-        escape_html(translate(KIND_LABELS.get(row["kind"], row["kind"]))),
+        escape_html(kind_label(row["kind"], translate, row.get(RELATIONSHIP_COLUMN))),
     ]
     if row["kind"] not in POINT_KINDS:
         lines.append(

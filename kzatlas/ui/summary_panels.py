@@ -11,10 +11,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from kzatlas import analysis, charts
+from kzatlas import analysis, charts, spatial
 from kzatlas.analysis import Filters
-from kzatlas.catalog import region_frame
-from kzatlas.config import KINDS
+from kzatlas.catalog import feature_frame, region_frame
+from kzatlas.config import KINDS, PROTECTED_KINDS
 from kzatlas.facts import protection
 from kzatlas.facts.sentences import Figure, Sentence
 from kzatlas.i18n import KIND_SHORT_LABELS, Translate, format_hectares, format_number
@@ -55,17 +55,36 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
     if filters.regions and regions is not None:
         land_ha = analysis.land_area_hectares(regions, filters.regions)
     story = protection.protection_story(
-        context.catalogue.tables.get("targets"), matching, translate, land_ha, regional=bool(filters.regions)
+        context.catalogue.tables.get("targets"),
+        matching,
+        translate,
+        land_ha,
+        regional=bool(filters.regions),
+        subset=_fewer_reserves_and_parks(context, matching, filters),
     )
     first, second = st.columns(2)
     first.metric(translate("Matching features"), format_number(len(matching), translate))
     second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
-    counts = analysis.counts_by_kind(matching)
-    if not counts.empty:
-        for column, (_, row) in zip(st.columns(len(KINDS)), counts.iterrows()):
-            column.metric(translate(KIND_SHORT_LABELS[row["kind"]]), format_number(row["count"], translate))
+    counts = [
+        (translate(KIND_SHORT_LABELS[kind]), count)
+        for kind, count in spatial.counts_by_kind_apart_from_partners(matching).itertuples(index=False)
+    ]
+    partners = spatial.undp_footprint(matching).partners
+    if partners:
+        counts.append((translate("UN partner sites"), partners))
+    if counts:
+        for column, (label, count) in zip(st.columns(len(KINDS) + 1), counts):
+            column.metric(label, format_number(count, translate))
     st.caption(_summary_notes(matching, filters, translate))
     protection_story(story)
+
+
+def _fewer_reserves_and_parks(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> bool:
+    """Whether filters other than the region leave out some of the place's reserves and parks."""
+    everything = feature_frame(context.catalogue)
+    in_place = analysis.filter_features(everything, Filters(regions=filters.regions))
+    protected = set(in_place.loc[in_place["kind"].isin(PROTECTED_KINDS), "id"])
+    return bool(protected - set(matching["id"]))
 
 
 def protection_story(story: protection.ProtectionStory) -> None:

@@ -14,7 +14,7 @@ from kzatlas.config import (
 )
 from scripts.geodata_build.basemap_layers import BASEMAP_COLUMNS, build_basemap
 from scripts.geodata_build.common import ACCESS_DATE, DATA_VERSION, SOURCES_DIR
-from scripts.geodata_build.features import build_corridors, build_protected_areas, build_undp_sites
+from scripts.geodata_build.features import add_band_regions, build_corridors, build_protected_areas, build_undp_sites
 from scripts.geodata_build.output import collect_sources, manifest_record, to_geojson_bytes, walk_sources
 from scripts.geodata_build.regions import build_regions
 from scripts.geodata_build.sources import licence_for, read_sources
@@ -35,7 +35,7 @@ def build_all(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, bytes], dict]:
     layers = {
         "regions": regions,
         "protected_areas": build_protected_areas(sources, country),
-        "corridors": build_corridors(sources, country),
+        "corridors": add_band_regions(build_corridors(sources, country), regions),
         "undp_sites": build_undp_sites(sources),
     }
     region_meta = sources["regions.json"]["boundary_source"]

@@ -6,9 +6,10 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from kzatlas.catalog import FEATURE_COLUMNS
+from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
 from kzatlas.config import (
     CRS,
+    EQUAL_AREA_CRS,
     KIND_CORRIDOR,
     NAME_COLUMNS,
 )
@@ -44,6 +45,18 @@ def empty_feature(**values) -> dict:
     return row
 
 
+# Themes a reserve's or park's official designation names (in English or Russian): a "State Forest
+# Nature Reserve" (государственный лесной природный резерват) is about forests.
+DESIGNATION_THEMES = {"forest": "forests", "лесной": "forests"}
+
+
+def protected_area_themes(rec: dict) -> list[str]:
+    """Biodiversity and protected areas, the themes its designation names, and any the record lists."""
+    designation = " ".join(str(rec.get(column) or "") for column in ("name_en", "name_ru")).casefold()
+    named = [theme for word, theme in DESIGNATION_THEMES.items() if word in designation]
+    return list(dict.fromkeys(["biodiversity", "protected_areas", *named, *(rec.get("themes") or [])]))
+
+
 def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
     """Reserves and parks; a circle that crosses the national border is cut to it."""
     records = sources["protected_areas_reserves.json"] + sources["protected_areas_parks.json"]
@@ -74,7 +87,7 @@ def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
             empty_feature(
                 **record_fields(rec),
                 kind=rec["kind"],
-                themes=joined(["biodiversity", "protected_areas"]),
+                themes=joined(protected_area_themes(rec)),
                 year=rec.get("established"),
                 years=joined([rec.get("established")]),
                 area_ha=area,
@@ -121,6 +134,30 @@ def build_corridors(sources: dict, country=None) -> gpd.GeoDataFrame:
             )
         )
     return finish_features(rows)
+
+
+# A region a corridor's band covers at least this share of is listed with the corridor.
+BAND_REGION_SHARE = 0.01
+
+
+def add_band_regions(corridors: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """List with each corridor every region its drawn band covers at least ``BAND_REGION_SHARE`` of.
+
+    The sources name the regions a corridor was planned in; the band as drawn can reach further
+    (Kapshagay-Balkhash into Jetisu), and a filter by region should find it there too.
+    """
+    frame = corridors.copy()
+    areas = regions.set_index("iso_code").geometry.to_crs(EQUAL_AREA_CRS)
+    bands = frame.geometry.to_crs(EQUAL_AREA_CRS)
+    for index, row in frame.iterrows():
+        band = bands.loc[index]
+        if band is None or band.is_empty or band.area == 0:
+            continue
+        shares = areas.intersection(band).area / band.area
+        covered = sorted(str(code) for code, share in shares.items() if share >= BAND_REGION_SHARE)
+        listed = [code for code in str(row["region_codes"] or "").split(LIST_SEPARATOR) if code]
+        frame.at[index, "region_codes"] = LIST_SEPARATOR.join(dict.fromkeys([*listed, *covered]))
+    return frame
 
 
 def build_undp_sites(sources: dict) -> gpd.GeoDataFrame:

@@ -60,6 +60,36 @@ _FORBIDDEN_CHARACTERS = frozenset(
 )
 
 
+# Hosts that only copy, mirror, proxy or re-host what others published (document dumps, Wikipedia
+# mirrors and proxies, essay and presentation sites, scraper pages, user-edited maps): never cited
+# as a source; a fact that could only be read there keeps the copy in ``read_via`` beside the
+# original it reproduces.
+COPY_HOSTS = frozenset(
+    {
+        "docslib.org", "pdfslide.us", "vdocuments.us", "studylib.net", "studopedia.info", "engime.org",
+        "jagrafia.ucoz.kz", "astanahunter.ucoz.ru", "en.ppt-online.org", "toplist.info", "wikisum.wiki",
+        "wikimapia.org", "arc.ask3.ru", "hindi-lyrics.com", "bestprofi.com", "pitbullbeststar.ru",
+        "tfmarket.ru", "invtur.com.ua", "worldnewsam.com", "freenature.wordpress.com", "kazakh.com",
+        "ru.knoema.com", "dev-chm.cbd.int", "core-prod.cambridgecore.org", "s.gtool.pro", "wikizero.net",
+        "wikizero.com", "perceptiode.com", "perceptioro.com", "perceptiosv.com", "perceptiofi.com",
+        "unsorted.wikisort.ru", "wikisort.ru", "arietiform.com", "grokipedia.com", "wikiwand.com",
+        "kiwix.haohe.fun", "kiwix.prodb.cz", "kiwix.casplantje.nl", "a.osmarks.net", "dogedaos.com",
+        "de.zxc.wiki", "de.frwiki.wiki", "no.frwiki.wiki", "de.wikial.top", "it.wiki7.org", "askwikinow.com",
+        "wiki-org.ru", "pinocchiopedia.com", "review.clateway.com", "franco.wiki", "ru.m.wiki.x.io",
+        "wiki.studentb.eu", "pwojczyn.com", "en-academic.com", "wikidata.uk-ua.nina.az",
+        "uk.wikipedia-on-ipfs.org", "ru.wikipedia-on-ipfs.org", "dweb.link",
+    }
+)  # fmt: skip
+# Fields that cite a source (``read_via`` lists the copies actually read, and may name them).
+CITED_FIELDS = frozenset({"url", "coord_source", "path_point_sources"})
+
+
+def copy_host(url: str) -> str | None:
+    """The copy or mirror host ``url`` points at, or ``None`` for any other address."""
+    host = (urlparse(url).hostname or "").lower().rstrip(".")
+    return next((known for known in COPY_HOSTS if host == known or host.endswith("." + known)), None)
+
+
 class SourceError(ValueError):
     """A curated source the build refuses; the message is one line naming the file, record and field."""
 
@@ -99,6 +129,11 @@ def check_text(name: str, document: object) -> None:
             raise SourceError(f"{where}: control character U+{ord(bad):04X} in {shown_value(text)}")
         if key in URL_FIELDS and text and safe_link(text) is None:
             raise SourceError(f"{where}: not an http(s) link: {shown_value(text)}")
+        if key in CITED_FIELDS and text and copy_host(text):
+            raise SourceError(
+                f"{where}: {copy_host(text)} is a copy, mirror or essay site, not an original; cite the original "
+                f"publisher and keep the copy in read_via: {shown_value(text)}"
+            )
 
 
 def _record_label(name: str, index: int, record: dict) -> str:

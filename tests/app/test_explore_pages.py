@@ -138,10 +138,13 @@ def test_region_profile_with_an_unknown_region_warns_and_shows_a_default():
 
 def test_projects_page_filters_by_theme_and_partner():
     at = run("projects")
-    # The UN Regional SDG Centre is a UN partner site, not UNDP's work: 12 of the 13 items.
-    assert metric(at, "UNDP sites and programmes") == "12"
+    # UNDP's footprint, told as on every page and in every pack: 5 sites (4 with a map position),
+    # 7 national programmes; the UN Regional SDG Centre is a UN partner site, not UNDP's work.
+    assert metric(at, "UNDP sites") == "5"
+    assert metric(at, "Of them with a map position") == "4"
+    assert metric(at, "National programmes (no single location)") == "7"
     at.multiselect(key="projects.themes").select("health").run()
-    assert int(metric(at, "UNDP sites and programmes")) < 12
+    assert int(metric(at, "UNDP sites")) < 5
     at.text_input(key="projects.partner").input("no such partner").run()
     assert any("No item matches" in i.value for i in at.info)
 
