@@ -104,7 +104,7 @@ def test_every_pack_carries_the_map_credits(bundled):
 
     for scope in (briefing.Scope("country"), briefing.Scope("region", "KZ-39"), briefing.Scope("feature", "pa-naurzum")):
         brief = briefing.build_briefing(bundled, scope, translator("en"), "name_en", "", "2026-12-01")
-        assert any(note.startswith("Map table:") and "OpenStreetMap" in note for note in brief.notes)
+        assert any(note.startswith("Map credits:") and "OpenStreetMap" in note for note in brief.notes)
 
 
 @pytest.mark.parametrize("scope_args", [("country",), ("region", "KZ-39")])
