@@ -131,7 +131,8 @@ def test_country_briefing_lists_every_feature_and_the_target_tracker(bundled, pa
     assert numbers["Global target by 2030"] == "30\u00a0%"
     # Never a lone atlas share: it comes with the official figure and why they differ.
     assert numbers["Reserves and parks in this atlas"] == "2.86\u00a0%"
-    assert any(note.startswith("Why the figures differ") for note in brief.notes)
+    # The explanation is printed beside the shares (share_notes), on the same page.
+    assert any(note.startswith("Why the figures differ") for note in brief.share_notes)
     # Items without a map position are listed and say so.
     unlocated = features[features.geometry.isna()]["name_en"]
     shapes = dict(zip(brief.items["name"], brief.items["shape"]))
@@ -150,7 +151,7 @@ def test_region_briefing_uses_the_region_profile(bundled, packs):
     assert numbers["Reserves and parks in this atlas"] == f"{100 * profile.official_share:.2f}\u00a0%"
     # Altyn Dala and the Yrgyz-Torgay-Zhylanshyk corridor were created with UNDP support.
     assert numbers["UNDP's work here"] == "2"
-    assert any(note.startswith("No official protected share is published for a region") for note in brief.notes)
+    assert any(note.startswith("No official protected share is published for a region") for note in brief.share_notes)
     assert any(note.startswith("Land area measured from the region's boundary") for note in brief.notes)
     ids = profile.listed_ids
     expected = features.loc[features["id"].isin(ids), "name_en"]
