@@ -196,13 +196,20 @@ def _title_block(pdf: FPDF, pack: Pack) -> None:
     _text(pdf, pack.stamp, 9, colour=(90, 90, 90))
 
 
+# Height kept under the page-1 map for the shares' explanation, mm.
+SHARE_NOTES_MM = 24.0
+
+
 def _map_and_numbers(pdf: FPDF, pack: Pack, map_png: bytes | None) -> None:
     """The map at the left, as large as the page allows, and the key numbers in the column beside it."""
     top = pdf.get_y() + 3
-    map_width = 0.0
+    map_width = map_height = 0.0
     if map_png:
         pixels_w, pixels_h = image_size(map_png)
-        map_width = min(192.0, (pdf.page_break_trigger - top) * pixels_w / pixels_h)
+        # Room is kept under the map for the notes that explain the shares beside it.
+        room = SHARE_NOTES_MM if pack.brief.share_notes else 0.0
+        map_width = min(192.0, (pdf.page_break_trigger - top - room) * pixels_w / pixels_h)
+        map_height = map_width * pixels_h / pixels_w
         pdf.image(io.BytesIO(map_png), x=pdf.l_margin, y=top, w=map_width, alt_text=pack.title)
     column_x = pdf.l_margin + (map_width + 7 if map_width else 0)
     column_width = pdf.w - pdf.r_margin - column_x
@@ -216,12 +223,13 @@ def _map_and_numbers(pdf: FPDF, pack: Pack, map_png: bytes | None) -> None:
         _styled(pdf, 10.5, True, (15, 15, 15))
         _write(pdf, value or "—", column_width, 5)
     if pack.brief.share_notes:
-        # Each share with its explanation on the same page.
-        pdf.set_xy(column_x, pdf.get_y() + 2)
-        _styled(pdf, 7, False, (80, 80, 80))
+        # Each share with its explanation on the same page: under the map, or under the numbers.
+        notes_x, notes_width = (pdf.l_margin, map_width) if map_width else (column_x, column_width)
+        pdf.set_xy(notes_x, top + map_height + 2 if map_width else pdf.get_y() + 2)
+        _styled(pdf, 7.5, False, (70, 70, 70))
         for note in pack.brief.share_notes:
-            _write(pdf, note, column_width, 3.1)
-            pdf.set_x(column_x)
+            _write(pdf, note, notes_width, 3.3)
+            pdf.set_x(notes_x)
 
 
 def _items_section(pdf: FPDF, pack: Pack) -> None:
