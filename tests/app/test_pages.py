@@ -87,10 +87,14 @@ def test_chart_switches_between_region_and_year():
 def test_about_the_data_lists_layers_sources_and_unlocated_items():
     at = run_page(DATA_PAGE)
     assert at.title[0].value == "About the data"
-    layers, unlocated, sources = at.dataframe[0].value, at.dataframe[1].value, at.dataframe[2].value
+    layers, unlocated, map_sources, sources = (at.dataframe[index].value for index in range(4))
     assert len(layers) == 4 and layers["Loaded"].all()
     assert "Genetic seed bank of especially valuable tree species" in " ".join(unlocated["Name"])
     assert sources["Link"].str.startswith("http").all() and len(sources) > 20
+    # The map credits: every boundary and basemap source with its licence.
+    assert {"Natural Earth", "OpenStreetMap", "GeoNames"} <= {
+        name for name in ("Natural Earth", "OpenStreetMap", "GeoNames") if name in " ".join(map_sources["Source"])
+    }
 
 
 def test_router_runs_and_switches_pages():
