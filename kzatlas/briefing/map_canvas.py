@@ -99,7 +99,8 @@ class Sheet:
     def add_disclaimer(self, text: str) -> None:
         """``text`` in small grey type at the bottom left, wrapped to the figure's width."""
         self.figure.text(
-            0.008, 0.012, text, fontsize=12.5 * self.scale, color="#444444", va="bottom", ha="left", wrap=True
+            0.008, 0.012, text, fontsize=12.5 * self.scale, color="#444444", va="bottom", ha="left", wrap=True,
+            parse_math=False,
         )
 
     def png(self) -> bytes:

@@ -212,7 +212,7 @@ class NameWriter:
                 text, (candidate.x, candidate.y), xytext=offset, textcoords="offset points",
                 ha=horizontal, va=vertical, multialignment="center", fontsize=size, color=colour,
                 fontweight=weight, fontfamily=_NAME_FONT, path_effects=halo, zorder=11,
-                annotation_clip=False,
+                annotation_clip=False, parse_math=False,
             )  # fmt: skip
             extent_box = artist.get_window_extent(self.renderer)
             box = (extent_box.x0 - pad, extent_box.y0 - pad, extent_box.x1 + pad, extent_box.y1 + pad)

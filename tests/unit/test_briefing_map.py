@@ -146,3 +146,21 @@ def test_russian_pack_map_is_named_in_russian(bundled):
     english = {name.text for name in static_map_names(bundled, KOSTANAY, translate=translator("en"))}
     assert {"Russia", "Kostanay", "Naurzum State Nature Reserve"} <= english
     assert not names & {"Russia", "Kostanay", "Naurzum State Nature Reserve"}
+
+
+def test_a_name_that_looks_like_math_is_written_as_it_is(tmp_path):
+    from sandbox import copy_geodata
+
+    name = "$$\\alert{m2}$$ Naurzum $x^2$"
+
+    def rename(layer, _record, document):
+        if layer != "protected_areas":
+            return False
+        for feature in document["features"]:
+            if feature["properties"]["id"] == "pa-naurzum":
+                feature["properties"]["name_en"] = name
+        return True
+
+    catalogue = catalog.load_catalogue(copy_geodata(tmp_path / "geodata", rename))
+    names = static_map_names(catalogue, briefing.Scope("feature", "pa-naurzum"), translate=translator("en"))
+    assert any(placed.text == name for placed in names)
