@@ -22,6 +22,7 @@ from kzatlas.config import (
     UNDP_KINDS,
 )
 from kzatlas.i18n import (
+    N_,
     ORIGIN_LABELS,
     QUALITY_LABELS,
     Translate,
@@ -73,6 +74,8 @@ def layer_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
         )
     return pd.DataFrame(rows)
 
+
+SCHEMATIC_AREA_LABEL = N_("Area of the schematic drawing (not the feature's size)")
 
 # Where each licence of a map source can be read (matched by its name in the manifest).
 LICENCE_PAGES = (
@@ -220,7 +223,8 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
         (translate("Kind"), kind_label(row["kind"], translate, row.get(RELATIONSHIP_COLUMN))),
         (translate("Official area"), format_hectares(row["area_ha"], translate) if row["kind"] in AREA_KINDS else ""),
         (
-            translate("Drawn area"),
+            # A schematic shape's area is the drawing's, never the feature's size.
+            translate(SCHEMATIC_AREA_LABEL if row["geometry_quality"] == "schematic" else "Drawn area"),
             format_hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else "",
         ),
         (translate("Area notes"), english_text(row["area_note"], translate)),
@@ -342,7 +346,7 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
             {
                 translate("Corridor"): names[row["id"]],
                 translate("Official area (ha)"): row["area_ha"],
-                translate("Drawn area (ha)"): row["area_drawn_ha"],
+                translate("Area of the schematic band (ha)"): row["area_drawn_ha"],
                 translate("Year"): row["year"],
                 translate("Links (from sources)"): row["links"].replace(";", ", "),
                 translate("Meets on the map"): ", ".join(names[i] for i in linked),

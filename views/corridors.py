@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kzatlas import reports, ui
+from kzatlas import reports, tables, ui
 from kzatlas.config import AREA_KINDS, KIND_CORRIDOR
 from kzatlas.ui import downloads, live_map, table_display
 
@@ -25,7 +25,8 @@ if corridors.empty:
     st.info(_("No ecological corridor is loaded."))
 else:
     table = reports.corridor_table(everything, _, context.name_column)
-    table_display.show_table(table, table_display.number_columns(_))
+    band_area = {_("Area of the schematic band (ha)"): table_display.number_column(tables.grouped_format(_))}
+    table_display.show_table(table, {**table_display.number_columns(_), **band_area})
     nearby = everything[everything["kind"].isin(AREA_KINDS)]
     live_map.render_map(PAGE, context, nearby)
     downloads.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))

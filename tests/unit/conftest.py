@@ -6,6 +6,7 @@ starts a throw-away cluster and sets it), each test in a schema of its own, drop
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import shutil
@@ -16,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from kzatlas import catalog
-from kzatlas.config import GEODATA_DIR
+from kzatlas.config import GEODATA_DIR, ROOT_DIR
 
 TEST_URL_ENV = "KZATLAS_TEST_POSTGRES_URL"
 
@@ -76,3 +77,12 @@ def postgres_schema() -> Iterator[str]:
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def build():
+    """``scripts/build_geodata.py`` loaded as a module (its checks and refusals, without running it)."""
+    spec = importlib.util.spec_from_file_location("build_geodata_under_test", ROOT_DIR / "scripts" / "build_geodata.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -17,14 +16,6 @@ from kzatlas.config import GEODATA_DIR, ROOT_DIR
 
 SCRIPT = ROOT_DIR / "scripts" / "build_geodata.py"
 SOURCES = GEODATA_DIR / "sources"
-
-
-@pytest.fixture(scope="module")
-def build():
-    spec = importlib.util.spec_from_file_location("build_geodata_under_test", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 
 import pytest
 
-from kzatlas.config import GEODATA_DIR, ROOT_DIR
-
-SCRIPT = ROOT_DIR / "scripts" / "build_geodata.py"
-
-
-@pytest.fixture(scope="module")
-def build():
-    spec = importlib.util.spec_from_file_location("build_geodata_defensible", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from kzatlas.config import GEODATA_DIR
 
 
 def cited_urls(value):
@@ -128,3 +117,23 @@ def test_a_pack_prints_each_share_with_its_explanation_on_the_same_page(bundled,
         if any(shape.has_text_frame and "Reserves and parks in this atlas" in shape.text_frame.text for shape in slide.shapes)
     )
     assert "Why the figures differ" in share_slide
+
+
+def test_a_schematic_shapes_area_is_never_shown_as_the_features_size(features):
+    from kzatlas import reports
+    from kzatlas.i18n import translator
+
+    english = translator("en")
+    corridor = features[features["id"] == "corr-yrgyz-torgay-zhylanshyk"].iloc[0]
+    facts = dict(reports.feature_facts(corridor, english, {}).itertuples(index=False))
+    assert "Drawn area" not in facts
+    assert facts["Area of the schematic drawing (not the feature's size)"].endswith(" ha")
+    table = reports.corridor_table(features, english)
+    assert "Area of the schematic band (ha)" in table.columns and "Drawn area (ha)" not in table.columns
+
+
+def test_the_anniversary_release_is_cited_for_what_it_supports(features):
+    for text in features.loc[features["kind"] != "undp_site", "sources_json"]:
+        for source in json.loads(text):
+            if "60th anniversary" in (source.get("title") or ""):
+                assert source.get("supports"), source
