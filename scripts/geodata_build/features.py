@@ -48,12 +48,16 @@ def empty_feature(**values) -> dict:
 # Themes a reserve's or park's official designation names (in English or Russian): a "State Forest
 # Nature Reserve" (государственный лесной природный резерват) is about forests.
 DESIGNATION_THEMES = {"forest": "forests", "лесной": "forests"}
+RAMSAR_THEME = "water"
 
 
 def protected_area_themes(rec: dict) -> list[str]:
     """Biodiversity and protected areas, the themes its designation names, and any the record lists."""
     designation = " ".join(str(rec.get(column) or "") for column in ("name_en", "name_ru")).casefold()
     named = [theme for word, theme in DESIGNATION_THEMES.items() if word in designation]
+    # A wetland of international importance (its record names the Ramsar site) is about water.
+    if "ramsar site" in " ".join(str(rec.get(column) or "") for column in ("notes", "area_note")).casefold():
+        named.append(RAMSAR_THEME)
     return list(dict.fromkeys(["biodiversity", "protected_areas", *named, *(rec.get("themes") or [])]))
 
 

@@ -137,3 +137,8 @@ def test_the_anniversary_release_is_cited_for_what_it_supports(features):
         for source in json.loads(text):
             if "60th anniversary" in (source.get("title") or ""):
                 assert source.get("supports"), source
+
+
+def test_ramsar_wetlands_are_in_the_water_theme(features):
+    water = features[features["themes"].str.contains("water")]
+    assert {"pa-korgalzhyn", "pa-naurzum", "pa-alakol", "pa-akzhayik"} <= set(water["id"])
