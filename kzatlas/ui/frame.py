@@ -95,17 +95,27 @@ def show_notices(translate: Translate) -> None:
         )
 
 
+LANGUAGE_PICKER_KEY = "sidebar.language"
+
+
+def _picked_language() -> None:
+    # A callback runs before the next script run starts, so the router (app.py) already
+    # titles the page menu in the new language on the very rerun the pick causes.
+    state.set_language(st.session_state[LANGUAGE_PICKER_KEY])
+
+
 def _language_picker() -> None:
     current = state.language()
-    chosen = st.sidebar.selectbox(
+    if st.session_state.get(LANGUAGE_PICKER_KEY) != current:
+        # First run, a page switch (widget values vanish) or a link's language: the picker follows.
+        st.session_state[LANGUAGE_PICKER_KEY] = current
+    st.sidebar.selectbox(
         "Language / Язык / Тіл",
         LANGUAGES,
-        index=LANGUAGES.index(current),
         format_func=LANGUAGE_NAMES.get,
-        key="sidebar.language",
+        key=LANGUAGE_PICKER_KEY,
+        on_change=_picked_language,
     )
-    if chosen != current:
-        state.set_language(chosen)
 
 
 def _show_catalogue_problems(catalogue: Catalogue, translate: Translate) -> None:

@@ -196,7 +196,7 @@ def _scene_list(page: str, allowed: selection.Allowed, deck: scenes.Deck, transl
     """The scenes with links to play or open each, start, and reorder or delete one."""
     urls = [scene.explorer_url(allowed.year_bounds) for scene in deck.scenes]
     show_table(
-        tables.scene_table([scene.caption for scene in deck.scenes], urls, translate),
+        tables.scene_table([translate(scene.caption) for scene in deck.scenes], urls, translate),
         {
             translate("Present from here"): link_column(display_text=translate("play")),
             translate("In the map explorer"): link_column(display_text=translate("open")),
@@ -209,7 +209,7 @@ def _scene_list(page: str, allowed: selection.Allowed, deck: scenes.Deck, transl
     index = chosen.selectbox(
         translate("Scene"),
         range(len(deck.scenes)),
-        format_func=lambda i: f"{i + 1}. {deck.scenes[i].caption[:50]}",
+        format_func=lambda i: f"{i + 1}. {translate(deck.scenes[i].caption)[:50]}",
         key=f"{page}.chosen",
     )
     _deck_button(up, translate("Move up"), f"{page}.up", lambda: deck.moved(index, -1))
