@@ -22,19 +22,26 @@ from kzatlas.briefing.map_canvas import Sheet
 from kzatlas.config import KAZAKHSTAN_BOUNDS, POINT_KINDS
 from kzatlas.i18n import local_name, local_names
 from kzatlas.map import name_order
+from kzatlas.map.name_labels import WATER_NAME_COLOUR
 
 # A map of (most of) the country names only its largest areas (name_order's count, as the web
-# map at country zoom) and no UNDP sites; closer maps name everything that fits.
+# map at country zoom) and none of name_order's close groups (lakes, UNDP sites, towns); closer
+# maps name everything that fits. Seas and lakes are written in italics in the web map's blue.
 _NAME_FONT = "DejaVu Sans"
 _WRAP_AT = 20
 _MAX_NAME_CHARS = 64
 _CITY_DOT = "#4A4A4A"
+_DOTTED = ("capital", "city", "town")
+_ITALIC = ("sea", "lake")
 # kind -> (font size in points at the 1600-pixel scale, colour, weight, placement)
 _NAME_STYLES = {
     "selected": (16.5, "#111111", "bold", "centre"),
     "country": (15.0, "#7C7C76", "normal", "centre"),
     "capital": (14.5, "#222222", "bold", "side"),
     "city": (13.0, "#333333", "normal", "side"),
+    "town": (11.5, "#444444", "normal", "side"),
+    "sea": (14.0, WATER_NAME_COLOUR, "normal", "centre"),
+    "lake": (12.5, WATER_NAME_COLOUR, "normal", "centre"),
     "area": (13.0, "#1D3B31", "normal", "centre"),
     "site": (12.5, "#7A2E00", "normal", "side"),
 }
@@ -49,7 +56,7 @@ class PlacedName:
     text : str
         The name as it is in the data (before wrapping or capitals).
     kind : str
-        ``selected``, ``country``, ``capital``, ``city``, ``area`` or ``site``.
+        ``selected``, ``country``, ``capital``, ``city``, ``town``, ``sea``, ``lake``, ``area`` or ``site``.
     box : tuple of float
         ``(x0, y0, x1, y1)`` in pixels, origin at the bottom left, halo included.
     """
@@ -70,11 +77,12 @@ class _Candidate:
 class NameWriter:
     """Writes the names in order of importance, each only where it fits.
 
-    The pack's own feature first (always shown), then neighbouring countries, the capital and
-    the largest cities, reserves, parks and corridors from the largest down (only
-    ``AREA_NAMES_AT_COUNTRY_ZOOM`` of them when the view spans the country), UNDP sites (not
-    when the view spans the country) and last the regional centres. Every name is measured with the
-    renderer and handed to :func:`place_labels`, which keeps it only if its box is free.
+    The pack's own feature first (always shown), then the groups in
+    :data:`~kzatlas.map.name_order.NAME_GROUPS` order: neighbouring countries, the capital and the
+    largest cities, seas, regional centres, reserves, parks and corridors from the largest down
+    (only ``AREA_NAMES_AT_COUNTRY_ZOOM`` of them when the view spans the country), lakes, UNDP
+    sites and towns (these three not when the view spans the country). Every name is measured
+    with the renderer and handed to :func:`place_labels`, which keeps it only if its box is free.
     """
 
     def __init__(self, sheet: Sheet, view, column: str):
@@ -98,13 +106,14 @@ class NameWriter:
         others = drawn[drawn["id"] != scope.id] if scope.kind == SCOPE_FEATURE else drawn
         country_wide = _country_wide(self.view)
         for group in name_order.NAME_GROUPS:
+            if country_wide and group in name_order.CLOSE_GROUPS:
+                continue
             if group == name_order.GROUP_AREA:
                 areas = others[~others["kind"].isin(POINT_KINDS)]
                 limit = name_order.AREA_NAMES_AT_COUNTRY_ZOOM if country_wide else None
                 self._add(self._feature_candidates(areas, name_order.GROUP_AREA), limit=limit)
             elif group == name_order.GROUP_SITE:
-                if not country_wide:
-                    self._add(self._feature_candidates(others[others["kind"].isin(POINT_KINDS)], name_order.GROUP_SITE))
+                self._add(self._feature_candidates(others[others["kind"].isin(POINT_KINDS)], name_order.GROUP_SITE))
             else:
                 self._add(groups.get(group, []))
         if self.dots:
@@ -127,10 +136,10 @@ class NameWriter:
         return candidates
 
     def _basemap_candidates(self, base) -> dict[str, list[_Candidate]]:
-        """The basemap's names in view, by group (countries, capitals and large cities, centres)."""
+        """The basemap's names in view, by group (countries, capitals and large cities, seas, centres...)."""
         labels = name_order.basemap_names_in_order(base["basemap_labels"])
         land = base["basemap_land"]
-        groups: dict[str, list[_Candidate]] = {name_order.GROUP_COUNTRY: [], name_order.GROUP_CAPITAL: [], name_order.GROUP_CITY: []}
+        groups: dict[str, list[_Candidate]] = {}
         for text, (_, row) in zip(local_names(labels, self.column), labels.iterrows()):
             point = row.geometry
             if not text or point is None or point.is_empty:
@@ -139,9 +148,9 @@ class NameWriter:
             if group == name_order.GROUP_COUNTRY:
                 anchor = self._country_anchor(row, point, land)
                 if anchor is not None:
-                    groups[group].append(_Candidate(text, group, anchor.x, anchor.y))
+                    groups.setdefault(group, []).append(_Candidate(text, group, anchor.x, anchor.y))
             elif self.inner.contains(point):
-                groups[group].append(_Candidate(text, group, point.x, point.y))
+                groups.setdefault(group, []).append(_Candidate(text, group, point.x, point.y))
         return groups
 
     def _country_anchor(self, row, point, land: gpd.GeoDataFrame):
@@ -186,7 +195,7 @@ class NameWriter:
         for index, box in chosen:
             candidate = candidates[index]
             self.placed.append(PlacedName(candidate.text, candidate.kind.removesuffix("_site"), box))
-            if candidate.kind in ("capital", "city"):
+            if candidate.kind in _DOTTED:
                 self.dots.append((candidate.x, candidate.y))
 
     def _drafts(self, candidate: _Candidate) -> list[tuple[object, Box]]:
@@ -196,7 +205,7 @@ class NameWriter:
         text = _shown_text(candidate.text, kind)
         if candidate.kind == "selected_site":
             placement = "side"
-        gap = {"capital": 6.0, "city": 6.0, "site": 9.0, "selected": 17.0}.get(kind, 0.0)
+        gap = {"capital": 6.0, "city": 6.0, "town": 5.0, "site": 9.0, "selected": 17.0}.get(kind, 0.0)
         if placement == "side":
             offsets = [((gap, 0), "left", "center"), ((-gap, 0), "right", "center"),
                        ((0, gap), "center", "bottom"), ((0, -gap), "center", "top")]  # fmt: skip
@@ -211,12 +220,13 @@ class NameWriter:
             artist = self.sheet.axes.annotate(
                 text, (candidate.x, candidate.y), xytext=offset, textcoords="offset points",
                 ha=horizontal, va=vertical, multialignment="center", fontsize=size, color=colour,
-                fontweight=weight, fontfamily=_NAME_FONT, path_effects=halo, zorder=11,
+                fontweight=weight, fontstyle="italic" if kind in _ITALIC else "normal",
+                fontfamily=_NAME_FONT, path_effects=halo, zorder=11,
                 annotation_clip=False, parse_math=False,
             )  # fmt: skip
             extent_box = artist.get_window_extent(self.renderer)
             box = (extent_box.x0 - pad, extent_box.y0 - pad, extent_box.x1 + pad, extent_box.y1 + pad)
-            if placement == "side" and kind in ("capital", "city"):
+            if placement == "side" and kind in _DOTTED:
                 # The city's dot belongs to its name: nothing may cover it either.
                 dot = 4 * self.points
                 box = (min(box[0], anchor_x - dot), min(box[1], anchor_y - dot),

