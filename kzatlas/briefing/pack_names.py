@@ -78,8 +78,8 @@ class NameWriter:
     """Writes the names in order of importance, each only where it fits.
 
     The pack's own feature first (always shown), then the groups in
-    :data:`~kzatlas.map.name_order.NAME_GROUPS` order: neighbouring countries, the capital and the
-    largest cities, seas, regional centres, reserves, parks and corridors from the largest down
+    :data:`~kzatlas.map.name_order.NAME_GROUPS` order: the capital and the largest cities,
+    neighbouring countries, seas, regional centres, reserves, parks and corridors from the largest down
     (only ``AREA_NAMES_AT_COUNTRY_ZOOM`` of them when the view spans the country), lakes, UNDP
     sites and towns (these three not when the view spans the country). Every name is measured
     with the renderer and handed to :func:`place_labels`, which keeps it only if its box is free.

@@ -30,10 +30,12 @@ from kzatlas.safety import escape_html
 # The scale bar's labels; ``{distance}`` is the number Leaflet picked.
 SCALE_KILOMETRES = N_("{distance} km")
 SCALE_METRES = N_("{distance} m")
-# The layer list starts folded where the map frame is narrower than this (CSS pixels), or where
-# the open list would cover more than this share of the frame.
-LAYER_LIST_FOLD_BELOW_PX = 1500
-LAYER_LIST_MAX_SHARE = 0.08
+# The layer list starts folded where the map frame is narrower than this (CSS pixels: a laptop's
+# map is about 900 wide, a 1920x1080 screen's about 1460), or where the open list would cover
+# more than this share of the frame (open, it covers about 11 % of a laptop's map and 7-8 % of a
+# 1920x1080 screen's, depending on the language).
+LAYER_LIST_FOLD_BELOW_PX = 1200
+LAYER_LIST_MAX_SHARE = 0.10
 
 
 class AtlasMap(folium.Map):
@@ -103,7 +105,8 @@ class MapChrome(MacroElement):
             });
             new Scale({imperial: false}).addTo(map);
             // A click on a shape hides the tooltip over it (it would cover the shape's name) until
-            // the pointer leaves that shape; the shape's layer reports both (see SELECT_ON_CLICK).
+            // the pointer is seen anywhere else (the shape's layer reports the click, see
+            // SELECT_ON_CLICK; the page may redraw the shape meanwhile, so it is known by its id).
             var quietId = null, openTip = null;
             function tipId(tip) {
                 var source = tip && tip._source;
@@ -125,9 +128,14 @@ class MapChrome(MacroElement):
                 quietId = event.id;
                 if (openTip) { hideTip(openTip, true); }
             });
-            map.on("kzleft", function (event) {
-                if (event.id === quietId) { quietId = null; }
+            map.on("mousemove", function (event) {
+                if (quietId === null) { return; }
+                var node = event.originalEvent && event.originalEvent.target;
+                var layer = node && map._targets ? map._targets[L.stamp(node)] : null;
+                var props = layer && layer.feature ? layer.feature.properties : null;
+                if (!props || props.id !== quietId) { quietId = null; }
             });
+            map.on("mouseout", function () { quietId = null; });
             // The layer list (AtlasLayerControl) opens only where it leaves most of the map free.
             window.kzLayerList = function (target, baseLayers, extraLayers, options) {
                 var open = new L.Control.Layers(baseLayers, extraLayers, L.extend({}, options, {collapsed: false}));

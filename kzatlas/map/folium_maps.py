@@ -63,8 +63,7 @@ CSS_CLASS_PREFIX = "kz-layer-"
 # On a feature click, report the feature's fixed anchor point and id instead of the mouse
 # position, and keep the click from reaching the map: clicking the same feature twice then
 # sends the same value (streamlit-folium does not rerun), and only empty map clears. The map
-# hears of the click and of the pointer leaving the shape, to keep the shape's tooltip from
-# covering its name meanwhile (MapChrome).
+# hears of the click, to keep the shape's tooltip from covering its name (MapChrome).
 SELECT_ON_CLICK = JsCode(
     """
     function (feature, layer) {
@@ -75,9 +74,6 @@ SELECT_ON_CLICK = JsCode(
             event.latlng = anchor;
             L.DomEvent.stopPropagation(event);
             if (layer._map) { layer._map.fire("kzpicked", {id: props.id}); }
-        });
-        layer.on("mouseout", function () {
-            if (layer._map) { layer._map.fire("kzleft", {id: feature.properties.id}); }
         });
     }
     """

@@ -1,7 +1,7 @@
 """Which names a map shows and in what order: one rule for the web map and the pack's map.
 
-Names are shown by group, most important first (:data:`NAME_GROUPS`): neighbouring countries,
-the capital and the largest cities, the seas and largest lakes, the regional centres, reserves,
+Names are shown by group, most important first (:data:`NAME_GROUPS`): the capital and the largest
+cities, neighbouring countries, the seas and largest lakes, the regional centres, reserves,
 parks and corridors from the largest down, the other lakes and reservoirs, UNDP sites, and last
 the other towns. A map that spans the country names only its :data:`AREA_NAMES_AT_COUNTRY_ZOOM`
 largest areas and leaves out the groups of :data:`CLOSE_GROUPS` (lakes, sites and towns): those
@@ -24,12 +24,12 @@ GROUP_AREA = "area"
 GROUP_LAKE = "lake"
 GROUP_SITE = "site"
 GROUP_TOWN = "town"
-NAME_GROUPS = (GROUP_COUNTRY, GROUP_CAPITAL, GROUP_SEA, GROUP_CITY, GROUP_AREA, GROUP_LAKE, GROUP_SITE, GROUP_TOWN)
+NAME_GROUPS = (GROUP_CAPITAL, GROUP_COUNTRY, GROUP_SEA, GROUP_CITY, GROUP_AREA, GROUP_LAKE, GROUP_SITE, GROUP_TOWN)
 # Groups named only on maps closer in than the whole country.
 CLOSE_GROUPS = frozenset({GROUP_LAKE, GROUP_SITE, GROUP_TOWN})
 AREA_NAMES_AT_COUNTRY_ZOOM = 8
-# Basemap places of rank 1 and 2 (the capital and the largest cities) are named with the countries,
-# rank 3 (the regional centres) as cities, higher ranks (other towns) last.
+# Basemap places of rank 1 and 2 (the capital and the largest cities) are named first, even before
+# the neighbours, rank 3 (the regional centres) as cities, higher ranks (other towns) last.
 CAPITAL_RANKS = 2
 CITY_RANK = 3
 # Water names of rank 1 (the seas and the largest lakes) are named early, the others as lakes.
