@@ -19,6 +19,7 @@ from kzatlas.config import (
     FEATURE_LAYERS,
     GEODATA_DIR,
     KINDS,
+    LANGUAGES,
     NAME_COLUMNS,
     ORIGIN_CATALOGUE,
     ORIGIN_COLUMN,
@@ -26,7 +27,7 @@ from kzatlas.config import (
     REGION_KINDS,
     REGIONS_LAYER,
 )
-from kzatlas.i18n import THEME_LABELS
+from kzatlas.i18n import THEME_LABELS, origin_column, source_column, translated_column
 from kzatlas.manifest import (  # noqa: F401 - the manifest's names stay importable from here
     DTYPES,
     MAX_METADATA_BYTES,
@@ -40,10 +41,29 @@ from kzatlas.manifest import (  # noqa: F401 - the manifest's names stay importa
 )
 from kzatlas.safety import JSONLimitError, is_safe_id, load_json_limited, plain_snippet
 
+# Free texts every feature layer carries in English and, as ``<column>_<lang>``, in each other
+# language (the atlas's own translations; see geodata/sources/SCHEMA.md). ``partners``, ``donors``
+# and ``links`` are ``;``-joined lists, their translations item for item.
+TRANSLATED_TEXT_COLUMNS = ("area_note", "undp_project", "partners", "donors", "location_name", "links", "notes")
+
+
+def _with_translations(column: str) -> dict[str, str]:
+    """``column`` and its translation columns, all text."""
+    return {translated_column(column, language): "str" for language in LANGUAGES}
+
+
+# Where each name comes from: ``name_<lang>_origin`` is ``published`` (a source prints it; the
+# page is ``name_<lang>_source``) or ``atlas`` (the atlas's own translation, or for English its
+# own wording); see kzatlas.i18n.shown_name.
+NAME_ORIGIN_COLUMNS: dict[str, str] = {
+    key: "str" for column in NAME_COLUMNS for key in (origin_column(column), source_column(column))
+}
+
 # Columns every feature layer (protected areas, corridors, UNDP sites) shares.
 FEATURE_COLUMNS: dict[str, str] = {
     "id": "str",
     **dict.fromkeys(NAME_COLUMNS, "str"),
+    **NAME_ORIGIN_COLUMNS,
     "kind": "str",
     "themes": "str",
     "region_codes": "str",
@@ -51,17 +71,17 @@ FEATURE_COLUMNS: dict[str, str] = {
     "years": "str",
     "area_ha": "float",
     "area_drawn_ha": "float",
-    "area_note": "str",
+    **_with_translations("area_note"),
     "iucn_category": "str",
     "undp_supported": "bool",
-    "undp_project": "str",
+    **_with_translations("undp_project"),
     # "" for UNDP's own work; "un_partner" for a UN entity's site that UNDP did not build.
     "relationship": "str",
-    "partners": "str",
-    "donors": "str",
+    **_with_translations("partners"),
+    **_with_translations("donors"),
     "budget_usd": "float",
-    "location_name": "str",
-    "links": "str",
+    **_with_translations("location_name"),
+    **_with_translations("links"),
     "geometry_quality": "str",
     "geometry_method": "str",
     "source_url": "str",
@@ -70,7 +90,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "source_licence": "str",
     "sources_json": "str",
     "coord_source": "str",
-    "notes": "str",
+    **_with_translations("notes"),
 }
 
 REGION_COLUMNS: dict[str, str] = {

@@ -322,32 +322,87 @@ def format_square_km(value: object, translate: Translate) -> str:
 
 ENGLISH_MARKER = N_("(in English)")
 
+# Where a name or a text in the data comes from (the ``<column>_origin`` fields): printed by a
+# published source (whose address is in ``<column>_source``), or the atlas's own translation.
+ORIGIN_PUBLISHED = "published"
+ORIGIN_ATLAS = "atlas"
+ORIGINS = (ORIGIN_PUBLISHED, ORIGIN_ATLAS)
+# The marker of a name or text the atlas translated itself, and what it means.
+TRANSLATION_MARKER = N_("(atlas translation)")
+TRANSLATION_NOTE = N_(
+    "Names and texts marked “(atlas translation)” were translated by the atlas: no published form in this "
+    "language was found. Names without the mark are as a published source prints them."
+)
+
+
+def translated_column(column: str, language: str | None) -> str:
+    """The data column holding ``column`` in ``language``: ``notes_ru``; the column itself in English.
+
+    English is the language the sources are read in: ``notes``, ``area_note``... hold the English
+    text, and ``<column>_<language>`` its translation (see ``geodata/sources/SCHEMA.md``).
+    """
+    language = normalise_language(language)
+    return column if language == DEFAULT_LANGUAGE else f"{column}_{language}"
+
+
+def origin_column(column: str) -> str:
+    """The column saying where the value of ``column`` comes from (``name_kk`` -> ``name_kk_origin``)."""
+    return f"{column}_origin"
+
+
+def source_column(column: str) -> str:
+    """The column with the address of the page that publishes ``column`` (``name_kk_source``)."""
+    return f"{column}_source"
+
 
 def _marked(text: str, translate: Translate) -> str:
     return f"{text} {translate(ENGLISH_MARKER)}" if text and language_of(translate) != DEFAULT_LANGUAGE else text
 
 
+def _translation_marked(text: str, origin: object, translate: Translate) -> str:
+    """``text`` followed by the atlas-translation marker when ``origin`` says the atlas translated it."""
+    return f"{text} {translate(TRANSLATION_MARKER)}" if text and origin == ORIGIN_ATLAS else text
+
+
+def _column_language(column: str) -> str:
+    return column[len(NAME_COLUMN_PREFIX) :] if column.startswith(NAME_COLUMN_PREFIX) else DEFAULT_LANGUAGE
+
+
+def is_atlas_translation(row, name_column: str) -> bool:
+    """Whether the name in ``name_column`` is the atlas's own translation (its origin says so).
+
+    English names are the language the sources are read in, never a translation; a name
+    without a recorded origin (an editor's or an imported feature) is not marked either.
+    """
+    if _column_language(name_column) == DEFAULT_LANGUAGE or _missing(row.get(name_column)):
+        return False
+    return row.get(origin_column(name_column)) == ORIGIN_ATLAS
+
+
 def shown_name(row, name_column: str, translate: Translate) -> str:
-    """:func:`local_name` for reading: an English fallback is marked as such in Russian and Kazakh.
+    """:func:`local_name` for reading, with where it comes from marked: the one rule for names on screen.
 
     Parameters
     ----------
     row : mapping or pandas.Series
-        A record with ``name_en`` and, where a source gives them, ``name_ru``/``name_kk``.
+        A record with ``name_en`` and, where known, ``name_ru``/``name_kk`` and their
+        ``name_<lang>_origin``.
     name_column : str
         The column for the language shown.
     translate : callable
-        The page's translation function (for the marker and its language).
+        The page's translation function (for the markers and their language).
 
     Returns
     -------
     str
-        The local name, else the English name followed by "(in English)" in the page's
-        language. Data exports use :func:`local_name`, which adds no marker.
+        The local name as a source publishes it; the local name followed by "(atlas
+        translation)" when the atlas translated it (``name_<lang>_origin`` is ``atlas``); the
+        English name followed by "(in English)" when there is no local name. Data exports
+        use :func:`local_name`, which adds no marker.
     """
     local = row.get(name_column)
     if not _missing(local):
-        return local
+        return _translation_marked(local, ORIGIN_ATLAS if is_atlas_translation(row, name_column) else None, translate)
     return _marked(local_name(row, ENGLISH_NAME_COLUMN), translate)
 
 
@@ -356,23 +411,62 @@ def shown_names(frame: pd.DataFrame, name_column: str, translate: Translate) -> 
     local = frame[name_column]
     known = local.notna() & (local != "")
     fallback = frame[ENGLISH_NAME_COLUMN].fillna("").map(lambda text: _marked(text, translate))
+    origins = frame.get(origin_column(name_column))
+    if _column_language(name_column) != DEFAULT_LANGUAGE and origins is not None:
+        atlas = known & (origins == ORIGIN_ATLAS)
+        local = local.where(~atlas, local.astype(str) + " " + translate(TRANSLATION_MARKER))
     return local.where(known, fallback)
 
 
-def english_text(value: object, translate: Translate) -> str:
-    """Free text that the sources give only in English, marked as such outside English.
+def local_text(record, column: str, translate: Translate) -> str:
+    """A text of the data (a note, an area note, a place, a target's title) in the page's language.
+
+    The one rule for the data's free texts on screen and in packs: the translation the data
+    carries for the language (``<column>_<lang>``, see :func:`translated_column`), followed by
+    "(atlas translation)" unless its ``<column>_<lang>_origin`` says a source publishes it; the
+    English text followed by "(in English)" when the data has no translation; the English text
+    as it is on an English page.
 
     Parameters
     ----------
-    value : object
-        A note, place description or similar text from the data (missing means empty).
+    record : mapping or pandas.Series
+        A feature row, or a record of ``targets.json``.
+    column : str
+        The English column (``notes``, ``area_note``, ``location_name``, ``name``, ``scope``...).
     translate : callable
-        The page's translation function.
+        The page's or pack's translation function; its ``language`` picks the text.
 
     Returns
     -------
     str
-        ``""`` for a missing value; otherwise the text, followed by "(in English)" when the
-        page is in Russian or Kazakh.
+        ``""`` when the record has no such text.
     """
-    return "" if _missing(value) else _marked(str(value), translate)
+    original = record.get(column)
+    english = "" if _missing(original) else str(original)
+    language = language_of(translate)
+    if language == DEFAULT_LANGUAGE:
+        return english
+    local_column = translated_column(column, language)
+    local = record.get(local_column)
+    if _missing(local):
+        return _marked(english, translate)
+    return _translation_marked(str(local), record.get(origin_column(local_column)) or ORIGIN_ATLAS, translate)
+
+
+def citation_label(record, column: str, translate: Translate) -> str:
+    """How a citation names its publisher in the page's language, unmarked: part of a citation, not a text.
+
+    The ``<column>_<lang>`` form where the data gives one (``publisher_ru``: "Секретариат
+    Конвенции о биологическом разнообразии"), else the label as published (a proper name such
+    as "The Astana Times" is never marked "(in English)").
+    """
+    local = record.get(translated_column(column, language_of(translate)))
+    if not _missing(local):
+        return str(local)
+    original = record.get(column)
+    return "" if _missing(original) else str(original)
+
+
+def has_translation_marker(text: object, translate: Translate) -> bool:
+    """Whether ``text`` carries the atlas-translation marker in the language of ``translate``."""
+    return language_of(translate) != DEFAULT_LANGUAGE and translate(TRANSLATION_MARKER) in str(text or "")

@@ -12,21 +12,27 @@ from kzatlas.analysis import unlocated
 from kzatlas.catalog import Catalogue, feature_frame, split_list
 from kzatlas.config import (
     AREA_KINDS,
+    DEFAULT_LANGUAGE,
     GEODATA_DIR,
     GEOMETRY_QUALITIES,
     KAZAKHSTAN_AREA_KM2,
     KIND_CORRIDOR,
+    LANGUAGES,
+    NAME_COLUMN_PREFIX,
     PROTECTED_KINDS,
     REGIONS_LAYER,
     RELATIONSHIP_COLUMN,
     UNDP_KINDS,
 )
 from kzatlas.i18n import (
+    LANGUAGE_NAMES,
     N_,
+    ORIGIN_ATLAS,
     ORIGIN_LABELS,
+    ORIGIN_PUBLISHED,
     QUALITY_LABELS,
     Translate,
-    english_text,
+    citation_label,
     format_hectares,
     format_number,
     format_percent,
@@ -34,7 +40,11 @@ from kzatlas.i18n import (
     format_square_km,
     kind_label,
     kind_labels,
+    local_text,
+    origin_column,
     shown_names,
+    source_column,
+    translated_column,
 )
 from kzatlas.safety import escape_html, escape_markdown
 from kzatlas.spatial import undp_work
@@ -145,6 +155,57 @@ def unlocated_table(catalogue: Catalogue, translate: Translate, name_column: str
     ).reset_index(drop=True)
 
 
+NAME_ORIGIN_TEXTS = {ORIGIN_PUBLISHED: N_("published"), ORIGIN_ATLAS: N_("atlas translation")}
+NAMES_EXPLANATION = N_(
+    "Every feature records where its name in each language comes from: a published source (its address is "
+    "given) or the atlas's own translation. The notes, area notes, places and target titles in Russian and "
+    "Kazakh are the atlas's own translations; the titles of cited sources stay as published."
+)
+
+
+NAME_SOURCE_COLUMN = N_("Source of the name")
+
+
+def name_origin_table(catalogue: Catalogue, translate: Translate, name_column: str = "name_en") -> pd.DataFrame:
+    """Each feature's name in every language other than English: where it comes from and its source's address.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The loaded catalogue (saved edits included).
+    translate : callable
+        Translation function (column names and the origin words).
+    name_column : str
+        The column of the page's language, for the first column.
+
+    Returns
+    -------
+    DataFrame
+        One row per feature and language: the name in the page's language, the language (in its
+        own words), the name in it, "published" or "atlas translation", and the address of the
+        page that publishes it (empty for the atlas's own).
+    """
+    features = feature_frame(catalogue)
+    shown = shown_names(features, name_column, translate)
+    rows = []
+    for language in LANGUAGES:
+        if language == DEFAULT_LANGUAGE:
+            continue
+        column = f"{NAME_COLUMN_PREFIX}{language}"
+        for index, feature in features.iterrows():
+            origin = feature.get(origin_column(column))
+            rows.append(
+                {
+                    translate("Name"): shown[index],
+                    translate("Language"): LANGUAGE_NAMES[language],
+                    translate("Name in that language"): str(feature.get(column) or ""),
+                    translate("Origin of the name"): translate(NAME_ORIGIN_TEXTS[origin]) if origin in NAME_ORIGIN_TEXTS else "",
+                    translate(NAME_SOURCE_COLUMN): str(feature.get(source_column(column)) or ""),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def source_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
     """Every cited source across all layers, with its licence and the features citing it."""
     manifest = catalogue.manifest
@@ -227,7 +288,7 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
             translate(SCHEMATIC_AREA_LABEL if row["geometry_quality"] == "schematic" else "Drawn area"),
             format_hectares(row["area_drawn_ha"], translate) if pd.notna(row["area_drawn_ha"]) else "",
         ),
-        (translate("Area notes"), english_text(row["area_note"], translate)),
+        (translate("Area notes"), local_text(row, "area_note", translate)),
         (translate("Year"), "" if pd.isna(row["year"]) else str(int(row["year"]))),
         (translate("Years"), row["years"].replace(";", ", ") if ";" in row["years"] else ""),
         (translate("Region"), regions),
@@ -235,13 +296,13 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
         (translate("Shape"), translate(QUALITY_LABELS.get(row["geometry_quality"], row["geometry_quality"]))),
         (translate("How it is drawn"), translate(row["geometry_method"])),
         (translate("Supported by UNDP"), translate("yes") if bool(undp_work(row.to_frame().T).iloc[0]) else translate("no")),
-        (translate("UNDP / GEF project"), row["undp_project"]),
-        (translate("Partners"), row["partners"].replace(";", ", ")),
-        (translate("Donors"), row["donors"].replace(";", ", ")),
+        (translate("UNDP / GEF project"), local_text(row, "undp_project", translate)),
+        (translate("Partners"), local_text(row, "partners", translate).replace(";", ", ")),
+        (translate("Donors"), local_text(row, "donors", translate).replace(";", ", ")),
         (translate("Budget (US$)"), "" if pd.isna(row["budget_usd"]) else format_number(row["budget_usd"], translate)),
-        (translate("Place"), english_text(row["location_name"], translate)),
-        (translate("Links (from sources)"), row["links"].replace(";", ", ")),
-        (translate("Notes"), english_text(row["notes"], translate)),
+        (translate("Place"), local_text(row, "location_name", translate)),
+        (translate("Links (from sources)"), local_text(row, "links", translate).replace(";", ", ")),
+        (translate("Notes"), local_text(row, "notes", translate)),
         (
             translate("Origin"),
             translate(ORIGIN_LABELS[row.get("origin")]) if row.get("origin") in ORIGIN_LABELS else "",
@@ -251,14 +312,18 @@ def feature_facts(row: pd.Series, translate: Translate, region_names: dict[str, 
 
 
 def feature_sources(row: pd.Series, translate: Translate) -> pd.DataFrame:
-    """Every source of one feature with the date it was read."""
+    """Every source of one feature with the date it was read and what it supports.
+
+    Titles stay as published (they are citations); what a source supports is the atlas's own
+    text, in the page's language (:func:`kzatlas.i18n.local_text`).
+    """
     sources = json.loads(row["sources_json"] or "[]")
     return pd.DataFrame(
         {
             translate("Source"): [s.get("title", "") for s in sources],
             translate("Link"): [s.get("url", "") for s in sources],
             translate("Accessed"): [s.get("accessed", "") for s in sources],
-            translate("What it supports"): [s.get("supports", "") for s in sources],
+            translate("What it supports"): [local_text(s, "supports", translate) for s in sources],
         }
     )
 
@@ -282,12 +347,15 @@ class TargetTracker:
         return None if not area_ha else self.undp_in_atlas_ha / area_ha
 
 
-def target_tracker(targets: dict | None, features: pd.DataFrame, territory_km2: float) -> TargetTracker:
+def target_tracker(
+    targets: dict | None, features: pd.DataFrame, territory_km2: float, translate: Translate | None = None
+) -> TargetTracker:
     """Pick the figures the tracker shows from ``geodata/targets.json`` and the catalogue.
 
     The latest status is the newest record with a published share; the national target is
     the first (newest) record of ``national_targets``. Shares computed here from hectares use
-    the official territory and are marked as computed.
+    the official territory and are marked as computed. With ``translate``, each status names
+    its publisher in that language where the data gives the form (:func:`kzatlas.i18n.citation_label`).
     """
     targets = targets or {}
     records = targets.get("national_status", [])
@@ -298,7 +366,11 @@ def target_tracker(targets: dict | None, features: pd.DataFrame, territory_km2: 
                 "as_of": record.get("as_of") or "",
                 "share_pct": record.get("share_pct"),
                 "area_ha": record.get("area_ha"),
-                "publisher": (record.get("source") or {}).get("publisher", ""),
+                "publisher": (
+                    citation_label(record.get("source") or {}, "publisher", translate)
+                    if translate
+                    else (record.get("source") or {}).get("publisher", "")
+                ),
                 "url": (record.get("source") or {}).get("url", ""),
             }
             for record in records
@@ -348,10 +420,10 @@ def corridor_table(features: pd.DataFrame, translate: Translate, name_column: st
                 translate("Official area (ha)"): row["area_ha"],
                 translate("Area of the schematic band (ha)"): row["area_drawn_ha"],
                 translate("Year"): row["year"],
-                translate("Links (from sources)"): row["links"].replace(";", ", "),
+                translate("Links (from sources)"): local_text(row, "links", translate).replace(";", ", "),
                 translate("Meets on the map"): ", ".join(names[i] for i in linked),
                 translate("Outside reserves and parks"): format_share(outside, translate, 1),
-                translate("UNDP / GEF project"): row["undp_project"],
+                translate("UNDP / GEF project"): local_text(row, "undp_project", translate),
             }
         )
     table = pd.DataFrame(rows)
@@ -377,7 +449,14 @@ def portfolio_filter(items: pd.DataFrame, themes: tuple[str, ...], partner_query
         keep &= items["themes"].map(lambda value: bool(set(themes) & set(split_list(value))))
     query = partner_query.strip().casefold()
     if query:
-        haystack = items["partners"] + ";" + items["donors"] + ";" + items["undp_project"]
+        # Partners, donors and projects in every language the data gives them in.
+        columns = [
+            translated_column(column, language)
+            for column in ("partners", "donors", "undp_project")
+            for language in LANGUAGES
+            if translated_column(column, language) in items.columns
+        ]
+        haystack = items[columns].fillna("").astype(str).agg(";".join, axis=1)
         keep &= haystack.str.casefold().str.contains(query, regex=False)
     return items[keep]
 

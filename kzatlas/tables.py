@@ -21,8 +21,8 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     Translate,
     babel_locale,
-    english_text,
     kind_labels,
+    local_text,
     shown_name,
     shown_names,
     theme_label,
@@ -149,7 +149,7 @@ def _years_text(first: object, last: object) -> str:
 
 def _location_text(row: pd.Series, translate: Translate) -> str:
     if row["located"]:
-        return english_text(row["location_name"], translate) or translate("see map")
+        return local_text(row, "location_name", translate) or translate("see map")
     if row["kind"] == KIND_UNDP_SITE:
         return translate("location not verifiable")
     return translate("national / no single location")
@@ -167,8 +167,12 @@ def portfolio_table(items: pd.DataFrame, translate: Translate, name_column: str)
             translate("Themes"): [
                 ", ".join(theme_label(theme, translate) for theme in split_list(value)) for value in items["themes"]
             ],
-            translate("Partners"): items["partners"].str.replace(";", ", ").to_numpy(),
-            translate("Donors"): items["donors"].str.replace(";", ", ").to_numpy(),
+            translate("Partners"): [
+                local_text(row, "partners", translate).replace(";", ", ") for _, row in items.iterrows()
+            ],
+            translate("Donors"): [
+                local_text(row, "donors", translate).replace(";", ", ") for _, row in items.iterrows()
+            ],
             translate("Years"): [_years_text(a, b) for a, b in zip(items["first_year"], items["last_year"])],
             translate("Budget (US$)"): items["budget_usd"].to_numpy(),
             translate("Where"): _map_links(items["id"], items["located"]),

@@ -3,6 +3,8 @@
 import streamlit as st
 
 from kzatlas import reports, ui
+from kzatlas.i18n import TRANSLATION_NOTE
+from kzatlas.safety import escape_markdown
 from kzatlas.ui import downloads, history, table_display
 
 context = ui.page_setup("About the data")
@@ -28,6 +30,14 @@ else:
         st.write(_("Every item has a map position."))
     else:
         table_display.show_table(unlocated)
+    st.subheader(_("Where the names come from"))
+    st.markdown(escape_markdown(_(reports.NAMES_EXPLANATION)))
+    st.caption(escape_markdown(_(TRANSLATION_NOTE)))
+    names = reports.name_origin_table(context.catalogue, _, context.name_column)
+    table_display.show_table(
+        names,
+        {_(reports.NAME_SOURCE_COLUMN): table_display.link_column(_(reports.NAME_SOURCE_COLUMN))},
+    )
     st.subheader(_("Region boundaries"))
     st.markdown(reports.region_source_text(context.catalogue, _))
     st.subheader(_("Map credits"))

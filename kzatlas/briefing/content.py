@@ -20,7 +20,16 @@ from kzatlas.briefing.text import clean_text
 from kzatlas.catalog import Catalogue, feature_frame, region_frame
 from kzatlas.config import NEARBY_KM, REGIONS_LAYER, RELATIONSHIP_COLUMN, UN_DISCLAIMER
 from kzatlas.facts import protection, region_facts, surroundings
-from kzatlas.i18n import KIND_SHORT_LABELS, N_, Translate, format_hectares, format_number, kind_label
+from kzatlas.i18n import (
+    KIND_SHORT_LABELS,
+    N_,
+    TRANSLATION_NOTE,
+    Translate,
+    format_hectares,
+    format_number,
+    has_translation_marker,
+    kind_label,
+)
 
 # The pack's map credits: every source its map is drawn from, with the licence that asks for credit.
 MAP_CREDITS = N_(
@@ -255,6 +264,10 @@ def build_briefing(
     if scope.kind != SCOPE_FEATURE:
         rows = sorted_features(rows, name_column)
     notes = shape_notes(rows, translate, count_unlocated=scope.kind != SCOPE_FEATURE) + content.notes
+    items = items_table(rows, translate, name_column, content.distances)
+    shown = [content.title, *items["name"], *notes, *(value for _, value in content.numbers)]
+    if any(has_translation_marker(text, translate) for text in shown):
+        notes.append(translate(TRANSLATION_NOTE))
     notes.append(translate(MAP_CREDITS))
     sources = unique_sources([*content.sources, *row_sources(rows), *layer_sources(catalogue, REGIONS_LAYER)])
     manifest = catalogue.manifest
@@ -262,7 +275,7 @@ def build_briefing(
         title=clean_text(content.title),
         subtitle=clean_text(content.subtitle),
         numbers=[(clean_text(label), clean_text(value)) for label, value in content.numbers],
-        items=items_table(rows, translate, name_column, content.distances),
+        items=items,
         sources=sources,
         notes=[clean_text(note) for note in notes if note],
         link=clean_text(link),

@@ -16,7 +16,7 @@ import pandas as pd
 from kzatlas import analysis, reports
 from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS
 from kzatlas.facts.sentences import Figure, Sentence, Source
-from kzatlas.i18n import N_, Translate, format_number, format_percent, format_share
+from kzatlas.i18n import N_, Translate, format_number, format_percent, format_share, local_text
 
 # ---------------------------------------------------------------------------- protection story
 
@@ -139,7 +139,7 @@ def protection_story(
                 translate("Official national figure ({date})").format(date=when),
                 format_percent(latest.get("share_pct"), translate, 2),
             )
-            source = Source.from_record(latest)
+            source = Source.from_record(latest, translate)
             template = N_("Official figure: all protected areas of Kazakhstan as of {date} ({source}).")
             if source is None:
                 template = N_("Official figure: all protected areas of Kazakhstan as of {date}.")
@@ -216,7 +216,7 @@ def target_statement(
     -------
     TargetStatement
     """
-    tracker = reports.target_tracker(targets, features, territory_km2)
+    tracker = reports.target_tracker(targets, features, territory_km2, translate)
     latest, national, global_target = tracker.latest, tracker.national_target, tracker.global_target
     protection = protection_story(targets, features, translate, territory_km2 * 100.0)
     figures: list[Figure] = [protection.official] if latest is not None and protection.official else []
@@ -239,8 +239,8 @@ def target_statement(
         notes.append(
             Sentence(
                 translate("National target: {document} ({source})."),
-                {"document": str(national.get("document") or "")},
-                Source.from_record(national),
+                {"document": local_text(national, "document", translate)},
+                Source.from_record(national, translate),
             )
         )
         if tracker.national_target_share_computed:
@@ -257,8 +257,8 @@ def target_statement(
         notes.append(
             Sentence(
                 translate("Global target: {name}, adopted {date} ({source})."),
-                {"name": str(global_target.get("name") or ""), "date": str(global_target.get("adopted") or "")},
-                Source.from_record(global_target),
+                {"name": local_text(global_target, "name", translate), "date": str(global_target.get("adopted") or "")},
+                Source.from_record(global_target, translate),
             )
         )
     return TargetStatement(tracker, tuple(figures), tuple(notes), _contribution(tracker, translate), protection)
@@ -286,7 +286,7 @@ def _contribution(tracker: reports.TargetTracker, translate: Translate) -> tuple
             Sentence(
                 translate("UNDP reports {hectares} ha added with its support ({source})."),
                 {"hectares": format_number(stated["area_ha"], translate)},
-                Source.from_record(stated),
+                Source.from_record(stated, translate),
             )
         )
     return tuple(sentences)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from kzatlas.i18n import citation_label
+
 
 @dataclass(frozen=True)
 class Source:
@@ -30,14 +32,19 @@ class Source:
         return self.title or self.publisher or self.url
 
     @classmethod
-    def from_record(cls, record: Mapping | None) -> Source | None:
-        """The ``source`` of a ``targets.json`` record, or ``None`` when it gives no address."""
+    def from_record(cls, record: Mapping | None, translate: Callable[[str], str] | None = None) -> Source | None:
+        """The ``source`` of a ``targets.json`` record, or ``None`` when it gives no address.
+
+        With ``translate``, the publisher is named in its language where the data gives that
+        form (``publisher_ru``); the title stays as published.
+        """
         source = (record or {}).get("source") or {}
         if not source.get("url"):
             return None
+        publisher = citation_label(source, "publisher", translate) if translate else str(source.get("publisher") or "")
         return cls(
             title=str(source.get("title") or ""),
-            publisher=str(source.get("publisher") or ""),
+            publisher=publisher,
             url=str(source["url"]),
             accessed=str(source.get("accessed") or ""),
         )

@@ -8,7 +8,7 @@ import streamlit as st
 from kzatlas import reports, tables
 from kzatlas.config import KIND_UNDP_SITE, NEARBY_KM
 from kzatlas.facts import surroundings
-from kzatlas.i18n import local_name
+from kzatlas.i18n import TRANSLATION_NOTE, has_translation_marker, shown_name
 from kzatlas.safety import escape_markdown
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.table_display import link_column, show_table
@@ -31,16 +31,18 @@ def details_panel(
     if match.empty:
         return
     row = match.iloc[0]
-    st.subheader(escape_markdown(local_name(row, context.name_column)), anchor=DETAILS_ANCHOR)
+    title = shown_name(row, context.name_column, translate)
+    st.subheader(escape_markdown(title), anchor=DETAILS_ANCHOR)
     if shown_ids is not None and selected_id not in shown_ids:
         st.caption(translate("Not on the map with the current filters."))
+    facts = reports.feature_facts(row, translate, context.region_names())
+    sources = reports.feature_sources(row, translate)
     facts_column, sources_column = st.columns([3, 2])
-    show_table(reports.feature_facts(row, translate, context.region_names()), container=facts_column)
-    show_table(
-        reports.feature_sources(row, translate),
-        {translate("Link"): link_column(translate("Link"))},
-        container=sources_column,
-    )
+    show_table(facts, container=facts_column)
+    show_table(sources, {translate("Link"): link_column(translate("Link"))}, container=sources_column)
+    shown_texts = [title, *facts.iloc[:, 1].astype(str), *sources[translate("What it supports")].astype(str)]
+    if any(has_translation_marker(text, translate) for text in shown_texts):
+        st.caption(escape_markdown(translate(TRANSLATION_NOTE)))
     within = NEARBY_KM
     has_position = row.geometry is not None and not row.geometry.is_empty
     if has_position and row["kind"] == KIND_UNDP_SITE:

@@ -9,7 +9,7 @@ from kzatlas.config import (
 )
 
 SOURCES_DIR = GEODATA_DIR / "sources"
-DATA_VERSION = "2026.11.27"
+DATA_VERSION = "2026.12.06"
 ACCESS_DATE = "2026-11-23"
 
 

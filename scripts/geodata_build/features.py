@@ -6,13 +6,15 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
+from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR, NAME_ORIGIN_COLUMNS, TRANSLATED_TEXT_COLUMNS
 from kzatlas.config import (
     CRS,
     EQUAL_AREA_CRS,
     KIND_CORRIDOR,
+    LANGUAGES,
     NAME_COLUMNS,
 )
+from kzatlas.i18n import translated_column
 from scripts.geodata_build.shapes import (
     BORDER_CLIP_SHARE,
     circle_of_area,
@@ -28,14 +30,27 @@ from scripts.geodata_build.sources import joined, source_columns
 
 
 def record_fields(rec: dict) -> dict:
-    """The fields every curated record carries the same way: id, names, regions, notes, sources."""
+    """The fields every curated record carries the same way: id, names and their origins, regions, texts, sources.
+
+    Each free text of :data:`TRANSLATED_TEXT_COLUMNS` comes with its translation in every other
+    language (``notes_ru``...; a list field item for item, ``;``-joined like the English one).
+    """
     return {
         "id": rec["id"],
-        **{column: rec.get(column) or "" for column in NAME_COLUMNS},
+        **{column: rec.get(column) or "" for column in (*NAME_COLUMNS, *NAME_ORIGIN_COLUMNS)},
         "region_codes": joined(rec.get("regions")),
-        "notes": rec.get("notes") or "",
+        **{
+            translated_column(column, language): text_value(rec.get(translated_column(column, language)))
+            for column in TRANSLATED_TEXT_COLUMNS
+            for language in LANGUAGES
+        },
         **source_columns(rec.get("sources")),
     }
+
+
+def text_value(value) -> str:
+    """A curated text as a column value: a list (partners, donors, links) ``;``-joined, missing as ``""``."""
+    return joined(value) if isinstance(value, list) else (value or "")
 
 
 def empty_feature(**values) -> dict:
@@ -95,10 +110,8 @@ def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
                 year=rec.get("established"),
                 years=joined([rec.get("established")]),
                 area_ha=area,
-                area_note=rec.get("area_note") or "",
                 iucn_category=rec.get("iucn_category") or "",
                 undp_supported=bool(rec.get("undp_supported")),
-                undp_project=rec.get("undp_project") or "",
                 geometry_quality=quality,
                 geometry_method=method,
                 coord_source=rec.get("coord_source") or "",
@@ -126,11 +139,8 @@ def build_corridors(sources: dict, country=None) -> gpd.GeoDataFrame:
                 year=rec.get("established"),
                 years=joined([rec.get("established")]),
                 area_ha=rec.get("area_ha"),
-                area_note=rec.get("area_note") or "",
                 undp_supported=rec.get("undp_supported", True),
-                undp_project=rec.get("undp_project") or "",
                 relationship=rec.get("relationship") or "",
-                links=joined(rec.get("links")),
                 geometry_quality=quality,
                 geometry_method=method,
                 coord_source=joined(rec.get("path_point_sources")),
@@ -185,12 +195,8 @@ def build_undp_sites(sources: dict) -> gpd.GeoDataFrame:
                 year=rec.get("start_year") or (min(years) if years else None),
                 years=joined(sorted(set(years))),
                 undp_supported=rec.get("undp_supported", True),
-                undp_project=rec.get("undp_project") or "",
                 relationship=rec.get("relationship") or "",
-                partners=joined(rec.get("partners")),
-                donors=joined(rec.get("donors")),
                 budget_usd=rec.get("budget_usd"),
-                location_name=rec.get("location_name") or "",
                 geometry_quality=quality,
                 geometry_method=method,
                 coord_source=rec.get("coord_source") or "",

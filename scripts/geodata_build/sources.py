@@ -6,17 +6,27 @@ import json
 from pathlib import Path
 from urllib.parse import urlparse
 
-from kzatlas.catalog import LIST_SEPARATOR
+from kzatlas.catalog import LIST_SEPARATOR, TRANSLATED_TEXT_COLUMNS
 from kzatlas.config import (
     KIND_NATIONAL_PARK,
     KIND_NATURE_RESERVE,
     KIND_STRICT_RESERVE,
     KIND_UNDP_PROGRAMME,
     KIND_UNDP_SITE,
+    LANGUAGES,
+    NAME_COLUMNS,
     REGION_CODES,
     REGION_KINDS,
 )
-from kzatlas.i18n import THEME_LABELS
+from kzatlas.i18n import (
+    ORIGIN_ATLAS,
+    ORIGIN_PUBLISHED,
+    ORIGINS,
+    THEME_LABELS,
+    origin_column,
+    source_column,
+    translated_column,
+)
 from kzatlas.safety import JSONLimitError, load_json_limited, safe_link
 from scripts.geodata_build.common import ACCESS_DATE, PCODE_TO_ISO, SOURCES_DIR
 
@@ -45,8 +55,12 @@ KINDS_BY_FILE = {
     "protected_areas_parks.json": frozenset({KIND_STRICT_RESERVE, KIND_NATURE_RESERVE, KIND_NATIONAL_PARK}),
     "undp_sites.json": frozenset({KIND_UNDP_SITE, KIND_UNDP_PROGRAMME}),
 }
-# Fields whose text becomes a link somewhere (a list field: each item).
-URL_FIELDS = frozenset({"url", "package_url", "coord_source", "path_point_sources"})
+# Where each name comes from (see check_names): name_<lang>_origin and, when published, name_<lang>_source.
+NAME_ORIGIN_FIELDS = tuple(origin_column(column) for column in NAME_COLUMNS)
+NAME_SOURCE_FIELDS = tuple(source_column(column) for column in NAME_COLUMNS)
+# Fields whose text becomes a link somewhere (a list field: each item); any "<field>_source"
+# holding text (the page that publishes a name or a title) is one too.
+URL_FIELDS = frozenset({"url", "package_url", "coord_source", "path_point_sources", *NAME_SOURCE_FIELDS})
 MAX_SOURCE_BYTES = 10_000_000
 # C0 controls, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates
 # (U+202A-U+202E, U+2066-U+2069) that can make text read differently from what it holds.
@@ -81,7 +95,12 @@ COPY_HOSTS = frozenset(
     }
 )  # fmt: skip
 # Fields that cite a source (``read_via`` lists the copies actually read, and may name them).
-CITED_FIELDS = frozenset({"url", "coord_source", "path_point_sources"})
+CITED_FIELDS = frozenset({"url", "coord_source", "path_point_sources", *NAME_SOURCE_FIELDS})
+
+
+def _is_source_field(key: str) -> bool:
+    """Whether a field's text cites a page: the known ones, and every ``<field>_source`` (``name_kk_source``)."""
+    return key in CITED_FIELDS or key.endswith("_source")
 
 
 def copy_host(url: str) -> str | None:
@@ -127,9 +146,9 @@ def check_text(name: str, document: object) -> None:
         bad = next((ch for ch in text if ch in _FORBIDDEN_CHARACTERS), None)
         if bad is not None:
             raise SourceError(f"{where}: control character U+{ord(bad):04X} in {shown_value(text)}")
-        if key in URL_FIELDS and text and safe_link(text) is None:
+        if (key in URL_FIELDS or _is_source_field(key)) and text and safe_link(text) is None:
             raise SourceError(f"{where}: not an http(s) link: {shown_value(text)}")
-        if key in CITED_FIELDS and text and copy_host(text):
+        if _is_source_field(key) and text and copy_host(text):
             raise SourceError(
                 f"{where}: {copy_host(text)} is a copy, mirror or essay site, not an original; cite the original "
                 f"publisher and keep the copy in read_via: {shown_value(text)}"
@@ -175,6 +194,8 @@ def check_records(name: str, document: object) -> None:
         for code in _codes(record.get("regions"), f"{label} regions"):
             if code not in REGION_CODES:
                 raise SourceError(f"{label}: unknown region code {shown_value(code)}")
+        check_names(label, record)
+        check_translations(label, record)
     if name == "regions.json":
         codes = [record["iso_code"] for record in records]
         missing = sorted(set(PCODE_TO_ISO.values()) - set(codes))
@@ -182,6 +203,55 @@ def check_records(name: str, document: object) -> None:
             raise SourceError(f"{name}: needs each region once; missing {missing or 'none'}, {len(codes)} records")
         if not isinstance(document.get("boundary_source"), dict):
             raise SourceError(f"{name}: missing boundary_source")
+
+
+def check_names(label: str, record: dict) -> None:
+    """Refuse a feature without a name in every language, or without a recorded origin for each.
+
+    ``name_<lang>_origin`` is ``published`` (then ``name_<lang>_source`` is the http(s) address
+    of a page that prints the name) or ``atlas`` (the atlas's own translation, or for English
+    its own wording; then there is no source).
+
+    Raises
+    ------
+    SourceError
+        Naming the record and the field.
+    """
+    for name, origin, source in zip(NAME_COLUMNS, NAME_ORIGIN_FIELDS, NAME_SOURCE_FIELDS):
+        if not str(record.get(name) or "").strip():
+            raise SourceError(f"{label}: no {name}")
+        if record.get(origin) not in ORIGINS:
+            raise SourceError(
+                f"{label}: {origin} must be one of {', '.join(ORIGINS)}, not {shown_value(record.get(origin))}"
+            )
+        if (record.get(origin) == ORIGIN_PUBLISHED) != bool(record.get(source)):
+            raise SourceError(
+                f"{label}: {source} is the page that publishes {name}: required when {origin} is "
+                f"{ORIGIN_PUBLISHED}, and empty when it is {ORIGIN_ATLAS}"
+            )
+
+
+def check_translations(label: str, record: dict) -> None:
+    """Refuse a translation of a text the record does not have, or a list translated to another length.
+
+    Raises
+    ------
+    SourceError
+        Naming the record and the field.
+    """
+    for column in TRANSLATED_TEXT_COLUMNS:
+        original = record.get(column)
+        for language in LANGUAGES:
+            field = translated_column(column, language)
+            translation = record.get(field)
+            if field == column or translation in (None, "", []):
+                continue
+            if original in (None, "", []):
+                raise SourceError(f"{label}: {field} translates an empty {column}")
+            if isinstance(original, list) != isinstance(translation, list) or (
+                isinstance(original, list) and len(original) != len(translation)
+            ):
+                raise SourceError(f"{label}: {field} must translate {column} item for item")
 
 
 def read_source_document(sources_dir: Path, name: str):

@@ -3,7 +3,8 @@
 The test copies the app, adds a made-up fourth language ("Xenish", code ``xx``) to the copy's
 ``kzatlas/config.py`` (the one edit to code), writes its catalogue from ``messages.pot`` (every
 text marked ``⟦…⟧`` so that a text left out of the catalogue stands out) and gives every feature,
-region and basemap place a ``name_xx``. It then runs the copy in a child process and looks at what
+region and basemap place a ``name_xx`` (and the features their other ``_xx`` columns, as a rebuild
+of the data would). It then runs the copy in a child process and looks at what
 a user of the new language would see: every page, the language picker, the feature tables, an
 export and the import's column guesses.
 """
@@ -51,12 +52,23 @@ def write_catalogue(target: Path) -> None:
 
 
 def add_names(_layer: str, record: dict, document: dict) -> bool:
-    """Give every feature, region and basemap place its name in the new language."""
+    """Give every feature, region and basemap place its name in the new language.
+
+    A layer that carries per-language columns beside its names (``name_ru_origin``, ``notes_ru``...)
+    gets the new language's too, as a rebuild would write them: the name marked as the atlas's
+    own translation, the texts not yet translated (shown in English, marked as such).
+    """
     if "name_en" not in record["columns"]:
         return False
+    per_language = [column for column in record["columns"] if "_ru" in column and column != "name_ru"]
     for feature in document["features"]:
-        feature["properties"][f"name_{CODE}"] = xenish_name(feature["properties"].get("name_en") or "")
+        properties = feature["properties"]
+        properties[f"name_{CODE}"] = xenish_name(properties.get("name_en") or "")
+        for column in per_language:
+            properties[column.replace("_ru", f"_{CODE}", 1)] = "atlas" if column == "name_ru_origin" else ""
     record["columns"][f"name_{CODE}"] = "str"
+    for column in per_language:
+        record["columns"][column.replace("_ru", f"_{CODE}", 1)] = "str"
     return True
 
 

@@ -87,8 +87,10 @@ def test_chart_switches_between_region_and_year():
 def test_about_the_data_lists_layers_sources_and_unlocated_items():
     at = run_page(DATA_PAGE)
     assert at.title[0].value == "About the data"
-    layers, unlocated, map_sources, sources = (at.dataframe[index].value for index in range(4))
+    layers, unlocated, names, map_sources, sources = (at.dataframe[index].value for index in range(5))
     assert len(layers) == 4 and layers["Loaded"].all()
+    # Where each name in Russian and Kazakh comes from: a published page, or the atlas's own translation.
+    assert set(names["Origin of the name"]) == {"published", "atlas translation"} and len(names) == 2 * 46
     assert "Genetic seed bank of especially valuable tree species" in " ".join(unlocated["Name"])
     assert sources["Link"].str.startswith("http").all() and len(sources) > 20
     # The map credits: every boundary and basemap source with its licence.
