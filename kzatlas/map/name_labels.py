@@ -79,7 +79,9 @@ LABEL_CSS = f"""
 """
 
 # Shows each name from its minimum zoom on, most important first, and hides one that would
-# touch a name already placed. Runs after every zoom or pan and whenever layers come or go.
+# touch a name already placed, run past the map's edge or lie under its buttons or layer list
+# (a name is shown whole or not at all; the legend is left out: it is translucent and large). Runs after every zoom or pan and whenever
+# layers come or go.
 LABEL_SCRIPT = """
 function (map) {
     function pane(name, z) {
@@ -113,10 +115,13 @@ function (map) {
         candidates.sort(function (a, b) {
             return parseFloat(a.getAttribute("data-p")) - parseFloat(b.getAttribute("data-p"));
         });
-        var placed = [];
+        var placed = Array.prototype.map.call(
+            map.getContainer().querySelectorAll(".leaflet-control:not(.kz-legend)"),
+            function (control) { return control.getBoundingClientRect(); }
+        );
         candidates.forEach(function (tag) {
             var box = tag.getBoundingClientRect();
-            if (box.right < frame.left || box.left > frame.right || box.bottom < frame.top || box.top > frame.bottom) {
+            if (box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom) {
                 return;
             }
             var clash = placed.some(function (other) {
