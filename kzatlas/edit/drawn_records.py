@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kzatlas.catalog import FEATURE_COLUMNS, KNOWN_KINDS, KNOWN_THEMES, LIST_SEPARATOR
-from kzatlas.config import CRS, ENGLISH_NAME_COLUMN, KIND_UNDP_PROGRAMME, NAME_COLUMNS, UNDP_KINDS
+from kzatlas.config import CRS, ENGLISH_NAME_COLUMN, KIND_UNDP_PROGRAMME, NAME_COLUMN_PREFIX, NAME_COLUMNS, UNDP_KINDS
 from kzatlas.edit.drawn_shapes import (
     MAX_DRAWN_FEATURES,
     MAX_DRAWN_VERTICES,
@@ -32,9 +32,11 @@ from kzatlas.edit.drawn_shapes import (
     DrawnShape,
     parse_drawing,
 )
+from kzatlas.i18n import name_label
 from kzatlas.ingest import limits
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.regions import RegionIndex
-from kzatlas.ingest.validate import check_date, check_year, clean_text
+from kzatlas.ingest.validate import SOURCE_DATE, check_date, check_year, clean_text
 from kzatlas.safety import safe_link
 from kzatlas.spatial import area_hectares
 
@@ -66,6 +68,7 @@ DRAWN_METHOD = "drawn on the atlas map by an editor"
 # Kinds an editor may draw: every kind that has a place on the map.
 DRAWABLE_KINDS = tuple(kind for kind in sorted(KNOWN_KINDS) if kind != KIND_UNDP_PROGRAMME)
 DRAWN_ID_PREFIX = "drw-"
+CHOOSE_FEATURE = N_("Choose the feature whose shape you drew.")
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,15 @@ class DrawnRecord:
     ----------
     record : dict
         The catalogue's feature columns plus ``geometry``.
-    notes : list of str
-        Repairs and warnings (outside Kazakhstan, replacing a surveyed boundary...).
+    notes : list of Message
+        Repairs and warnings (outside Kazakhstan, replacing a surveyed boundary...), translated
+        on the page.
     official_area_ha, drawn_area_ha : float or None
         For the preview: the published area and the area of the drawn shape.
     """
 
     record: dict
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     official_area_ha: float | None = None
     drawn_area_ha: float | None = None
 
@@ -121,14 +125,24 @@ def new_feature_id() -> str:
 
 
 def _text(label: str, value: object, limit: int, *, required: bool = False) -> str:
+    """Checked text of one form field; ``label`` is the field's message id."""
     checked = clean_text(label, value, limit)
     if checked.error:
-        raise DrawingError(f"The {checked.error}.")
+        raise DrawingError(checked.error)
     if required and not checked.value:
-        raise DrawingError(f"The {label} is required.")
+        raise DrawingError(N_("{label} is required."), label=Message(label))
     if checked.notes and len(str(value).strip()) > limit:
-        raise DrawingError(f"The {label} is longer than {limit:,} characters.")
+        raise DrawingError(N_("{label} is longer than {limit} characters."), label=Message(label), limit=limit)
     return str(checked.value)
+
+
+def _name_field(column: str) -> str:
+    """The message id of the name field of a name column (``name_ru``: "Name (Russian)")."""
+    code = column.removeprefix(NAME_COLUMN_PREFIX)
+    try:
+        return name_label(code)
+    except KeyError:
+        return column
 
 
 def check_source(source: DrawSource) -> DrawSource:
@@ -140,22 +154,22 @@ def check_source(source: DrawSource) -> DrawSource:
         If neither address nor title is given, the address is not http(s), or the date is
         missing, not ``YYYY-MM-DD`` or in the future.
     """
-    url = _text("source address", source.url, limits.MAX_TEXT_CHARS)
-    title = _text("source title", source.title, limits.MAX_NAME_CHARS)
+    url = _text(N_("source address"), source.url, limits.MAX_TEXT_CHARS)
+    title = _text(N_("source title"), source.title, limits.MAX_NAME_CHARS)
     if not url and not title:
-        raise DrawingError("A source is required: the web address or the title of the map the shape was taken from.")
+        raise DrawingError(N_("A source is required: the web address or the title of the map the shape was taken from."))
     if url and safe_link(url, allow_relative=False) is None:
-        raise DrawingError("The source address must be an http or https web address.")
+        raise DrawingError(N_("The source address must be an http or https web address."))
     raw_date = source.date.isoformat() if hasattr(source.date, "isoformat") else source.date
-    date = check_date("source date", raw_date)
+    date = check_date(SOURCE_DATE, raw_date)
     if date.error or not date.value:
-        raise DrawingError("The source's date is required, as YYYY-MM-DD.")
+        raise DrawingError(N_("The source's date is required, as YYYY-MM-DD."))
     if pd.Timestamp(date.value) > pd.Timestamp.now().normalize() + pd.Timedelta(days=1):
-        raise DrawingError("The source's date is in the future.")
+        raise DrawingError(N_("The source's date is in the future."))
     return DrawSource(url=url, title=title, date=str(date.value))
 
 
-def _measure(shape: DrawnShape, regions: RegionIndex | None) -> tuple[float | None, list[str], list[str]]:
+def _measure(shape: DrawnShape, regions: RegionIndex | None) -> tuple[float | None, list[str], list[Message]]:
     """Drawn area (ha, boundaries only), region codes touched, and notes."""
     series = gpd.GeoSeries([shape.geometry], crs=CRS)
     area = None
@@ -165,7 +179,7 @@ def _measure(shape: DrawnShape, regions: RegionIndex | None) -> tuple[float | No
         return area, [], []
     notes = []
     if not bool(regions.inside(np.array([shape.geometry], dtype=object))[0]):
-        notes.append("the shape lies outside Kazakhstan")
+        notes.append(Message(N_("the shape lies outside Kazakhstan")))
     return area, regions.codes_for(series)[0], notes
 
 
@@ -208,21 +222,21 @@ def new_feature_record(
         For a missing name or source, an unknown kind or theme, or a year out of range.
     """
     checked_source = check_source(source)
-    name = _text("English name", fields.name_en, limits.MAX_NAME_CHARS, required=True)
+    name = _text(N_("English name"), fields.name_en, limits.MAX_NAME_CHARS, required=True)
     if fields.kind not in DRAWABLE_KINDS:
-        raise DrawingError("Choose the kind of feature.")
+        raise DrawingError(N_("Choose the kind of feature."))
     unknown = [theme for theme in fields.themes if theme not in KNOWN_THEMES]
     if unknown:
-        raise DrawingError("A chosen theme is not one the atlas knows.")
+        raise DrawingError(N_("A chosen theme is not one the atlas knows."))
     year = check_year(fields.year)
     if year.error:
-        raise DrawingError(f"The {year.error}.")
+        raise DrawingError(year.error)
     area, codes, notes = _measure(shape, regions)
     record: dict = {column: None for column in FEATURE_COLUMNS}
     typed = dict(fields.other_names)
     for column in NAME_COLUMNS:
         if column != ENGLISH_NAME_COLUMN:
-            record[column] = _text(f"name ({column})", typed.get(column, ""), limits.MAX_NAME_CHARS)
+            record[column] = _text(_name_field(column), typed.get(column, ""), limits.MAX_NAME_CHARS)
     record.update(
         id=feature_id,
         name_en=name,
@@ -287,13 +301,13 @@ def changed_feature_record(
     checked_source = check_source(source)
     record = {column: _plain(existing.get(column)) for column in FEATURE_COLUMNS}
     if not record.get("id"):
-        raise DrawingError("Choose the feature whose shape you drew.")
+        raise DrawingError(CHOOSE_FEATURE)
     area, _codes, notes = _measure(shape, regions)
     previous = record.get("geometry_quality")
     if previous == "surveyed":
-        notes.append("this replaces a surveyed boundary with a drawn one")
+        notes.append(Message(N_("this replaces a surveyed boundary with a drawn one")))
     if previous not in (QUALITY_POINT, None, "", "none", "region") and shape.quality == QUALITY_POINT:
-        notes.append("this replaces a boundary with a single point")
+        notes.append(Message(N_("this replaces a boundary with a single point")))
     try:
         sources = json.loads(record.get("sources_json") or "[]")
     except ValueError:

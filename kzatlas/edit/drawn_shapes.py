@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from kzatlas.config import CRS
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.spatial import area_hectares
 
 QUALITY_DRAWN = "digitised"
@@ -30,7 +31,25 @@ REPAIR_NOTE_PERCENT = 0.1
 
 
 class DrawingError(ValueError):
-    """A drawing or form that cannot be saved; the message is plain words, safe to show."""
+    """A drawing or form that cannot be saved; the message is plain words, safe to show.
+
+    Parameters
+    ----------
+    message : str or Message
+        An English message id (marked with ``N_``) or a ready
+        :class:`~kzatlas.ingest.messages.Message`; ``str(error)`` is English, the page shows it
+        translated (:func:`~kzatlas.ingest.messages.exception_text`).
+    **params
+        The message's fields.
+    """
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(message if isinstance(message, Message) and not params else Message(message, **params))
+
+    @property
+    def message(self) -> Message:
+        """The problem, as a translatable message."""
+        return self.args[0]
 
 
 @dataclass(frozen=True)
@@ -43,27 +62,32 @@ class DrawnShape:
         A Point, Polygon or MultiPolygon in longitude/latitude, valid.
     quality : str
         ``digitised`` for a boundary, ``point`` for a marker.
-    notes : tuple of str
+    notes : tuple of Message
         Repairs made (self-crossing rings, parts joined).
     """
 
     geometry: BaseGeometry
     quality: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
 
 def _coordinate(value: object) -> tuple[float, float]:
     if not isinstance(value, list | tuple) or len(value) < 2:
-        raise DrawingError("The drawing holds a point that is not a longitude/latitude pair.")
+        raise DrawingError(N_("The drawing holds a point that is not a longitude/latitude pair."))
     lon, lat = value[0], value[1]
     if isinstance(lon, bool) or isinstance(lat, bool) or not isinstance(lon, int | float) or not isinstance(lat, int | float):
-        raise DrawingError("The drawing holds a coordinate that is not a number.")
+        raise DrawingError(N_("The drawing holds a coordinate that is not a number."))
     lon, lat = float(lon), float(lat)
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise DrawingError("The drawing holds a coordinate that is not a finite number.")
+        raise DrawingError(N_("The drawing holds a coordinate that is not a finite number."))
     if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
-        raise DrawingError("The drawing reaches outside longitude -180 to 180 or latitude -90 to 90; draw it again over Kazakhstan.")
+        raise DrawingError(
+            N_("The drawing reaches outside longitude -180 to 180 or latitude -90 to 90; draw it again over Kazakhstan.")
+        )
     return lon, lat
+
+
+NO_POINTS = N_("The drawing holds a boundary without points.")
 
 
 class _Budget:
@@ -75,34 +99,34 @@ class _Budget:
     def take(self, count: int) -> None:
         self.left -= count
         if self.left < 0:
-            raise DrawingError(f"The drawing has more than {MAX_DRAWN_VERTICES:,} points; draw it with fewer.")
+            raise DrawingError(N_("The drawing has more than {limit} points; draw it with fewer."), limit=MAX_DRAWN_VERTICES)
 
 
 def _ring(value: object, budget: _Budget) -> list[tuple[float, float]]:
     if not isinstance(value, list):
-        raise DrawingError("The drawing holds a boundary that is not a list of points.")
+        raise DrawingError(N_("The drawing holds a boundary that is not a list of points."))
     budget.take(len(value))
     points = [_coordinate(item) for item in value]
     if points and points[0] != points[-1]:
         points.append(points[0])
     if len({point for point in points}) < 3:
-        raise DrawingError("A drawn boundary needs at least three different points.")
+        raise DrawingError(N_("A drawn boundary needs at least three different points."))
     return points
 
 
 def _polygon(value: object, budget: _Budget) -> shapely.Polygon:
     if not isinstance(value, list) or not value:
-        raise DrawingError("The drawing holds a boundary without points.")
+        raise DrawingError(NO_POINTS)
     rings = [_ring(ring, budget) for ring in value]
     return shapely.Polygon(rings[0], rings[1:])
 
 
 def _geometry(feature: object, budget: _Budget) -> BaseGeometry:
     if not isinstance(feature, Mapping):
-        raise DrawingError("The drawing is not a map shape.")
+        raise DrawingError(N_("The drawing is not a map shape."))
     geometry = feature.get("geometry") if feature.get("type") == "Feature" else feature
     if not isinstance(geometry, Mapping):
-        raise DrawingError("The drawing has no shape.")
+        raise DrawingError(N_("The drawing has no shape."))
     kind = geometry.get("type")
     coordinates = geometry.get("coordinates")
     if kind == "Point":
@@ -112,10 +136,11 @@ def _geometry(feature: object, budget: _Budget) -> BaseGeometry:
         return _polygon(coordinates, budget)
     if kind == "MultiPolygon":
         if not isinstance(coordinates, list) or not coordinates:
-            raise DrawingError("The drawing holds a boundary without points.")
+            raise DrawingError(NO_POINTS)
         return shapely.MultiPolygon([_polygon(part, budget) for part in coordinates])
-    shown = kind if kind in ("LineString", "MultiLineString", "MultiPoint", "GeometryCollection") else "other"
-    raise DrawingError(f"Only points and boundaries (polygons, rectangles) can be saved, not {shown} shapes.")
+    if kind in ("LineString", "MultiLineString", "MultiPoint", "GeometryCollection"):
+        raise DrawingError(N_("Only points and boundaries (polygons, rectangles) can be saved, not {kind} shapes."), kind=kind)
+    raise DrawingError(N_("Only points and boundaries (polygons, rectangles) can be saved, not other shapes."))
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
@@ -126,13 +151,17 @@ def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def _area_change_note(before: BaseGeometry, after: BaseGeometry) -> str | None:
-    series = gpd.GeoSeries([before.buffer(0) if not before.is_valid else before, after], crs=CRS)
-    old, new = area_hectares(series).tolist()
-    if not old:
-        return None
-    change = (new - old) / old * 100
-    return f" (area changed by {change:+.1f} %)" if abs(change) >= REPAIR_NOTE_PERCENT else None
+def _repair_note(before: BaseGeometry, after: BaseGeometry) -> Message:
+    """The note of a self-crossing boundary repaired, with the area's change when it is noticeable."""
+    if not after.is_empty:
+        series = gpd.GeoSeries([before.buffer(0) if not before.is_valid else before, after], crs=CRS)
+        old, new = area_hectares(series).tolist()
+        change = (new - old) / old * 100 if old else 0.0
+        if abs(change) >= REPAIR_NOTE_PERCENT:
+            return Message(
+                N_("a boundary that crossed itself was repaired (area changed by {change:+.1} %)"), change=round(change, 1)
+            )
+    return Message(N_("a boundary that crossed itself was repaired"))
 
 
 def parse_drawing(all_drawings: object, last_active: object = None) -> DrawnShape:
@@ -162,31 +191,31 @@ def parse_drawing(all_drawings: object, last_active: object = None) -> DrawnShap
     if not drawings and isinstance(last_active, Mapping):
         drawings = [last_active]
     if not drawings:
-        raise DrawingError("Nothing is drawn yet: draw a boundary or place a marker on the map.")
+        raise DrawingError(N_("Nothing is drawn yet: draw a boundary or place a marker on the map."))
     if len(drawings) > MAX_DRAWN_FEATURES:
-        raise DrawingError(f"The drawing has more than {MAX_DRAWN_FEATURES} shapes; save fewer at a time.")
+        raise DrawingError(N_("The drawing has more than {limit} shapes; save fewer at a time."), limit=MAX_DRAWN_FEATURES)
     budget = _Budget(MAX_DRAWN_VERTICES)
     shapes = [_geometry(item, budget) for item in drawings]
     points = [shape for shape in shapes if shape.geom_type == "Point"]
     if points:
         if len(shapes) > 1:
-            raise DrawingError("Draw either one marker or boundaries, not several markers or both; delete the extra shapes.")
+            raise DrawingError(
+                N_("Draw either one marker or boundaries, not several markers or both; delete the extra shapes.")
+            )
         return DrawnShape(points[0], QUALITY_POINT)
-    notes: list[str] = []
+    notes: list[Message] = []
     repaired = []
     for shape in shapes:
         if shape.is_valid:
             repaired.append(shape)
             continue
         fixed = _polygonal(shapely.make_valid(shape))
-        note = "a boundary that crossed itself was repaired"
-        change = _area_change_note(shape, fixed) if not fixed.is_empty else None
-        notes.append(note + (change or ""))
+        notes.append(_repair_note(shape, fixed))
         repaired.append(fixed)
     joined = repaired[0] if len(repaired) == 1 else _polygonal(shapely.make_valid(shapely.union_all(repaired)))
     if len(repaired) > 1:
-        notes.append(f"{len(repaired)} drawn boundaries saved as one shape")
+        notes.append(Message(N_("{count} drawn boundaries saved as one shape"), count=len(repaired)))
     joined = shapely.normalize(joined) if joined.is_valid else joined
     if joined.is_empty or joined.area <= 0:
-        raise DrawingError("The drawn boundary encloses no area; draw it again.")
+        raise DrawingError(N_("The drawn boundary encloses no area; draw it again."))
     return DrawnShape(joined, QUALITY_DRAWN, tuple(notes))

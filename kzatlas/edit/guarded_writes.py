@@ -13,8 +13,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from kzatlas.edit.accounts import Editor, EditorDirectory
-from kzatlas.i18n import KIND_LABELS, N_, QUALITY_LABELS, Translate
+from kzatlas.i18n import KIND_LABELS, N_, QUALITY_LABELS, Translate, language_of, local_name, name_column, shown_name
 from kzatlas.ingest import ImportPlan
+from kzatlas.ingest.messages import Message, translated
 from kzatlas.store import Change, Store, StoreError
 from kzatlas.store.records import MAX_COMMENT_CHARS
 
@@ -36,15 +37,22 @@ CONFIRM_COLUMN = N_("Confirm")
 
 
 class EditRefusedError(StoreError):
-    """A write refused before it reached the store; the message is plain words, safe to show."""
+    """A write refused before it reached the store; the message is plain words, safe to show.
+
+    Its argument is a :class:`~kzatlas.ingest.messages.Message`: ``str(error)`` is English, the
+    page shows it translated (:func:`~kzatlas.ingest.messages.exception_text`).
+    """
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(message if isinstance(message, Message) and not params else Message(message, **params))
 
 
 def _check(editor: Editor | None, directory: EditorDirectory, comment: str) -> str:
     if not directory.allows(editor):
-        raise EditRefusedError("Only a signed-in editor can change data.")
+        raise EditRefusedError(N_("Only a signed-in editor can change data."))
     text = " ".join(str(comment or "").split())
     if not text:
-        raise EditRefusedError("Say in a few words why you are making this change.")
+        raise EditRefusedError(N_("Say in a few words why you are making this change."))
     return text[:MAX_COMMENT_CHARS]
 
 
@@ -112,13 +120,13 @@ def save_import(
     """
     text = _check(editor, directory, comment)
     if plan.refused:
-        raise EditRefusedError(f"The file was refused: {plan.refused}.")
+        raise EditRefusedError(N_("The file was refused: {reason}."), reason=plan.refused)
     missing = plan.missing_provenance()
     if missing:
-        raise EditRefusedError("Still needed before saving: " + "; ".join(missing) + ".")
+        raise EditRefusedError(N_("Still needed before saving: {items}."), items=missing)
     records = plan.records(confirmed_ids=tuple(confirmed_ids))
     if not records:
-        raise EditRefusedError("Nothing to save: no feature is added and no match is confirmed.")
+        raise EditRefusedError(N_("Nothing to save: no feature is added and no match is confirmed."))
     return store.apply(
         records,
         who=editor.who,
@@ -181,7 +189,10 @@ def plan_table(plan: ImportPlan, translate: Translate) -> pd.DataFrame:
     pandas.DataFrame
         Columns: action, name, kind, shape, repairs and notes, reasons for rejection, feature id,
         number and line (left out when the file has no lines); plain text, shown as data, never markup.
+        Every message is in the language of ``translate``; the name is the file's in the page's
+        language where the file gives one.
     """
+    column = name_column(language_of(translate))
     rows = []
     for row in plan.rows:
         record = row.record or {}
@@ -190,11 +201,11 @@ def plan_table(plan: ImportPlan, translate: Translate) -> pd.DataFrame:
         rows.append(
             {
                 translate("What happens"): translate(ACTION_LABELS.get(row.action, row.action)),
-                translate("Name"): row.label,
+                translate("Name"): local_name(row.names, column) or translated(row.label, translate),
                 translate("Kind"): translate(KIND_LABELS.get(kind, kind)) if kind else "",
                 translate("Shape"): translate(QUALITY_LABELS.get(quality, quality)) if quality else "",
-                translate("Repairs and notes"): "; ".join(row.repairs),
-                translate("Why rejected"): "; ".join(row.reasons),
+                translate("Repairs and notes"): translated(row.repairs, translate),
+                translate("Why rejected"): translated(row.reasons, translate),
                 translate("Id"): row.feature_id,
                 translate("#"): row.number,
                 translate("Line"): row.line,
@@ -221,21 +232,25 @@ def match_table(plan: ImportPlan, translate: Translate, confirmed: Iterable[str]
     Returns
     -------
     pandas.DataFrame
-        One row per match, indexed by the catalogue id.
+        One row per match, indexed by the catalogue id. The catalogue area is named in the
+        language of ``translate`` (an English name is marked as such), the file's area by the
+        file's name in that language where it gives one.
     """
     chosen = set(confirmed)
+    column = name_column(language_of(translate))
     rows = []
     for row in plan.rows:
         match = row.match
         if not match:
             continue
         how = MATCH_LABELS.get(match.get("how"), str(match.get("how") or ""))
+        names = match.get("catalogue_names") or {"name_en": match.get("catalogue_name") or ""}
         rows.append(
             {
                 "id": match["catalogue_id"],
                 translate(CONFIRM_COLUMN): match["catalogue_id"] in chosen,
-                translate("Catalogue area"): match.get("catalogue_name") or match["catalogue_id"],
-                translate("In the file"): row.label,
+                translate("Catalogue area"): shown_name(names, column, translate) or match["catalogue_id"],
+                translate("In the file"): local_name(row.names, column) or translated(row.label, translate),
                 translate("Official area (ha)"): match.get("official_area_ha"),
                 translate("Boundary's area (ha)"): match.get("drawn_area_ha"),
                 translate("Boundary vs official (%)"): match.get("difference_pct"),

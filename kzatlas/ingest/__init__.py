@@ -2,7 +2,9 @@
 
 ``check_file`` reads an upload (GeoJSON, GeoPackage, zipped shapefile, KML, CSV or XLSX) in a
 separate resource-limited process and returns an :class:`ImportPlan`: what would be added,
-changed or left alone, every repair made and every row rejected with its reason.
+changed or left alone, every repair made and every row rejected with its reason. Every refusal,
+reason, repair and note is a :class:`~kzatlas.ingest.messages.Message`: English as text, shown
+translated on the page.
 
 The names are loaded lazily so that the reading process, which imports
 ``kzatlas.ingest.worker``, does not pay for geopandas.

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.safety import plain_snippet
 
 # Members that are archives themselves; they are never opened.
@@ -46,21 +47,24 @@ def _check_name(info: zipfile.ZipInfo) -> None:
     name = info.filename
     shown = _shown(name)
     if "\x00" in name or any(ord(ch) < 32 for ch in name):
-        raise RefusalError(f"the archive holds a file whose name has control characters ({shown})")
+        raise RefusalError(N_("the archive holds a file whose name has control characters ({name})"), name=shown)
     unified = name.replace("\\", "/")
     if unified.startswith("/") or _DRIVE.match(unified):
-        raise RefusalError(f"the archive holds a file with an absolute path ({shown}); it is not unpacked")
+        raise RefusalError(N_("the archive holds a file with an absolute path ({name}); it is not unpacked"), name=shown)
     if ".." in PurePosixPath(unified).parts:
-        raise RefusalError(f"the archive holds a file whose path climbs out of its folder ({shown}); it is not unpacked")
+        raise RefusalError(
+            N_("the archive holds a file whose path climbs out of its folder ({name}); it is not unpacked"), name=shown
+        )
     mode = info.external_attr >> 16
     kind = stat.S_IFMT(mode)
+    if info.create_system == 3 and kind == stat.S_IFLNK:
+        raise RefusalError(N_("the archive holds a symbolic link ({name}); it is not unpacked"), name=shown)
     if info.create_system == 3 and kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-        what = "a symbolic link" if kind == stat.S_IFLNK else "a special file (device or pipe)"
-        raise RefusalError(f"the archive holds {what} ({shown}); it is not unpacked")
+        raise RefusalError(N_("the archive holds a special file (device or pipe) ({name}); it is not unpacked"), name=shown)
     if info.flag_bits & 0x1:
-        raise RefusalError(f"the archive holds an encrypted (password-protected) file ({shown})")
+        raise RefusalError(N_("the archive holds an encrypted (password-protected) file ({name})"), name=shown)
     if unified.lower().endswith(NESTED_ARCHIVES):
-        raise RefusalError(f"the archive holds another archive ({shown}); unzip it and upload what is inside")
+        raise RefusalError(N_("the archive holds another archive ({name}); unzip it and upload what is inside"), name=shown)
 
 
 def inspect_zip(path: Path) -> list[zipfile.ZipInfo]:
@@ -86,18 +90,20 @@ def inspect_zip(path: Path) -> list[zipfile.ZipInfo]:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise RefusalError("the zip archive is damaged or not a zip archive") from exc
+        raise RefusalError(N_("the zip archive is damaged or not a zip archive")) from exc
     if not infos:
-        raise RefusalError("the zip archive is empty")
+        raise RefusalError(N_("the zip archive is empty"))
     if len(infos) > limits.MAX_ZIP_MEMBERS:
-        raise RefusalError(f"the archive holds {len(infos):,} files; at most {limits.MAX_ZIP_MEMBERS} are accepted")
+        raise RefusalError(
+            N_("the archive holds {count} files; at most {limit} are accepted"), count=len(infos), limit=limits.MAX_ZIP_MEMBERS
+        )
     seen: set[str] = set()
     total = compressed = 0
     for info in infos:
         _check_name(info)
         key = info.filename.replace("\\", "/").lower()
         if key in seen:
-            raise RefusalError(f"the archive holds the same file twice ({_shown(info.filename)})")
+            raise RefusalError(N_("the archive holds the same file twice ({name})"), name=_shown(info.filename))
         seen.add(key)
         total += info.file_size
         compressed += info.compress_size
@@ -105,13 +111,18 @@ def inspect_zip(path: Path) -> list[zipfile.ZipInfo]:
             info.file_size > limits.MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
         ):
             raise RefusalError(
-                f"a file in the archive ({_shown(info.filename)}) is compressed more than "
-                f"{limits.MAX_COMPRESSION_RATIO} times, like a zip bomb; it is not unpacked"
+                N_("a file in the archive ({name}) is compressed more than {ratio} times, like a zip bomb; it is not unpacked"),
+                name=_shown(info.filename),
+                ratio=limits.MAX_COMPRESSION_RATIO,
             )
     if total > limits.MAX_UNZIPPED_BYTES:
-        raise RefusalError(f"the archive would unpack to more than {limits.MAX_UNZIPPED_BYTES // (1024 * 1024)} MB")
+        raise RefusalError(
+            N_("the archive would unpack to more than {megabytes} MB"), megabytes=limits.MAX_UNZIPPED_BYTES // (1024 * 1024)
+        )
     if total >= limits.RATIO_MIN_MEMBER_BYTES and total > limits.MAX_COMPRESSION_RATIO * max(compressed, 1):
-        raise RefusalError(f"the archive is compressed more than {limits.MAX_COMPRESSION_RATIO} times, like a zip bomb")
+        raise RefusalError(
+            N_("the archive is compressed more than {ratio} times, like a zip bomb"), ratio=limits.MAX_COMPRESSION_RATIO
+        )
     return [info for info in infos if not info.is_dir() and not _JUNK.search(info.filename.replace("\\", "/"))]
 
 
@@ -125,7 +136,7 @@ def shapefile_members(infos: list[zipfile.ZipInfo]) -> tuple[dict[str, zipfile.Z
 
     Returns
     -------
-    tuple of (dict, list of str)
+    tuple of (dict, list of Message)
         Extension (``.shp``, ``.shx``, ``.dbf``, ``.prj``, ``.cpg``) to member, and a note for
         each other member that is left in the archive.
 
@@ -140,18 +151,23 @@ def shapefile_members(infos: list[zipfile.ZipInfo]) -> tuple[dict[str, zipfile.Z
         by_stem.setdefault(str(path.with_suffix("")).lower(), {})[path.suffix.lower()] = info
     shapes = [stem for stem, parts in by_stem.items() if ".shp" in parts]
     if not shapes:
-        raise RefusalError("the zip archive holds no shapefile (.shp)")
+        raise RefusalError(N_("the zip archive holds no shapefile (.shp)"))
     if len(shapes) > 1:
-        raise RefusalError(f"the zip archive holds {len(shapes)} shapefiles; upload one shapefile per archive")
+        raise RefusalError(N_("the zip archive holds {count} shapefiles; upload one shapefile per archive"), count=len(shapes))
     parts = by_stem[shapes[0]]
-    for ext, what in ((".dbf", "its attribute table"), (".shx", "its index")):
-        if ext not in parts:
-            raise RefusalError(
-                f"the shapefile has no {ext} file ({what}); zip the .shp, .shx, .dbf and .prj together"
-            )
+    if ".dbf" not in parts:
+        raise RefusalError(
+            N_("the shapefile has no .dbf file (its attribute table); zip the .shp, .shx, .dbf and .prj together")
+        )
+    if ".shx" not in parts:
+        raise RefusalError(N_("the shapefile has no .shx file (its index); zip the .shp, .shx, .dbf and .prj together"))
     chosen = {ext: parts[ext] for ext in (".shp", ".shx", ".dbf", *SHAPEFILE_SIDECARS) if ext in parts}
     used = {id(info) for info in chosen.values()}
-    notes = [f"archive member {_shown(info.filename)} is not part of the shapefile and is not read" for info in infos if id(info) not in used]
+    notes = [
+        Message(N_("archive member {name} is not part of the shapefile and is not read"), name=_shown(info.filename))
+        for info in infos
+        if id(info) not in used
+    ]
     return chosen, notes
 
 
@@ -183,16 +199,18 @@ def extract_members(path: Path, members: dict[str, zipfile.ZipInfo], folder: Pat
         for target_name, info in members.items():
             target = (root / target_name).resolve()
             if target.parent != root or PurePosixPath(target_name).name != target_name:
-                raise RefusalError("an archive member could not be placed safely; nothing is unpacked")
+                raise RefusalError(N_("an archive member could not be placed safely; nothing is unpacked"))
             budget = info.file_size
             try:
                 with archive.open(info) as source, target.open("xb") as sink:
                     while block := source.read(_COPY_BLOCK):
                         budget -= len(block)
                         if budget < 0:
-                            raise RefusalError("a file in the archive is larger than the archive says")
+                            raise RefusalError(N_("a file in the archive is larger than the archive says"))
                         sink.write(block)
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-                raise RefusalError(f"a file in the archive ({_shown(info.filename)}) is damaged and cannot be unpacked") from exc
+                raise RefusalError(
+                    N_("a file in the archive ({name}) is damaged and cannot be unpacked"), name=_shown(info.filename)
+                ) from exc
             written[target_name] = target
     return written

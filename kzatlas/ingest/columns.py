@@ -14,6 +14,7 @@ import unicodedata
 from kzatlas import config
 from kzatlas.analysis import fold_text, transliterate
 from kzatlas.i18n import KIND_LABELS, N_, name_label
+from kzatlas.ingest.messages import Message
 
 # What a column can feed, in the order guesses are made (the first target to claim a column keeps it).
 TARGETS = (
@@ -204,7 +205,7 @@ def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]
     return mapping
 
 
-def check_mapping(mapping: dict, columns: list[str]) -> list[str]:
+def check_mapping(mapping: dict, columns: list[str]) -> list[Message]:
     """Problems with a user's mapping (unknown fields or columns, a column used twice).
 
     Parameters
@@ -216,18 +217,31 @@ def check_mapping(mapping: dict, columns: list[str]) -> list[str]:
 
     Returns
     -------
-    list of str
+    list of Message
         Plain-words problems; empty when the mapping can be used.
     """
     problems = []
     seen: dict[str, str] = {}
     for target, column in mapping.items():
         if target not in TARGETS:
-            problems.append(f"'{target}' is not a field of the catalogue")
+            problems.append(Message(N_("'{field}' is not a field of the catalogue"), field=str(target)[:60]))
         elif column is not None and column not in columns:
-            problems.append(f"the file has no column named '{column}' (for {TARGET_LABELS[target]})")
+            problems.append(
+                Message(
+                    N_("the file has no column named '{column}' (for {field})"),
+                    column=str(column)[:100],
+                    field=Message(TARGET_LABELS[target]),
+                )
+            )
         elif column is not None and column in seen:
-            problems.append(f"column '{column}' is mapped to both {TARGET_LABELS[seen[column]]} and {TARGET_LABELS[target]}")
+            problems.append(
+                Message(
+                    N_("column '{column}' is mapped to both {first} and {second}"),
+                    column=str(column)[:100],
+                    first=Message(TARGET_LABELS[seen[column]]),
+                    second=Message(TARGET_LABELS[target]),
+                )
+            )
         elif column is not None:
             seen[column] = target
     return problems

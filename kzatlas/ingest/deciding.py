@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
-from kzatlas.config import NAME_COLUMNS, PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.config import NAME_COLUMN_PREFIX, NAME_COLUMNS, PROTECTED_KINDS, UNDP_KINDS
 from kzatlas.ingest import wdpa
+from kzatlas.ingest.messages import N_, Message, Names
 from kzatlas.ingest.planned import ImportPlan, PlannedRow
 from kzatlas.ingest.values import row_label
 
@@ -43,16 +44,31 @@ def _catalogue_names(features: gpd.GeoDataFrame) -> dict[tuple[str, str], str]:
     return names
 
 
-def _incomplete(record: dict, is_wdpa: bool) -> str | None:
+def _incomplete(record: dict, is_wdpa: bool) -> Message | None:
     """Why a row that passed its checks still cannot be used: no kind or no name."""
     if not record["kind"] and not is_wdpa:
         designation = record.get("_designation")
         if designation:
-            return f"kind '{designation}' is not one of the atlas's kinds; choose one"
-        return "the row has no kind; map a column to kind or choose a kind for all rows"
+            return Message(N_("kind '{kind}' is not one of the atlas's kinds; choose one"), kind=designation)
+        return Message(N_("the row has no kind; map a column to kind or choose a kind for all rows"))
     if not any(record.get(column) for column in NAME_COLUMNS):
-        return "the row has no name"
+        return Message(N_("the row has no name"))
     return None
+
+
+def feature_names(row) -> Names:
+    """A catalogue feature's names in every language, for messages and the match list.
+
+    Every text field whose column starts like a name column is kept (``name_ru`` and what the
+    catalogue says about it, such as where it comes from), so the page shows the name by the
+    same rule as everywhere else (:func:`kzatlas.i18n.shown_name`).
+    """
+    keys = row.keys() if hasattr(row, "keys") else ()
+    return Names({str(key): row[key] for key in keys if str(key).startswith(NAME_COLUMN_PREFIX) and _present(row[key])})
+
+
+def _present(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], features: gpd.GeoDataFrame) -> None:
@@ -72,12 +88,14 @@ def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], feature
     provenance = plan.provenance
     matcher = wdpa.Matcher(features) if plan.is_wdpa else None
     if matcher is not None and not matcher.has_ids:
-        plan.notes.append("the catalogue records no WDPA ids, so areas are matched by name; check each match")
+        plan.notes.append(Message(N_("the catalogue records no WDPA ids, so areas are matched by name; check each match")))
     catalogue = features.set_index("id", drop=False) if len(features) else features
     existing_names = _catalogue_names(features)
+    names_of = {str(row["id"]): feature_names(row) for _, row in features.iterrows()}
     claimed: dict[str, int] = {}
     for planned, record in zip(rows, values, strict=True):
         planned.label = row_label(record, planned.number)
+        planned.names = Names({column: record[column] for column in NAME_COLUMNS if _present(record.get(column))})
         for key in _SOURCE_KEYS:
             record[f"_{key}"] = record.get(f"_{key}") or provenance.get(key) or ""
         if not planned.reasons:
@@ -100,7 +118,13 @@ def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], feature
         if key[0] and key in existing_names:
             planned.action = "leave"
             planned.feature_id = existing_names[key]
-            planned.repairs.append(f"already in the catalogue as {existing_names[key]}; not added again")
+            planned.repairs.append(
+                Message(
+                    N_("already in the catalogue as {name} ({id}); not added again"),
+                    name=names_of.get(existing_names[key], Names()),
+                    id=existing_names[key],
+                )
+            )
             planned.record = None
             continue
         planned.action = "add"
@@ -133,16 +157,29 @@ def _decide_protected_area(
     if note:
         planned.repairs.append(note)
     if candidate is not None and candidate.feature_id in claimed:
-        planned.repairs.append(f"catalogue area {candidate.feature_id} is already matched by feature {claimed[candidate.feature_id]}")
+        planned.repairs.append(
+            Message(
+                N_("catalogue area {id} is already matched by feature {number}"),
+                id=candidate.feature_id,
+                number=claimed[candidate.feature_id],
+            )
+        )
         candidate = None
     if candidate is not None:
         claimed[candidate.feature_id] = planned.number
         _change(plan, planned, record, catalogue.loc[candidate.feature_id], candidate)
         return True
     if record["kind"] not in PROTECTED_KINDS:
-        what = record.get("_designation") or record["kind"] or "none"
+        what = record.get("_designation") or record["kind"]
         planned.action = "leave"
-        planned.repairs.append(f"its designation ('{what}') is not a kind of protected area the atlas shows; not added")
+        if what:
+            note = Message(
+                N_("its designation ('{designation}') is not a kind of protected area the atlas shows; not added"),
+                designation=what,
+            )
+        else:
+            note = Message(N_("it has no designation of a kind of protected area the atlas shows; not added"))
+        planned.repairs.append(note)
         planned.record = None
         planned.feature_id = ""
         return True
@@ -180,7 +217,7 @@ def _change(plan: ImportPlan, planned: PlannedRow, record: dict, existing: pd.Se
     updated["coord_source"] = record["_source_url"] or record["_source_title"]
     if not updated.get("iucn_category") and record.get("iucn_category"):
         updated["iucn_category"] = record["iucn_category"]
-        planned.repairs.append(f"IUCN category {record['iucn_category']} taken from the file")
+        planned.repairs.append(Message(N_("IUCN category {category} taken from the file"), category=record["iucn_category"]))
     if record.get("links"):
         known = str(updated.get("links") or "")
         extra = [link for link in record["links"].split(LIST_SEPARATOR) if link not in known]
@@ -203,6 +240,7 @@ def _change(plan: ImportPlan, planned: PlannedRow, record: dict, existing: pd.Se
     planned.match = {
         "catalogue_id": str(existing["id"]),
         "catalogue_name": str(existing.get("name_en") or ""),
+        "catalogue_names": feature_names(existing),
         "how": candidate.how,
         "score": candidate.score,
         "wdpa_id": record.get("_wdpa_id"),

@@ -15,10 +15,13 @@ import shapely
 from kzatlas.config import CRS, KIND_UNDP_PROGRAMME
 from kzatlas.ingest import sniff
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.planned import REGION_QUALITY, ImportPlan, PlannedRow
 from kzatlas.ingest.regions import RegionIndex
 from kzatlas.ingest.shapes import crs_label, finish_geometries, prepare_geometry, resolve_crs
 from kzatlas.spatial import area_hectares
+
+OUTSIDE_KAZAKHSTAN = N_("outside Kazakhstan")
 
 
 def _decode(wkb: str | None):
@@ -36,7 +39,7 @@ def _prepared(raw_rows: list[dict], rows: list[PlannedRow]) -> list:
     for planned, item in zip(rows, raw_rows, strict=True):
         geometry = _decode(item.get("wkb"))
         if item.get("wkb") is not None and geometry is None:
-            planned.reasons.append("the feature's geometry is damaged")
+            planned.reasons.append(Message(N_("the feature's geometry is damaged")))
         if geometry is None:
             prepared.append(None)
             continue
@@ -50,7 +53,7 @@ def _prepared(raw_rows: list[dict], rows: list[PlannedRow]) -> list:
     return prepared
 
 
-def _reprojected(raw: dict, prepared: list, rows: list[PlannedRow], notes: list[str]) -> list:
+def _reprojected(raw: dict, prepared: list, rows: list[PlannedRow], notes: list[Message]) -> list:
     """The shapes in EPSG:4326, layer by layer, each in the CRS its layer states or is found to have."""
     raw_rows = raw["rows"]
     layers = raw.get("layers") or [{"name": "", "crs": None}]
@@ -74,14 +77,16 @@ def _reprojected(raw: dict, prepared: list, rows: list[PlannedRow], notes: list[
         try:
             projected = series.to_crs(CRS)
         except Exception as exc:  # pyproj raises several types for impossible transforms
-            raise RefusalError(f"the coordinates cannot be converted from {label} to longitude/latitude") from exc
+            raise RefusalError(
+                N_("the coordinates cannot be converted from {crs} to longitude/latitude"), crs=label
+            ) from exc
         for i, geometry in zip(present, projected.values, strict=True):
             out[i] = geometry
-            rows[i].repairs.append(f"reprojected from {label} to EPSG:4326")
+            rows[i].repairs.append(Message(N_("reprojected from {crs} to EPSG:4326"), crs=label))
     return out
 
 
-def file_shapes(raw: dict, rows: list[PlannedRow], notes: list[str]) -> list:
+def file_shapes(raw: dict, rows: list[PlannedRow], notes: list[Message]) -> list:
     """Shapes of a geometry file in EPSG:4326, checked and repaired; errors go to the rows.
 
     Parameters
@@ -90,7 +95,7 @@ def file_shapes(raw: dict, rows: list[PlannedRow], notes: list[str]) -> list:
         The reader's result (rows with base64 WKB, layers with their stated CRS, ``format``).
     rows : list of PlannedRow
         One per raw row; their ``reasons`` and ``repairs`` grow.
-    notes : list of str
+    notes : list of Message
         The file's notes; coordinate-system notes are added.
 
     Returns
@@ -119,7 +124,7 @@ def file_shapes(raw: dict, rows: list[PlannedRow], notes: list[str]) -> list:
 def _place_table_row(planned: PlannedRow, record: dict, lat: float | None, lon: float | None, source_name: str) -> None:
     """A table row's position: a point from its coordinates, else its region, else a reason."""
     if (lat is None) != (lon is None) and not planned.reasons:
-        planned.reasons.append("the row has a latitude or a longitude but not both")
+        planned.reasons.append(Message(N_("the row has a latitude or a longitude but not both")))
     if lat is not None and lon is not None:
         record["geometry"] = shapely.Point(lon, lat)
         record["geometry_quality"] = "point"
@@ -133,7 +138,7 @@ def _place_table_row(planned: PlannedRow, record: dict, lat: float | None, lon: 
         record["geometry_quality"] = "none"
         record["geometry_method"] = "no single location"
     elif not planned.reasons:
-        planned.reasons.append("the row has no position: give a latitude and longitude, or a region")
+        planned.reasons.append(Message(N_("the row has no position: give a latitude and longitude, or a region")))
         record["geometry"] = None
     else:
         record["geometry"] = None
@@ -177,7 +182,7 @@ def place(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], geometri
     for i, is_inside, codes, area in zip(located, inside, touched, drawn, strict=True):
         record = values[i]
         if not is_inside:
-            rows[i].repairs.append("outside Kazakhstan")
+            rows[i].repairs.append(Message(OUTSIDE_KAZAKHSTAN))
         if not record["_regions"]:
             record["_regions"] = codes
         if record["geometry"].geom_type in ("Polygon", "MultiPolygon"):

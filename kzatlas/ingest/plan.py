@@ -22,7 +22,8 @@ from kzatlas.ingest import archive, limits, sniff, wdpa
 from kzatlas.ingest.columns import check_mapping, guess_mapping
 from kzatlas.ingest.deciding import decide
 from kzatlas.ingest.errors import RefusalError
-from kzatlas.ingest.placing import file_shapes, place
+from kzatlas.ingest.messages import N_, Message
+from kzatlas.ingest.placing import OUTSIDE_KAZAKHSTAN, file_shapes, place
 from kzatlas.ingest.planned import ImportPlan, PlanInputs, PlannedRow
 from kzatlas.ingest.regions import RegionIndex
 from kzatlas.ingest.values import fill_values
@@ -38,15 +39,15 @@ def _load(path_or_bytes: str | Path | bytes) -> bytes:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise RefusalError("the upload is not a file")
+            raise RefusalError(N_("the upload is not a file"))
         if size > limits.MAX_FILE_BYTES:
-            raise RefusalError(f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB")
+            raise RefusalError(sniff.TOO_LARGE, megabytes=limits.MAX_FILE_BYTES // (1024 * 1024))
         return path.read_bytes()
     except OSError as exc:
-        raise RefusalError("the file could not be opened") from exc
+        raise RefusalError(N_("the file could not be opened")) from exc
 
 
-def _stage(fmt: str, data: bytes, folder: Path) -> tuple[Path, list[str]]:
+def _stage(fmt: str, data: bytes, folder: Path) -> tuple[Path, list[Message]]:
     """Write the upload into the temporary folder (unpacking a shapefile) and return what to read."""
     suffix = {"geojson": ".geojson", "gpkg": ".gpkg", "shapefile": ".zip", "kml": ".kml", "csv": ".csv", "xlsx": ".xlsx"}[fmt]
     upload = folder / f"upload{suffix}"
@@ -55,9 +56,9 @@ def _stage(fmt: str, data: bytes, folder: Path) -> tuple[Path, list[str]]:
         infos = archive.inspect_zip(upload)
         names = {info.filename.lower() for info in infos}
         if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-            raise RefusalError("the file is a zip archive but not an Excel workbook")
+            raise RefusalError(N_("the file is a zip archive but not an Excel workbook"))
         if any(name.endswith("vbaproject.bin") for name in names):
-            raise RefusalError("the workbook holds macros; save it as a plain .xlsx or CSV")
+            raise RefusalError(N_("the workbook holds macros; save it as a plain .xlsx or CSV"))
         return upload, []
     if fmt != sniff.SHAPEFILE:
         return upload, []
@@ -67,7 +68,7 @@ def _stage(fmt: str, data: bytes, folder: Path) -> tuple[Path, list[str]]:
     unpacked.mkdir()
     written = archive.extract_members(upload, {f"layer{ext}": info for ext, info in members.items()}, unpacked)
     if ".prj" not in members:
-        notes.append("the shapefile has no .prj file (its coordinate system)")
+        notes.append(Message(N_("the shapefile has no .prj file (its coordinate system)")))
     return written["layer.shp"], notes
 
 
@@ -122,11 +123,12 @@ def check_file(
     except RefusalError as refusal:
         return ImportPlan(source_name=name, source_sha256=sha, format=None, refused=refusal.reason)
     except MemoryError:
-        return ImportPlan(source_name=name, source_sha256=sha, format=None, refused="the file is too large to check")
-    except Exception as exc:  # a bad file must never take the page down
         return ImportPlan(
-            source_name=name, source_sha256=sha, format=None, refused=f"the file could not be checked ({type(exc).__name__})"
+            source_name=name, source_sha256=sha, format=None, refused=Message(N_("the file is too large to check"))
         )
+    except Exception as exc:  # a bad file must never take the page down
+        refused = Message(N_("the file could not be checked ({error})"), error=type(exc).__name__)
+        return ImportPlan(source_name=name, source_sha256=sha, format=None, refused=refused)
 
 
 def _planned_rows(raw: dict) -> list[PlannedRow]:
@@ -142,10 +144,19 @@ def _planned_rows(raw: dict) -> list[PlannedRow]:
             label="",
         )
         if item.get("error"):
-            planned.reasons.append(str(item["error"]))
-        planned.repairs += [str(note) for note in item.get("notes", [])]
+            planned.reasons.append(_message(item["error"]))
+        planned.repairs += [_message(note) for note in item.get("notes", [])]
         rows.append(planned)
     return rows
+
+
+def _message(value: object) -> Message:
+    """A reader's error or note as a message (the worker has rebuilt them; plain text is wrapped)."""
+    return value if isinstance(value, Message) else Message(str(value))
+
+
+NOTHING_IMPORTABLE = N_("nothing in the file can be imported: every feature is rejected")
+NOTHING_IN_KAZAKHSTAN = N_("none of the shapes lies in Kazakhstan: is the coordinate system right?")
 
 
 def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
@@ -179,7 +190,7 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
         mapping=effective,
         mapping_problems=check_mapping(mapping, columns),
         columns=columns,
-        notes=list(raw.get("notes", [])),
+        notes=[_message(note) for note in raw.get("notes", [])],
         is_wdpa=wdpa.is_wdpa_export(columns),
         provenance={k: v for k, v in inputs.provenance.items() if k in ("source_url", "source_title", "source_date")},
         defaults=dict(inputs.defaults),
@@ -199,10 +210,10 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
     decide(plan, rows, values, inputs.features)
     plan.rows = rows
     if rows and all(row.action == "reject" for row in rows):
-        plan.notes.append("nothing in the file can be imported: every feature is rejected")
+        plan.notes.append(Message(NOTHING_IMPORTABLE))
     located = [row for row in rows if row.record is not None and row.record.get("geometry") is not None]
-    if located and all("outside Kazakhstan" in row.repairs for row in located):
-        plan.notes.append("none of the shapes lies in Kazakhstan: is the coordinate system right?")
+    if located and all(OUTSIDE_KAZAKHSTAN in row.repairs for row in located):
+        plan.notes.append(Message(NOTHING_IN_KAZAKHSTAN))
     return plan
 
 

@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import shapely
 
-from kzatlas.config import CRS
-from kzatlas.ingest.validate import check_date
+from kzatlas.config import CRS, NAME_COLUMNS
+from kzatlas.ingest.messages import N_, Message
+from kzatlas.ingest.validate import SOURCE_DATE, check_date
 from kzatlas.safety import safe_link
 
 ACTIONS = ("add", "change", "leave", "reject")
 # Quality of a row placed by its region only (no point is invented for it).
 REGION_QUALITY = "region"
+# What must still be given before saving (ImportPlan.missing_provenance).
+NEEDS_SOURCE = N_("a source (web address or title)")
+NEEDS_DATE = N_("the source's date (YYYY-MM-DD)")
+BAD_SOURCE_ADDRESS = N_("the source address must be an http(s) web address")
+BAD_SOURCE_DATE = N_("the source date must be a date (YYYY-MM-DD)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +64,8 @@ class PlannedRow:
     ----------
     number : int
         Position of the feature in the file (1-based); ``line`` is the spreadsheet row or CSV
-        line when there is one.
+        line when there is one; ``label`` is the file's name for it (data, never translated),
+        else the message "feature N"; ``names`` are its names by name column, as the file gives them.
     action : str
         ``"add"``, ``"change"`` (a catalogue area gets the file's boundary), ``"leave"``
         (nothing is saved, with a note why) or ``"reject"`` (see ``reasons``).
@@ -66,10 +73,11 @@ class PlannedRow:
         The id the record would have (a catalogue id for a change).
     record : dict or None
         The feature record for the store (catalogue columns plus ``geometry``).
-    reasons : list of str
+    reasons : list of Message
         Why the row is rejected.
-    repairs : list of str
+    repairs : list of Message
         Every change and flag: repairs, reprojection, dropped heights, "outside Kazakhstan"...
+        (messages: English as text, translated on the page).
     match : dict or None
         For a protected area matched to the catalogue: its id, how it matched, the official,
         reported and drawn areas and the difference.
@@ -78,13 +86,14 @@ class PlannedRow:
     number: int
     line: int | None
     layer: str
-    label: str
+    label: str | Message
     action: str = "add"
     feature_id: str = ""
     record: dict | None = None
-    reasons: list[str] = field(default_factory=list)
-    repairs: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
+    repairs: list[Message] = field(default_factory=list)
     match: dict | None = None
+    names: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """Return the row as JSON-ready data (the shape as its type and number of points)."""
@@ -117,16 +126,18 @@ class ImportPlan:
         The file's name (no folders) and the SHA-256 of its bytes.
     format : str or None
         The sniffed format.
-    refused : str or None
+    refused : Message or None
         Why the whole file is refused, in plain words; ``None`` when it was read.
     mapping : dict
         Catalogue field to file column, guessed and then as the user changed it.
-    mapping_problems : list of str
+    mapping_problems : list of Message
         Problems with a mapping the user gave.
     rows : list of PlannedRow
         One per feature of the file.
-    notes : list of str
+    notes : list of Message
         File-level notes (assumed CRS, sheets and tables not read, unmatched WDPA ids...).
+        Every message here and in the rows is English as text; the page shows it translated
+        (:mod:`kzatlas.ingest.messages`).
     is_wdpa : bool
         Whether the file is a Protected Planet export.
     provenance : dict
@@ -136,12 +147,12 @@ class ImportPlan:
     source_name: str
     source_sha256: str
     format: str | None
-    refused: str | None = None
+    refused: Message | None = None
     mapping: dict = field(default_factory=dict)
-    mapping_problems: list[str] = field(default_factory=list)
+    mapping_problems: list[Message] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     rows: list[PlannedRow] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     is_wdpa: bool = False
     provenance: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
@@ -171,31 +182,31 @@ class ImportPlan:
         """The catalogue matches of a WDPA file, one per matched row."""
         return [dict(row.match, number=row.number) for row in self.rows if row.match]
 
-    def missing_provenance(self) -> list[str]:
+    def missing_provenance(self) -> list[Message]:
         """What must still be given before anything can be saved (empty when complete).
 
         Every added or changed row needs a source (a web address or a title) and the date
         of that source, from ``provenance`` or from the file's own columns.
         """
-        missing: list[str] = []
+        missing: list[Message] = []
         for row in self.rows:
             if row.action not in ("add", "change") or row.record is None:
                 continue
             source = row.record.get("_source_url") or row.record.get("_source_title")
-            if not source and "a source (web address or title)" not in missing:
-                missing.append("a source (web address or title)")
-            if not row.record.get("_source_date") and "the source's date (YYYY-MM-DD)" not in missing:
-                missing.append("the source's date (YYYY-MM-DD)")
+            if not source and NEEDS_SOURCE not in missing:
+                missing.append(Message(NEEDS_SOURCE))
+            if not row.record.get("_source_date") and NEEDS_DATE not in missing:
+                missing.append(Message(NEEDS_DATE))
         return missing + [problem for problem in self._provenance_problems() if problem not in missing]
 
-    def _provenance_problems(self) -> list[str]:
+    def _provenance_problems(self) -> list[Message]:
         problems = []
         url = self.provenance.get("source_url")
         if url and safe_link(str(url), allow_relative=False) is None:
-            problems.append("the source address must be an http(s) web address")
+            problems.append(Message(BAD_SOURCE_ADDRESS))
         date = self.provenance.get("source_date")
-        if date and check_date("source date", date).error:
-            problems.append("the source date must be a date (YYYY-MM-DD)")
+        if date and check_date(SOURCE_DATE, date).error:
+            problems.append(Message(BAD_SOURCE_DATE))
         return problems
 
     def records(self, confirmed_ids: tuple[str, ...] | list[str] | set[str] = ()) -> list[dict]:
@@ -226,11 +237,11 @@ class ImportPlan:
         return out
 
     def frame(self) -> gpd.GeoDataFrame:
-        """Rows with a shape, as a GeoDataFrame for the preview map (id, name, kind, action)."""
+        """Rows with a shape, as a GeoDataFrame for the preview map (id, names, kind, action)."""
         rows = [row for row in self.rows if row.record is not None and row.record.get("geometry") is not None]
         data = {
             "id": [row.feature_id for row in rows],
-            "name_en": [row.record.get("name_en", "") for row in rows],
+            **{column: [row.record.get(column) or "" for row in rows] for column in NAME_COLUMNS},
             "kind": [row.record.get("kind", "") for row in rows],
             "action": [row.action for row in rows],
             "geometry_quality": [row.record.get("geometry_quality", "") for row in rows],

@@ -14,6 +14,7 @@ import shapely
 
 from kzatlas.analysis import fold_text
 from kzatlas.config import CRS, NAME_COLUMNS
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.validate import Checked, is_blank
 from kzatlas.safety import plain_snippet
 
@@ -27,7 +28,7 @@ OLD_REGION_CODES = {
     "KZ-YUZ": "KZ-61", "KZ-AST": "KZ-71", "KZ-ALA": "KZ-75", "KZ-SHY": "KZ-79",
 }  # fmt: skip
 # Old codes of units the 2022 reform split in two.
-SPLIT_REGION_CODES = {"KZ-ALM": "KZ-19 or KZ-33", "KZ-VOS": "KZ-63 or KZ-10", "KZ-KAR": "KZ-35 or KZ-62"}
+SPLIT_REGION_CODES = {"KZ-ALM": ("KZ-19", "KZ-33"), "KZ-VOS": ("KZ-63", "KZ-10"), "KZ-KAR": ("KZ-35", "KZ-62")}
 _REGION_WORDS = {"region", "oblast", "oblysy", "city", "область", "облысы", "обл", "город", "г", "қаласы", "каласы", "of"}
 
 
@@ -68,9 +69,18 @@ class RegionIndex:
         if code in self.codes:
             return Checked(code)
         if code in OLD_REGION_CODES:
-            return Checked(OLD_REGION_CODES[code], [f"old region code {code} read as {OLD_REGION_CODES[code]}"])
+            note = Message(N_("old region code {code} read as {new}"), code=code, new=OLD_REGION_CODES[code])
+            return Checked(OLD_REGION_CODES[code], [note])
         if code in SPLIT_REGION_CODES:
-            return Checked(error=f"region code {code} is from before 2022, when the region was split ({SPLIT_REGION_CODES[code]})")
+            first, second = SPLIT_REGION_CODES[code]
+            return Checked(
+                error=Message(
+                    N_("region code {code} is from before 2022, when the region was split ({first} or {second})"),
+                    code=code,
+                    first=first,
+                    second=second,
+                )
+            )
         key = _region_key(text)
         if key in self.exact:
             return Checked(self.exact[key])
@@ -78,8 +88,12 @@ class RegionIndex:
         if short in self.short:
             return Checked(self.short[short])
         if short in self.ambiguous:
-            return Checked(error=f"region '{plain_snippet(text, 30)}' could be a region or a city; give its ISO code")
-        return Checked(error=f"region '{plain_snippet(text, 30)}' is not a region of Kazakhstan (2022 division)")
+            return Checked(
+                error=Message(N_("region '{region}' could be a region or a city; give its ISO code"), region=plain_snippet(text, 30))
+            )
+        return Checked(
+            error=Message(N_("region '{region}' is not a region of Kazakhstan (2022 division)"), region=plain_snippet(text, 30))
+        )
 
     def codes_for(self, geometries: gpd.GeoSeries) -> list[list[str]]:
         """Codes of the regions each shape touches (in the order of the regions layer)."""

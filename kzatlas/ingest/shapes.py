@@ -14,6 +14,7 @@ from pyproj.exceptions import CRSError
 
 from kzatlas.config import CRS
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.validate import Checked
 from kzatlas.safety import plain_snippet
 from kzatlas.spatial import area_hectares
@@ -27,7 +28,7 @@ def crs_label(crs: PROJ_CRS) -> str:
 
 def resolve_crs(
     stated: str | None, geometries: list, layer_label: str, *, lonlat_by_default: bool = False
-) -> tuple[PROJ_CRS | None, list[str]]:
+) -> tuple[PROJ_CRS | None, list[Message]]:
     """The CRS to read a layer in, and file-level notes.
 
     Parameters
@@ -51,12 +52,14 @@ def resolve_crs(
     RefusalError
         When the CRS is not understood, or missing and the coordinates are not longitude/latitude.
     """
-    where = f" (layer '{plain_snippet(layer_label)}')" if layer_label else ""
+    layer = plain_snippet(layer_label) if layer_label else ""
     if stated:
         try:
             crs = PROJ_CRS.from_user_input(stated)
         except CRSError as exc:
-            raise RefusalError(f"the file's coordinate system{where} is not understood") from exc
+            if layer:
+                raise RefusalError(N_("the coordinate system of layer '{layer}' is not understood"), layer=layer) from exc
+            raise RefusalError(N_("the file's coordinate system is not understood")) from exc
         if crs.equals(PROJ_CRS.from_epsg(4326), ignore_axis_order=True) or crs_label(crs) in ("EPSG:4326", "OGC:CRS84"):
             return None, []
         if crs.is_geographic and crs.ellipsoid and crs.ellipsoid.name == "WGS 84":
@@ -69,13 +72,29 @@ def resolve_crs(
     # GeoJSON is longitude/latitude by definition: single bad positions are the rows' problem,
     # a file with none in range is in another CRS.
     if len(finite) and (outside.all() if lonlat_by_default else outside.any()):
+        if layer:
+            raise RefusalError(
+                N_(
+                    "the file states no coordinate system for layer '{layer}' and its coordinates are not "
+                    "longitude/latitude; include the .prj file or save it in EPSG:4326"
+                ),
+                layer=layer,
+            )
         raise RefusalError(
-            f"the file states no coordinate system{where} and its coordinates are not longitude/latitude; "
-            "include the .prj file or save it in EPSG:4326"
+            N_(
+                "the file states no coordinate system and its coordinates are not longitude/latitude; "
+                "include the .prj file or save it in EPSG:4326"
+            )
         )
     if lonlat_by_default:
         return None, []
-    return None, [f"the file states no coordinate system{where}; its coordinates were read as longitude/latitude (EPSG:4326)"]
+    if layer:
+        note = N_(
+            "the file states no coordinate system for layer '{layer}'; its coordinates were read as "
+            "longitude/latitude (EPSG:4326)"
+        )
+        return None, [Message(note, layer=layer)]
+    return None, [Message(N_("the file states no coordinate system; its coordinates were read as longitude/latitude (EPSG:4326)"))]
 
 
 # ------------------------------------------------------------------ shapes
@@ -83,29 +102,55 @@ def resolve_crs(
 _ALLOWED_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 
 
-def _signed_percent(before: float, after: float) -> str:
-    if not before:
-        return "n/a"
-    change = (after - before) / before * 100
-    return f"{change:+.1f} %".replace("-", "\u2212")
+# The reasons GEOS gives for an invalid shape (lower case), as messages.
+VALIDITY_REASONS = {
+    "self-intersection": N_("self-intersection"),
+    "ring self-intersection": N_("ring self-intersection"),
+    "too few points in geometry component": N_("too few points"),
+    "too few distinct points in geometry component": N_("too few points"),
+    "hole lies outside shell": N_("hole lies outside the outer ring"),
+    "holes are nested": N_("holes are nested"),
+    "interior is disconnected": N_("interior is disconnected"),
+    "nested shells": N_("nested outer rings"),
+    "duplicate rings": N_("duplicate rings"),
+    "ring is not closed": N_("ring is not closed"),
+    "invalid coordinate": N_("invalid coordinate"),
+    "repeated point": N_("repeated point"),
+    "invalid": N_("invalid"),
+}
+
+
+def _validity_reason(geometry) -> Message | str:
+    reason = shapely.is_valid_reason(geometry).split("[")[0].strip().lower() or "invalid"
+    return Message(VALIDITY_REASONS[reason]) if reason in VALIDITY_REASONS else plain_snippet(reason, 60)
 
 
 def prepare_geometry(geometry) -> Checked:
     """First checks on a shape as read, before reprojection: present, simple type, finite, 2-D."""
     if geometry is None:
-        return Checked(error="the feature has no geometry")
+        return Checked(error=Message(N_("the feature has no geometry")))
     if geometry.is_empty:
-        return Checked(error="the geometry is empty")
+        return Checked(error=Message(N_("the geometry is empty")))
     if geometry.geom_type not in _ALLOWED_TYPES:
-        return Checked(error="the geometry mixes several kinds of shape (a GeometryCollection); split it into separate features")
+        return Checked(
+            error=Message(N_("the geometry mixes several kinds of shape (a GeometryCollection); split it into separate features"))
+        )
     coords = shapely.get_coordinates(geometry)
     if not np.isfinite(coords).all():
-        return Checked(error="the geometry has coordinates that are not finite numbers (NaN or infinity)")
+        return Checked(error=Message(N_("the geometry has coordinates that are not finite numbers (NaN or infinity)")))
     notes = []
     if shapely.has_z(geometry) or (hasattr(shapely, "has_m") and shapely.has_m(geometry)):
         geometry = shapely.force_2d(geometry)
-        notes.append("Z dropped (heights are not kept)")
+        notes.append(Message(N_("Z dropped (heights are not kept)")))
     return Checked(geometry, notes)
+
+
+def _repair_note(reason: Message | str, before: float, after: float) -> Message:
+    """The note of a repaired shape: why it was invalid and how much its area changed."""
+    if not before:
+        return Message(N_("invalid geometry repaired ({reason}; area before the repair not measurable)"), reason=reason)
+    change = round((after - before) / before * 100, 1)
+    return Message(N_("invalid geometry repaired ({reason}; area {change:+.1} %)"), reason=reason, change=change)
 
 
 def finish_geometries(geometries: list, notes: list[list[str]]) -> list[Checked]:
@@ -115,7 +160,7 @@ def finish_geometries(geometries: list, notes: list[list[str]]) -> list[Checked]
     ----------
     geometries : list
         Shapes in EPSG:4326 (``None`` where an earlier check failed).
-    notes : list of list of str
+    notes : list of list of Message
         Notes so far, one list per shape; repairs are added to them.
 
     Returns
@@ -130,26 +175,32 @@ def finish_geometries(geometries: list, notes: list[list[str]]) -> list[Checked]
             continue
         coords = shapely.get_coordinates(geometry)
         if not np.isfinite(coords).all():
-            results.append(Checked(error="the coordinates cannot be converted to longitude/latitude (is the coordinate system right?)"))
+            error = N_("the coordinates cannot be converted to longitude/latitude (is the coordinate system right?)")
+            results.append(Checked(error=Message(error)))
             continue
         lon, lat = coords[:, 0], coords[:, 1]
         if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
-            results.append(Checked(error="coordinates are outside longitude -180 to 180 / latitude -90 to 90 (is the coordinate system right?)"))
+            error = N_(
+                "coordinates are outside longitude -180 to 180 / latitude -90 to 90 (is the coordinate system right?)"
+            )
+            results.append(Checked(error=Message(error)))
             continue
         if lon.max() - lon.min() > 180:
-            results.append(Checked(error="the shape crosses the antimeridian (180° longitude), far from Kazakhstan"))
+            error = N_("the shape crosses the antimeridian (180° longitude), far from Kazakhstan")
+            results.append(Checked(error=Message(error)))
             continue
         if not shapely.is_valid(geometry):
-            reason = shapely.is_valid_reason(geometry).split("[")[0].strip().lower() or "invalid"
+            reason = _validity_reason(geometry)
             repaired = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
             if geometry.geom_type in ("Polygon", "MultiPolygon"):
                 parts = [p for p in getattr(repaired, "geoms", [repaired]) if p.geom_type in ("Polygon", "MultiPolygon")]
                 repaired = shapely.union_all(parts) if parts else shapely.Polygon()
             if repaired.is_empty:
-                results.append(Checked(error=f"the geometry is invalid ({reason}) and nothing remains after repair"))
+                error = N_("the geometry is invalid ({reason}) and nothing remains after repair")
+                results.append(Checked(error=Message(error, reason=reason)))
                 continue
             before, after = area_hectares(gpd.GeoSeries([geometry, repaired], crs=CRS)).tolist()
-            row_notes = [*row_notes, f"invalid geometry repaired ({reason}; area {_signed_percent(before, after)})"]
+            row_notes = [*row_notes, _repair_note(reason, before, after)]
             geometry = repaired
         results.append(Checked(geometry, row_notes))
     return results

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
 
 GEOJSON = "geojson"
 GPKG = "gpkg"
@@ -23,13 +24,14 @@ FORMATS = (GEOJSON, GPKG, SHAPEFILE, KML, CSV, XLSX)
 # Formats with shapes of their own; the others are tables of sites.
 GEOMETRY_FORMATS = (GEOJSON, GPKG, SHAPEFILE, KML)
 
+# Message ids: messages take them as Message(FORMAT_LABELS[fmt]), translated on the page.
 FORMAT_LABELS = {
-    GEOJSON: "GeoJSON",
-    GPKG: "GeoPackage",
-    SHAPEFILE: "zipped shapefile",
-    KML: "KML",
-    CSV: "CSV",
-    XLSX: "Excel workbook (XLSX)",
+    GEOJSON: N_("GeoJSON"),
+    GPKG: N_("GeoPackage"),
+    SHAPEFILE: N_("zipped shapefile"),
+    KML: N_("KML"),
+    CSV: N_("CSV"),
+    XLSX: N_("Excel workbook (XLSX)"),
 }
 
 EXTENSIONS = {
@@ -43,18 +45,22 @@ EXTENSIONS = {
     ".xlsx": XLSX,
 }
 
-ACCEPTED = "GeoJSON, GeoPackage (.gpkg), a zipped shapefile (.zip), KML, CSV or XLSX"
+ACCEPTED = N_("GeoJSON, GeoPackage (.gpkg), a zipped shapefile (.zip), KML, CSV or XLSX")
 
 # Extensions worth a specific answer.
+_SHAPEFILE_PARTS = N_("a shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip")
 _EXPLAINED = {
-    ".shp": "a shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip",
-    ".shx": "a shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip",
-    ".dbf": "a shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip",
-    ".kmz": "KMZ files are not accepted: unzip it and upload the .kml inside",
-    ".xls": "old Excel files (.xls) are not accepted: save the sheet as .xlsx or CSV",
-    ".xlsm": "workbooks with macros (.xlsm) are not accepted: save the sheet as .xlsx or CSV",
-    ".vrt": "GDAL virtual-format files (.vrt) are not accepted, as they point at other files",
+    ".shp": _SHAPEFILE_PARTS,
+    ".shx": _SHAPEFILE_PARTS,
+    ".dbf": _SHAPEFILE_PARTS,
+    ".kmz": N_("KMZ files are not accepted: unzip it and upload the .kml inside"),
+    ".xls": N_("old Excel files (.xls) are not accepted: save the sheet as .xlsx or CSV"),
+    ".xlsm": N_("workbooks with macros (.xlsm) are not accepted: save the sheet as .xlsx or CSV"),
+    ".vrt": N_("GDAL virtual-format files (.vrt) are not accepted, as they point at other files"),
 }
+
+TOO_LARGE = N_("the file is larger than {megabytes} MB")
+EMPTY_ZIP = N_("the zip archive is empty")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -107,22 +113,27 @@ def sniff(data: bytes, filename: str) -> str:
     """
     raw_name = str(filename or "")
     if _PATHLIKE.search(raw_name.strip()) or "\x00" in raw_name:
-        raise RefusalError("the file name looks like a server path or web address, not a file; nothing is fetched")
+        raise RefusalError(N_("the file name looks like a server path or web address, not a file; nothing is fetched"))
     name = display_name(raw_name)
     suffix = PurePosixPath(name.lower()).suffix
     if not data:
-        raise RefusalError("the file is empty (0 bytes)")
+        raise RefusalError(N_("the file is empty (0 bytes)"))
     if len(data) > limits.MAX_FILE_BYTES:
-        raise RefusalError(f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise RefusalError(TOO_LARGE, megabytes=limits.MAX_FILE_BYTES // (1024 * 1024))
     if suffix in _EXPLAINED:
         raise RefusalError(_EXPLAINED[suffix])
     fmt = EXTENSIONS.get(suffix)
     if fmt is None:
-        shown = suffix or "without an extension"
-        raise RefusalError(f"files of type {shown[:20]} are not accepted; the atlas reads {ACCEPTED}")
+        if not suffix:
+            raise RefusalError(N_("files without an extension are not accepted; the atlas reads {formats}"), formats=Message(ACCEPTED))
+        raise RefusalError(
+            N_("files of type {extension} are not accepted; the atlas reads {formats}"),
+            extension=suffix[:20],
+            formats=Message(ACCEPTED),
+        )
     head = data[:65536]
     if _VIRTUAL.search(head):
-        raise RefusalError("the file is a GDAL virtual-format document (VRT), which can point at other files; it is not accepted")
+        raise RefusalError(N_("the file is a GDAL virtual-format document (VRT), which can point at other files; it is not accepted"))
     _check_bytes(fmt, data, head)
     return fmt
 
@@ -132,32 +143,33 @@ def _text_start(head: bytes) -> bytes:
 
 
 def _check_bytes(fmt: str, data: bytes, head: bytes) -> None:
-    label = FORMAT_LABELS[fmt]
+    label = Message(FORMAT_LABELS[fmt])
     if fmt in (GEOJSON, KML, CSV):
         if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
-            raise RefusalError(f"the file is a zip archive, not {label}")
+            raise RefusalError(N_("the file is a zip archive, not {format}"), format=label)
         if head.startswith(SQLITE_MAGIC):
-            raise RefusalError(f"the file is a database (SQLite), not {label}")
+            raise RefusalError(N_("the file is a database (SQLite), not {format}"), format=label)
         if head.startswith(UTF16_BOMS) and fmt != CSV:
-            raise RefusalError(f"the file is UTF-16 text; {label} must be UTF-8")
+            raise RefusalError(N_("the file is UTF-16 text; {format} must be UTF-8"), format=label)
     if fmt == GEOJSON:
         start = _text_start(head)
         if start.startswith(b"<"):
-            raise RefusalError("the file is XML, not GeoJSON")
+            raise RefusalError(N_("the file is XML, not GeoJSON"))
         if not start.startswith(b"{"):
-            raise RefusalError("the file is not GeoJSON: it does not start with '{'")
+            raise RefusalError(N_("the file is not GeoJSON: it does not start with '{brace}'"), brace="{")
     elif fmt == KML:
         if not _text_start(head).startswith(b"<"):
-            raise RefusalError("the file is not KML: it does not start with an XML tag")
+            raise RefusalError(N_("the file is not KML: it does not start with an XML tag"))
     elif fmt == CSV:
         if b"\x00" in head and not head.startswith(UTF16_BOMS):
-            raise RefusalError("the file is binary, not CSV text")
+            raise RefusalError(N_("the file is binary, not CSV text"))
     elif fmt == GPKG:
         if not head.startswith(SQLITE_MAGIC):
-            raise RefusalError("the file is not a GeoPackage: it is not an SQLite database")
+            raise RefusalError(N_("the file is not a GeoPackage: it is not an SQLite database"))
     elif fmt in (SHAPEFILE, XLSX):
         if head.startswith(EMPTY_ZIP_MAGIC):
-            raise RefusalError("the zip archive is empty")
+            raise RefusalError(EMPTY_ZIP)
+        if fmt == SHAPEFILE and not head.startswith(ZIP_MAGIC):
+            raise RefusalError(N_("the file is not a zip archive"))
         if not head.startswith(ZIP_MAGIC):
-            what = "a zip archive" if fmt == SHAPEFILE else "an Excel workbook (.xlsx is a zip archive)"
-            raise RefusalError(f"the file is not {what}")
+            raise RefusalError(N_("the file is not an Excel workbook (.xlsx is a zip archive)"))

@@ -1,7 +1,9 @@
 """Checks and repairs for imported cell values: text, numbers, years and dates.
 
 Each function returns a :class:`Checked`: what it kept plus plain-words notes, or a reason to
-reject the row; none raises for bad data. Regions are read by :mod:`kzatlas.ingest.regions`,
+reject the row, as translatable :class:`~kzatlas.ingest.messages.Message` objects; none raises for
+bad data. A field's ``label`` is a message id (``N_("latitude")``, a column label), translated
+with the message. Regions are read by :mod:`kzatlas.ingest.regions`,
 shapes and coordinate systems by :mod:`kzatlas.ingest.shapes`.
 """
 
@@ -12,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.safety import plain_snippet, starts_formula
 
 # Control characters (other than tab and line breaks) and the bidirectional overrides that hide text.
@@ -22,6 +25,11 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f_']")
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 YEAR_RANGE = (1800, 2100)
+SHORTENED = N_("{label} shortened to {limit} characters")
+NOT_A_NUMBER = N_("{label} '{value}' is not a number")
+YEAR_LABEL = N_("year")
+SOURCE_DATE = N_("source date")
+NOT_A_DATE = N_("{label} '{value}' is not a date (YYYY-MM-DD)")
 
 
 @dataclass
@@ -29,8 +37,8 @@ class Checked:
     """A value that passed (possibly changed), with notes, or the reason it was rejected."""
 
     value: object = None
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None
+    notes: list[Message] = field(default_factory=list)
+    error: Message | None = None
 
 
 # ------------------------------------------------------------------ text and numbers
@@ -51,7 +59,7 @@ def clean_text(label: str, value: object, limit: int) -> Checked:
     Parameters
     ----------
     label : str
-        The field, for messages.
+        The field, for messages: a message id (``TARGET_LABELS[...]``, ``N_("source title")``).
     value : object
         The cell.
     limit : int
@@ -67,13 +75,15 @@ def clean_text(label: str, value: object, limit: int) -> Checked:
         return Checked("")
     text = str(value).strip()
     if _CONTROL.search(text):
-        return Checked(error=f"{label} holds control or text-direction characters")
+        return Checked(error=Message(N_("{label} holds control or text-direction characters"), label=Message(label)))
     notes = []
     if len(text) > limit:
         text = text[:limit].rstrip()
-        notes.append(f"{label} shortened to {limit:,} characters")
+        notes.append(Message(SHORTENED, label=Message(label), limit=limit))
     if starts_formula(text):
-        notes.append(f"{label} starts like a spreadsheet formula; kept as plain text, never run")
+        notes.append(
+            Message(N_("{label} starts like a spreadsheet formula; kept as plain text, never run"), label=Message(label))
+        )
     return Checked(text, notes)
 
 
@@ -125,7 +135,7 @@ def check_number(label: str, value: object, low: float | None = None, high: floa
     Parameters
     ----------
     label : str
-        What the number is ("latitude", "budget"), as messages name it.
+        What the number is, as a message id (``N_("latitude")``, ``N_("budget")``).
     value : object
         A number, or text such as ``"1 234,5"`` that :func:`parse_number` reads.
     low, high : float, optional
@@ -139,27 +149,39 @@ def check_number(label: str, value: object, low: float | None = None, high: floa
     try:
         number = parse_number(value)
     except ValueError:
-        return Checked(error=f"{label} '{_shown(value)}' is not a number")
+        return Checked(error=Message(NOT_A_NUMBER, label=Message(label), value=_shown(value)))
     if number is None:
         return Checked(None)
     if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
-        return Checked(error=f"{label} {number:g} is outside {bounds}")
+        return Checked(error=_outside(label, number, low, high))
     return Checked(number)
+
+
+def _outside(label: str, number: float, low: float | None, high: float | None) -> Message:
+    """Why ``number`` is refused: out of ``[low, high]`` (a year is written as it is, not grouped)."""
+    shown: tuple = (number, low, high)
+    if label == YEAR_LABEL:
+        shown = tuple(None if bound is None else f"{bound:g}" for bound in shown)
+    value, low_shown, high_shown = shown
+    if high is None:
+        return Message(N_("{label} {value} is less than {low}"), label=Message(label), value=value, low=low_shown)
+    return Message(
+        N_("{label} {value} is outside {low} to {high}"), label=Message(label), value=value, low=low_shown, high=high_shown
+    )
 
 
 def check_year(value: object) -> Checked:
     """A whole year between 1800 and 2100; a blank cell gives ``None``."""
-    checked = check_number("year", value, *YEAR_RANGE)
+    checked = check_number(YEAR_LABEL, value, *YEAR_RANGE)
     if checked.error or checked.value is None:
         return checked
     if not float(checked.value).is_integer():
-        return Checked(error=f"year '{_shown(value)}' is not a whole year")
+        return Checked(error=Message(N_("year '{value}' is not a whole year"), value=_shown(value)))
     return Checked(int(checked.value))
 
 
 def check_date(label: str, value: object) -> Checked:
-    """A date as ``YYYY-MM-DD`` (``DD.MM.YYYY`` is converted, with a note)."""
+    """A date as ``YYYY-MM-DD`` (``DD.MM.YYYY`` is converted, with a note); ``label`` is a message id."""
     if is_blank(value):
         return Checked("")
     text = str(value).strip()[:32]
@@ -168,13 +190,13 @@ def check_date(label: str, value: object) -> Checked:
     if dotted:
         day, month, year = dotted.groups()
         text = f"{year}-{int(month):02d}-{int(day):02d}"
-        notes.append(f"{label} read as day.month.year")
+        notes.append(Message(N_("{label} read as day.month.year"), label=Message(label)))
     if "T" in text:
         text = text.split("T", 1)[0]
     try:
         parsed = dt.date.fromisoformat(text)
     except ValueError:
-        return Checked(error=f"{label} '{_shown(value)}' is not a date (YYYY-MM-DD)")
+        return Checked(error=Message(NOT_A_DATE, label=Message(label), value=_shown(value)))
     if len(text) != 10:
-        return Checked(error=f"{label} '{_shown(value)}' is not a date (YYYY-MM-DD)")
+        return Checked(error=Message(NOT_A_DATE, label=Message(label), value=_shown(value)))
     return Checked(parsed.isoformat(), notes)

@@ -12,9 +12,10 @@ from kzatlas.config import KINDS, NAME_COLUMNS
 from kzatlas.i18n import THEME_LABELS
 from kzatlas.ingest import limits
 from kzatlas.ingest.columns import TARGET_LABELS, kind_from_text, split_items
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.planned import PlannedRow
 from kzatlas.ingest.regions import RegionIndex
-from kzatlas.ingest.validate import Checked, check_date, check_number, check_year, clean_text, is_blank
+from kzatlas.ingest.validate import SOURCE_DATE, Checked, check_date, check_number, check_year, clean_text, is_blank
 from kzatlas.safety import plain_snippet, safe_link
 
 HECTARES_PER_KM2 = 100.0
@@ -104,21 +105,23 @@ def _fill_kind_and_themes(planned: PlannedRow, record: dict, props: dict, mappin
         if item in THEME_LABELS:
             themes.append(item)
         else:
-            planned.repairs.append(f"theme '{plain_snippet(item, 30)}' is not one of the atlas's themes; left out")
+            planned.repairs.append(
+                Message(N_("theme '{theme}' is not one of the atlas's themes; left out"), theme=plain_snippet(item, 30))
+            )
     record["themes"] = LIST_SEPARATOR.join(dict.fromkeys(themes))
 
 
 def _fill_numbers(planned: PlannedRow, record: dict, props: dict, mapping: dict) -> None:
     record["year"] = _take(planned, check_year(_cell(props, mapping, "year")))
-    area_ha = _take(planned, check_number("official area (ha)", _cell(props, mapping, "area_ha"), 0))
-    area_km2 = _take(planned, check_number("official area (km²)", _cell(props, mapping, "area_km2"), 0))
+    area_ha = _take(planned, check_number(N_("official area (ha)"), _cell(props, mapping, "area_ha"), 0))
+    area_km2 = _take(planned, check_number(N_("official area (km²)"), _cell(props, mapping, "area_km2"), 0))
     if area_ha is None and area_km2 is not None:
         area_ha = area_km2 * HECTARES_PER_KM2
     record["area_ha"] = area_ha if area_ha else None
-    record["budget_usd"] = _take(planned, check_number("budget", _cell(props, mapping, "budget_usd"), 0))
-    record["_latitude"] = _take(planned, check_number("latitude", _cell(props, mapping, "latitude"), -90, 90))
-    record["_longitude"] = _take(planned, check_number("longitude", _cell(props, mapping, "longitude"), -180, 180))
-    wdpa_id = check_number("WDPA id", _cell(props, mapping, "wdpa_id"), 1)
+    record["budget_usd"] = _take(planned, check_number(N_("budget"), _cell(props, mapping, "budget_usd"), 0))
+    record["_latitude"] = _take(planned, check_number(N_("latitude"), _cell(props, mapping, "latitude"), -90, 90))
+    record["_longitude"] = _take(planned, check_number(N_("longitude"), _cell(props, mapping, "longitude"), -180, 180))
+    wdpa_id = check_number(TARGET_LABELS["wdpa_id"], _cell(props, mapping, "wdpa_id"), 1)
     record["_wdpa_id"] = int(wdpa_id.value) if wdpa_id.value and not wdpa_id.error and float(wdpa_id.value).is_integer() else None
 
 
@@ -127,21 +130,25 @@ def _fill_links(planned: PlannedRow, record: dict, props: dict, mapping: dict) -
     links = []
     for item in split_items(_cell(props, mapping, "links")):
         if safe_link(item, allow_relative=False) is None:
-            planned.reasons.append(f"link '{plain_snippet(item, 40)}' is not an http(s) web address")
+            planned.reasons.append(
+                Message(N_("link '{link}' is not an http(s) web address"), link=plain_snippet(item, 40))
+            )
         else:
             links.append(item)
     record["links"] = LIST_SEPARATOR.join(links)
     url = _cell(props, mapping, "source_url")
     if not is_blank(url):
         if safe_link(str(url).strip(), allow_relative=False) is None:
-            planned.reasons.append(f"source URL '{plain_snippet(url, 40)}' is not an http(s) web address")
+            planned.reasons.append(
+                Message(N_("source URL '{link}' is not an http(s) web address"), link=plain_snippet(url, 40))
+            )
         else:
             record["_source_url"] = str(url).strip()
     record["_source_title"] = record.pop("source_title") or ""
-    record["_source_date"] = _take(planned, check_date("source date", _cell(props, mapping, "source_date"))) or ""
+    record["_source_date"] = _take(planned, check_date(SOURCE_DATE, _cell(props, mapping, "source_date"))) or ""
 
 
-def row_label(record: dict, number: int) -> str:
+def row_label(record: dict, number: int) -> str | Message:
     """How the report names a row: its first name (at most 80 characters), else its number.
 
     Parameters
@@ -153,10 +160,10 @@ def row_label(record: dict, number: int) -> str:
 
     Returns
     -------
-    str
-        A name, or ``"feature N"``.
+    str or Message
+        A name (data, never translated), or the message "feature N".
     """
     for column in NAME_COLUMNS:
         if record.get(column):
             return str(record[column])[:80]
-    return f"feature {number}"
+    return Message(N_("feature {number}"), number=number)

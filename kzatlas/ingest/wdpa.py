@@ -18,6 +18,7 @@ import pandas as pd
 
 from kzatlas.analysis import fold_text, transliterate
 from kzatlas.config import NAME_COLUMNS, PROTECTED_KINDS
+from kzatlas.ingest.messages import N_, Message
 
 # Columns every WDPA polygon or point export carries (shapefile field names, upper case).
 WDPA_COLUMNS = ("WDPAID", "NAME", "ORIG_NAME", "DESIG_ENG", "IUCN_CAT", "REP_AREA", "STATUS_YR")
@@ -151,7 +152,7 @@ class Matcher:
         """Whether any catalogue area records its WDPA id."""
         return bool(self.ids)
 
-    def match(self, wdpa_id: int | None, names: list[str], kind: str | None) -> tuple[Candidate | None, str | None]:
+    def match(self, wdpa_id: int | None, names: list[str], kind: str | None) -> tuple[Candidate | None, Message | None]:
         """The catalogue area an imported area is, or why none could be chosen.
 
         Parameters
@@ -172,7 +173,7 @@ class Matcher:
             return Candidate(self.ids[wdpa_id], "WDPA id", 1.0), None
         keys = {name_key(name) for name in names} - {""}
         if not keys:
-            return None, "the area has no name to match"
+            return None, Message(N_("the area has no name to match"))
         scores: dict[str, float] = {}
         for key in keys:
             for catalogue_key, feature_id in self.keys:
@@ -190,5 +191,5 @@ class Matcher:
             same_kind = [fid for fid in top if self.kinds.get(fid) == kind]
             top = same_kind or top
         if len(top) > 1:
-            return None, f"the name fits several catalogue areas ({', '.join(top)}); none is chosen"
+            return None, Message(N_("the name fits several catalogue areas ({ids}); none is chosen"), ids=", ".join(top))
         return Candidate(top[0], "name", round(best, 3)), None

@@ -4,7 +4,9 @@ The app never parses an upload in its own process. :func:`run_reader` starts
 ``python -I -c <bootstrap>`` with the reader's arguments; the child first caps its own
 address space (``RLIMIT_AS``), CPU time (``RLIMIT_CPU``), the size of files it may write
 (``RLIMIT_FSIZE``) and core dumps, then reads the file with :mod:`kzatlas.ingest.readers`
-and writes the result as JSON (shapes as base64 WKB) into the temporary folder it was given.
+and writes the result as JSON (shapes as base64 WKB, messages as their ids and parameters, see
+:mod:`kzatlas.ingest.messages`) into the temporary folder it was given, so that what the child
+found is translated in the app.
 The parent waits with a wall-clock timeout. A crash, a kill by a limit or a timeout becomes
 a plain refusal, and the app keeps running.
 
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message, from_wire, to_wire
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULT_NAME = "result.json"
@@ -77,12 +80,56 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def _message_for_exit(code: int) -> str:
+def _message_for_exit(code: int) -> Message:
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"reading the file used more than {limits.PARSE_CPU_SECONDS} seconds of processing time; it was stopped"
+        return Message(
+            N_("reading the file used more than {seconds} seconds of processing time; it was stopped"),
+            seconds=limits.PARSE_CPU_SECONDS,
+        )
     if code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
-        return "the reader stopped on this file (it may be damaged or built to crash readers); nothing was imported"
-    return "the file could not be read: the reader stopped unexpectedly"
+        return Message(N_("the reader stopped on this file (it may be damaged or built to crash readers); nothing was imported"))
+    return Message(N_("the file could not be read: the reader stopped unexpectedly"))
+
+
+TOO_MUCH_DATA = N_("the file holds more data than the atlas accepts from one import")
+
+
+def encode_messages(result: dict) -> dict:
+    """The reader's result with its messages as plain JSON data (see :func:`from_wire`).
+
+    Messages are the refusal, the file's notes and each row's ``error`` and ``notes``; a
+    message written as plain JSON text would lose its id and could not be translated.
+    """
+    out = dict(result)
+    if "refused" in out:
+        out["refused"] = to_wire(out["refused"])
+    if isinstance(out.get("notes"), list):
+        out["notes"] = [to_wire(note) for note in out["notes"]]
+    if isinstance(out.get("rows"), list):
+        out["rows"] = [_encode_row(row) for row in out["rows"]]
+    return out
+
+
+def _encode_row(row: dict) -> dict:
+    if not isinstance(row, dict):
+        return row
+    encoded = dict(row)
+    encoded["error"] = to_wire(row.get("error"))
+    encoded["notes"] = [to_wire(note) for note in row.get("notes") or []]
+    return encoded
+
+
+def decode_messages(result: dict) -> dict:
+    """The reader's result with its messages rebuilt (the reverse of :func:`encode_messages`)."""
+    if isinstance(result.get("notes"), list):
+        result["notes"] = [from_wire(note) for note in result["notes"]]
+    rows = result.get("rows")
+    if isinstance(rows, list):
+        for row in rows:
+            if isinstance(row, dict):
+                row["error"] = from_wire(row.get("error"))
+                row["notes"] = [from_wire(note) for note in row.get("notes") or [] if note is not None]
+    return result
 
 
 def run_reader(fmt: str, source: Path, folder: Path) -> dict:
@@ -100,7 +147,8 @@ def run_reader(fmt: str, source: Path, folder: Path) -> dict:
     Returns
     -------
     dict
-        The reader's result (see :func:`kzatlas.ingest.readers.read`).
+        The reader's result (see :func:`kzatlas.ingest.readers.read`), its notes and row errors
+        rebuilt as :class:`~kzatlas.ingest.messages.Message` objects.
 
     Raises
     ------
@@ -123,22 +171,25 @@ def run_reader(fmt: str, source: Path, folder: Path) -> dict:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise RefusalError(f"reading the file took longer than {limits.PARSE_TIMEOUT_SECONDS} seconds; it was stopped") from exc
+        raise RefusalError(
+            N_("reading the file took longer than {seconds} seconds; it was stopped"), seconds=limits.PARSE_TIMEOUT_SECONDS
+        ) from exc
     except OSError as exc:
-        raise RefusalError("the file could not be read: the reader could not be started") from exc
+        raise RefusalError(N_("the file could not be read: the reader could not be started")) from exc
     if not out.is_file():
         raise RefusalError(_message_for_exit(process.returncode))
     if out.stat().st_size > limits.MAX_RESULT_BYTES:
-        raise RefusalError("the file holds more data than the atlas accepts from one import")
+        raise RefusalError(TOO_MUCH_DATA)
     try:
         result = json.loads(out.read_text(encoding="utf-8"))
     except (ValueError, OSError, RecursionError) as exc:
         raise RefusalError(_message_for_exit(process.returncode)) from exc
     if not isinstance(result, dict):
-        raise RefusalError("the file could not be read: the reader gave no result")
+        raise RefusalError(N_("the file could not be read: the reader gave no result"))
     if "refused" in result:
-        raise RefusalError(str(result["refused"]))
-    return result
+        refused = from_wire(result["refused"])
+        raise RefusalError(refused if isinstance(refused, Message) else Message(str(refused)))
+    return decode_messages(result)
 
 
 # ------------------------------------------------------------------ in the child
@@ -178,17 +229,30 @@ def child_main(argv: list[str]) -> None:
     except RefusalError as refusal:
         result = {"refused": refusal.reason}
     except MemoryError:
-        result = {"refused": f"reading the file needs more than {limits.PARSE_MEMORY_BYTES // (1024 * 1024)} MB of memory; it was stopped"}
+        result = {
+            "refused": Message(
+                N_("reading the file needs more than {megabytes} MB of memory; it was stopped"),
+                megabytes=limits.PARSE_MEMORY_BYTES // (1024 * 1024),
+            )
+        }
     except RecursionError:
-        result = {"refused": "the file is nested too deeply to read"}
+        result = {"refused": Message(N_("the file is nested too deeply to read"))}
     except Exception as exc:  # anything a damaged file makes a library raise
-        result = {"refused": f"the file could not be read as {FORMAT_LABELS.get(fmt, fmt)} ({type(exc).__name__})"}
+        label = FORMAT_LABELS.get(fmt)
+        result = {
+            "refused": Message(
+                N_("the file could not be read as {format} ({error})"),
+                format=Message(label) if label else fmt,
+                error=type(exc).__name__,
+            )
+        }
     try:
-        text = json.dumps(result, ensure_ascii=True)
+        text = json.dumps(encode_messages(result), ensure_ascii=True)
     except (ValueError, TypeError, MemoryError, RecursionError):
-        text = json.dumps({"refused": "the file could not be read: its content could not be passed on"})
+        unpassable = Message(N_("the file could not be read: its content could not be passed on"))
+        text = json.dumps({"refused": to_wire(unpassable)})
     try:
         Path(out).write_text(text, encoding="ascii")
     except OSError:
         Path(out).unlink(missing_ok=True)
-        Path(out).write_text(json.dumps({"refused": "the file holds more data than the atlas accepts from one import"}))
+        Path(out).write_text(json.dumps({"refused": to_wire(Message(TOO_MUCH_DATA))}))

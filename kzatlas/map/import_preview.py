@@ -8,7 +8,8 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from kzatlas.i18n import N_, Translate
+from kzatlas.config import NAME_COLUMNS
+from kzatlas.i18n import N_, Translate, kind_label, language_of, name_column, shown_name
 from kzatlas.map.base_layers import to_feature_collection
 from kzatlas.map.folium_maps import CSS_CLASS_PREFIX
 from kzatlas.safety import escape_html
@@ -29,15 +30,29 @@ def _style(_feature: dict) -> dict:
     }
 
 
+def _shape_name(row, translate: Translate) -> str:
+    """The shape's name in the page's language, else English (marked), else any name the file gives, else its id."""
+    name = shown_name(row, name_column(language_of(translate)), translate)
+    return name or next((str(row[column]) for column in NAME_COLUMNS if row.get(column)), "") or str(row["id"])
+
+
+def _tip(row, translate: Translate) -> str:
+    what = translate(ACTION_TIPS[row["action"]])
+    kind = kind_label(row["kind"], translate) if row.get("kind") else ""
+    lines = [f"<b>{escape_html(_shape_name(row, translate))}</b>", escape_html(kind), escape_html(what)]
+    return "<br>".join(line for line in lines if line)
+
+
 def import_preview_group(planned: gpd.GeoDataFrame, translate: Translate) -> folium.FeatureGroup:
     """A feature group with the file's added and changed shapes, dashed in magenta.
 
     Parameters
     ----------
     planned : GeoDataFrame
-        ``ImportPlan.frame()``: id, name_en, kind, action, geometry.
+        ``ImportPlan.frame()``: id, the name columns, kind, action, geometry.
     translate : callable
-        The page's translation function.
+        The page's translation function: the layer's name, each shape's name (in the page's
+        language where there is one) and what the import does with it follow the page's language.
 
     Returns
     -------
@@ -48,10 +63,7 @@ def import_preview_group(planned: gpd.GeoDataFrame, translate: Translate) -> fol
     shown = planned[planned["action"].isin(tuple(ACTION_TIPS))].copy()
     if shown.empty:
         return group
-    shown["tip"] = [
-        f"<b>{escape_html(name)}</b><br>{escape_html(translate(ACTION_TIPS[action]))}"
-        for name, action in zip(shown["name_en"], shown["action"], strict=True)
-    ]
+    shown["tip"] = [_tip(row, translate) for _, row in shown.iterrows()]
     folium.GeoJson(
         to_feature_collection(shown, ["id", "tip"]),
         style_function=_style,

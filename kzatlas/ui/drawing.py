@@ -18,11 +18,13 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     THEME_LABELS,
     format_hectares,
+    format_number,
     kind_label,
     name_column,
     name_label,
     theme_label,
 )
+from kzatlas.ingest.messages import exception_text, sentence
 from kzatlas.safety import escape_markdown
 from kzatlas.store import Store, StoreError
 from kzatlas.ui import live_map, state
@@ -44,7 +46,7 @@ def _key(name: str) -> str:
 
 
 def _problem(translate, exc: Exception) -> str:
-    return translate("Not ready to save: {reason}").format(reason=escape_markdown(str(exc)))
+    return translate("Not ready to save: {reason}").format(reason=escape_markdown(exception_text(exc, translate)))
 
 
 def _new_fields(translate) -> drawn_records.NewFeatureFields:
@@ -102,14 +104,18 @@ def _preview(drawn: drawn_records.DrawnRecord, translate, region_names: dict[str
         )
         difference = drawn_records.difference_percent(drawn.drawn_area_ha, drawn.official_area_ha)
         if difference is not None:
-            lines.append(translate("The drawn area differs from the official one by {pct} %").format(pct=difference))
+            lines.append(
+                translate("The drawn area differs from the official one by {pct} %").format(
+                    pct=format_number(difference, translate, 1)
+                )
+            )
     codes = [code for code in str(record.get("region_codes") or "").split(";") if code]
     if codes:
         names = ", ".join(region_names.get(code, code) for code in codes)
         lines.append(translate("Regions: {names}").format(names=escape_markdown(names)))
     st.markdown("  \n".join(lines))
     for note in drawn.notes:
-        st.warning(escape_markdown(note))
+        st.warning(escape_markdown(sentence(note, translate)))
 
 
 def _drawn_record(context: PageContext, mode: str, existing_id: str | None, returned: dict):
@@ -121,7 +127,7 @@ def _drawn_record(context: PageContext, mode: str, existing_id: str | None, retu
     try:
         shape = drawn_records.parse_drawing(returned.get("all_drawings"), returned.get("last_active_drawing"))
     except drawn_records.DrawingError as exc:
-        notice.info(escape_markdown(str(exc)))
+        notice.info(escape_markdown(exception_text(exc, translate)))
         shape = None
     fields = _new_fields(translate) if mode == MODE_NEW else None
     source = _source_fields(translate)
@@ -134,7 +140,7 @@ def _drawn_record(context: PageContext, mode: str, existing_id: str | None, retu
         features = context.all_features()
         rows = features[features["id"] == existing_id]
         if rows.empty:
-            raise drawn_records.DrawingError("Choose the feature whose shape you drew.")
+            raise drawn_records.DrawingError(drawn_records.CHOOSE_FEATURE)
         return drawn_records.changed_feature_record(shape, rows.iloc[0].to_dict(), source, regions)
     except drawn_records.DrawingError as exc:
         st.info(_problem(translate, exc))
@@ -204,7 +210,7 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
         try:
             change = guarded_writes.save_drawing(store, drawn.record, editor, directory(), comment=comment)
         except StoreError as exc:
-            st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(str(exc))))
+            st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(exception_text(exc, translate))))
             return
         except SQLAlchemyError as exc:
             st.error(

@@ -2,6 +2,8 @@
 
 The file is checked once per upload (the plan is kept in session state); changing a column,
 the default kind or the source re-plans it from what was read, without reading the file again.
+The plan's refusals, reasons, repairs and notes are messages (:mod:`kzatlas.ingest.messages`),
+shown here in the page's language, so changing the language shows them translated at once.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from kzatlas.catalog import region_frame
 from kzatlas.config import KINDS
 from kzatlas.edit import guarded_writes
 from kzatlas.edit.accounts import Editor
-from kzatlas.i18n import KIND_LABELS, Translate, format_hectares, format_percent
+from kzatlas.i18n import KIND_LABELS, N_, Translate, format_hectares, format_number, format_percent
 from kzatlas.ingest import ImportPlan, check_file, with_mapping, with_provenance
 from kzatlas.ingest.columns import TARGET_LABELS, TARGETS
+from kzatlas.ingest.messages import exception_text, sentence, translated
 from kzatlas.map.import_preview import import_preview_group
 from kzatlas.safety import escape_markdown, markdown_link
 from kzatlas.selection import feature_link
@@ -29,6 +32,7 @@ from kzatlas.ui.signed_in import NotAnEditorError, confirm_editor, directory
 from kzatlas.ui.table_display import number_column, show_table
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "csv", "xlsx"]
+UNREACHABLE = N_("the data store cannot be reached")
 CHECKED_KEY = "edit_data.checked"  # (upload id, plan as read)
 PLANNED_KEY = "edit_data.planned"  # (choices, plan with the user's columns and source)
 ROUND_KEY = "edit_data.round"  # bumped after a save, for a fresh uploader
@@ -60,7 +64,7 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
     if base.refused:
         st.error(
             translate("This file cannot be imported: {reason}. Nothing was saved.").format(
-                reason=escape_markdown(base.refused)
+                reason=escape_markdown(translated(base.refused, translate))
             )
         )
         return
@@ -148,18 +152,21 @@ def _summary(plan: ImportPlan, confirmed: list[str], translate: Translate, box) 
         st.subheader(translate("What this file would do"))
         st.caption(
             translate("File: {name} · SHA-256 {sha} · features in the file: {features}").format(
-                name=escape_markdown(plan.source_name), sha=plan.source_sha256[:12], features=counts["features"]
+                name=escape_markdown(plan.source_name),
+                sha=plan.source_sha256[:12],
+                features=format_number(counts["features"], translate),
             )
         )
+        shown = {key: format_number(value, translate) for key, value in counts.items()}
         cells = st.columns(6)
-        cells[0].metric(translate("New features"), counts["added"])
-        cells[1].metric(translate("Shapes to replace"), f"{counts['changed']} / {counts['matches']}")
-        cells[2].metric(translate("Left alone"), counts["left"])
-        cells[3].metric(translate("Rejected"), counts["rejected"])
-        cells[4].metric(translate("Repaired"), counts["repaired"])
-        cells[5].metric(translate("Accepted"), counts["accepted"])
+        cells[0].metric(translate("New features"), shown["added"])
+        cells[1].metric(translate("Shapes to replace"), f"{shown['changed']} / {shown['matches']}")
+        cells[2].metric(translate("Left alone"), shown["left"])
+        cells[3].metric(translate("Rejected"), shown["rejected"])
+        cells[4].metric(translate("Repaired"), shown["repaired"])
+        cells[5].metric(translate("Accepted"), shown["accepted"])
         for note in [*plan.notes, *plan.mapping_problems]:
-            st.warning(escape_markdown(note))
+            st.warning(escape_markdown(sentence(note, translate)))
 
 
 def _matches(page: str, plan: ImportPlan, translate: Translate, box) -> list[str]:
@@ -230,7 +237,7 @@ def _save(page: str, context: PageContext, editor: Editor, plan: ImportPlan, con
     )
     missing = plan.missing_provenance()
     counts = guarded_writes.plan_counts(plan, len(confirmed))
-    blockers = [escape_markdown(item) for item in missing]
+    blockers = [escape_markdown(translated(item, translate)) for item in missing]
     if not comment.strip():
         blockers.append(translate("a comment saying why"))
     if counts["added"] + len(confirmed) == 0:
@@ -243,13 +250,13 @@ def _save(page: str, context: PageContext, editor: Editor, plan: ImportPlan, con
     try:
         editor = confirm_editor(editor)
         if saved is None:
-            raise store.StoreError("the data store cannot be reached")
+            raise guarded_writes.EditRefusedError(UNREACHABLE)
         change = guarded_writes.save_import(saved, plan, editor, directory(), comment=comment, confirmed_ids=confirmed)
     except NotAnEditorError:
         st.error(translate("Sign in as an editor to change data."))
         return
     except (store.StoreError, SQLAlchemyError) as exc:
-        reason = str(exc) if isinstance(exc, store.StoreError) else type(exc).__name__
+        reason = exception_text(exc, translate) if isinstance(exc, store.StoreError) else type(exc).__name__
         st.error(translate("Nothing was saved: {reason}").format(reason=escape_markdown(reason)))
         return
     first = change.feature_ids[0] if change.feature_ids else ""

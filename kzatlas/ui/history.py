@@ -7,6 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kzatlas import store
 from kzatlas.edit import guarded_writes
+from kzatlas.i18n import Translate
+from kzatlas.ingest.messages import exception_text
 from kzatlas.safety import escape_markdown, plain_snippet
 from kzatlas.ui import cache
 from kzatlas.ui.frame import PageContext
@@ -40,7 +42,9 @@ def changes_section(page: str, context: PageContext) -> None:
     try:
         changes = saved.history()
     except (store.StoreError, SQLAlchemyError) as exc:
-        st.error(translate("The history could not be read: {reason}").format(reason=escape_markdown(_reason(exc))))
+        st.error(
+            translate("The history could not be read: {reason}").format(reason=escape_markdown(_reason(exc, translate)))
+        )
         return
     if not changes:
         st.write(translate("No change has been saved yet: the atlas shows the shipped catalogue as it is."))
@@ -57,9 +61,12 @@ def changes_section(page: str, context: PageContext) -> None:
         _undo_form(page, context, saved, changes)
 
 
-def _reason(exc: Exception) -> str:
-    """The store's own message, or just the error's type (never a traceback or a server path)."""
-    return str(exc) if isinstance(exc, store.StoreError) else plain_snippet(type(exc).__name__, 40)
+def _reason(exc: Exception, translate: Translate) -> str:
+    """The store's own message (in the page's language when it is a message), or just the error's type.
+
+    Never a traceback or a server path.
+    """
+    return exception_text(exc, translate) if isinstance(exc, store.StoreError) else plain_snippet(type(exc).__name__, 40)
 
 
 def _undo_form(page: str, context: PageContext, saved: store.Store, changes: list[store.Change]) -> None:
@@ -96,7 +103,9 @@ def _undo_form(page: str, context: PageContext, saved: store.Store, changes: lis
             st.error(translate("Sign in as an editor to change data."))
             return
         except (store.StoreError, SQLAlchemyError) as exc:
-            st.error(translate("The change was not undone: {reason}").format(reason=escape_markdown(_reason(exc))))
+            st.error(
+                translate("The change was not undone: {reason}").format(reason=escape_markdown(_reason(exc, translate)))
+            )
             return
         st.session_state[UNDONE_MESSAGE_KEY] = translate("Version {undone} was undone as version {version}.").format(
             undone=version, version=change.version

@@ -20,12 +20,14 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from kzatlas.edit import accounts
-from kzatlas.i18n import Translate
+from kzatlas.i18n import N_, Translate
 from kzatlas.safety import escape_markdown
 from kzatlas.ui.settings import secret_table
 
 EDITOR_KEY = "auth.editor"  # the Editor signed in with a password, in session state
 FORM_KEY = "auth.sign_in"
+# The label of an identity provider configured without a name or an address.
+SINGLE_SIGN_ON = N_("single sign-on")
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,7 +51,7 @@ def providers() -> list[tuple[str | None, str]]:
         return named
     if section.get("client_id"):
         host = urlsplit(str(section.get("server_metadata_url", ""))).hostname or ""
-        return [(None, host or "single sign-on")]
+        return [(None, host or SINGLE_SIGN_ON)]
     return []
 
 
@@ -110,7 +112,8 @@ def sign_in_box(translate: Translate) -> None:
     logins = providers()
     with sidebar.expander(translate("Editors: sign in")):
         for provider, label in logins:
-            if st.button(translate("Sign in with {provider}").format(provider=label), key=f"auth.login.{provider}"):
+            shown = translate(label) if label == SINGLE_SIGN_ON else label
+            if st.button(translate("Sign in with {provider}").format(provider=shown), key=f"auth.login.{provider}"):
                 if provider:
                     st.login(provider)
                 else:

@@ -92,7 +92,7 @@ def test_a_marker_moves_an_existing_feature_and_a_missing_comment_blocks_saving(
     at.run()
     assert not at.exception, at.exception
     assert at.button(key="draw.0.save").disabled
-    assert "this replaces a boundary with a single point" in texts(at)
+    assert "This replaces a boundary with a single point" in texts(at)
     at.text_input(key="draw.0.comment").set_value("Moved to the office")
     at.run()
     at.button(key="draw.0.save").click().run()

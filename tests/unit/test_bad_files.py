@@ -1,17 +1,25 @@
-"""Hostile and broken files: each gets its plain-words message, nothing escapes, nothing is left behind."""
+"""Hostile and broken files: each gets its plain-words message, nothing escapes, nothing is left behind.
+
+Every message a bad file gets is also checked in Russian and Kazakh: its id is in the catalogues
+and the page would show it in Cyrillic, with no English sentence left.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
 import pytest
 from badfiles import BAD_FILES, BadFile, feature, geojson, point
 from payloads import ALL_TEXT
+from test_ingest_messages import CYRILLIC, assert_catalogued
 
 from kzatlas.config import ROOT_DIR
+from kzatlas.i18n import translator
 from kzatlas.ingest import check_file
+from kzatlas.ingest.messages import Message, messages_in
 
 PROVENANCE = {"source_url": "https://example.org/data", "source_date": "2026-01-15"}
 DEFAULTS = {"kind": "undp_site"}
@@ -20,6 +28,34 @@ DEFAULTS = {"kind": "undp_site"}
 def test_the_catalogue_is_large_enough():
     assert len(BAD_FILES) >= 60
     assert len({case.name for case in BAD_FILES}) == len(BAD_FILES)
+
+
+# Words a translated message may keep in Latin letters: format and standard names, codes, units.
+KEPT_LATIN = re.compile(
+    r"GeoJSON|GeoPackage|GeometryCollection|FeatureCollection|Feature|Point|LineString|Polygon|NetworkLink|"
+    r"ENTITY|JSON|KML|KMZ|XML|CSV|UTF|NUL|NaN|Infinity|SQLite|GDAL|VRT|DTD|EPSG|WDPA|ISO|Excel|XLSX|ESRI|Shapefile|"
+    r"GPKG|crs|features|kml|shp|shx|dbf|prj|xlsx|xls|xlsm|zip|vrt|https?|\.[a-z]+"
+)
+
+
+def _plan_messages(plan) -> list[Message]:
+    found = [plan.refused, *plan.notes, *plan.mapping_problems]
+    for row in plan.rows:
+        found += [*row.reasons, *row.repairs]
+    return [message for message in found if isinstance(message, Message)]
+
+
+def _assert_translated(message: Message) -> None:
+    """The message is catalogued and reads in Cyrillic in Russian and Kazakh, with no English word of its own."""
+    assert_catalogued(message)
+    data = {str(value) for part in messages_in(message) for value in part.params.values() if not isinstance(value, Message)}
+    for language in ("ru", "kk"):
+        text = message.translated(translator(language))
+        assert CYRILLIC.search(text), f"{language}: {text!r}"
+        for value in data:  # what the file itself says stays as it is
+            text = text.replace(value, "")
+        leftover = re.findall(r"[A-Za-z]{3,}", KEPT_LATIN.sub("", text))
+        assert not leftover, f"{language}: English left in {text!r}: {leftover}"
 
 
 def _listing(folder: Path) -> set[str]:
@@ -45,6 +81,8 @@ def test_bad_file(case: BadFile, tmp_path, monkeypatch, features, regions, repos
     assert _listing(ROOT_DIR / "kzatlas") == repository_listing
     report = json.dumps(plan.to_json(), ensure_ascii=False)
     assert str(tmp_path) not in report and "Traceback" not in report
+    for message in _plan_messages(plan):
+        _assert_translated(message)
     if case.where == "refused":
         assert plan.refused is not None, f"not refused: {plan.counts()} {plan.notes}"
         assert case.message in plan.refused

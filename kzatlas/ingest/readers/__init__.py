@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_
 from kzatlas.ingest.readers.gdal import OGR_DRIVERS, read_ogr
 from kzatlas.ingest.readers.geojson import read_geojson
 from kzatlas.ingest.readers.spreadsheets import read_csv, read_xlsx
@@ -47,4 +48,4 @@ def read(fmt: str, path: Path) -> dict:
         return read_csv(path)
     if fmt == "xlsx":
         return read_xlsx(path)
-    raise RefusalError("this format is not read")
+    raise RefusalError(N_("this format is not read"))

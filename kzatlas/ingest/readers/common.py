@@ -8,6 +8,10 @@ import json
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
+
+NO_FEATURES = N_("the file holds no features")
+NO_GEOMETRY = N_("the feature has no geometry")
 
 
 def b64(wkb: bytes | None) -> str | None:
@@ -50,13 +54,17 @@ def plain(value: object) -> object:
 def count_features(count: int) -> None:
     """Refuse the file when it holds more features than one import accepts."""
     if count > limits.MAX_FEATURES:
-        raise RefusalError(f"the file holds {count:,} features; at most {limits.MAX_FEATURES:,} are accepted")
+        raise RefusalError(
+            N_("the file holds {count} features; at most {limit} are accepted"), count=count, limit=limits.MAX_FEATURES
+        )
 
 
 def check_columns(columns: list[str]) -> None:
     """Refuse the file when it has more columns than one import accepts."""
     if len(columns) > limits.MAX_COLUMNS:
-        raise RefusalError(f"the file has {len(columns):,} columns; at most {limits.MAX_COLUMNS} are accepted")
+        raise RefusalError(
+            N_("the file has {count} columns; at most {limit} are accepted"), count=len(columns), limit=limits.MAX_COLUMNS
+        )
 
 
 class Vertices:
@@ -65,11 +73,15 @@ class Vertices:
     def __init__(self) -> None:
         self.total = 0
 
-    def add(self, count: int) -> str | None:
+    def add(self, count: int) -> Message | None:
         """Count one shape's points; the reason to reject that shape when it alone has too many."""
         self.total += count
         if self.total > limits.MAX_VERTICES:
-            raise RefusalError(f"the file's shapes have more than {limits.MAX_VERTICES:,} points in all")
+            raise RefusalError(N_("the file's shapes have more than {limit} points in all"), limit=limits.MAX_VERTICES)
         if count > limits.MAX_FEATURE_VERTICES:
-            return f"the shape has {count:,} points; one shape may have at most {limits.MAX_FEATURE_VERTICES:,}"
+            return Message(
+                N_("the shape has {count} points; one shape may have at most {limit}"),
+                count=count,
+                limit=limits.MAX_FEATURE_VERTICES,
+            )
         return None

@@ -12,18 +12,20 @@ from pathlib import Path
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
-from kzatlas.ingest.readers.common import Vertices, b64, check_columns, count_features, plain
+from kzatlas.ingest.messages import N_, Message
+from kzatlas.ingest.readers.common import NO_FEATURES, NO_GEOMETRY, Vertices, b64, check_columns, count_features, plain
 from kzatlas.ingest.readers.prechecks import check_geopackage, check_kml
 from kzatlas.safety import plain_snippet
 
 # The GDAL drivers a file may be opened with, per format.
 OGR_DRIVERS = {"gpkg": "GPKG", "shapefile": "ESRI Shapefile", "kml": "KML"}
+DAMAGED = N_("the file cannot be read as {driver} data (it may be damaged)")
 
 
 def _ogr_refusal(exc: Exception, driver: str) -> RefusalError:
     if "CRS" in type(exc).__name__:
-        return RefusalError("the file's coordinate system (for a shapefile, its .prj file) is not understood")
-    return RefusalError(f"the file cannot be read as {driver} data (it may be damaged)")
+        return RefusalError(N_("the file's coordinate system (for a shapefile, its .prj file) is not understood"))
+    return RefusalError(DAMAGED, driver=driver)
 
 
 def _layer_rows(fields: list[str], field_data: list, geometries: list, vertices: Vertices, index: int) -> list[dict]:
@@ -40,12 +42,12 @@ def _layer_rows(fields: list[str], field_data: list, geometries: list, vertices:
             props[field] = plain(value)
         error = None
         if wkb is None:
-            error = "the feature has no geometry"
+            error = Message(NO_GEOMETRY)
         else:
             try:
                 count = int(shapely.get_num_coordinates(shapely.from_wkb(wkb)))
             except shapely.errors.ShapelyError:
-                error, wkb = "the feature's geometry is damaged", None
+                error, wkb = Message(N_("the feature's geometry is damaged")), None
             else:
                 error = vertices.add(count)
                 if error:
@@ -61,9 +63,11 @@ def _list_layers(path: Path, driver: str) -> list:
     try:
         listed = pyogrio.list_layers(str(path))
     except Exception as exc:  # pyogrio raises its own types for unreadable data
-        raise RefusalError(f"the file cannot be read as {driver} data (it may be damaged)") from exc
+        raise RefusalError(DAMAGED, driver=driver) from exc
     if len(listed) > limits.MAX_LAYERS:
-        raise RefusalError(f"the file holds {len(listed)} layers; at most {limits.MAX_LAYERS} are accepted")
+        raise RefusalError(
+            N_("the file holds {count} layers; at most {limit} are accepted"), count=len(listed), limit=limits.MAX_LAYERS
+        )
     return listed
 
 
@@ -82,7 +86,7 @@ def read_ogr(path: Path, fmt: str) -> dict:
     dict
         The reader result.
     """
-    notes: list[str] = []
+    notes: list[Message] = []
     if fmt == "gpkg":
         notes += check_geopackage(path)
     elif fmt == "kml":
@@ -105,9 +109,9 @@ def read_ogr(path: Path, fmt: str) -> dict:
         except Exception as exc:  # pyogrio's CRS and data errors have no common base
             raise _ogr_refusal(exc, driver) from exc
         if info.get("driver") != driver:
-            raise RefusalError("the file was recognised as another format than its name says; it is not read")
+            raise RefusalError(N_("the file was recognised as another format than its name says; it is not read"))
         if geometry_type is None:
-            notes.append(f"table '{plain_snippet(name)}' has no shapes and is not read")
+            notes.append(Message(N_("table '{table}' has no shapes and is not read"), table=plain_snippet(name)))
             continue
         total += max(int(info.get("features") or 0), 0)
         count_features(total)
@@ -123,5 +127,5 @@ def read_ogr(path: Path, fmt: str) -> dict:
         layers.append({"name": str(name), "crs": meta.get("crs")})
         rows += _layer_rows(fields, field_data, geometries, vertices, index)
     if not rows:
-        raise RefusalError("the file holds no features")
+        raise RefusalError(NO_FEATURES)
     return {"layers": layers, "columns": list(columns), "rows": rows, "notes": notes}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
-from kzatlas.ingest.readers.common import Vertices, b64, check_columns, count_features, plain
+from kzatlas.ingest.messages import N_, Message
+from kzatlas.ingest.readers.common import NO_FEATURES, NO_GEOMETRY, Vertices, b64, check_columns, count_features, plain
 from kzatlas.safety import JSONLimitError, load_json_limited, plain_snippet
 
 GEOJSON_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection")
@@ -27,10 +28,12 @@ def _geojson_crs(document: dict) -> str | None:
         if match:
             code = match.group(1) or match.group(2)
             return f"EPSG:{code}" if code else "OGC:CRS84"
-        raise RefusalError(f"the file's 'crs' names '{plain_snippet(name)}', which is not an EPSG code the atlas knows")
+        raise RefusalError(
+            N_("the file's 'crs' names '{name}', which is not an EPSG code the atlas knows"), name=plain_snippet(name)
+        )
     if isinstance(crs, dict) and (crs.get("type") == "link" or "href" in json.dumps(crs)):
-        raise RefusalError("the file's coordinate system is a link to another document, which is never fetched")
-    raise RefusalError("the file's 'crs' member is not understood; use EPSG:4326 (longitude, latitude)")
+        raise RefusalError(N_("the file's coordinate system is a link to another document, which is never fetched"))
+    raise RefusalError(N_("the file's 'crs' member is not understood; use EPSG:4326 (longitude, latitude)"))
 
 
 def _rings(geometry: dict) -> list:
@@ -44,7 +47,7 @@ def _rings(geometry: dict) -> list:
     return []
 
 
-def _geojson_geometry(geometry: object, vertices: Vertices) -> tuple[str | None, str | None, list[str]]:
+def _geojson_geometry(geometry: object, vertices: Vertices) -> tuple[str | None, Message | None, list[Message]]:
     """(WKB in base64, error, notes) for one GeoJSON geometry."""
     import shapely
     from shapely.geometry import shape
@@ -52,19 +55,20 @@ def _geojson_geometry(geometry: object, vertices: Vertices) -> tuple[str | None,
     if geometry is None:
         return None, None, []
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOJSON_TYPES:
-        return None, "the geometry is not a GeoJSON geometry (Point, LineString, Polygon...)", []
+        return None, Message(N_("the geometry is not a GeoJSON geometry (Point, LineString, Polygon...)")), []
     notes = []
     for ring in _rings(geometry):
         if not isinstance(ring, list):
-            return None, "the polygon's coordinates are not lists of positions", []
+            return None, Message(N_("the polygon's coordinates are not lists of positions")), []
         if len(ring) < 4:
-            return None, f"a polygon ring has {len(ring)} point(s); it needs at least 4 (a closed triangle)", []
+            reason = N_("a polygon ring has {count} point(s); it needs at least 4 (a closed triangle)")
+            return None, Message(reason, count=len(ring)), []
         if ring[0] != ring[-1]:
-            notes.append("polygon ring was not closed; closed it")
+            notes.append(Message(N_("polygon ring was not closed; closed it")))
     try:
         shaped = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError):
-        return None, "the geometry's coordinates are not valid positions (pairs of numbers)", []
+        return None, Message(N_("the geometry's coordinates are not valid positions (pairs of numbers)")), []
     error = vertices.add(int(shapely.get_num_coordinates(shaped)))
     if error:
         return None, error, []
@@ -74,18 +78,65 @@ def _geojson_geometry(geometry: object, vertices: Vertices) -> tuple[str | None,
 def _features(document: object) -> list:
     """The document's features: those of a FeatureCollection, one Feature, or a bare geometry as one."""
     if not isinstance(document, dict):
-        raise RefusalError("the file is JSON but not GeoJSON: it is not an object")
+        raise RefusalError(N_("the file is JSON but not GeoJSON: it is not an object"))
     kind = document.get("type")
     if kind == "FeatureCollection":
         features = document.get("features")
         if not isinstance(features, list):
-            raise RefusalError("the file is not usable GeoJSON: its 'features' member is not a list")
+            raise RefusalError(N_("the file is not usable GeoJSON: its 'features' member is not a list"))
         return features
     if kind == "Feature":
         return [document]
     if kind in GEOJSON_TYPES:
         return [{"type": "Feature", "geometry": document, "properties": {}}]
-    raise RefusalError("the file is JSON but not GeoJSON: it has no FeatureCollection, Feature or geometry")
+    raise RefusalError(N_("the file is JSON but not GeoJSON: it has no FeatureCollection, Feature or geometry"))
+
+
+# What kzatlas.safety.load_json_limited says, as translatable messages (its text is English only).
+_JSON_PROBLEMS = (
+    (re.compile(r"the file is larger than (\d+) kB$"), N_("the file is larger than {kilobytes} kB"), ("kilobytes",)),
+    (re.compile(r"the file is not UTF-8 text$"), N_("the file is not UTF-8 text"), ()),
+    (re.compile(r"the file is nested more than (\d+) levels deep$"), N_("the file is nested more than {depth} levels deep"), ("depth",)),
+    (
+        re.compile(r"the file holds a number longer than (\d+) characters$"),
+        N_("the file holds a number longer than {limit} characters"),
+        ("limit",),
+    ),
+    (re.compile(r"the file holds a number too large to use$"), N_("the file holds a number too large to use"), ()),
+    (
+        re.compile(r"the file holds (NaN|Infinity|-Infinity), which is not a number JSON allows$"),
+        N_("the file holds {value}, which is not a number JSON allows"),
+        ("value",),
+    ),
+    (
+        re.compile(r"the file is not valid JSON \(line (\d+), column (\d+)\)$"),
+        N_("the file is not valid JSON (line {line}, column {column})"),
+        ("line", "column"),
+    ),
+    (re.compile(r"the file is not valid JSON$"), N_("the file is not valid JSON"), ()),
+)
+
+
+def json_problem(error: JSONLimitError) -> Message:
+    """Why bounded JSON was refused, as a message (numbers kept as numbers, for the page's format).
+
+    Parameters
+    ----------
+    error : JSONLimitError
+        From :func:`kzatlas.safety.load_json_limited`.
+
+    Returns
+    -------
+    Message
+        Its problem in words the catalogues know; an unforeseen one is kept as English text.
+    """
+    text = str(error)
+    for pattern, msgid, fields in _JSON_PROBLEMS:
+        match = pattern.match(text)
+        if match:
+            values = [int(value) if value.isdigit() else value for value in match.groups()]
+            return Message(msgid, **dict(zip(fields, values, strict=True)))
+    return Message(text)
 
 
 def read_geojson(path: Path) -> dict:
@@ -108,11 +159,11 @@ def read_geojson(path: Path) -> dict:
     notes = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-        notes.append("a byte-order mark at the start of the file was ignored")
+        notes.append(Message(N_("a byte-order mark at the start of the file was ignored")))
     try:
         document = load_json_limited(data, max_bytes=limits.MAX_FILE_BYTES, max_depth=limits.MAX_JSON_DEPTH)
     except JSONLimitError as exc:
-        raise RefusalError(f"the file is not usable GeoJSON: {exc}") from exc
+        raise RefusalError(N_("the file is not usable GeoJSON: {problem}"), problem=json_problem(exc)) from exc
     features = _features(document)
     crs = _geojson_crs(document)
     count_features(len(features))
@@ -121,21 +172,23 @@ def read_geojson(path: Path) -> dict:
     columns: dict[str, None] = {}
     for feature in features:
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            rows.append({"props": {}, "wkb": None, "error": "the entry is not a GeoJSON Feature", "notes": [], "layer": 0})
+            error = Message(N_("the entry is not a GeoJSON Feature"))
+            rows.append({"props": {}, "wkb": None, "error": error, "notes": [], "layer": 0})
             continue
         properties = feature.get("properties")
         if properties is None:
             properties = {}
         if not isinstance(properties, dict):
-            rows.append({"props": {}, "wkb": None, "error": "the feature's properties are not an object", "notes": [], "layer": 0})
+            error = Message(N_("the feature's properties are not an object"))
+            rows.append({"props": {}, "wkb": None, "error": error, "notes": [], "layer": 0})
             continue
         props = {str(key)[:200]: plain(value) for key, value in properties.items()}
         columns.update(dict.fromkeys(props))
         check_columns(list(columns))
         wkb, error, row_notes = _geojson_geometry(feature.get("geometry"), vertices)
         if error is None and wkb is None:
-            error = "the feature has no geometry"
+            error = Message(NO_GEOMETRY)
         rows.append({"props": props, "wkb": wkb, "error": error, "notes": row_notes, "layer": 0})
     if not rows:
-        raise RefusalError("the file holds no features")
+        raise RefusalError(NO_FEATURES)
     return {"layers": [{"name": "", "crs": crs}], "columns": list(columns), "rows": rows, "notes": notes}

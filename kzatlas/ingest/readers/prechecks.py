@@ -11,12 +11,13 @@ import sqlite3
 from pathlib import Path
 
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
 
 GPKG_APPLICATION_IDS = (0x47504B47, 0x47503130, 0x47503131)
 _GPKG_TRIGGERS = re.compile(r"^(rtree_|gpkg_|trigger_(insert|delete)_feature_count_)", re.IGNORECASE)
 
 
-def check_geopackage(path: Path) -> list[str]:
+def check_geopackage(path: Path) -> list[Message]:
     """Open the database read-only and refuse anything but a plain GeoPackage.
 
     Parameters
@@ -26,7 +27,7 @@ def check_geopackage(path: Path) -> list[str]:
 
     Returns
     -------
-    list of str
+    list of Message
         File-level notes (none so far).
 
     Raises
@@ -38,20 +39,23 @@ def check_geopackage(path: Path) -> list[str]:
     try:
         connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
-        raise RefusalError("the GeoPackage cannot be opened as a database") from exc
+        raise RefusalError(N_("the GeoPackage cannot be opened as a database")) from exc
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         triggers = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     except sqlite3.Error as exc:
-        raise RefusalError("the GeoPackage is damaged: its database cannot be read") from exc
+        raise RefusalError(N_("the GeoPackage is damaged: its database cannot be read")) from exc
     finally:
         connection.close()
     if application_id not in GPKG_APPLICATION_IDS or "gpkg_contents" not in tables:
-        raise RefusalError("the file is an SQLite database but not a GeoPackage")
+        raise RefusalError(N_("the file is an SQLite database but not a GeoPackage"))
     foreign = [name for name in triggers if not _GPKG_TRIGGERS.match(str(name))]
     if foreign:
-        raise RefusalError(f"the GeoPackage holds {len(foreign)} database trigger(s) that are not part of the GeoPackage standard")
+        raise RefusalError(
+            N_("the GeoPackage holds {count} database trigger(s) that are not part of the GeoPackage standard"),
+            count=len(foreign),
+        )
     return []
 
 
@@ -74,12 +78,12 @@ def check_kml(path: Path) -> None:
     try:
         root = SafeTree.parse(str(path), forbid_dtd=True, forbid_entities=True, forbid_external=True).getroot()
     except DefusedXmlException as exc:
-        raise RefusalError("the KML file declares a DTD or entities, which could expand or fetch other content") from exc
+        raise RefusalError(N_("the KML file declares a DTD or entities, which could expand or fetch other content")) from exc
     except SafeTree.ParseError as exc:
         line = getattr(exc, "position", (0, 0))[0]
-        raise RefusalError(f"the KML file is not well-formed XML (line {line})") from exc
+        raise RefusalError(N_("the KML file is not well-formed XML (line {line})"), line=line) from exc
     if not str(root.tag).endswith("kml"):
-        raise RefusalError("the file is XML but not KML (its root element is not <kml>)")
+        raise RefusalError(N_("the file is XML but not KML (its root element is not <kml>)"))
     for element in root.iter():
         if str(element.tag).endswith("NetworkLink"):
-            raise RefusalError("the KML file links to other documents (NetworkLink); only self-contained KML is read")
+            raise RefusalError(N_("the KML file links to other documents (NetworkLink); only self-contained KML is read"))

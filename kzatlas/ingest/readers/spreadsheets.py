@@ -11,16 +11,17 @@ from pathlib import Path
 
 from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.readers.common import check_columns, count_features, plain
 
 
-def _table_result(header: list[str], body: list[tuple[int, list, str | None]], notes: list[str]) -> dict:
+def _table_result(header: list[str], body: list[tuple[int, list, Message | None]], notes: list[Message]) -> dict:
     if not header:
-        raise RefusalError("the file has no header row")
+        raise RefusalError(N_("the file has no header row"))
     check_columns(header)
     count_features(len(body))
     if not body:
-        raise RefusalError("the file has a header but no rows")
+        raise RefusalError(N_("the file has a header but no rows"))
     rows = []
     for line, values, error in body:
         props = dict(zip(header, values, strict=False))
@@ -38,19 +39,19 @@ def _header(cells: list) -> list[str]:
     return names
 
 
-def _decode_text(data: bytes) -> tuple[str, list[str]]:
+def _decode_text(data: bytes) -> tuple[str, list[Message]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), ["the file is UTF-16 text; read as such"]
+            return data.decode("utf-16"), [Message(N_("the file is UTF-16 text; read as such"))]
         except UnicodeDecodeError as exc:
-            raise RefusalError("the file says it is UTF-16 text but is not") from exc
+            raise RefusalError(N_("the file says it is UTF-16 text but is not")) from exc
     notes = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RefusalError("the file is not UTF-8 text; save it as 'CSV UTF-8' and upload it again") from exc
+        raise RefusalError(N_("the file is not UTF-8 text; save it as 'CSV UTF-8' and upload it again")) from exc
     return text, notes
 
 
@@ -69,17 +70,22 @@ def read_csv(path: Path) -> dict:
     """
     text, notes = _decode_text(path.read_bytes())
     if "\x00" in text:
-        raise RefusalError("the file holds NUL characters; it looks binary, not CSV text")
+        raise RefusalError(N_("the file holds NUL characters; it looks binary, not CSV text"))
     first_line = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     csv.field_size_limit(limits.MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] = []
-    body: list[tuple[int, list, str | None]] = []
+    body: list[tuple[int, list, Message | None]] = []
     try:
         for cells in reader:
             if len(cells) > limits.MAX_COLUMNS:
-                raise RefusalError(f"line {reader.line_num} has {len(cells):,} cells; at most {limits.MAX_COLUMNS} columns are accepted")
+                raise RefusalError(
+                    N_("line {line} has {count} cells; at most {limit} columns are accepted"),
+                    line=reader.line_num,
+                    count=len(cells),
+                    limit=limits.MAX_COLUMNS,
+                )
             if not any(cell.strip() for cell in cells):
                 continue
             if not header:
@@ -87,13 +93,17 @@ def read_csv(path: Path) -> dict:
                 continue
             error = None
             if len(cells) > len(header):
-                error = f"the row has {len(cells)} cells but the header has {len(header)} columns"
+                error = Message(
+                    N_("the row has {cells} cells but the header has {columns} columns"), cells=len(cells), columns=len(header)
+                )
             body.append((reader.line_num, cells + [""] * (len(header) - len(cells)), error))
             count_features(len(body))
     except csv.Error as exc:
         if "field larger" in str(exc):
-            raise RefusalError(f"a cell on line {reader.line_num} holds more than {limits.MAX_CELL_CHARS:,} characters") from exc
-        raise RefusalError(f"the CSV file cannot be read at line {reader.line_num} (unbalanced quotes?)") from exc
+            raise RefusalError(
+                N_("a cell on line {line} holds more than {limit} characters"), line=reader.line_num, limit=limits.MAX_CELL_CHARS
+            ) from exc
+        raise RefusalError(N_("the CSV file cannot be read at line {line} (unbalanced quotes?)"), line=reader.line_num) from exc
     return _table_result(header, body, notes)
 
 
@@ -116,22 +126,26 @@ def read_xlsx(path: Path) -> dict:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False, keep_vba=False)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise RefusalError("the workbook cannot be opened (it may be damaged or not an .xlsx file)") from exc
+        raise RefusalError(N_("the workbook cannot be opened (it may be damaged or not an .xlsx file)")) from exc
     try:
         sheets = workbook.worksheets
         if not sheets:
-            raise RefusalError("the workbook has no sheets")
+            raise RefusalError(N_("the workbook has no sheets"))
         notes = []
         if len(sheets) > 1:
-            notes.append(f"only the first sheet is read; {len(sheets) - 1} other sheet(s) are not")
+            notes.append(Message(N_("only the first sheet is read; {count} other sheet(s) are not"), count=len(sheets) - 1))
         header: list[str] = []
-        body: list[tuple[int, list, str | None]] = []
+        body: list[tuple[int, list, Message | None]] = []
         for number, cells in enumerate(sheets[0].iter_rows(), start=1):
             values, formula = [], None
             for position, cell in enumerate(cells, start=1):
                 if position > limits.MAX_COLUMNS:
                     if getattr(cell, "value", None) is not None:
-                        raise RefusalError(f"row {number} has cells beyond column {limits.MAX_COLUMNS}; that many columns are not accepted")
+                        raise RefusalError(
+                            N_("row {row} has cells beyond column {limit}; that many columns are not accepted"),
+                            row=number,
+                            limit=limits.MAX_COLUMNS,
+                        )
                     continue
                 value = getattr(cell, "value", None)
                 if getattr(cell, "data_type", None) == "f":
@@ -142,10 +156,14 @@ def read_xlsx(path: Path) -> dict:
                 continue
             if not header:
                 if formula:
-                    raise RefusalError(f"the header row holds a formula (cell {formula}); formulas are not run")
+                    raise RefusalError(N_("the header row holds a formula (cell {cell}); formulas are not run"), cell=formula)
                 header = _header(values)
                 continue
-            error = f"cell {formula} holds a formula; formulas are not run, type the value instead" if formula else None
+            error = (
+                Message(N_("cell {cell} holds a formula; formulas are not run, type the value instead"), cell=formula)
+                if formula
+                else None
+            )
             values = values[: len(header)] + [None] * (len(header) - len(values))
             body.append((number, values, error))
             count_features(len(body))
