@@ -77,7 +77,7 @@ def layer_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
                 translate("Shape quality"): ", ".join(
                     f"{translate(QUALITY_LABELS.get(q, q))}: {n}" for q, n in sorted(counts.items())
                 ),
-                translate("Licence"): record.licence,
+                translate("Licence"): translate(record.licence) if record.licence else "",
                 translate("Vintage"): record.vintage,
                 translate("Description"): translate(record.description),
             }
@@ -126,7 +126,7 @@ def map_credits(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
                     translate("Map layer"): translate(title),
                     translate("Source"): str(source.get("title") or ""),
                     translate("Link"): str(source.get("url") or ""),
-                    translate("Licence"): licence,
+                    translate("Licence"): translate(licence) if licence else "",
                     translate("Licence page"): licence_page(licence),
                     translate("Vintage"): str(vintage or ""),
                 }
@@ -225,7 +225,7 @@ def source_table(catalogue: Catalogue, translate: Translate) -> pd.DataFrame:
                     translate("Layer"): translate(record.title),
                     translate("Title"): source.get("title", ""),
                     translate("Link"): url,
-                    translate("Licence"): source.get("licence", ""),
+                    translate("Licence"): translate(source["licence"]) if source.get("licence") else "",
                     translate("Cited by"): len(cited.get(url, [])) if name != "regions" else None,
                 }
             )
@@ -247,7 +247,8 @@ def region_source_text(catalogue: Catalogue, translate: Translate) -> str:
     report = manifest.extra.get("region_build_report", {})
     lines = [escape_markdown(translate(record.description)), ""]
     for source in record.sources:
-        lines.append(f"- {escape_markdown(source.get('title', ''))} ({escape_markdown(source.get('licence', ''))})")
+        licence = translate(source["licence"]) if source.get("licence") else ""
+        lines.append(f"- {escape_markdown(source.get('title', ''))} ({escape_markdown(licence)})")
     if report:
         lines.append("")
         lines.append(

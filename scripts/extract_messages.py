@@ -106,6 +106,12 @@ def _runtime_messages() -> list[tuple[str, str, str]]:
                 extra.append((layer["title"], manifest_location, f"Title of layer '{name}'."))
             if layer.get("description"):
                 extra.append((layer["description"], manifest_location, f"Description of layer '{name}'."))
+        # Licences of the layers and their sources (About the data page, map credits).
+        for section in ("layers", "basemap"):
+            for name, layer in sorted(manifest.get(section, {}).items()):
+                licences = [layer.get("licence"), *(source.get("licence") for source in layer.get("sources", []))]
+                for licence in filter(None, licences):
+                    extra.append((licence, manifest_location, f"A licence of layer '{name}' or its sources."))
     # "Why" a feature has no map position (geometry_method of features without geometry).
     for layer_name in FEATURE_LAYERS:
         path = GEODATA_DIR / f"{layer_name}.geojson"

@@ -26,7 +26,7 @@ if corridors.empty:
 else:
     table = reports.corridor_table(everything, _, context.name_column)
     band_area = {_("Area of the schematic band (ha)"): table_display.number_column(tables.grouped_format(_))}
-    table_display.show_table(table, {**table_display.number_columns(_), **band_area})
+    table_display.show_table(table, {**table_display.number_columns(_), **band_area}, translate=_)
     nearby = everything[everything["kind"].isin(AREA_KINDS)]
     live_map.render_map(PAGE, context, nearby)
     downloads.download_buttons(PAGE, context, corridors, _("Ecological corridors of Kazakhstan"))

