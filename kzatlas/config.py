@@ -124,11 +124,26 @@ BASEMAP_RIVER_COLOUR = "#8FB5D0"
 # "region" = placed by its region only, no point invented).
 GEOMETRY_QUALITIES = ("surveyed", "digitised", "approximate", "schematic", "point", "region", "none")
 
-# Map framing: Kazakhstan's extent, fixed so reruns never refit the view.
+# Map framing: Kazakhstan's extent ((south, west), (north, east)). Maps open fitted to it in the
+# browser, at whatever size their frame has; the centre and zoom below are only where Leaflet
+# starts (and the zoom the features' detail is prepared for).
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
 MAP_CENTER = (48.5, 69.0)
 MAP_ZOOM = 4.5
+# The explorer map's height before the browser sizes it to the window (see map.screen_fit).
 MAP_HEIGHT_PX = 640
+# What the offline basemap covers ((south, west), (north, east)): the map never shows past it.
+# It stops at 37.1 N, north of Jammu and Kashmir (scripts/geodata_build/basemap_inputs.py).
+BASEMAP_BOUNDS = ((37.1, 30.0), (65.0, 110.0))
+# The closest zoom the offline basemap is drawn for (it is simplified for zooms up to about 7):
+# scenes and the map's own moves to a feature or place never go closer.
+BASEMAP_DETAIL_ZOOM = 8.0
+# Names, lines and the map's controls grow with the map's frame beyond this size (CSS pixels,
+# width and height): 1 up to it, 2 on a frame twice as large (a 4K wall).
+MAP_SCALE_FROM_PX = (1920, 960)
+# A ``view=`` (centre and zoom) stands for what a map frame of this size shows; a scene made from
+# a view shows that extent, fitted to the screen it is played on.
+VIEW_FRAME_PX = (1000, 520)
 
 # Coordinates sent to the browser are rounded to this many decimals (about 1 m).
 COORDINATE_DECIMALS = 5
@@ -152,6 +167,8 @@ LANGUAGE_SETTINGS = {
         "script": "LATIN",
         "letters": "",
         "headers": ("name", "title", "site", "site_name", "name_eng", "english_name", "наименование_en"),
+        # Days as the data keeps them (ISO 2026-11-23), which no English reader misreads.
+        "date_pattern": "",
     },
     "ru": {
         "own_name": "Русский",
@@ -160,6 +177,7 @@ LANGUAGE_SETTINGS = {
         "script": "CYRILLIC",
         "letters": "",
         "headers": ("название", "наименование", "name_rus", "russian_name"),
+        "date_pattern": "dd.MM.yyyy",
     },
     "kk": {
         "own_name": "Қазақша",
@@ -168,6 +186,7 @@ LANGUAGE_SETTINGS = {
         "script": "CYRILLIC",
         "letters": "әғқңөұүһіӘҒҚҢӨҰҮҺІ",
         "headers": ("name_kz", "атауы", "атауи", "kazakh_name"),
+        "date_pattern": "dd.MM.yyyy",
     },
 }
 LANGUAGES = tuple(LANGUAGE_SETTINGS)

@@ -3,16 +3,23 @@
 A scene holds exactly what a shared link holds (filters, selected feature, map view), so every
 scene has its own address and is checked by the same allowlists. Scene lists are JSON files a
 presenter saves, shares and opens again.
+
+A scene is played fitted to its *extent* (:func:`scene_extent`), so it fills a projector, a
+laptop and a 4K wall alike: the area its view stands for, else its regions, else its feature,
+else the whole country; never closer than the offline basemap is drawn for.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
 from kzatlas.analysis import Filters
+from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, VIEW_FRAME_PX
 from kzatlas.safety import JSONLimitError, load_json_limited, plain_snippet
 from kzatlas.selection import (
     FILTER_PARAMS,
@@ -136,6 +143,7 @@ def parse_deck(data: bytes, allowed: Allowed) -> tuple[Deck, list[str]]:
         filters, filter_notices = parse_filters(params, allowed)
         selected, selected_notices = parse_selected(params, allowed.feature_ids)
         view, view_notices = parse_view(params)
+        view = capped_view(view)
         for notice in (*filter_notices, *selected_notices, *view_notices):
             warnings.append(f"scene {number}: ignored {notice.param}")
         caption = str(raw.get("caption", ""))[:MAX_CAPTION_CHARS]
@@ -148,3 +156,121 @@ def load_default_deck(allowed: Allowed) -> Deck:
     """The scene list that ships with the atlas."""
     deck, _ = parse_deck(DEFAULT_DECK_PATH.read_bytes(), allowed)
     return deck
+
+
+# ---------------------------------------------------------------- where a scene is played
+
+TILE_PX = 256
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _latitude(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def capped_view(view: MapView | None) -> MapView | None:
+    """``view`` no closer than the offline basemap is drawn for (``BASEMAP_DETAIL_ZOOM``).
+
+    Parameters
+    ----------
+    view : MapView or None
+        A scene's view.
+
+    Returns
+    -------
+    MapView or None
+        The same centre, at most at the basemap's detail zoom.
+    """
+    if view is None or view.zoom <= BASEMAP_DETAIL_ZOOM:
+        return view
+    return MapView(view.lat, view.lng, BASEMAP_DETAIL_ZOOM)
+
+
+def view_extent(view: MapView, frame_px: tuple[int, int] = VIEW_FRAME_PX) -> list[list[float]]:
+    """What a map frame of ``frame_px`` (width, height in CSS pixels) shows at ``view``.
+
+    Parameters
+    ----------
+    view : MapView
+        Centre and zoom.
+    frame_px : tuple of int
+        The frame a view stands for (``VIEW_FRAME_PX``).
+
+    Returns
+    -------
+    list
+        ``[[south, west], [north, east]]`` (Leaflet's order), rounded to 4 decimals.
+    """
+    world_px = TILE_PX * 2**view.zoom
+    half_lng = frame_px[0] / 2 / world_px * 360.0
+    half_y = frame_px[1] / 2 / world_px * 2 * math.pi
+    centre_y = _mercator_y(view.lat)
+    south, north = _latitude(centre_y - half_y), _latitude(centre_y + half_y)
+    return [
+        [round(south, 4), round(view.lng - half_lng, 4)],
+        [round(north, 4), round(view.lng + half_lng, 4)],
+    ]
+
+
+def extent_view(extent: list[list[float]], frame_px: tuple[int, int]) -> MapView:
+    """The centre and (quarter-step) zoom that fit ``extent`` into a frame of ``frame_px``.
+
+    The browser does the real fit; this is for what is prepared before it (the features'
+    detail). Never closer than ``BASEMAP_DETAIL_ZOOM``, nor farther than zoom 3.
+
+    Parameters
+    ----------
+    extent : list
+        ``[[south, west], [north, east]]``.
+    frame_px : tuple of int
+        Width and height of the frame, CSS pixels.
+
+    Returns
+    -------
+    MapView
+    """
+    (south, west), (north, east) = extent
+    lng_share = max(east - west, 1e-6) / 360.0
+    y_share = max(_mercator_y(north) - _mercator_y(south), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(frame_px[0] / TILE_PX / lng_share), math.log2(frame_px[1] / TILE_PX / y_share))
+    zoom = max(3.0, min(BASEMAP_DETAIL_ZOOM, math.floor(zoom * 4) / 4))
+    centre_lat = _latitude((_mercator_y(south) + _mercator_y(north)) / 2)
+    return MapView(round(centre_lat, 4), round((west + east) / 2, 4), zoom)
+
+
+def scene_extent(
+    scene: Scene,
+    region_bounds: Callable[[tuple[str, ...]], list | None],
+    feature_bounds: Callable[[str], list | None],
+) -> list[list[float]]:
+    """The area a scene is fitted to on any screen: ``[[south, west], [north, east]]``.
+
+    Its view's area (see :func:`view_extent`) if it has a view; else its regions (a scene about a
+    region shows all of it, the selected feature highlighted in it); else its selected feature;
+    else Kazakhstan.
+
+    Parameters
+    ----------
+    scene : Scene
+        The scene.
+    region_bounds : callable
+        Regions' ISO codes -> their bounds (``None`` when unknown).
+    feature_bounds : callable
+        A feature id -> its bounds (``None`` when it is not shown or has no shape).
+
+    Returns
+    -------
+    list
+    """
+    if scene.view is not None:
+        return view_extent(scene.view)
+    found = region_bounds(scene.filters.regions) if scene.filters.regions else None
+    if found is None and scene.selected:
+        found = feature_bounds(scene.selected)
+    if found is not None:
+        return found
+    (south, west), (north, east) = KAZAKHSTAN_BOUNDS
+    return [[south, west], [north, east]]

@@ -5,9 +5,9 @@
 * :class:`KeepViewInAddress` - when the page rewrites its own address (a filter or a click
   changed), the map's current view is put back into ``view=``, so the address always holds
   what the reader sees.
-* :class:`FillWindow` - the map's frame grows to the bottom of the browser window (presenting).
 * :func:`fly_group` - a swappable layer that moves the map to a region, a feature or a view
-  once, with an animation, without reloading the map.
+  once, with an animation, without reloading the map (fitted to the frame by
+  :class:`kzatlas.map.screen_fit.ScreenFit`).
 """
 
 from __future__ import annotations
@@ -16,18 +16,24 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from kzatlas.config import BASEMAP_DETAIL_ZOOM
+from kzatlas.map.screen_fit import FIT_PADDING_PX, FLY_SECONDS, SCALE_PROPERTY
+
 # Below this width (CSS pixels of the map) the layer list folds into its button.
 NARROW_MAP_PX = 700
-# The largest zoom a fit to a small shape or a point may reach.
-FIT_MAX_ZOOM = 9
-FIT_PADDING_PX = 24
-FLY_SECONDS = 0.8
+# The largest zoom a fit to a small shape or a point may reach: what the basemap is drawn for.
+FIT_MAX_ZOOM = BASEMAP_DETAIL_ZOOM
 
 MAP_STYLE_CSS = f"""
 <style>
 .leaflet-container .leaflet-interactive:focus, .leaflet-container path:focus,
 .leaflet-container:focus {{ outline: none; }}
 .kz-quiet .leaflet-tooltip {{ display: none; }}
+/* Controls, legend and tooltips grow with the frame ({SCALE_PROPERTY}, set by the map's script);
+   the scale bar only in its type, as its length measures the map. */
+.leaflet-control-container .leaflet-control:not(.leaflet-control-scale) {{ zoom: var({SCALE_PROPERTY}, 1); }}
+.leaflet-control-scale-line {{ font-size: calc(11px * var({SCALE_PROPERTY}, 1)); }}
+.leaflet-container .leaflet-tooltip {{ font-size: calc(12px * var({SCALE_PROPERTY}, 1)); }}
 @media (max-width: {NARROW_MAP_PX - 1}px) {{
   .leaflet-control-layers-expanded .leaflet-control-layers-list {{ display: none; }}
   .leaflet-control-layers-expanded .leaflet-control-layers-toggle {{ display: block; }}
@@ -86,6 +92,8 @@ class KeepViewInAddress(MacroElement):
                 return;  // not inside the app (no reachable parent page)
             }
             function viewText() {
+                // No view while the map shows the one it opened with (fitted to this screen).
+                if (window.kzKeepsView && !window.kzKeepsView()) { return null; }
                 var centre = map.getCenter();
                 return centre.lat.toFixed(4) + "," + centre.lng.toFixed(4) + "," + map.getZoom();
             }
@@ -95,7 +103,7 @@ class KeepViewInAddress(MacroElement):
                 var url = new URL(top.location.href);
                 var wanted = viewText();
                 if (url.searchParams.get(name) !== wanted) {
-                    url.searchParams.set(name, wanted);
+                    if (wanted === null) { url.searchParams.delete(name); } else { url.searchParams.set(name, wanted); }
                     top.__kzReplaceState.call(top.history, top.history.state, "", url.toString());
                 }
                 return true;
@@ -130,53 +138,6 @@ class KeepViewInAddress(MacroElement):
         self.param = param
 
 
-class FillWindow(MacroElement):
-    """Size the map's frame from its top to the bottom of the browser window, and keep it so.
-
-    Leaflet is told the new size (``invalidateSize``) so tiles and shapes fill the frame.
-    ``margin_px`` is left free below the map.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var frame = window.frameElement;
-            if (!frame) { return; }
-            var top = window.parent;
-            var container = map.getContainer();
-            // On a large screen the whole allowed box can be smaller than the map at a low zoom;
-            // Leaflet would then keep pulling the view back to the box's centre.
-            map.setMaxBounds(null);
-            function fit() {
-                var height = Math.max({{ this.min_px }},
-                    Math.floor(top.innerHeight - frame.getBoundingClientRect().top - {{ this.margin_px }}));
-                if (container.clientHeight === height && frame.clientHeight === height) { return; }
-                // Keep what the map shows at its centre while its frame grows or shrinks.
-                var centre = map.getCenter(), zoom = map.getZoom();
-                frame.style.setProperty("height", height + "px", "important");
-                container.style.height = height + "px";
-                if (container.parentElement) { container.parentElement.style.height = height + "px"; }
-                map.invalidateSize({animate: false, pan: false});
-                if (!map._animatingZoom) { map.setView(centre, zoom, {animate: false}); }
-            }
-            fit();
-            top.addEventListener("resize", fit);
-            // The page lays out the caption above the map after the map is drawn.
-            [50, 250, 800].forEach(function (delay) { setTimeout(fit, delay); });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, margin_px: int = 12, min_px: int = 240):
-        super().__init__()
-        self._name = "FillWindow"
-        self.margin_px = int(margin_px)
-        self.min_px = int(min_px)
-
-
 class _FlyTo(MacroElement):
     """Move the map once per ``nonce``: to ``bounds`` (fitted) or to ``centre`` and ``zoom``."""
 
@@ -186,7 +147,8 @@ class _FlyTo(MacroElement):
         (function () {
             var map = window.map;
             if (!map || window.__kzFlown === {{ this.nonce | tojson }}) { return; }
-            var first = window.__kzFlown === undefined;
+            // Instant while the map is being drawn (its opening view), animated afterwards.
+            var first = window.kzOpening ? window.kzOpening() : window.__kzFlown === undefined;
             window.__kzFlown = {{ this.nonce | tojson }};
             map.closePopup();
             map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
@@ -205,7 +167,9 @@ class _FlyTo(MacroElement):
             var bounds = {{ this.bounds | tojson }};
             var options = {animate: !first, duration: {{ this.seconds }},
                            padding: [{{ this.padding }}, {{ this.padding }}], maxZoom: {{ this.max_zoom }}};
-            if (bounds) {
+            if (bounds && window.kzFit) {
+                window.kzFit(bounds, {{ this.max_zoom }}, !first);
+            } else if (bounds) {
                 if (first) { map.fitBounds(bounds, options); } else { map.flyToBounds(bounds, options); }
             } else {
                 var centre = {{ this.centre | tojson }}, zoom = {{ this.zoom | tojson }};
@@ -217,11 +181,11 @@ class _FlyTo(MacroElement):
         """
     )
 
-    def __init__(self, nonce: str, bounds=None, centre=None, zoom=None):
+    def __init__(self, nonce: str, bounds=None, centre=None, zoom=None, max_zoom: float = FIT_MAX_ZOOM):
         super().__init__()
         self._name = "FlyTo"
         self.nonce, self.bounds, self.centre, self.zoom = str(nonce), bounds, centre, zoom
-        self.seconds, self.padding, self.max_zoom = FLY_SECONDS, FIT_PADDING_PX, FIT_MAX_ZOOM
+        self.seconds, self.padding, self.max_zoom = FLY_SECONDS, FIT_PADDING_PX, float(max_zoom)
 
 
 def leaflet_bounds(total_bounds) -> list[list[float]] | None:
@@ -246,11 +210,11 @@ def leaflet_bounds(total_bounds) -> list[list[float]] | None:
     return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
 
 
-def fly_group(nonce: str, bounds=None, centre=None, zoom=None) -> folium.FeatureGroup:
+def fly_group(nonce: str, bounds=None, centre=None, zoom=None, max_zoom: float = FIT_MAX_ZOOM) -> folium.FeatureGroup:
     """A layer with no shapes that moves the map once: fitted to ``bounds``, or to ``centre``/``zoom``.
 
     Sent with the other swappable layers; the map moves only when ``nonce`` is new, so the
-    same request sent again on a later run does nothing. The first move after the map is drawn
+    same request sent again on a later run does nothing. A move sent with the map as it is drawn
     is instant, later ones are animated. Open tooltips and popups are closed as the map moves.
 
     Parameters
@@ -263,11 +227,14 @@ def fly_group(nonce: str, bounds=None, centre=None, zoom=None) -> folium.Feature
         ``(lat, lng)`` to move to when no ``bounds`` are given.
     zoom : float, optional
         The zoom that goes with ``centre``.
+    max_zoom : float, optional
+        The closest a fit to ``bounds`` may zoom (a point or a small shape); never past the
+        basemap's detail (:data:`kzatlas.config.BASEMAP_DETAIL_ZOOM`).
 
     Returns
     -------
     folium.FeatureGroup
     """
     group = folium.FeatureGroup(name="fly", control=False)
-    _FlyTo(nonce, bounds=bounds, centre=list(centre) if centre else None, zoom=zoom).add_to(group)
+    _FlyTo(nonce, bounds=bounds, centre=list(centre) if centre else None, zoom=zoom, max_zoom=max_zoom).add_to(group)
     return group

@@ -11,7 +11,6 @@ The map is split in two so that filters never remount it:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import folium
@@ -23,6 +22,8 @@ from folium.utilities import JsCode
 from kzatlas.catalog import split_list
 from kzatlas.config import (
     BAND_KINDS,
+    BASEMAP_BOUNDS,
+    KAZAKHSTAN_BOUNDS,
     KIND_COLOURS,
     KIND_UNDP_SITE,
     MAP_BACKGROUND,
@@ -55,6 +56,7 @@ from kzatlas.map.name_labels import (
     FeatureLabels,
     feature_label_items,
 )
+from kzatlas.map.screen_fit import LEAST_ZOOM, ScreenFit
 from kzatlas.safety import escape_html
 
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
@@ -242,6 +244,7 @@ def build_base_map(
     basemap: BasemapData | None | bool = True,
     centre: tuple[float, float] = MAP_CENTER,
     zoom: float = MAP_ZOOM,
+    home: tuple | None = KAZAKHSTAN_BOUNDS,
     publish: Callable[[bytes], str | None] | None = None,
     shapes: BaseShapes | None = None,
 ) -> AtlasMap:
@@ -256,6 +259,10 @@ def build_base_map(
     ``name_column``), a :class:`~kzatlas.map.basemap.BasemapData`, or ``False``/``None`` for none.
     The label script is always added, so feature names show with or without it.
 
+    The map opens fitted to ``home`` (Kazakhstan; ``None`` keeps ``centre`` and ``zoom``, e.g. a
+    saved view) at whatever size its frame has, and never shows past the offline basemap
+    (:class:`~kzatlas.map.screen_fit.ScreenFit`); the map body is the same on every screen.
+
     ``publish`` (for the live app only, e.g. :func:`kzatlas.map.static_files.publish_json`) takes the
     region outlines and the basemap as JSON bytes and returns the address they are served at;
     the map then fetches them from there instead of carrying them. When it returns ``None``, or
@@ -266,14 +273,15 @@ def build_base_map(
         location=list(centre),
         zoom_start=zoom,
         tiles=None,
-        min_zoom=3,
+        min_zoom=LEAST_ZOOM,
         max_zoom=12,
         control_scale=False,  # MapChrome adds a metric-only scale bar
         prefer_canvas=False,
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    fmap.options["maxBounds"] = [[30.0, 30.0], [65.0, 110.0]]
+    fmap.options["maxBounds"] = [list(corner) for corner in BASEMAP_BOUNDS]
+    fmap.options["maxBoundsViscosity"] = 1.0
     if shapes is None:
         shapes = base_shapes(regions, name_column, basemap) if publish is not None else None
     if shapes is not None:
@@ -308,6 +316,8 @@ def build_base_map(
             control=True,
         ).add_to(fmap)
     MapChrome(legend_html(translate), MAP_BACKGROUND, view_param, scale_units(translate)).add_to(fmap)
+    # After the chrome: its address update on each move runs first (see ScreenFit).
+    ScreenFit(home, view_param).add_to(fmap)
     return fmap
 
 
@@ -360,25 +370,6 @@ def build_edit_map(
         edit_options={"edit": True, "remove": True},
     ).add_to(fmap)
     return fmap
-
-
-def view_for_bounds(
-    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 420
-) -> tuple[tuple[float, float], float]:
-    """Centre and (quarter-step) zoom that fit ``(minx, miny, maxx, maxy)`` into a map of that size.
-
-    Used instead of ``fit_bounds`` so the map body stays the same between reruns.
-    """
-    minx, miny, maxx, maxy = bounds
-    centre = ((miny + maxy) / 2.0, (minx + maxx) / 2.0)
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    lon_fraction = max(maxx - minx, 1e-6) / 360.0
-    lat_fraction = max(mercator_y(maxy) - mercator_y(miny), 1e-6) / (2 * math.pi)
-    zoom = min(math.log2(width_px / 256.0 / lon_fraction), math.log2(height_px / 256.0 / lat_fraction))
-    return centre, max(3.0, min(10.0, math.floor(zoom * 4) / 4 - 0.25))
 
 
 def region_highlight_group(regions: gpd.GeoDataFrame | None, iso_code: str | None) -> folium.FeatureGroup:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from kzatlas.config import LEAFLET_CSS_URL, LEAFLET_JS_URL, STATIC_DIR, UN_DISCLAIMER
+from kzatlas.config import KAZAKHSTAN_BOUNDS, LEAFLET_CSS_URL, LEAFLET_JS_URL, STATIC_DIR, UN_DISCLAIMER
 from kzatlas.i18n import Translate
 from kzatlas.map import browser_code, folium_maps
 from kzatlas.safety import escape_html, safe_link
@@ -64,7 +64,8 @@ def standalone_map_html(
     """A complete HTML document of the map that needs no server and no network.
 
     ``link``, when given (an http or https address), is the same view in the atlas: the banner
-    offers it for when a network is there.
+    offers it for when a network is there. The file opens at ``view``, or without one fitted
+    to Kazakhstan on the screen that opens it.
 
     Raises
     ------
@@ -84,6 +85,8 @@ def standalone_map_html(
         web_tiles=False,
         centre=centre,
         zoom=zoom,
+        # Without a view the file opens fitted to the country on whatever screen shows it.
+        home=None if view else KAZAKHSTAN_BOUNDS,
     )
     browser_code.MapStyle().add_to(fmap)
     fmap.get_root().header.add_child(_Heading(title, caption, data_version, made_on, translate, link))

@@ -15,12 +15,19 @@ from streamlit_folium import st_folium
 from kzatlas import scenes, selection
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
-from kzatlas.config import KAZAKHSTAN_BOUNDS, MAP_CENTER, MAP_HEIGHT_PX, MAP_ZOOM
+from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, MAP_HEIGHT_PX, MAP_ZOOM
 from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
+from kzatlas.map.screen_fit import FillWindow
 from kzatlas.ui import cache, state
 from kzatlas.ui.frame import PageContext
 
 LOCATOR_HEIGHT_PX = 420
+# The explorer's map reaches the bottom of the window (less this margin), and takes at least this
+# share of the window's height: on a laptop the whole map shows below the page's heading.
+EXPLORER_MAP_MARGIN_PX = 16
+EXPLORER_MAP_MIN_SHARE = 0.5
+# The screen scenes' features are prepared for (their detail; the browser fits any screen).
+SCENE_FRAME_PX = (1920, 1080)
 CLICKS = ("last_object_clicked",)  # the only thing the maps report back
 DRAWINGS = ("all_drawings", "last_active_drawing")  # what the editing map reports back
 EDIT_MAP_HEIGHT_PX = 520
@@ -188,6 +195,7 @@ def render_map(
     """
     base = _live_base(context, view_param=selection.PARAM_VIEW)
     browser_code.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
+    FillWindow(margin_px=EXPLORER_MAP_MARGIN_PX, min_share=EXPLORER_MAP_MIN_SHARE).add_to(base)
     view = state.view(page)
     groups = _feature_groups(context, features, selected_id, view) + _flight_group(page)
     return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), view)
@@ -209,28 +217,33 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, list(CLICKS), None)
 
 
-def scene_flight(context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame, nonce: str):
-    """The move to a scene: its saved view, else its feature, else its regions, else the country."""
-    if scene.view is not None:
-        return browser_code.fly_group(nonce, centre=(scene.view.lat, scene.view.lng), zoom=scene.view.zoom)
-    bounds = feature_bounds(matching, scene.selected) or region_bounds(context, scene.filters.regions)
-    if bounds is not None:
-        return browser_code.fly_group(nonce, bounds=bounds)
-    return browser_code.fly_group(nonce, centre=MAP_CENTER, zoom=MAP_ZOOM)
+def scene_extent(context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame) -> list:
+    """The area ``scene`` is fitted to (see :func:`kzatlas.scenes.scene_extent`)."""
+    return scenes.scene_extent(
+        scene,
+        lambda codes: region_bounds(context, codes),
+        lambda feature_id: feature_bounds(matching, feature_id),
+    )
+
+
+def scene_flight(extent: list, nonce: str):
+    """The move to a scene: its extent fitted to the screen, no closer than the basemap is drawn for."""
+    return browser_code.fly_group(nonce, bounds=extent, max_zoom=BASEMAP_DETAIL_ZOOM)
 
 
 def render_scene_map(
     page: str, context: PageContext, scene: scenes.Scene, number: int, matching: gpd.GeoDataFrame, height: int
 ) -> None:
-    """The map of one scene, filling the window below the caption.
+    """The map of one scene, filling the window below the caption, the scene fitted to it.
 
-    Stepping between scenes flies the same map to the next view (no reload) and closes any
-    tooltip left open.
+    Stepping between scenes flies the same map to the next scene's extent (no reload) and
+    closes any tooltip left open.
     """
     base = _live_base(context)
-    browser_code.FillWindow().add_to(base)
-    groups = _feature_groups(context, matching, scene.selected, scene.view)
-    groups.append(scene_flight(context, scene, matching, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
+    FillWindow().add_to(base)
+    extent = scene_extent(context, scene, matching)
+    groups = _feature_groups(context, matching, scene.selected, scenes.extent_view(extent, SCENE_FRAME_PX))
+    groups.append(scene_flight(extent, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
     _show_map(page, context, base, groups, height, [], None)
 
 
@@ -271,11 +284,10 @@ def render_preview_map(
     extra_groups: list,
     bounds: tuple[float, float, float, float] | None,
 ) -> None:
-    """The atlas map with extra layers over it (an import's shapes), moved to ``bounds``."""
+    """The atlas map with extra layers over it (an import's shapes), fitted to ``bounds`` (minx, miny, maxx, maxy)."""
     base = _live_base(context)
     groups = _feature_groups(context, features) + list(extra_groups)
-    view = None
-    if bounds is not None:
-        (lat, lng), zoom = folium_maps.view_for_bounds(bounds, height_px=MAP_HEIGHT_PX)
-        view = selection.MapView(lat, lng, min(zoom, 9.0))
-    _show_map(page, context, base, groups, MAP_HEIGHT_PX, [], view)
+    fitted = browser_code.leaflet_bounds(bounds) if bounds is not None else None
+    if fitted is not None:
+        groups.append(browser_code.fly_group(f"preview-{fitted}", bounds=fitted))
+    _show_map(page, context, base, groups, MAP_HEIGHT_PX, [], None)

@@ -15,13 +15,13 @@ from kzatlas.ui.frame import PageContext
 from kzatlas.ui.live_map import render_scene_map
 from kzatlas.ui.table_display import link_column, show_table
 
-# The map's height before it has grown to the bottom of the window (see mapjs.FillWindow).
+# The map's height before it has grown to the bottom of the window (see map.screen_fit.FillWindow).
 PLAYER_MAP_HEIGHT_PX = 560
 # Where the scene list is kept in the browser (localStorage), so it survives a reload.
 SCENES_STORAGE_KEY = "kz-atlas-scenes"
 
-# Full screen: no sidebar, header or page padding below the map; the caption scales with the
-# screen (about 40 px on a 1280 px projector, 72 px on a 4K screen).
+# Full screen: no sidebar, header or page padding below the map; the caption and the controls
+# scale with the screen (a caption of about 40 px on a 1280 px projector, 72 px on a 4K screen).
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -30,6 +30,9 @@ PRESENT_CSS = """
 .kz-caption {font-size: clamp(2.1rem, 2.2vw + 0.8rem, 4.5rem); line-height: 1.2; font-weight: 600;
   margin: 0.1rem 0 0.3rem;}
 .kz-counter {font-size: clamp(1.1rem, 0.9vw + 0.6rem, 2.2rem); color: #555;}
+[data-testid="stMain"] .stButton button, [data-testid="stMain"] .stButton button p,
+[data-testid="stMain"] .stMarkdown a {font-size: clamp(0.875rem, 0.55vw + 0.3rem, 2rem);}
+[data-testid="stMain"] .stButton button {min-height: clamp(2.5rem, 2.4vw, 5rem); padding: 0.2em 0.9em;}
 </style>
 """
 
@@ -102,7 +105,8 @@ def add_scene_control(
         )
         if st.button(translate("Add this view as a scene"), key=f"{page}.add_scene"):
             view, _notices = selection.parse_view(state.params())
-            scene = scenes.Scene(caption=caption.strip(), filters=filters, selected=selected_id, view=view)
+            kept = scenes.capped_view(view)
+            scene = scenes.Scene(caption=caption.strip(), filters=filters, selected=selected_id, view=kept)
             try:
                 deck = current_deck(context, allowed).with_scene(scene)
             except scenes.DeckError as exc:
@@ -114,6 +118,12 @@ def add_scene_control(
                     number=len(deck.scenes)
                 )
             )
+            if kept != view:
+                st.info(
+                    translate(
+                        "The scene shows this place at zoom {zoom}, the closest the offline basemap is drawn for."
+                    ).format(zoom=f"{kept.zoom:g}")
+                )
 
 
 def playing() -> bool:

@@ -35,6 +35,11 @@ from mapkit import (
 from playwright.sync_api import Browser, BrowserContext, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from kzatlas import scenes
+from kzatlas.analysis import Filters
+from kzatlas.catalog import feature_frame, load_catalogue, region_frame
+from kzatlas.config import BASEMAP_DETAIL_ZOOM, GEODATA_DIR
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,17 +53,27 @@ SELECTED_KIND = "strict_nature_reserve"
 DISCLAIMER = "do not imply official endorsement"
 
 
-def scene_view(number: int) -> tuple[float, float, float]:
-    """The ``view`` (lat, lng, zoom) of shipped scene ``number`` (1-based), from default.json."""
-    lat, lng, zoom = (float(part) for part in SCENES[number - 1]["params"]["view"].split(","))
-    return lat, lng, zoom
+def scene_extent(number: int) -> list[list[float]]:
+    """Where shipped scene ``number`` (1-based) is fitted: the rule of ``kzatlas.scenes`` on the catalogue."""
+    catalogue = load_catalogue(GEODATA_DIR)
+    features, regions = feature_frame(catalogue), region_frame(catalogue)
+    params = SCENES[number - 1]["params"]
+
+    def bounds(frame) -> list[list[float]] | None:
+        if frame.empty:
+            return None
+        west, south, east, north = frame.total_bounds
+        return [[south, west], [north, east]]
+
+    filters = Filters(regions=tuple(params["regions"].split(","))) if "regions" in params else Filters()
+    return scenes.scene_extent(
+        scenes.Scene("", filters, params.get("sel")),
+        lambda codes: bounds(regions[regions["iso_code"].isin(codes)]),
+        lambda feature_id: bounds(features[features["id"] == feature_id]),
+    )
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def map_view(frame: Frame) -> tuple[float, float, float]:
-    return tuple(frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"))
 
 
 def map_marker(page: Page) -> str | None:
@@ -69,27 +84,32 @@ def map_marker(page: Page) -> str | None:
         return None
 
 
-def wait_for_map_view(
-    frame: Frame, zoom: float, centre: tuple[float, float] | None = None, tolerance: float = 0.05
-) -> tuple[float, float, float]:
-    """Wait until the Leaflet map shows ``zoom`` (and ``centre``) with no zoom animation running."""
-    seen: list = [()]
+VIEW_NOW = """(() => { const m = window.map, b = m.getBounds();
+    return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), m.getZoom(),
+            !!document.querySelector('.leaflet-zoom-anim')]; })()"""
 
-    def arrived() -> bool:
+
+def wait_for_fit(frame: Frame, extent: list[list[float]]) -> list:
+    """Wait until the map has come to rest fitted to ``extent``: all of it in view, filling the
+    view in one direction (or at the basemap's detail zoom, the closest a scene goes)."""
+    (south, west), (north, east) = extent
+    seen: list = [None, None]
+
+    def fitted() -> bool:
         try:
-            seen[0] = map_view(frame)
+            seen[:] = [seen[1], frame.evaluate(VIEW_NOW)]
         except PlaywrightError as exc:  # e.g. the iframe was replaced (a remount)
-            seen[0] = f"the map is gone: {exc.message}"
+            seen[1] = f"the map is gone: {exc.message}"
             return False
-        lat, lng, now = seen[0]
-        if abs(now - zoom) > 1e-6:
-            return False
-        if centre and (abs(lat - centre[0]) > tolerance or abs(lng - centre[1]) > tolerance):
-            return False
-        return frame.evaluate("!document.querySelector('.leaflet-zoom-anim')")
+        if seen[0] != seen[1] or seen[1][5]:
+            return False  # still moving
+        v_south, v_west, v_north, v_east, zoom, _ = seen[1]
+        inside = v_south <= south and v_west <= west and v_north >= north and v_east >= east
+        fills = (east - west) / (v_east - v_west) >= 0.5 or (north - south) / (v_north - v_south) >= 0.5
+        return inside and zoom <= BASEMAP_DETAIL_ZOOM and (fills or zoom == BASEMAP_DETAIL_ZOOM)
 
-    wait_until(arrived, timeout_s=10, message=lambda: f"map never showed zoom {zoom} at {centre}: {seen[0]}")
-    return seen[0]
+    wait_until(fitted, timeout_s=15, interval_s=0.25, message=lambda: f"the map never fitted {extent}: {seen[1]}")
+    return seen[1]
 
 
 def counter(page: Page) -> Locator:
@@ -170,15 +190,14 @@ def test_arrow_keys_step_between_scenes_and_move_the_same_map(page: Page, page_l
     assert font_px >= 28, f"caption font-size is {font_px}px"
     expect(page.get_by_role("button", name="◀ Previous")).to_be_disabled()
     expect(page.get_by_role("button", name="Next ▶")).to_be_enabled()
-    wait_for_map_view(frame, scene_view(1)[2])
+    wait_for_fit(frame, scene_extent(1))
 
     frame.evaluate("window.__kz_marker = 'scene-1'")
     press_on_page(page, "ArrowRight")
 
     expect(counter(page)).to_have_text(f"Scene 2 of {SCENE_COUNT}")
     expect(caption(page)).to_have_text(SCENES[1]["caption"])
-    lat, lng, zoom = scene_view(2)
-    wait_for_map_view(frame, zoom, (lat, lng))
+    wait_for_fit(frame, scene_extent(2))
     assert map_marker(page) == "scene-1", "the map iframe was remounted"
     wait_for_param(page, "scene", "2")
     expect(page.get_by_role("button", name="◀ Previous")).to_be_enabled()
@@ -187,7 +206,7 @@ def test_arrow_keys_step_between_scenes_and_move_the_same_map(page: Page, page_l
 
     expect(counter(page)).to_have_text(f"Scene 1 of {SCENE_COUNT}")
     expect(caption(page)).to_have_text(SCENES[0]["caption"])
-    wait_for_map_view(frame, scene_view(1)[2])
+    wait_for_fit(frame, scene_extent(1))
     assert map_marker(page) == "scene-1", "the map iframe was remounted"
     wait_for_param(page, "scene", "1")
     expect(page.get_by_role("button", name="◀ Previous")).to_be_disabled()
@@ -200,8 +219,7 @@ def test_each_scene_has_its_own_address(page: Page, base_url: str):
     expect(counter(page)).to_have_text(f"Scene 3 of {SCENE_COUNT}")
     expect(caption(page)).to_contain_text("Yrgyz-Torgay-Zhylanshyk")
     expect(caption(page)).to_have_text(SCENES[2]["caption"])
-    lat, lng, zoom = scene_view(3)
-    wait_for_map_view(map_frame(page), zoom, (lat, lng))
+    wait_for_fit(map_frame(page), scene_extent(3))
     # The scene's highlighted feature is outlined on the map.
     expect(map_locator(page).locator("path.kz-selected.kz-layer-ecological_corridor")).to_have_count(1)
 

@@ -160,13 +160,3 @@ def test_groups_render_when_a_kind_has_no_feature(features, regions):
     nothing = features.iloc[0:0]
     html = folium_maps.build_full_map(regions, nothing, english, "name_en", {}).get_root().render()
     assert "kz-layer-regions" in html
-
-
-def test_view_for_bounds_fits_a_region_and_stays_in_range(regions):
-    kostanay = tuple(regions.loc[regions["iso_code"] == "KZ-39"].total_bounds)
-    (lat, lng), zoom = folium_maps.view_for_bounds(kostanay, 900, 420)
-    assert kostanay[1] < lat < kostanay[3] and kostanay[0] < lng < kostanay[2]
-    assert 5 <= zoom <= 7 and zoom * 4 == int(zoom * 4)
-    _, small_zoom = folium_maps.view_for_bounds(tuple(regions.loc[regions["iso_code"] == "KZ-75"].total_bounds))
-    assert small_zoom > zoom  # a city zooms in further than a region
-    assert folium_maps.view_for_bounds((0, 0, 0, 0))[1] == 10.0
