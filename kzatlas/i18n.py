@@ -7,10 +7,13 @@ back to English, so a partly translated language still shows every string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 
 import pandas as pd
+from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as babel_format_percent
@@ -318,6 +321,40 @@ def format_hectares(value: object, translate: Translate) -> str:
 def format_square_km(value: object, translate: Translate) -> str:
     """An area in square kilometres as text (``185,938 km²``, ``185 938 км²``)."""
     return translate("{km2} km²").format(km2=format_number(value, translate))
+
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def format_date(value: object, translate: Translate) -> str:
+    """A day as text in the page's language, from the ISO ``YYYY-MM-DD`` the data keeps.
+
+    Parameters
+    ----------
+    value : object
+        An ISO date (text or :class:`datetime.date`); a year, a month or any other text is
+        returned as it is, and a missing value as ``""``.
+    translate : callable
+        The page's or pack's translation function (its language picks the pattern).
+
+    Returns
+    -------
+    str
+        ``23.11.2026`` in Russian and Kazakh, ``2026-11-23`` in English.
+    """
+    if _missing(value):
+        return ""
+    text = value.isoformat() if isinstance(value, date) else str(value).strip()
+    found = ISO_DATE.match(text)
+    # The language's own pattern (LANGUAGE_SETTINGS' date_pattern); none keeps the ISO form.
+    pattern = LANGUAGE_SETTINGS.get(language_of(translate), {}).get("date_pattern")
+    if not found or not pattern:
+        return text
+    try:
+        day = date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return text
+    return babel_format_date(day, format=pattern, locale=babel_locale(translate))
 
 
 ENGLISH_MARKER = N_("(in English)")

@@ -33,6 +33,7 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     Translate,
     citation_label,
+    format_date,
     format_hectares,
     format_number,
     format_percent,
@@ -91,6 +92,7 @@ SCHEMATIC_AREA_LABEL = N_("Area of the schematic drawing (not the feature's size
 LICENCE_PAGES = (
     ("ODbL", "https://www.openstreetmap.org/copyright"),
     ("LGPL-3.0", "https://www.gnu.org/licenses/lgpl-3.0.html"),
+    ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
     ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
     ("Natural Earth", "https://www.naturalearthdata.com/about/terms-of-use/"),
     ("Unicode License", "https://www.unicode.org/license.txt"),
@@ -323,7 +325,7 @@ def feature_sources(row: pd.Series, translate: Translate) -> pd.DataFrame:
         {
             translate("Source"): [s.get("title", "") for s in sources],
             translate("Link"): [s.get("url", "") for s in sources],
-            translate("Accessed"): [s.get("accessed", "") for s in sources],
+            translate("Accessed"): [format_date(s.get("accessed"), translate) for s in sources],
             translate("What it supports"): [local_text(s, "supports", translate) for s in sources],
         }
     )

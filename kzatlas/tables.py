@@ -21,6 +21,7 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     Translate,
     babel_locale,
+    format_date,
     kind_labels,
     local_text,
     shown_name,
@@ -71,7 +72,8 @@ def source_texts(frame: pd.DataFrame, translate: Translate) -> list[str]:
     texts = []
     for title, url, read in zip(titles.fillna(""), frame["source_url"].fillna(""), dates.fillna("")):
         text = str(title or url)
-        texts.append(translate("{title} (read {date})").format(title=text, date=read) if text and read else text)
+        shown_date = format_date(read, translate)
+        texts.append(translate("{title} (read {date})").format(title=text, date=shown_date) if text and read else text)
     return texts
 
 

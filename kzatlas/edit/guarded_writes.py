@@ -13,7 +13,17 @@ from collections.abc import Iterable
 import pandas as pd
 
 from kzatlas.edit.accounts import Editor, EditorDirectory
-from kzatlas.i18n import KIND_LABELS, N_, QUALITY_LABELS, Translate, language_of, local_name, name_column, shown_name
+from kzatlas.i18n import (
+    KIND_LABELS,
+    N_,
+    QUALITY_LABELS,
+    Translate,
+    format_date,
+    language_of,
+    local_name,
+    name_column,
+    shown_name,
+)
 from kzatlas.ingest import ImportPlan
 from kzatlas.ingest.messages import Message, translated
 from kzatlas.store import Change, Store, StoreError
@@ -263,6 +273,12 @@ def match_table(plan: ImportPlan, translate: Translate, confirmed: Iterable[str]
     return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
 
 
+def _moment(when: str, translate: Translate) -> str:
+    """A stored UTC moment (``2026-12-06T03:00:00Z``) with its day in the page's language."""
+    day, _, clock = when.replace("T", " ").removesuffix("Z").partition(" ")
+    return f"{format_date(day, translate)} {clock}".strip()
+
+
 def history_table(changes: Iterable[Change], translate: Translate) -> pd.DataFrame:
     """The store's changes, newest first, as the data page lists them.
 
@@ -290,7 +306,7 @@ def history_table(changes: Iterable[Change], translate: Translate) -> pd.DataFra
         rows.append(
             {
                 translate("Version"): change.version,
-                translate("When (UTC)"): change.when.replace("T", " ").removesuffix("Z"),
+                translate("When (UTC)"): _moment(change.when, translate),
                 translate("Who"): change.who,
                 translate("What"): translate(CHANGE_LABELS.get(change.action, change.action)),
                 translate("Why"): change.comment,

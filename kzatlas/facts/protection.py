@@ -16,7 +16,7 @@ import pandas as pd
 from kzatlas import analysis, reports
 from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS
 from kzatlas.facts.sentences import Figure, Sentence, Source
-from kzatlas.i18n import N_, Translate, format_number, format_percent, format_share, local_text
+from kzatlas.i18n import N_, Translate, format_date, format_number, format_percent, format_share, local_text
 
 # ---------------------------------------------------------------------------- protection story
 
@@ -134,7 +134,7 @@ def protection_story(
     else:
         latest = latest_official_share(targets)
         if latest is not None:
-            when = str(latest.get("as_of") or latest.get("year") or "")
+            when = format_date(latest.get("as_of") or latest.get("year") or "", translate)
             official = Figure(
                 translate("Official national figure ({date})").format(date=when),
                 format_percent(latest.get("share_pct"), translate, 2),
@@ -257,7 +257,7 @@ def target_statement(
         notes.append(
             Sentence(
                 translate("Global target: {name}, adopted {date} ({source})."),
-                {"name": local_text(global_target, "name", translate), "date": str(global_target.get("adopted") or "")},
+                {"name": local_text(global_target, "name", translate), "date": format_date(global_target.get("adopted"), translate)},
                 Source.from_record(global_target, translate),
             )
         )

@@ -198,7 +198,8 @@ def test_target_statement_renders_as_markdown_with_escaped_data_and_links(parks)
 
 def test_target_statement_in_russian_uses_the_catalogue_wording(parks):
     statement = protection.target_statement(TARGETS, parks, RU)
-    label = RU("Official national figure ({date})").format(date="2025-01-01")
+    # The day reads the Russian way too (01.01.2025, not the ISO 2025-01-01 the data keeps).
+    label = RU("Official national figure ({date})").format(date="01.01.2025")
     assert statement.figures[0].label == label != "Official national figure (2025-01-01)"
     assert statement.figures[0].value == "11,37\u00a0%"
     assert statement.protection.notes[-1].plain() == RU(protection.PROTECTION_EXPLANATION)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from kzatlas import charts, tables
+from kzatlas import briefing, catalog, charts, tables
 from kzatlas.facts import protection
 from kzatlas.i18n import (
+    format_date,
     format_hectares,
     format_number,
     format_percent,
@@ -107,3 +110,23 @@ def test_the_protection_story_shows_both_figures_in_the_page_language():
     assert story.notes[-1].plain() == RU(protection.PROTECTION_EXPLANATION) != protection.PROTECTION_EXPLANATION
     regional = protection.protection_story(targets, parks, EN, land_ha=1_000_000.0, regional=True)
     assert regional.official is None and regional.atlas.value == f"27.25{NBSP}%"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "2026-11-23"), ("ru", "23.11.2026"), ("kk", "23.11.2026")])
+def test_a_day_reads_the_languages_way(language, shown):
+    translate = translator(language)
+    assert format_date("2026-11-23", translate) == shown
+    # A year or a month alone, a broken date and nothing at all stay as they are.
+    assert format_date("2025", translate) == "2025"
+    assert format_date("2025-02-30", translate) == "2025-02-30"
+    assert format_date(None, translate) == ""
+
+
+def test_a_russian_table_of_sources_and_a_russian_pack_write_days_the_russian_way(bundled):
+    features = catalog.feature_frame(bundled)
+    ru = translator("ru")
+    texts = tables.source_texts(features.head(5), ru)
+    assert any(re.search(r"\(прочитано \d{2}\.\d{2}\.\d{4}\)", text) for text in texts), texts
+    brief = briefing.build_briefing(bundled, briefing.Scope("country"), ru, "name_ru", "", "2026-12-06")
+    assert brief.made_on == "06.12.2026"
+    assert all(not re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed) for _, _, accessed in brief.sources)

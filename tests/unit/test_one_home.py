@@ -7,6 +7,8 @@ that shows it follows; a place that kept its own copy would show the old value i
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kzatlas import analysis, briefing, spatial
@@ -58,13 +60,8 @@ def web_groups_in_priority_order(features) -> list[str]:
     """The groups of the web map's names, in the order its label script places them."""
     items = name_labels.basemap_label_items(basemap.bundled_basemap("name_en").labels)
     items += [item for kind_items in name_labels.feature_label_items(features, "name_en").values() for item in kind_items]
-    group_of_class = {
-        "kz-label-country": "country",
-        "kz-label-city kz-label-capital": "capital",
-        "kz-label-city": "city",
-        "kz-label-feature": "area",
-        "kz-label-site": "site",
-    }
+    group_of_class = {css: group for group, (css, _) in name_labels.LABEL_STYLE.items()}
+    group_of_class["kz-label-feature"] = name_order.GROUP_AREA
     ordered = [group_of_class[item[3]] for item in sorted(items, key=lambda item: item[4])]
     return list(dict.fromkeys(ordered))
 
@@ -85,7 +82,11 @@ def pack_groups_in_placing_order(monkeypatch, bundled, scope) -> list[str]:
 
 @pytest.mark.parametrize(
     "groups",
-    [name_order.NAME_GROUPS, ("city", "site", "area", "capital", "country"), ("area", "country", "city", "capital", "site")],
+    [
+        name_order.NAME_GROUPS,
+        tuple(reversed(name_order.NAME_GROUPS)),
+        tuple(random.Random(7).sample(name_order.NAME_GROUPS, len(name_order.NAME_GROUPS))),
+    ],
     ids=["as-shipped", "reversed", "shuffled"],
 )
 def test_web_map_and_pack_map_name_places_in_the_one_order(monkeypatch, bundled, features, groups):
