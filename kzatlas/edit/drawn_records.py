@@ -23,6 +23,7 @@ import pandas as pd
 from kzatlas.catalog import FEATURE_COLUMNS, KNOWN_KINDS, KNOWN_THEMES, LIST_SEPARATOR
 from kzatlas.config import CRS, ENGLISH_NAME_COLUMN, KIND_UNDP_PROGRAMME, NAME_COLUMN_PREFIX, NAME_COLUMNS, UNDP_KINDS
 from kzatlas.edit.drawn_shapes import (
+    EDIT_MAX_VERTICES,
     MAX_DRAWN_FEATURES,
     MAX_DRAWN_VERTICES,
     QUALITY_DRAWN,
@@ -30,6 +31,7 @@ from kzatlas.edit.drawn_shapes import (
     REPAIR_NOTE_PERCENT,
     DrawingError,
     DrawnShape,
+    editable_features,
     parse_drawing,
 )
 from kzatlas.i18n import name_label
@@ -44,11 +46,13 @@ __all__ = [
     "DRAWABLE_KINDS",
     "DRAWN_ID_PREFIX",
     "DRAWN_METHOD",
+    "EDIT_MAX_VERTICES",
     "MAX_DRAWN_FEATURES",
     "MAX_DRAWN_VERTICES",
     "QUALITY_DRAWN",
     "QUALITY_POINT",
     "REPAIR_NOTE_PERCENT",
+    "STATED_QUALITIES",
     "DrawSource",
     "DrawingError",
     "DrawnRecord",
@@ -57,6 +61,7 @@ __all__ = [
     "changed_feature_record",
     "check_source",
     "difference_percent",
+    "editable_features",
     "feature_choices",
     "new_feature_id",
     "new_feature_record",
@@ -69,6 +74,8 @@ DRAWN_METHOD = "drawn on the atlas map by an editor"
 DRAWABLE_KINDS = tuple(kind for kind in sorted(KNOWN_KINDS) if kind != KIND_UNDP_PROGRAMME)
 DRAWN_ID_PREFIX = "drw-"
 CHOOSE_FEATURE = N_("Choose the feature whose shape you drew.")
+# What an editor may say of a boundary they drew or moved (a marker is always a point).
+STATED_QUALITIES = (QUALITY_DRAWN, "surveyed", "approximate", "schematic")
 
 
 @dataclass(frozen=True)
@@ -268,7 +275,12 @@ def _plain(value: object) -> object:
 
 
 def changed_feature_record(
-    shape: DrawnShape, existing: Mapping, source: DrawSource, regions: RegionIndex | None
+    shape: DrawnShape,
+    existing: Mapping,
+    source: DrawSource,
+    regions: RegionIndex | None,
+    *,
+    quality: str | None = None,
 ) -> DrawnRecord:
     """An existing feature with the drawn shape in place of its own.
 
@@ -287,6 +299,10 @@ def changed_feature_record(
         Where the new shape was taken from (checked here).
     regions : RegionIndex or None
         For the outside-Kazakhstan warning.
+    quality : str, optional
+        The boundary's quality as the editor states it (one of :data:`STATED_QUALITIES`,
+        e.g. ``surveyed`` when the vertices were moved onto a survey); ``digitised`` when not
+        given. A marker is always a ``point``.
 
     Returns
     -------
@@ -296,15 +312,18 @@ def changed_feature_record(
     Raises
     ------
     DrawingError
-        For a missing or bad source.
+        For a missing or bad source, or a quality that is not one an editor may state.
     """
     checked_source = check_source(source)
+    if quality is not None and quality not in STATED_QUALITIES:
+        raise DrawingError(N_("Choose the shape's quality."))
+    stated = shape.quality if shape.quality == QUALITY_POINT or quality is None else quality
     record = {column: _plain(existing.get(column)) for column in FEATURE_COLUMNS}
     if not record.get("id"):
         raise DrawingError(CHOOSE_FEATURE)
     area, _codes, notes = _measure(shape, regions)
     previous = record.get("geometry_quality")
-    if previous == "surveyed":
+    if previous == "surveyed" and stated != "surveyed":
         notes.append(Message(N_("this replaces a surveyed boundary with a drawn one")))
     if previous not in (QUALITY_POINT, None, "", "none", "region") and shape.quality == QUALITY_POINT:
         notes.append(Message(N_("this replaces a boundary with a single point")))
@@ -316,7 +335,7 @@ def changed_feature_record(
         sources = []
     record.update(
         geometry=shape.geometry,
-        geometry_quality=shape.quality,
+        geometry_quality=stated,
         geometry_method=DRAWN_METHOD,
         area_drawn_ha=area,
         source_url=checked_source.url,

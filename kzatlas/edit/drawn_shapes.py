@@ -8,6 +8,7 @@ self-crossing rings, saying so when a repair changes the area noticeably.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -219,3 +220,50 @@ def parse_drawing(all_drawings: object, last_active: object = None) -> DrawnShap
     if joined.is_empty or joined.area <= 0:
         raise DrawingError(N_("The drawn boundary encloses no area; draw it again."))
     return DrawnShape(joined, QUALITY_DRAWN, tuple(notes))
+
+
+# An opened shape is edited vertex by vertex in the browser: more handles than this make the
+# editing slow, so a larger boundary is simplified (and the editor told) before it is opened.
+EDIT_MAX_VERTICES = 2_000
+
+
+def editable_features(geometry: BaseGeometry | None, max_vertices: int = EDIT_MAX_VERTICES) -> tuple[list[dict], bool]:
+    """A feature's shape as GeoJSON features for the drawing layer, and whether it was simplified.
+
+    Parameters
+    ----------
+    geometry : shapely geometry or None
+        The feature's current shape (longitude/latitude).
+    max_vertices : int, optional
+        The most points the opened shape may have; a larger one is simplified until it fits.
+
+    Returns
+    -------
+    tuple of (list of dict, bool)
+        One GeoJSON feature per part (a marker, or each polygon of a multi-polygon, as
+        Leaflet.draw edits one polygon at a time; :func:`parse_drawing` joins them again),
+        and ``True`` when the shape had to be simplified. No features for a feature with no
+        point or area (a line, or no shape at all).
+    """
+    if geometry is None or geometry.is_empty:
+        return [], False
+    if geometry.geom_type == "Point":
+        parts = [geometry]
+    else:
+        parts = [part for part in getattr(geometry, "geoms", [geometry]) if part.geom_type == "Polygon"]
+    if not parts:
+        return [], False
+    shape = shapely.MultiPolygon(parts) if parts[0].geom_type == "Polygon" else parts[0]
+    simplified = False
+    tolerance = 1e-5
+    while shapely.get_num_coordinates(shape) > max_vertices and tolerance < 1.0:
+        shape = shapely.MultiPolygon(parts).simplify(tolerance, preserve_topology=True)
+        simplified = True
+        tolerance *= 2
+    pieces = [shape] if shape.geom_type == "Point" else list(getattr(shape, "geoms", [shape]))
+    features = [
+        {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(piece))}
+        for piece in pieces
+        if not piece.is_empty
+    ]
+    return features, simplified

@@ -8,6 +8,8 @@
 * :func:`fly_group` - a swappable layer that moves the map to a region, a feature or a view
   once, with an animation, without reloading the map (fitted to the frame by
   :class:`kzatlas.map.screen_fit.ScreenFit`).
+* :func:`open_for_editing_group` - a swappable layer that puts a feature's shape on the
+  drawing map's editable layer once, so Leaflet.draw's edit tool moves its vertices.
 """
 
 from __future__ import annotations
@@ -237,4 +239,55 @@ def fly_group(nonce: str, bounds=None, centre=None, zoom=None, max_zoom: float =
     """
     group = folium.FeatureGroup(name="fly", control=False)
     _FlyTo(nonce, bounds=bounds, centre=list(centre) if centre else None, zoom=zoom, max_zoom=max_zoom).add_to(group)
+    return group
+
+
+class _OpenForEditing(MacroElement):
+    """Put ``features`` on the drawing layer once per ``nonce``, in place of what is there."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = window.map, items = window.drawnItems;
+            if (!map || !items || typeof items.clearLayers !== "function") { return; }
+            if (window.__kzOpened === {{ this.nonce | tojson }}) { return; }
+            window.__kzOpened = {{ this.nonce | tojson }};
+            items.clearLayers();
+            // One editable layer per part: Leaflet.draw edits polygons and markers, not groups.
+            L.geoJSON({{ this.features | tojson }}).eachLayer(function (layer) { items.addLayer(layer); });
+            // Reported like an edit, so the page previews the opened shape at once.
+            map.fire("draw:edited", {layers: items});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, nonce: str, features: list[dict]):
+        super().__init__()
+        self._name = "OpenForEditing"
+        self.nonce, self.features = str(nonce), {"type": "FeatureCollection", "features": list(features)}
+
+
+def open_for_editing_group(nonce: str, features: list[dict]) -> folium.FeatureGroup:
+    """A layer with no shapes that opens ``features`` on the drawing map's editable layer once.
+
+    The drawing layer (Leaflet.draw's ``featureGroup``) is emptied and gets one layer per
+    feature; the edit tool (the pencil) then moves their vertices and drags markers. The map
+    reports the opened shape as drawn. Sent with the other swappable layers; only a new
+    ``nonce`` opens the shape again (what the editor changed survives the page's reruns).
+
+    Parameters
+    ----------
+    nonce : str
+        Identifies this opening (the feature and how many times it was opened).
+    features : list of dict
+        GeoJSON features (see :func:`kzatlas.edit.drawn_shapes.editable_features`).
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    group = folium.FeatureGroup(name="open-for-editing", control=False)
+    _OpenForEditing(nonce, features).add_to(group)
     return group

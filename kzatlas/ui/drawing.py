@@ -2,7 +2,9 @@
 
 The editing page calls :func:`draw_and_edit` for a signed-in editor. What is drawn is read
 from the map, checked and turned into a record by :mod:`kzatlas.edit.drawn_records`; saving is one
-store change (action ``draw``) with who, the comment and the source.
+store change (action ``draw``) with who, the comment and the source. An existing feature's
+shape can be opened on the drawing layer and edited in place (its vertices moved, its marker
+dragged); what comes back is checked and saved exactly like a shape drawn anew.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from kzatlas import selection
 from kzatlas.config import DEFAULT_LANGUAGE, KIND_UNDP_SITE, LANGUAGES
 from kzatlas.edit import drawn_records, guarded_writes
 from kzatlas.edit.accounts import Editor
@@ -25,6 +28,7 @@ from kzatlas.i18n import (
     theme_label,
 )
 from kzatlas.ingest.messages import exception_text, sentence
+from kzatlas.map.browser_code import open_for_editing_group
 from kzatlas.safety import escape_markdown
 from kzatlas.store import Store, StoreError
 from kzatlas.ui import live_map, state
@@ -95,7 +99,7 @@ def _preview(drawn: drawn_records.DrawnRecord, translate, region_names: dict[str
             quality=escape_markdown(translate(QUALITY_LABELS.get(quality, quality)))
         ),
     ]
-    if quality == drawn_records.QUALITY_DRAWN:
+    if quality != drawn_records.QUALITY_POINT and drawn.drawn_area_ha is not None:
         lines.append(
             translate("Area drawn: {drawn}; official area: {official}").format(
                 drawn=escape_markdown(format_hectares(drawn.drawn_area_ha, translate)),
@@ -118,7 +122,7 @@ def _preview(drawn: drawn_records.DrawnRecord, translate, region_names: dict[str
         st.warning(escape_markdown(sentence(note, translate)))
 
 
-def _drawn_record(context: PageContext, mode: str, existing_id: str | None, returned: dict):
+def _drawn_record(context: PageContext, mode: str, existing_id: str | None, returned: dict, quality: str | None = None):
     """The record to save, or ``None`` with the reason shown."""
     translate = context.translate
     # One slot whether or not there is a message, so the fields below keep their place (a field
@@ -141,10 +145,53 @@ def _drawn_record(context: PageContext, mode: str, existing_id: str | None, retu
         rows = features[features["id"] == existing_id]
         if rows.empty:
             raise drawn_records.DrawingError(drawn_records.CHOOSE_FEATURE)
-        return drawn_records.changed_feature_record(shape, rows.iloc[0].to_dict(), source, regions)
+        return drawn_records.changed_feature_record(shape, rows.iloc[0].to_dict(), source, regions, quality=quality)
     except drawn_records.DrawingError as exc:
         st.info(_problem(translate, exc))
         return None
+
+
+def _open_controls(context: PageContext, features, existing_id: str) -> tuple[str, list]:
+    """The button that opens the feature's shape for editing, and the quality the editor states.
+
+    Returns the stated quality and the map layer that opens the shape (once per press).
+    """
+    translate = context.translate
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    opened_key = _key("opened")
+    if left.button(translate("Open its shape for editing"), key=_key("open")):
+        previous = st.session_state.get(opened_key) or {}
+        st.session_state[opened_key] = {"id": existing_id, "count": int(previous.get("count", 0)) + 1}
+    qualities = {value: translate(QUALITY_LABELS[value]) for value in drawn_records.STATED_QUALITIES}
+    quality = right.selectbox(
+        translate("Quality of the boundary you save"),
+        list(qualities),
+        format_func=qualities.get,
+        key=_key("quality"),
+        help=translate("A marker is saved as a point location."),
+    )
+    opened = st.session_state.get(opened_key) or {}
+    if opened.get("id") != existing_id:
+        return quality, []
+    rows = features[features["id"] == existing_id]
+    parts, simplified = drawn_records.editable_features(rows.iloc[0].geometry if not rows.empty else None)
+    if not parts:
+        st.info(translate("This feature has no shape on the map to edit; draw one."))
+        return quality, []
+    st.caption(
+        translate(
+            "Its shape is on the drawing layer. Press the pencil, drag the white squares (the corners) or the "
+            "marker, then press \"Save\" next to the pencil."
+        )
+    )
+    if simplified:
+        st.warning(
+            translate("The boundary has too many points to edit; it was simplified to at most {limit} points.").format(
+                limit=format_number(drawn_records.EDIT_MAX_VERTICES, translate)
+            )
+        )
+    nonce = f"{PAGE}-{state.draw_round(PAGE)}-{existing_id}-{opened['count']}"
+    return quality, [open_for_editing_group(nonce, parts)]
 
 
 def _new_id() -> str:
@@ -180,16 +227,21 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
         translate("What are you drawing?"), list(mode_labels), format_func=mode_labels.get, horizontal=True, key=f"{PAGE}.mode"
     )
     existing_id = None
+    quality, extra_groups = None, []
     if mode == MODE_CHANGE:
         choices = dict(drawn_records.feature_choices(features, context.name_column))
+        # The feature selected on the map, when there is one, is the first choice.
+        selected = st.query_params.get(selection.PARAM_SELECTED)
         existing_id = st.selectbox(
             translate("Feature"),
             list(choices),
-            index=None,
+            index=list(choices).index(selected) if selected in choices else None,
             format_func=lambda value: choices.get(value, value),
             placeholder=translate("Choose the feature whose shape you draw"),
             key=_key("feature"),
         )
+        if existing_id:
+            quality, extra_groups = _open_controls(context, features, existing_id)
     st.caption(
         translate(
             "Use the tools at the top left of the map: the pentagon draws a boundary (click each corner, then the "
@@ -197,8 +249,8 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
             "the bin deletes it. Several boundaries are saved as one shape."
         )
     )
-    returned = live_map.render_edit_map(PAGE, context, features, existing_id)
-    drawn = _drawn_record(context, mode, existing_id, returned)
+    returned = live_map.render_edit_map(PAGE, context, features, existing_id, extra_groups=extra_groups)
+    drawn = _drawn_record(context, mode, existing_id, returned, quality)
     comment = st.text_input(
         translate("Comment (required): why this change"), key=_key("comment"), max_chars=MAX_COMMENT_CHARS
     )

@@ -253,13 +253,17 @@ def edit_map_key(page: str, context: PageContext) -> str:
 
 
 def render_edit_map(
-    page: str, context: PageContext, features: gpd.GeoDataFrame, highlighted_id: str | None = None
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    highlighted_id: str | None = None,
+    extra_groups: list | tuple = (),
 ) -> dict:
     """The atlas map with drawing tools; returns what is drawn on it.
 
     The catalogue's features are shown for reference (``highlighted_id`` outlined, and the map
     moved to it). Drawing, editing or deleting a shape reruns the page; panning and zooming
-    do not.
+    do not. ``extra_groups`` are swapped in with the features (e.g. a shape opened for editing).
 
     Returns
     -------
@@ -268,7 +272,7 @@ def render_edit_map(
         ``last_active_drawing``.
     """
     base = _live_base(context, folium_maps.build_edit_map)
-    groups = _feature_groups(context, features, highlighted_id)
+    groups = _feature_groups(context, features, highlighted_id) + list(extra_groups)
     view = selection.feature_view(features, highlighted_id) if highlighted_id else None
     returned = _show_map(
         page, context, base, groups, EDIT_MAP_HEIGHT_PX, list(DRAWINGS), view, key=edit_map_key(page, context)
