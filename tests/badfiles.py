@@ -267,7 +267,7 @@ BAD_FILES: list[BadFile] = [
     BadFile("csv-formula-cells", "x.csv", csv_text('name,lat,lon,kind\n"=HYPERLINK(""http://evil.invalid"",""x"")",48,70,undp_site\n'), "repair", "starts like a spreadsheet formula; kept as plain text, never run"),
     BadFile("csv-wrong-year", "x.csv", csv_text("name,lat,lon,kind,year\nA,48,70,undp_site,abc\n"), "reason", "year 'abc' is not a number"),
     BadFile("csv-wrong-budget", "x.csv", csv_text("name,lat,lon,kind,budget\nA,48,70,undp_site,-\n"), "reason", "budget '-' is not a number"),
-    BadFile("csv-wrong-latitude", "x.csv", csv_text("name,lat,lon,kind\nA,north,70,undp_site\n"), "reason", "latitude 'north' is not a number"),
+    BadFile("csv-wrong-latitude", "x.csv", csv_text("name,lat,lon,kind\nA,north,70,undp_site\n"), "reason", "latitude 'north' cannot be read as a coordinate"),
     BadFile("csv-wrong-area", "x.csv", csv_text("name,lat,lon,kind,area_ha\nA,48,70,undp_site,huge\n"), "reason", "official area (ha) 'huge' is not a number"),
     BadFile("csv-wrong-date", "x.csv", csv_text("name,lat,lon,kind,source_date\nA,48,70,undp_site,yesterday\n"), "reason", "source date 'yesterday' is not a date (YYYY-MM-DD)"),
     BadFile("csv-wrong-kind", "x.csv", csv_text("name,lat,lon,kind\nA,48,70,castle\n"), "reason", "kind 'castle' is not one of the atlas's kinds"),

@@ -14,6 +14,7 @@ import unicodedata
 from kzatlas import config
 from kzatlas.analysis import fold_text, transliterate
 from kzatlas.i18n import KIND_LABELS, N_, name_label
+from kzatlas.ingest.headers import ALIAS_KEYS, header_key, name_keys
 from kzatlas.ingest.messages import Message
 
 # What a column can feed, in the order guesses are made (the first target to claim a column keeps it).
@@ -66,53 +67,19 @@ TARGET_LABELS = {
     "notes": N_("Notes"),
 }
 
-_ALIASES = {
-    "wdpa_id": ("wdpaid", "wdpa_id", "wdpa"),
-    **{
-        config.NAME_COLUMN_PREFIX + code: (config.NAME_COLUMN_PREFIX + code, *settings["headers"])
-        for code, settings in config.LANGUAGE_SETTINGS.items()
-    },
-    "kind": ("kind", "type", "desig_eng", "designation", "тип", "вид", "түрі", "категория_оопт"),
-    "themes": ("themes", "theme", "topics", "темы", "тема", "тақырып", "тақырыптар"),
-    "region": ("region", "region_code", "region_codes", "oblast", "province", "область", "облыс", "облысы", "регион", "аймақ", "iso_code", "sub_loc"),
-    "latitude": ("latitude", "lat", "y", "lat_dd", "широта", "ендік"),
-    "longitude": ("longitude", "lon", "lng", "long", "x", "lon_dd", "долгота", "бойлық"),
-    "year": ("year", "status_yr", "established", "year_established", "год", "жыл", "год_создания"),
-    "area_ha": ("area_ha", "hectares", "ha", "площадь_га", "площадь", "аумағы_га", "аумағы"),
-    "area_km2": ("rep_area", "area_km2", "km2", "площадь_км2"),
-    "iucn_category": ("iucn_cat", "iucn_category", "iucn", "категория_мсоп"),
-    "undp_project": ("undp_project", "project", "проект", "жоба"),
-    "partners": ("partners", "partner", "партнеры", "партнёры", "серіктестер"),
-    "donors": ("donors", "donor", "funder", "доноры", "донорлар"),
-    "budget_usd": ("budget_usd", "budget", "бюджет", "бюджет_usd"),
-    "location_name": ("location_name", "location", "place", "местоположение", "место", "орны"),
-    "links": ("links", "link", "website", "web", "сайт"),
-    "source_url": ("source_url", "url", "href", "источник_url", "дереккөз_url"),
-    "source_title": ("source_title", "source", "источник", "дереккөз"),
-    "source_date": ("source_date", "date", "accessed", "дата", "күні"),
-    "notes": ("notes", "note", "description", "comment", "comments", "примечание", "описание", "ескертпе", "сипаттама"),
-}
+# Column names per field, and how names are compared, live with the header rules.
+_ALIAS_KEYS = ALIAS_KEYS
+__all__ = [
+    "TARGETS",
+    "TARGET_LABELS",
+    "check_mapping",
+    "guess_mapping",
+    "header_key",
+    "kind_from_text",
+    "script_of",
+    "split_items",
+]
 
-
-
-def header_key(name: str) -> str:
-    """A column name reduced for comparison: case-folded, letters and digits only.
-
-    Parameters
-    ----------
-    name : str
-        A column name as the file gives it.
-
-    Returns
-    -------
-    str
-        ``"Source URL"``, ``"source_url"`` and ``"SOURCE-URL"`` all give ``"sourceurl"``.
-    """
-    folded = unicodedata.normalize("NFKC", str(name)).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
-_ALIAS_KEYS = {target: tuple(header_key(alias) for alias in aliases) for target, aliases in _ALIASES.items()}
 
 
 def _script(ch: str) -> str:
@@ -172,7 +139,7 @@ def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]
         Every target of :data:`TARGETS` to a column name or ``None``.
     """
     sample = rows[:50]
-    keys = {column: header_key(column) for column in columns}
+    keys = {column: name_keys(column) for column in columns}
     mapping: dict[str, str | None] = dict.fromkeys(TARGETS)
     used: set[str] = set()
 
@@ -182,7 +149,7 @@ def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]
 
     for target in TARGETS:
         for alias in _ALIAS_KEYS[target]:
-            column = next((c for c in columns if keys[c] == alias and c not in used), None)
+            column = next((c for c in columns if alias in keys[c] and c not in used), None)
             if column is None:
                 continue
             if target == config.ENGLISH_NAME_COLUMN:
@@ -196,7 +163,7 @@ def guess_mapping(columns: list[str], rows: list[dict]) -> dict[str, str | None]
             break
     # WDPA's ORIG_NAME (or any "original name" column) holds the name in the local script.
     for column in columns:
-        if column in used or keys[column] not in ("origname", "originalname", "namelocal", "localname"):
+        if column in used or keys[column][0] not in ("origname", "originalname", "namelocal", "localname"):
             continue
         language = script_of([row.get(column) for row in sample])
         target = config.NAME_COLUMN_PREFIX + language if language else None

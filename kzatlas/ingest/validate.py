@@ -153,12 +153,27 @@ def check_number(label: str, value: object, low: float | None = None, high: floa
     if number is None:
         return Checked(None)
     if (low is not None and number < low) or (high is not None and number > high):
-        return Checked(error=_outside(label, number, low, high))
+        return Checked(error=outside_message(label, number, low, high))
     return Checked(number)
 
 
-def _outside(label: str, number: float, low: float | None, high: float | None) -> Message:
-    """Why ``number`` is refused: out of ``[low, high]`` (a year is written as it is, not grouped)."""
+def outside_message(label: str, number: float, low: float | None, high: float | None) -> Message:
+    """Why ``number`` is refused: out of ``[low, high]`` (a year is written as it is, not grouped).
+
+    Parameters
+    ----------
+    label : str
+        The field, as a message id.
+    number : float
+        The value read.
+    low, high : float or None
+        The bounds (``high`` ``None``: no upper bound).
+
+    Returns
+    -------
+    Message
+        "{label} {value} is outside {low} to {high}" (or "is less than {low}").
+    """
     shown: tuple = (number, low, high)
     if label == YEAR_LABEL:
         shown = tuple(None if bound is None else f"{bound:g}" for bound in shown)

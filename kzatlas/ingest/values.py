@@ -12,6 +12,7 @@ from kzatlas.config import KINDS, NAME_COLUMNS
 from kzatlas.i18n import THEME_LABELS
 from kzatlas.ingest import limits
 from kzatlas.ingest.columns import TARGET_LABELS, kind_from_text, split_items
+from kzatlas.ingest.coordinates import LATITUDE, LONGITUDE, check_coordinate, lenient_pair
 from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.planned import PlannedRow
 from kzatlas.ingest.regions import RegionIndex
@@ -69,7 +70,8 @@ def fill_values(planned: PlannedRow, props: dict, mapping: dict, defaults: dict,
     Returns
     -------
     dict
-        The catalogue's columns, plus ``_latitude``, ``_longitude``, ``_regions``,
+        The catalogue's columns, plus ``_latitude``, ``_longitude``, ``_coordinate_pair``
+        (both cells read whatever their hemisphere letters say), ``_regions``,
         ``_wdpa_id``, ``_designation`` (an unknown kind) and the ``_source_*`` keys.
     """
     record = _empty_record()
@@ -119,8 +121,11 @@ def _fill_numbers(planned: PlannedRow, record: dict, props: dict, mapping: dict)
         area_ha = area_km2 * HECTARES_PER_KM2
     record["area_ha"] = area_ha if area_ha else None
     record["budget_usd"] = _take(planned, check_number(N_("budget"), _cell(props, mapping, "budget_usd"), 0))
-    record["_latitude"] = _take(planned, check_number(N_("latitude"), _cell(props, mapping, "latitude"), -90, 90))
-    record["_longitude"] = _take(planned, check_number(N_("longitude"), _cell(props, mapping, "longitude"), -180, 180))
+    latitude, longitude = _cell(props, mapping, LATITUDE), _cell(props, mapping, LONGITUDE)
+    record["_latitude"] = _take(planned, check_coordinate(LATITUDE, latitude))
+    record["_longitude"] = _take(planned, check_coordinate(LONGITUDE, longitude))
+    # Both cells as numbers whatever their letters say: to tell a file whose columns are exchanged.
+    record["_coordinate_pair"] = lenient_pair(latitude, longitude)
     wdpa_id = check_number(TARGET_LABELS["wdpa_id"], _cell(props, mapping, "wdpa_id"), 1)
     record["_wdpa_id"] = int(wdpa_id.value) if wdpa_id.value and not wdpa_id.error and float(wdpa_id.value).is_integer() else None
 
