@@ -101,6 +101,9 @@ RELATIONSHIP_COLUMN = "relationship"
 RELATIONSHIP_UN_PARTNER = "un_partner"
 # How far around a UNDP site its neighbourhood reaches by default, km (details panel and packs).
 NEARBY_KM = 100
+# A re-imported row is the same feature as a catalogue one of its name and kind only this close, km;
+# farther away it is another place (or a file with latitude and longitude swapped).
+IMPORT_MATCH_KM = 25
 
 # ISO 3166-2:KZ codes of the 2022 division: 17 regions and the cities Almaty, Astana, Shymkent.
 REGION_CODES = (

@@ -184,8 +184,14 @@ def _missing(value: object) -> bool:
         return False
 
 
+def _fallback_columns(name_column: str) -> tuple[str, ...]:
+    """Name columns in the order a missing name falls back: the language's, English, then the others."""
+    others = tuple(NAME_COLUMN_PREFIX + code for code in LANGUAGES)
+    return tuple(dict.fromkeys((name_column, ENGLISH_NAME_COLUMN, *others)))
+
+
 def local_name(row, name_column: str) -> str:
-    """A feature's or region's name in the chosen language, else its English name.
+    """A feature's or region's name in the chosen language, else its English name, else any name it has.
 
     Parameters
     ----------
@@ -197,9 +203,10 @@ def local_name(row, name_column: str) -> str:
     Returns
     -------
     str
-        The local name when it is known, else the English one, else ``""``.
+        The local name when it is known, else the English one, else the name in another
+        language (a site imported with a Russian name only), else ``""``.
     """
-    for column in (name_column, ENGLISH_NAME_COLUMN):
+    for column in _fallback_columns(name_column):
         value = row.get(column)
         if not _missing(value):
             return value
@@ -209,7 +216,10 @@ def local_name(row, name_column: str) -> str:
 def local_names(frame: pd.DataFrame, name_column: str) -> pd.Series:
     """:func:`local_name` for every row of ``frame`` (same index)."""
     local = frame[name_column]
-    return local.where(local.notna() & (local != ""), frame[ENGLISH_NAME_COLUMN])
+    for column in _fallback_columns(name_column)[1:]:
+        if column in frame:
+            local = local.where(local.notna() & (local != ""), frame[column])
+    return local
 
 
 def language_of(translate: Translate) -> str:
@@ -358,6 +368,8 @@ def format_date(value: object, translate: Translate) -> str:
 
 
 ENGLISH_MARKER = N_("(in English)")
+# The marks of a name shown in another language than the page's because it has none in it.
+LANGUAGE_MARKERS = {"en": ENGLISH_MARKER, "ru": N_("(in Russian)"), "kk": N_("(in Kazakh)")}
 
 # Where a name or a text in the data comes from (the ``<column>_origin`` fields): printed by a
 # published source (whose address is in ``<column>_source``), or the atlas's own translation.
@@ -434,13 +446,29 @@ def shown_name(row, name_column: str, translate: Translate) -> str:
     str
         The local name as a source publishes it; the local name followed by "(atlas
         translation)" when the atlas translated it (``name_<lang>_origin`` is ``atlas``); the
-        English name followed by "(in English)" when there is no local name. Data exports
-        use :func:`local_name`, which adds no marker.
+        English name followed by "(in English)" when there is no local name; with neither,
+        the name in another language followed by its mark ("(in Russian)"), never an empty
+        name when the record has one. Data exports use :func:`local_name`, which adds no marker.
     """
     local = row.get(name_column)
     if not _missing(local):
         return _translation_marked(local, ORIGIN_ATLAS if is_atlas_translation(row, name_column) else None, translate)
-    return _marked(local_name(row, ENGLISH_NAME_COLUMN), translate)
+    english = row.get(ENGLISH_NAME_COLUMN)
+    if not _missing(english):
+        return _marked(english, translate)
+    return _other_language_name(row, name_column, translate)
+
+
+def _other_language_name(row, name_column: str, translate: Translate) -> str:
+    """The first name the record has in another language, with that language's mark (never empty if one exists)."""
+    for column in _fallback_columns(name_column):
+        if column in (name_column, ENGLISH_NAME_COLUMN):
+            continue
+        value = row.get(column)
+        if not _missing(value):
+            marker = LANGUAGE_MARKERS.get(_column_language(column))
+            return f"{value} {translate(marker)}" if marker else str(value)
+    return ""
 
 
 def shown_names(frame: pd.DataFrame, name_column: str, translate: Translate) -> pd.Series:
@@ -448,6 +476,11 @@ def shown_names(frame: pd.DataFrame, name_column: str, translate: Translate) -> 
     local = frame[name_column]
     known = local.notna() & (local != "")
     fallback = frame[ENGLISH_NAME_COLUMN].fillna("").map(lambda text: _marked(text, translate))
+    if (fallback == "").any():  # no English name either: a name in another language, marked
+        empty = fallback == ""
+        fallback = fallback.where(
+            ~empty, frame[empty].apply(lambda row: _other_language_name(row, name_column, translate), axis=1)
+        )
     origins = frame.get(origin_column(name_column))
     if _column_language(name_column) != DEFAULT_LANGUAGE and origins is not None:
         atlas = known & (origins == ORIGIN_ATLAS)

@@ -74,7 +74,7 @@ def _where(row) -> str:
     if row.line is not None:
         where += f" (line {row.line})"
     if row.layer:
-        where += f" in layer {terminal_text(row.layer, 60)}"
+        where += f" in layer '{terminal_text(row.layer, 60)}'"
     return where
 
 
@@ -97,10 +97,19 @@ def print_report(plan, shown_name: str, out: TextIO) -> None:
     counts = plan.counts()
     print(f"{name}: {plan.format} file, {counts['features']} features" + (" (Protected Planet export)" if plan.is_wdpa else ""), file=out)
     print(
-        f"accepted {counts['accepted']} (repaired {counts['repaired']}), rejected {counts['rejected']}; "
-        f"would add {counts['added']}, change {counts['changed']}, leave {counts['left']}",
+        f"accepted {counts['accepted']} (repaired {counts['repaired']}, with notes {counts['noted']}), "
+        f"rejected {counts['rejected']}; would add {counts['added']}, correct {counts['updated']}, "
+        f"change {counts['changed']}, leave {counts['left']}",
         file=out,
     )
+    if plan.needs_kind:
+        from kzatlas.config import KINDS
+
+        print(
+            "no kind is given for some rows, so they are rejected: choose a kind for all rows with "
+            f"--kind KIND (one of: {', '.join(KINDS)})",
+            file=out,
+        )
     for note in plan.notes:
         print(f"note: {terminal_text(note, 300)}", file=out)
     for problem in plan.mapping_problems:
@@ -120,8 +129,11 @@ def print_report(plan, shown_name: str, out: TextIO) -> None:
         label = terminal_text(row.label, 80)
         if row.action == "reject":
             print(f"rejected {_where(row)} {label}: {terminal_text('; '.join(row.reasons), 400)}", file=out)
-        elif row.repairs:
-            print(f"{row.action} {_where(row)} {label}: {terminal_text('; '.join(row.repairs), 400)}", file=out)
+            continue
+        if row.repairs:
+            print(f"{row.action} {_where(row)} {label}: repaired: {terminal_text('; '.join(row.repairs), 400)}", file=out)
+        if row.notes:
+            print(f"{row.action} {_where(row)} {label}: {terminal_text('; '.join(row.notes), 400)}", file=out)
 
 
 def command_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -176,7 +188,10 @@ def command_import(args: argparse.Namespace, out: TextIO) -> int:
         if not records:
             raise CommandError("nothing to save: confirm the matches with --confirm ID or --confirm-all-matches")
         added = counts["added"]
-        summary = f"{added} added, {len(confirmed)} catalogue areas changed, {counts['rejected']} rejected"
+        summary = (
+            f"{added} added, {counts['updated']} corrected, {len(confirmed)} catalogue areas changed, "
+            f"{counts['rejected']} rejected"
+        )
         if waiting:
             summary += f", {waiting} matches not confirmed (left as they are)"
         if args.dry_run:

@@ -31,6 +31,7 @@ from kzatlas.store.records import MAX_COMMENT_CHARS
 
 ACTION_LABELS = {
     "add": N_("add"),
+    "update": N_("correct"),
     "change": N_("change the shape"),
     "leave": N_("leave alone"),
     "reject": N_("rejected"),
@@ -106,7 +107,10 @@ def save_import(
     comment: str,
     confirmed_ids: Iterable[str] = (),
 ) -> Change:
-    """Save what an import plan adds and the matches the editor confirmed, as one new version.
+    """Save what an import plan adds and corrects, and the matches the editor confirmed, as one new version.
+
+    A correction replaces the feature imported before under its id, so the version before it
+    stays in the history and undoing this version brings it back.
 
     Parameters
     ----------
@@ -136,7 +140,7 @@ def save_import(
         raise EditRefusedError(N_("Still needed before saving: {items}."), items=missing)
     records = plan.records(confirmed_ids=tuple(confirmed_ids))
     if not records:
-        raise EditRefusedError(N_("Nothing to save: no feature is added and no match is confirmed."))
+        raise EditRefusedError(N_("Nothing to save: no feature is added or corrected and no match is confirmed."))
     return store.apply(
         records,
         who=editor.who,
@@ -197,7 +201,8 @@ def plan_table(plan: ImportPlan, translate: Translate) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns: action, name, kind, shape, repairs and notes, reasons for rejection, feature id,
+        Columns: action, name, kind, shape, repairs, notes and warnings (what a correction
+        changes, outside Kazakhstan...), reasons for rejection, feature id,
         number and line (left out when the file has no lines); plain text, shown as data, never markup.
         Every message is in the language of ``translate``; the name is the file's in the page's
         language where the file gives one.
@@ -214,7 +219,8 @@ def plan_table(plan: ImportPlan, translate: Translate) -> pd.DataFrame:
                 translate("Name"): local_name(row.names, column) or translated(row.label, translate),
                 translate("Kind"): translate(KIND_LABELS.get(kind, kind)) if kind else "",
                 translate("Shape"): translate(QUALITY_LABELS.get(quality, quality)) if quality else "",
-                translate("Repairs and notes"): translated(row.repairs, translate),
+                translate("Repairs"): translated(row.repairs, translate),
+                translate("Notes and warnings"): translated(row.notes, translate),
                 translate("Why rejected"): translated(row.reasons, translate),
                 translate("Id"): row.feature_id,
                 translate("#"): row.number,

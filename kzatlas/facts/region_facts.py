@@ -139,13 +139,7 @@ def region_statement(
     ]
     if profile.partner_ids:
         figures.append(Figure(translate("UN partner sites"), format_number(len(profile.partner_ids), translate)))
-    drawn = Sentence(
-        translate(
-            "An area shared with another region counts in full. Measured from the drawn, approximate shapes, "
-            "{share} of the region lies inside them."
-        ),
-        {"share": format_share(profile.drawn_share, translate, 2)},
-    )
+    drawn = _measured_share(protected, profile.drawn_share, translate)
     counted = Sentence(
         translate(
             "UNDP's work counts its project sites and programmes here and the reserves, parks and corridors "
@@ -153,3 +147,32 @@ def region_statement(
         )
     )
     return RegionStatement(tuple(figures), (*land_notes, *story.notes, drawn, counted), story)
+
+
+# How the share of a region inside its reserves and parks is described, by the shapes' quality.
+MEASURED_APPROXIMATE = N_(
+    "An area shared with another region counts in full. Measured from the drawn, approximate shapes, "
+    "{share} of the region lies inside them."
+)
+MEASURED_SURVEYED = N_(
+    "An area shared with another region counts in full. Measured from the surveyed boundaries, "
+    "{share} of the region lies inside them."
+)
+MEASURED_MIXED = N_(
+    "An area shared with another region counts in full. Measured from the shapes ({surveyed} of {count} "
+    "surveyed boundaries, the others drawn and approximate), {share} of the region lies inside them."
+)
+
+
+def _measured_share(protected, share: float, translate: Translate) -> Sentence:
+    """The sentence on the share inside the reserves and parks, saying what their shapes are."""
+    qualities = protected["geometry_quality"] if "geometry_quality" in protected else None
+    count = len(protected)
+    surveyed = int((qualities == "surveyed").sum()) if qualities is not None else 0
+    values = {"share": format_share(share, translate, 2)}
+    if count and surveyed == count:
+        return Sentence(translate(MEASURED_SURVEYED), values)
+    if surveyed:
+        values |= {"surveyed": format_number(surveyed, translate), "count": format_number(count, translate)}
+        return Sentence(translate(MEASURED_MIXED), values)
+    return Sentence(translate(MEASURED_APPROXIMATE), values)

@@ -1,8 +1,12 @@
-"""What the import does with each row: add it, change a catalogue area, leave it, or reject it.
+"""What the import does with each row: add it, correct it, change a catalogue area, leave it, or reject it.
 
 A Protected Planet (WDPA) row that matches a catalogue area becomes a change to that area (its
-boundary replaces the drawn one once the user confirms); a row already in the catalogue by
-name and kind is left alone; anything else complete enough is added under a new id.
+boundary replaces the drawn one once the user confirms). A row that is a feature the catalogue
+holds (by id, else by name and kind nearby: :mod:`kzatlas.ingest.matching`) corrects it when it
+was imported before or is named by its id and something differs ("changed: moved 12 km"), and
+is left alone when nothing differs or it is one of the shipped catalogue's own features; anything
+else complete enough is added under a new id, with a warning when a feature of the same name
+lies far away.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import pandas as pd
 
 from kzatlas.catalog import FEATURE_COLUMNS, LIST_SEPARATOR
 from kzatlas.config import NAME_COLUMN_PREFIX, NAME_COLUMNS, PROTECTED_KINDS, UNDP_KINDS
-from kzatlas.ingest import wdpa
+from kzatlas.i18n import origin_column
+from kzatlas.ingest import matching, wdpa
 from kzatlas.ingest.messages import N_, Message, Names
-from kzatlas.ingest.planned import ImportPlan, PlannedRow
+from kzatlas.ingest.planned import NO_KIND, ImportPlan, PlannedRow
 from kzatlas.ingest.values import row_label
 
 _SOURCE_KEYS = ("source_url", "source_title", "source_date")
@@ -34,14 +39,10 @@ def _sources_entry(record: dict, provenance: dict, plan: ImportPlan) -> dict:
     }
 
 
-def _catalogue_names(features: gpd.GeoDataFrame) -> dict[tuple[str, str], str]:
-    """The catalogue's ids by (name key, kind), for every name in every language."""
-    names: dict[tuple[str, str], str] = {}
-    for _, row in features.iterrows():
-        for column in NAME_COLUMNS:
-            if row.get(column):
-                names.setdefault((wdpa.name_key(row[column]), row["kind"]), row["id"])
-    return names
+# Values a correction never takes from the file: the id, the sources kept so far, what is measured.
+_KEPT_ON_CORRECTION = ("id", "sources_json", "area_drawn_ha", "undp_supported")
+ALREADY_THERE = N_("already in the catalogue as {name} ({id}); not added again")
+UNCHANGED = N_("the same as {name} ({id}) in the atlas; left alone")
 
 
 def _incomplete(record: dict, is_wdpa: bool) -> Message | None:
@@ -50,7 +51,7 @@ def _incomplete(record: dict, is_wdpa: bool) -> Message | None:
         designation = record.get("_designation")
         if designation:
             return Message(N_("kind '{kind}' is not one of the atlas's kinds; choose one"), kind=designation)
-        return Message(N_("the row has no kind; map a column to kind or choose a kind for all rows"))
+        return Message(NO_KIND)
     if not any(record.get(column) for column in NAME_COLUMNS):
         return Message(N_("the row has no name"))
     return None
@@ -71,8 +72,14 @@ def _present(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], features: gpd.GeoDataFrame) -> None:
-    """Choose each row's action and build its record (WDPA matches, duplicates, new ids).
+def decide(
+    plan: ImportPlan,
+    rows: list[PlannedRow],
+    values: list[dict],
+    features: gpd.GeoDataFrame,
+    ids: list[str] | None = None,
+) -> None:
+    """Choose each row's action and build its record (WDPA matches, corrections, new ids).
 
     Parameters
     ----------
@@ -84,16 +91,18 @@ def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], feature
         The rows' working records, placed.
     features : GeoDataFrame
         The catalogue's features.
+    ids : list of str, optional
+        Each row's id from the file's id column (:func:`kzatlas.ingest.matching.file_ids`).
     """
     provenance = plan.provenance
     matcher = wdpa.Matcher(features) if plan.is_wdpa else None
     if matcher is not None and not matcher.has_ids:
         plan.notes.append(Message(N_("the catalogue records no WDPA ids, so areas are matched by name; check each match")))
     catalogue = features.set_index("id", drop=False) if len(features) else features
-    existing_names = _catalogue_names(features)
-    names_of = {str(row["id"]): feature_names(row) for _, row in features.iterrows()}
+    known = matching.Catalogue(features)
+    ids = ids or [""] * len(rows)
     claimed: dict[str, int] = {}
-    for planned, record in zip(rows, values, strict=True):
+    for planned, record, file_id in zip(rows, values, ids, strict=True):
         planned.label = row_label(record, planned.number)
         planned.names = Names({column: record[column] for column in NAME_COLUMNS if _present(record.get(column))})
         for key in _SOURCE_KEYS:
@@ -113,24 +122,73 @@ def decide(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], feature
         if plan.is_wdpa and record.get("geometry") is not None:
             if _decide_protected_area(plan, planned, record, matcher, catalogue, claimed):
                 continue
-        first_name = next((record[column] for column in NAME_COLUMNS if record.get(column)), None)
-        key = (wdpa.name_key(first_name), record["kind"])
-        if key[0] and key in existing_names:
-            planned.action = "leave"
-            planned.feature_id = existing_names[key]
-            planned.repairs.append(
-                Message(
-                    N_("already in the catalogue as {name} ({id}); not added again"),
-                    name=names_of.get(existing_names[key], Names()),
-                    id=existing_names[key],
-                )
-            )
-            planned.record = None
+        found = known.find(record, file_id, claimed)
+        if found.feature_id:
+            claimed[found.feature_id] = planned.number
+            _decide_known(plan, planned, record, known, found)
             continue
+        planned.notes += matching.far_notes(found)
         planned.action = "add"
         planned.feature_id = f"imp-{plan.source_sha256[:8]}-{planned.number}"
         record["id"] = planned.feature_id
         planned.record = _finish(record)
+
+
+def _decide_known(plan: ImportPlan, planned: PlannedRow, record: dict, known: matching.Catalogue, found) -> None:
+    """A row that is a catalogue feature: corrected when it differs, else left alone with a note.
+
+    A shipped catalogue feature matched by name only is left alone (an import corrects what
+    was imported, or a feature it names by id).
+    """
+    existing = known.rows[found.feature_id]
+    names = feature_names(existing)
+    planned.feature_id = found.feature_id
+    planned.record = None
+    planned.action = "leave"
+    if found.how != "id" and not known.is_imported(found.feature_id):
+        planned.notes.append(Message(ALREADY_THERE, name=names, id=found.feature_id))
+        return
+    changes = matching.differences(record, existing)
+    if not changes:
+        planned.notes.append(Message(UNCHANGED, name=names, id=found.feature_id))
+        return
+    planned.action = "update"
+    planned.notes += changes
+    planned.record = _corrected(plan, record, existing)
+
+
+def _corrected(plan: ImportPlan, record: dict, existing) -> dict:
+    """The catalogue feature with the file's values where the file gives one, and the file as its source."""
+    updated = _plain_values(existing)
+    for column in FEATURE_COLUMNS:
+        value = record.get(column)
+        if column in _KEPT_ON_CORRECTION or value is None or value == "":
+            continue
+        if column in NAME_COLUMNS and value != updated.get(column) and origin_column(column) in FEATURE_COLUMNS:
+            updated[origin_column(column)] = ""  # the file's name, no longer the atlas's translation
+        updated[column] = value
+    updated["undp_supported"] = bool(updated.get("undp_supported")) or updated.get("kind") in UNDP_KINDS
+    if record.get("geometry") is not None:
+        updated["geometry"] = record["geometry"]
+        updated["area_drawn_ha"] = record.get("area_drawn_ha")
+    else:
+        updated["geometry"] = existing.get("geometry")
+    _take_source(updated, record, plan)
+    return _finish(updated)
+
+
+def _take_source(updated: dict, record: dict, plan: ImportPlan) -> None:
+    """Make the imported file the feature's main source, and add it to the feature's sources."""
+    for key in _SOURCE_KEYS:
+        updated[key] = record[f"_{key}"]
+        updated[f"_{key}"] = record[f"_{key}"]
+    try:
+        sources = json.loads(updated.get("sources_json") or "[]")
+        if not isinstance(sources, list):
+            sources = []
+    except ValueError:
+        sources = []
+    updated["sources_json"] = json.dumps([*sources, _sources_entry(record, plan.provenance, plan)], ensure_ascii=False)
 
 
 def _decide_protected_area(
@@ -155,9 +213,9 @@ def _decide_protected_area(
     names = [record.get(column) for column in NAME_COLUMNS if record.get(column)]
     candidate, note = matcher.match(wdpa_id, names, record["kind"] or None)
     if note:
-        planned.repairs.append(note)
+        planned.notes.append(note)
     if candidate is not None and candidate.feature_id in claimed:
-        planned.repairs.append(
+        planned.notes.append(
             Message(
                 N_("catalogue area {id} is already matched by feature {number}"),
                 id=candidate.feature_id,
@@ -179,7 +237,7 @@ def _decide_protected_area(
             )
         else:
             note = Message(N_("it has no designation of a kind of protected area the atlas shows; not added"))
-        planned.repairs.append(note)
+        planned.notes.append(note)
         planned.record = None
         planned.feature_id = ""
         return True
@@ -222,15 +280,7 @@ def _change(plan: ImportPlan, planned: PlannedRow, record: dict, existing: pd.Se
         known = str(updated.get("links") or "")
         extra = [link for link in record["links"].split(LIST_SEPARATOR) if link not in known]
         updated["links"] = LIST_SEPARATOR.join(filter(None, [known, *extra]))
-    try:
-        sources = json.loads(updated.get("sources_json") or "[]")
-        if not isinstance(sources, list):
-            sources = []
-    except ValueError:
-        sources = []
-    updated["sources_json"] = json.dumps([*sources, _sources_entry(record, plan.provenance, plan)], ensure_ascii=False)
-    for key in _SOURCE_KEYS:
-        updated[f"_{key}"] = record[f"_{key}"]
+    _take_source(updated, record, plan)
     official = updated.get("area_ha")
     drawn = record.get("area_drawn_ha")
     reported = record.get("area_ha")

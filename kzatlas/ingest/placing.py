@@ -152,7 +152,7 @@ def place(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], geometri
     plan : ImportPlan
         The plan being built (its format and file name).
     rows : list of PlannedRow
-        The rows; reasons and the "outside Kazakhstan" flag are added.
+        The rows; reasons are added, and the "outside Kazakhstan" note (a warning, not a repair).
     values : list of dict
         The rows' working records; ``geometry``, its quality and method, ``area_drawn_ha``
         and the touched regions are set.
@@ -182,7 +182,7 @@ def place(plan: ImportPlan, rows: list[PlannedRow], values: list[dict], geometri
     for i, is_inside, codes, area in zip(located, inside, touched, drawn, strict=True):
         record = values[i]
         if not is_inside:
-            rows[i].repairs.append(Message(OUTSIDE_KAZAKHSTAN))
+            rows[i].notes.append(Message(OUTSIDE_KAZAKHSTAN))
         if not record["_regions"]:
             record["_regions"] = codes
         if record["geometry"].geom_type in ("Polygon", "MultiPolygon"):

@@ -22,6 +22,7 @@ from kzatlas.ingest import archive, limits, sniff, wdpa
 from kzatlas.ingest.columns import check_mapping, guess_mapping
 from kzatlas.ingest.deciding import decide
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.matching import file_ids
 from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.placing import OUTSIDE_KAZAKHSTAN, file_shapes, place
 from kzatlas.ingest.planned import ImportPlan, PlanInputs, PlannedRow
@@ -140,7 +141,8 @@ def _planned_rows(raw: dict) -> list[PlannedRow]:
         planned = PlannedRow(
             number=position,
             line=item.get("line"),
-            layer=str(layers[layer].get("name", "")) if layer < len(layers) else "",
+            # A layer is named only where the file has several (a shapefile's one layer is the file).
+            layer=str(layers[layer].get("name", "")) if len(layers) > 1 and layer < len(layers) else "",
             label="",
         )
         if item.get("error"):
@@ -207,12 +209,12 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
         for planned, item in zip(rows, raw_rows, strict=True)
     ]
     place(plan, rows, values, geometries, region_index)
-    decide(plan, rows, values, inputs.features)
+    decide(plan, rows, values, inputs.features, file_ids(columns, raw_rows))
     plan.rows = rows
     if rows and all(row.action == "reject" for row in rows):
         plan.notes.append(Message(NOTHING_IMPORTABLE))
     located = [row for row in rows if row.record is not None and row.record.get("geometry") is not None]
-    if located and all(OUTSIDE_KAZAKHSTAN in row.repairs for row in located):
+    if located and all(OUTSIDE_KAZAKHSTAN in row.notes for row in located):
         plan.notes.append(Message(NOTHING_IN_KAZAKHSTAN))
     return plan
 

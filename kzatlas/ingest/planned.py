@@ -17,7 +17,9 @@ from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.validate import SOURCE_DATE, check_date
 from kzatlas.safety import safe_link
 
-ACTIONS = ("add", "change", "leave", "reject")
+ACTIONS = ("add", "update", "change", "leave", "reject")
+# Actions that write a record (a "change" only once its match is confirmed).
+WRITING_ACTIONS = ("add", "update", "change")
 # Quality of a row placed by its region only (no point is invented for it).
 REGION_QUALITY = "region"
 # What must still be given before saving (ImportPlan.missing_provenance).
@@ -25,6 +27,8 @@ NEEDS_SOURCE = N_("a source (web address or title)")
 NEEDS_DATE = N_("the source's date (YYYY-MM-DD)")
 BAD_SOURCE_ADDRESS = N_("the source address must be an http(s) web address")
 BAD_SOURCE_DATE = N_("the source date must be a date (YYYY-MM-DD)")
+# Why a row is rejected when neither its columns nor the user give it a kind.
+NO_KIND = N_("the row has no kind; map a column to kind or choose a kind for all rows")
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,8 +71,10 @@ class PlannedRow:
         line when there is one; ``label`` is the file's name for it (data, never translated),
         else the message "feature N"; ``names`` are its names by name column, as the file gives them.
     action : str
-        ``"add"``, ``"change"`` (a catalogue area gets the file's boundary), ``"leave"``
-        (nothing is saved, with a note why) or ``"reject"`` (see ``reasons``).
+        ``"add"``, ``"update"`` (a correction of a feature imported before: moved, reshaped or
+        with other values), ``"change"`` (a catalogue area gets the file's boundary once the
+        match is confirmed), ``"leave"`` (nothing is saved, with a note why) or ``"reject"``
+        (see ``reasons``).
     feature_id : str
         The id the record would have (a catalogue id for a change).
     record : dict or None
@@ -76,8 +82,11 @@ class PlannedRow:
     reasons : list of Message
         Why the row is rejected.
     repairs : list of Message
-        Every change and flag: repairs, reprojection, dropped heights, "outside Kazakhstan"...
-        (messages: English as text, translated on the page).
+        What was repaired in the file's data: reprojection, dropped heights, shapes made
+        valid, text shortened... (messages: English as text, translated on the page).
+    notes : list of Message
+        Notes and warnings that are not repairs: "outside Kazakhstan", "already in the
+        catalogue", what an update changes, a feature of the same name far away...
     match : dict or None
         For a protected area matched to the catalogue: its id, how it matched, the official,
         reported and drawn areas and the difference.
@@ -92,6 +101,7 @@ class PlannedRow:
     record: dict | None = None
     reasons: list[Message] = field(default_factory=list)
     repairs: list[Message] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     match: dict | None = None
     names: dict = field(default_factory=dict)
 
@@ -112,6 +122,7 @@ class PlannedRow:
             "geometry_quality": record.get("geometry_quality"),
             "reasons": list(self.reasons),
             "repairs": list(self.repairs),
+            "notes": list(self.notes),
             "match": self.match,
         }
 
@@ -161,22 +172,33 @@ class ImportPlan:
     # -------------------------------------------------------------- summaries
 
     def counts(self) -> dict[str, int]:
-        """Counts of features: accepted, repaired, rejected, and planned as added, changed, left."""
+        """Counts of features: accepted, repaired, with notes, rejected, and added, updated, changed, left.
+
+        ``repaired`` counts accepted features whose data was repaired; ``noted`` those with a
+        note or warning (outside Kazakhstan, already in the catalogue...), which is no repair.
+        """
         accepted = [row for row in self.rows if row.action != "reject"]
         return {
             "features": len(self.rows),
             "accepted": len(accepted),
             "repaired": sum(1 for row in accepted if row.repairs),
+            "noted": sum(1 for row in accepted if row.notes),
             "rejected": len(self.rows) - len(accepted),
             "added": sum(1 for row in self.rows if row.action == "add"),
+            "updated": sum(1 for row in self.rows if row.action == "update"),
             "changed": sum(1 for row in self.rows if row.action == "change"),
             "left": sum(1 for row in self.rows if row.action == "leave"),
         }
 
     @property
+    def needs_kind(self) -> bool:
+        """Whether rows are rejected only because no kind is given (choose a kind for all rows)."""
+        return any(row.action == "reject" and row.reasons == [NO_KIND] for row in self.rows)
+
+    @property
     def importable(self) -> bool:
         """Whether anything in the file could be saved (once provenance is given)."""
-        return self.refused is None and any(row.action in ("add", "change") for row in self.rows)
+        return self.refused is None and any(row.action in WRITING_ACTIONS for row in self.rows)
 
     def matches(self) -> list[dict]:
         """The catalogue matches of a WDPA file, one per matched row."""
@@ -185,12 +207,12 @@ class ImportPlan:
     def missing_provenance(self) -> list[Message]:
         """What must still be given before anything can be saved (empty when complete).
 
-        Every added or changed row needs a source (a web address or a title) and the date
+        Every added, updated or changed row needs a source (a web address or a title) and the date
         of that source, from ``provenance`` or from the file's own columns.
         """
         missing: list[Message] = []
         for row in self.rows:
-            if row.action not in ("add", "change") or row.record is None:
+            if row.action not in WRITING_ACTIONS or row.record is None:
                 continue
             source = row.record.get("_source_url") or row.record.get("_source_title")
             if not source and NEEDS_SOURCE not in missing:
@@ -229,7 +251,7 @@ class ImportPlan:
         confirmed = set(confirmed_ids)
         out = []
         for row in self.rows:
-            if row.record is None or row.action not in ("add", "change"):
+            if row.record is None or row.action not in WRITING_ACTIONS:
                 continue
             if row.action == "change" and row.feature_id not in confirmed:
                 continue

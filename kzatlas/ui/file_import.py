@@ -37,6 +37,7 @@ CHECKED_KEY = "edit_data.checked"  # (upload id, plan as read)
 PLANNED_KEY = "edit_data.planned"  # (choices, plan with the user's columns and source)
 ROUND_KEY = "edit_data.round"  # bumped after a save, for a fresh uploader
 SAVED_KEY = "edit_data.saved"  # the message about the last save
+KIND_CONTROL = N_("Kind for all rows (where the file gives none)")
 
 
 def import_section(page: str, context: PageContext, editor: Editor) -> None:
@@ -68,8 +69,15 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
             )
         )
         return
-    summary, map_box, matches_box, rows_box = st.container(), st.container(), st.container(), st.container()
+    top, summary, map_box, matches_box, rows_box = (st.container() for _ in range(5))
     plan = _choices(page, base, translate)
+    if plan.needs_kind:
+        top.error(
+            translate(
+                "No kind is given for some rows, so they are rejected: choose a kind for all rows under "
+                "**{control}** below (Columns and source), or map a column to Kind."
+            ).format(control=translate(KIND_CONTROL))
+        )
     confirmed = _matches(page, plan, translate, matches_box)
     _summary(plan, confirmed, translate, summary)
     with map_box:
@@ -114,12 +122,13 @@ def _choices(page: str, base: ImportPlan, translate: Translate) -> ImportPlan:
                 )
                 or None
             )
-        kind = st.selectbox(
-            translate("Kind for rows whose file gives none"),
-            ["", *KINDS],
-            format_func=lambda value: translate(KIND_LABELS[value]) if value else translate("(from the file)"),
-            key=f"{prefix}.kind",
-        )
+    # Outside the expander: a file without a kind column needs it, and the message above points here.
+    kind = st.selectbox(
+        translate(KIND_CONTROL),
+        ["", *KINDS],
+        format_func=lambda value: translate(KIND_LABELS[value]) if value else translate("(from the file)"),
+        key=f"{prefix}.kind",
+    )
     st.markdown(translate("**Where the data comes from** (required for every saved feature)"))
     left, middle, right = st.columns([3, 3, 2])
     url = left.text_input(translate("Source web address"), key=f"{prefix}.source_url", max_chars=2000)
@@ -158,13 +167,19 @@ def _summary(plan: ImportPlan, confirmed: list[str], translate: Translate, box) 
             )
         )
         shown = {key: format_number(value, translate) for key, value in counts.items()}
-        cells = st.columns(6)
+        cells = [*st.columns(4), *st.columns(4)]
         cells[0].metric(translate("New features"), shown["added"])
-        cells[1].metric(translate("Shapes to replace"), f"{shown['changed']} / {shown['matches']}")
-        cells[2].metric(translate("Left alone"), shown["left"])
-        cells[3].metric(translate("Rejected"), shown["rejected"])
-        cells[4].metric(translate("Repaired"), shown["repaired"])
-        cells[5].metric(translate("Accepted"), shown["accepted"])
+        cells[1].metric(translate("Corrected"), shown["updated"], help=translate("Features imported before, moved or changed"))
+        cells[2].metric(translate("Shapes to replace"), f"{shown['changed']} / {shown['matches']}")
+        cells[3].metric(translate("Left alone"), shown["left"])
+        cells[4].metric(translate("Accepted"), shown["accepted"])
+        cells[5].metric(translate("Rejected"), shown["rejected"])
+        cells[6].metric(translate("Repaired"), shown["repaired"], help=translate("Features whose data was repaired"))
+        cells[7].metric(
+            translate("With notes"),
+            shown["noted"],
+            help=translate("Notes and warnings, not repairs: outside Kazakhstan, already in the atlas, what a correction changes"),
+        )
         for note in [*plan.notes, *plan.mapping_problems]:
             st.warning(escape_markdown(sentence(note, translate)))
 
@@ -212,6 +227,8 @@ def _difference_text(row, translate: Translate) -> str:
 
 def _preview_map(page: str, context: PageContext, plan: ImportPlan) -> None:
     planned = plan.frame()
+    # A correction replaces a feature's position or shape: the map draws it as a replacing shape.
+    planned["action"] = planned["action"].replace({"update": "change"})
     shown = planned[planned["action"].isin(("add", "change"))]
     bounds = tuple(shown.total_bounds) if not shown.empty else None
     st.caption(
@@ -240,8 +257,8 @@ def _save(page: str, context: PageContext, editor: Editor, plan: ImportPlan, con
     blockers = [escape_markdown(translated(item, translate)) for item in missing]
     if not comment.strip():
         blockers.append(translate("a comment saying why"))
-    if counts["added"] + len(confirmed) == 0:
-        blockers.append(translate("something to save: a new feature or a confirmed match"))
+    if counts["added"] + counts["updated"] + len(confirmed) == 0:
+        blockers.append(translate("something to save: a new or corrected feature, or a confirmed match"))
     if blockers:
         st.caption(translate("Still needed before saving: {items}.").format(items="; ".join(blockers)))
     if not st.button(translate("Save to the atlas"), type="primary", key=f"{page}.save", disabled=bool(blockers)):

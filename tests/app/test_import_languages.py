@@ -178,7 +178,7 @@ def test_rejected_and_repaired_rows_give_their_reasons_in_the_page_language(stor
     translate = translator(language)
     at = imported(language, "rows.geojson", ROWS_FILE)
     table = table_with(at, translate("Why rejected"))
-    repairs = [cell for cell in table[translate("Repairs and notes")] if cell]
+    repairs = [cell for column in ("Repairs", "Notes and warnings") for cell in table[translate(column)] if cell]
     reasons = [cell for cell in table[translate("Why rejected")] if cell]
     assert len(repairs) >= 4 and len(reasons) == 4, (repairs, reasons)
     for cell in [*repairs, *reasons]:
@@ -186,7 +186,7 @@ def test_rejected_and_repaired_rows_give_their_reasons_in_the_page_language(stor
     english = table_with(english_rows, "Why rejected")
     assert not set(table[translate("Why rejected")]) & {cell for cell in english["Why rejected"] if cell}
     # Numbers in messages are written the page's way (a comma before the decimals).
-    crossed = next(cell for cell in table[translate("Repairs and notes")] if "%" in cell)
+    crossed = next(cell for cell in table[translate("Repairs")] if "%" in cell)
     assert re.search(r"[+−-]?\d+,\d %", crossed), crossed
     # The file's own name in the page's language where the file gives one.
     if language == "ru":

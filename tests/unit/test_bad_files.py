@@ -41,7 +41,7 @@ KEPT_LATIN = re.compile(
 def _plan_messages(plan) -> list[Message]:
     found = [plan.refused, *plan.notes, *plan.mapping_problems]
     for row in plan.rows:
-        found += [*row.reasons, *row.repairs]
+        found += [*row.reasons, *row.repairs, *row.notes]
     return [message for message in found if isinstance(message, Message)]
 
 
@@ -93,7 +93,7 @@ def test_bad_file(case: BadFile, tmp_path, monkeypatch, features, regions, repos
         reasons = [reason for row in plan.rows for reason in row.reasons]
         assert any(case.message in reason for reason in reasons), reasons
     elif case.where == "repair":
-        repairs = [note for row in plan.rows for note in row.repairs]
+        repairs = [note for row in plan.rows for note in [*row.repairs, *row.notes]]
         assert any(case.message in note for note in repairs), repairs
     else:
         assert any(case.message in note for note in plan.notes), plan.notes

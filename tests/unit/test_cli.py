@@ -44,7 +44,7 @@ def test_check_reports_counts_and_reasons_and_writes_nothing(tmp_path, sites):
     data = tmp_path / "data"
     result = kzatlas(data, "check", str(sites))
     assert result.returncode == 0, result.stderr
-    assert "accepted 2 (repaired 0), rejected 1" in result.stdout
+    assert "accepted 2 (repaired 0, with notes 0), rejected 1" in result.stdout
     assert "rejected feature 3 (line 4) Nowhere: latitude 123 is outside -90 to 90" in result.stdout
     assert not data.exists(), "check must not create the store"
 

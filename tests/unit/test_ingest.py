@@ -88,7 +88,7 @@ def test_geojson_polygons_and_points_become_additions(tmp_path, check):
     assert second["geometry_quality"] == "digitised" and second["budget_usd"] == 1_250_000
     assert second["area_drawn_ha"] > 0
     assert plan.rows[0].feature_id == f"imp-{plan.source_sha256[:8]}-1"
-    assert plan.counts() == {"features": 2, "accepted": 2, "repaired": 0, "rejected": 0, "added": 2, "changed": 0, "left": 0}
+    assert plan.counts() == {"features": 2, "accepted": 2, "repaired": 0, "noted": 0, "rejected": 0, "added": 2, "updated": 0, "changed": 0, "left": 0}
     assert len(plan.records()) == 2
     json.dumps(plan.to_json())
 
@@ -265,7 +265,7 @@ def test_wdpa_export_is_recognised_and_matched(tmp_path, check):
     korgalzhyn, naurzum, zakaznik = plan.rows
     assert (korgalzhyn.action, korgalzhyn.feature_id) == ("change", "pa-korgalzhyn")
     assert (naurzum.action, naurzum.feature_id) == ("change", "pa-naurzum")
-    assert zakaznik.action == "leave" and "Zakaznik" in zakaznik.repairs[-1]
+    assert zakaznik.action == "leave" and "Zakaznik" in zakaznik.notes[-1]
     match = korgalzhyn.match
     assert match["how"] == "name" and match["official_area_ha"] == KORGALZHYN[2]
     assert match["reported_area_ha"] == pytest.approx(543171)

@@ -234,11 +234,11 @@ def test_the_plan_tables_and_preview_map_speak_the_page_language(features, regio
     ]
     plan = check_file(geojson_bytes(features_json), "plots.geojson", catalogue_features=features, regions=regions)
     english = plan_table(plan, translator("en"))
-    assert list(english["Repairs and notes"])[0] == "Z dropped (heights are not kept)"
+    assert list(english["Repairs"])[0] == "Z dropped (heights are not kept)"
     ru = translator("ru")
     table = plan_table(plan, ru)
     assert list(table[ru("Name")]) == ["Степной участок", "Bad year"]
-    assert list(table[ru("Repairs and notes")])[0] == "координата Z отброшена (высоты не сохраняются)"
+    assert list(table[ru("Repairs")])[0] == "координата Z отброшена (высоты не сохраняются)"
     assert list(table[ru("Why rejected")])[1] == "год: «abc» — не число"
     assert match_table(plan, ru).empty
 

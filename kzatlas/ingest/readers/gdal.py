@@ -14,6 +14,7 @@ from kzatlas.ingest import limits
 from kzatlas.ingest.errors import RefusalError
 from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.readers.common import NO_FEATURES, NO_GEOMETRY, Vertices, b64, check_columns, count_features, plain
+from kzatlas.ingest.readers.kml_data import add_extended_data
 from kzatlas.ingest.readers.prechecks import check_geopackage, check_kml
 from kzatlas.safety import plain_snippet
 
@@ -128,4 +129,7 @@ def read_ogr(path: Path, fmt: str) -> dict:
         rows += _layer_rows(fields, field_data, geometries, vertices, index)
     if not rows:
         raise RefusalError(NO_FEATURES)
-    return {"layers": layers, "columns": list(columns), "rows": rows, "notes": notes}
+    result = {"layers": layers, "columns": list(columns), "rows": rows, "notes": notes}
+    if fmt == "kml":
+        add_extended_data(path, result)
+    return result
