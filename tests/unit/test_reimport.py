@@ -267,3 +267,34 @@ def test_a_site_with_a_russian_name_only_has_a_name_in_every_language(tmp_path, 
     hood = neighbourhood("pa-naurzum", merged)
     notes = neighbourhood_notes(hood, merged, translator("en"), "name_en")
     assert any("Nearest UNDP project site: Питомник саксаула (in Russian)," in note for note in notes), notes
+
+
+def test_a_redrawn_shape_is_a_correction_and_an_unchanged_one_is_left_alone(tmp_path, features, regions, sandbox):
+    def park(geometry) -> bytes:
+        feature = {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(geometry),
+            "properties": {"name": "Ilek steppe plot", "kind": "undp_site"},
+        }
+        return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+    first_shape = shapely.box(56.0, 50.0, 56.2, 50.2)
+    first = check_file(
+        park(first_shape), "plots.geojson", catalogue_features=features, regions=regions, provenance=PROVENANCE
+    )
+    merged = pd.concat([features, gpd.GeoDataFrame(first.records(), geometry="geometry", crs=CRS)], ignore_index=True)
+    same = check_file(
+        park(first_shape), "plots-again.geojson", catalogue_features=merged, regions=regions, provenance=CORRECTED
+    )
+    assert same.rows[0].action == "leave"
+    redrawn = check_file(
+        park(shapely.box(56.0, 50.0, 56.3, 50.2)),
+        "plots-fixed.geojson",
+        catalogue_features=merged,
+        regions=regions,
+        provenance=CORRECTED,
+    )
+    row = redrawn.rows[0]
+    assert row.action == "update" and row.feature_id == first.rows[0].feature_id
+    assert row.notes[0].startswith("changed: new shape")
+    assert row.record["area_drawn_ha"] > first.rows[0].record["area_drawn_ha"]
