@@ -177,7 +177,21 @@ def neighbourhood_notes(
             )
         if hood.undp_supported:
             notes.append(translate("UNDP supported the creation or expansion of this area (see sources)."))
-    notes.append(
-        translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks.")
-    )
+    notes.append(_measured_from(hood, by_id, translate))
     return notes
+
+
+def _measured_from(hood: Neighbourhood, by_id: pd.DataFrame, translate: Translate) -> str:
+    """What the distances are measured from: surveyed boundaries, drawn shapes, or both."""
+    ids = [feature_id for feature_id in (hood.feature_id, *hood.related()) if feature_id in by_id.index]
+    areas = by_id.loc[ids]
+    areas = areas[areas["kind"].isin(AREA_KINDS)]
+    surveyed = int((areas["geometry_quality"] == "surveyed").sum())
+    if len(areas) and surveyed == len(areas):
+        return translate("Distances are measured from the surveyed boundaries.")
+    if surveyed:
+        return translate(
+            "Distances are measured from the surveyed boundaries where the atlas has them, else from the drawn "
+            "shapes, which are approximate for reserves and parks."
+        )
+    return translate("Distances are measured from the drawn shapes, which are approximate for reserves and parks.")

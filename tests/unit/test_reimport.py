@@ -298,3 +298,15 @@ def test_a_redrawn_shape_is_a_correction_and_an_unchanged_one_is_left_alone(tmp_
     assert row.action == "update" and row.feature_id == first.rows[0].feature_id
     assert row.notes[0].startswith("changed: new shape")
     assert row.record["area_drawn_ha"] > first.rows[0].record["area_drawn_ha"]
+
+
+def test_distances_say_surveyed_when_the_boundary_is_surveyed(features):
+    from kzatlas.facts.surroundings import neighbourhood, neighbourhood_notes
+
+    last = neighbourhood_notes(neighbourhood("pa-naurzum", features), features, translator("en"), "name_en")[-1]
+    assert "approximate" in last
+    surveyed = features.copy()
+    surveyed.loc[surveyed["id"] == "pa-naurzum", "geometry_quality"] = "surveyed"
+    hood = neighbourhood("pa-naurzum", surveyed)
+    last = neighbourhood_notes(hood, surveyed, translator("en"), "name_en")[-1]
+    assert last.startswith("Distances are measured from the surveyed boundaries")
