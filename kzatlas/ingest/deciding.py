@@ -171,8 +171,10 @@ def _corrected(plan: ImportPlan, record: dict, existing) -> dict:
     if record.get("geometry") is not None:
         updated["geometry"] = record["geometry"]
         updated["area_drawn_ha"] = record.get("area_drawn_ha")
-    else:
+    else:  # a row placed by its region only keeps the feature's position and how it was found
         updated["geometry"] = existing.get("geometry")
+        for column in ("geometry_quality", "geometry_method", "region_codes"):
+            updated[column] = _plain_values(existing).get(column)
     _take_source(updated, record, plan)
     return _finish(updated)
 

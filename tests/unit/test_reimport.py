@@ -310,3 +310,11 @@ def test_distances_say_surveyed_when_the_boundary_is_surveyed(features):
     hood = neighbourhood("pa-naurzum", surveyed)
     last = neighbourhood_notes(hood, surveyed, translator("en"), "name_en")[-1]
     assert last.startswith("Distances are measured from the surveyed boundaries")
+
+
+def test_a_row_with_only_a_region_keeps_the_position_it_corrects(tmp_path, imported, regions):
+    path = tmp_path / "region-only.csv"
+    path.write_text("name,region,kind,year\nShymkent seed orchard,KZ-79,undp_site,2024\n", encoding="utf-8")
+    row = check_file(path, path.name, catalogue_features=imported, regions=regions, provenance=CORRECTED).rows[0]
+    assert row.action == "update" and row.notes == ["changed: Year"]
+    assert row.record["geometry_quality"] == "point" and row.record["geometry"].y == pytest.approx(42.32)
