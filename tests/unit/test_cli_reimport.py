@@ -83,3 +83,27 @@ def test_a_file_without_kinds_names_the_kind_option(tmp_path):
     given = kzatlas(data, "check", str(path), "--kind", "undp_site", *SOURCE)
     assert given.returncode == 0, given.stderr
     assert "accepted 2" in given.stdout and "rejected 0" in given.stdout and "--kind" not in given.stdout
+
+
+def test_shapefile_rows_are_not_said_to_be_in_layer_layer(tmp_path):
+    import zipfile
+
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["Paris office", "Aral post"], "kind": ["undp_site", "undp_site"]},
+        geometry=[shapely.Point(2.35, 48.85), shapely.Point(61.7, 46.8)],
+        crs="EPSG:4326",
+    )
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    frame.to_file(folder / "offices.shp")
+    archive = tmp_path / "offices.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for part in folder.iterdir():
+            bundle.write(part, part.name)
+    check = kzatlas(tmp_path / "data", "check", str(archive), *SOURCE)
+    assert check.returncode == 0, check.stderr
+    assert "add feature 1 Paris office: outside Kazakhstan" in check.stdout
+    assert "in layer" not in check.stdout
