@@ -43,7 +43,8 @@ WEB_SCHEMES = {"http", "https"}
 # Raw payload text that must never reach a script body unescaped.
 SCRIPT_BREAKERS = [p for p in (*HTML, *TEMPLATE) if p.lstrip().startswith(("<", "'>", '">', "</"))]
 
-CLICKED_ID, CLICKED_KIND = "pa-altyn-emel", "national_park"  # a park with a shape to click
+# A park with a shape to click, in the north, clear of the legend in the lower right corner.
+CLICKED_ID, CLICKED_KIND = "pa-burabay", "national_park"
 
 TAMPERED_SAMPLE = [
     ("", {"sel": "<script>alert(1)</script>"}),

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 
 SITE_CONF = NGINX_DIR / "loadbalancer.conf"
 RESERVE_ID, RESERVE_NAME = "pa-altyn-dala", "Altyn Dala State Nature Reserve"
-VIEW = "49.5000,66.0000,7"  # as the app writes it back
+VIEW = "49.5000,66.0000,7"
 NEW_SITE = {
     "id": "undp-site-saved-on-another-replica",
     "kind": "undp_site",
@@ -130,7 +130,11 @@ def test_a_killed_replica_hands_its_users_to_the_other_with_the_view_from_the_ad
     page.reload()
     expect(page.locator("h3").filter(has_text=RESERVE_NAME)).to_be_visible(timeout=30_000)
     params = address_params(page)
-    assert params.get("sel") == RESERVE_ID and params.get("view") == VIEW, params
+    assert params.get("sel") == RESERVE_ID, params
+    # The same view: the map writes it back within a pixel of where the link put it.
+    lat, lng, zoom = (float(part) for part in params.get("view", "0,0,0").split(","))
+    want_lat, want_lng, want_zoom = (float(part) for part in VIEW.split(","))
+    assert abs(lat - want_lat) < 0.01 and abs(lng - want_lng) < 0.01 and zoom == want_zoom, params
     now = deployment.page_ports()[-1]
     assert deployment.replica_on(now) is others[0], f"the new session is on port {now}"
     assert http_status(f"{deployment.nginx.url}/_stcore/health") == 200
