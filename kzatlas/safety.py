@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # Besides the HTML specials, folium templates put some values inside JavaScript
@@ -149,13 +150,32 @@ def csv_comment_line(text: object) -> str:
 
 
 def plain_snippet(value: object, limit: int = 40) -> str:
-    """A short, markup-free echo of untrusted text (e.g. a bad URL value shown back to the user).
+    """A short echo of untrusted text (a bad value, a column name) that keeps its characters.
 
-    Keeps letters, digits, spaces and ``, . - _``; everything else (markdown, HTML, links)
-    becomes ``?``, so the echo can be shown in Markdown without rendering anything.
+    Printable characters stay as they are (``51°06'10"N``, ``(парк)``, quotes, Cyrillic);
+    line breaks and tabs become spaces; control characters, text-direction marks and other
+    invisible format characters are removed, so the echo stays one line that reads as it looks.
+    Markup is *not* removed: every sink escapes the echo its own way (:func:`escape_markdown`,
+    :func:`escape_html`, :func:`terminal_text`). Bare addresses get an invisible word joiner
+    (:func:`break_autolinks`) so that no Markdown reader turns them into links.
+
+    Parameters
+    ----------
+    value : object
+        The untrusted text.
+    limit : int
+        Characters kept at most, ending with ``…`` when shortened.
+
+    Returns
+    -------
+    str
+        One line of plain text.
     """
-    text = str(value)[:limit]
-    return break_autolinks("".join(ch if ch.isalnum() or ch in " ,.-_" else "?" for ch in text))
+    kept = (" " if unicodedata.category(ch)[0] == "Z" else ch for ch in _one_line(str(value)))
+    text = "".join(ch for ch in kept if unicodedata.category(ch)[0] != "C")
+    if len(text) > limit:
+        text = text[: max(limit - 1, 0)] + "\u2026"
+    return break_autolinks(text)
 
 
 # Characters a terminal may act on: C0 and C1 controls (escape sequences start with ESC or

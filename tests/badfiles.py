@@ -278,8 +278,6 @@ BAD_FILES: list[BadFile] = [
     BadFile("csv-extra-cells", "x.csv", csv_text("name,lat,lon\nA,48,70,undp_site,extra\n"), "reason", "the row has 5 cells but the header has 3 columns"),
     BadFile("csv-unknown-theme", "x.csv", csv_text("name,lat,lon,kind,themes\nA,48,70,undp_site,<b>x</b>\n"), "repair", "is not one of the atlas's themes; left out"),
     BadFile("csv-control", "x.csv", csv_text("name,lat,lon,kind\nA\x1b[31m,48,70,undp_site\n"), "reason", "holds control or text-direction characters"),
-    BadFile("csv-cp1251", "x.csv", csv_text("name,lat,lon\nОзеро,48,70\n", "cp1251"), "refused", "not UTF-8 text; save it as 'CSV UTF-8'"),
-    BadFile("csv-utf16", "x.csv", csv_text("name,lat,lon,kind\nA,48,70,undp_site\n", "utf-16"), "note", "UTF-16 text"),
     BadFile("csv-nul", "x.csv", const(b"name,lat\x00,lon\n"), "refused", "the file is binary, not CSV text"),
     BadFile("csv-huge-cell", "x.csv", csv_text("name,lat,lon\n" + "N" * 200_000 + ",48,70\n"), "refused", "holds more than 100,000 characters"),
     BadFile("csv-huge-line", "x.csv", csv_text(",".join(["x"] * 1_000_000)), "refused", "at most 200 columns are accepted"),

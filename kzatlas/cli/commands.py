@@ -26,6 +26,7 @@ from kzatlas.cli.context import (
     system_user,
     who_for,
 )
+from kzatlas.ingest import encodings
 from kzatlas.safety import terminal_text
 
 # ------------------------------------------------------------------ check and import
@@ -66,6 +67,7 @@ def _plan(args: argparse.Namespace, catalogue):
         regions=region_frame(catalogue),
         provenance=_provenance(args),
         defaults=_defaults(args),
+        encoding=getattr(args, "encoding", None),
     )
 
 
@@ -110,6 +112,9 @@ def print_report(plan, shown_name: str, out: TextIO) -> None:
             f"--kind KIND (one of: {', '.join(KINDS)})",
             file=out,
         )
+    encoding = encodings.plan_encoding(plan)
+    if encoding:
+        print(f"text encoding: {encoding['label']} ({terminal_text(encoding['how'], 60)})", file=out)
     for note in plan.notes:
         print(f"note: {terminal_text(note, 300)}", file=out)
     for problem in plan.mapping_problems:
@@ -147,6 +152,8 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         report = plan.to_json()
         report["file"] = args.file
+        report["encoding"] = encodings.plan_encoding(plan)
+        report["garbled_columns"] = encodings.plan_garbled(plan)
         json.dump(report, out, ensure_ascii=False, indent=1, default=str)
         out.write("\n")
     else:
@@ -167,6 +174,17 @@ def _confirmed(plan, args: argparse.Namespace) -> set[str]:
     return asked
 
 
+def _refuse_garbled_text(plan, args: argparse.Namespace) -> None:
+    """Text that looks garbled is saved only with ``--confirm-text``; another ``--encoding`` may read it right."""
+    garbled = encodings.plan_garbled(plan)
+    if garbled and not args.confirm_text:
+        raise CommandError(
+            f"the text of {terminal_text(', '.join(garbled), 200)} looks garbled: choose the file's encoding with "
+            "--encoding NAME, or check the text (see 'check') and confirm it with --confirm-text",
+            EXIT_USAGE,
+        )
+
+
 def command_import(args: argparse.Namespace, out: TextIO) -> int:
     """``import FILE``: check the file and save what can be imported as one version."""
     who = who_for(args.who, system_user())
@@ -175,6 +193,7 @@ def command_import(args: argparse.Namespace, out: TextIO) -> int:
     catalogue, opened = merged_catalogue(need_store=not args.dry_run)
     try:
         plan = _plan(args, catalogue)
+        _refuse_garbled_text(plan, args)
         if not plan.importable:
             print_report(plan, args.file, out)
             raise CommandError(f"{terminal_text(args.file, 200)}: nothing can be imported")

@@ -49,6 +49,7 @@ from kzatlas.cli.context import (
     system_user,
     who_for,
 )
+from kzatlas.ingest.encodings import ENCODINGS
 from kzatlas.safety import terminal_text
 
 __all__ = [
@@ -84,6 +85,10 @@ class _Parser(argparse.ArgumentParser):
 # ------------------------------------------------------------------ the parser
 
 
+# Names --encoding takes: the codecs and the names users know, in lower case.
+ENCODING_CHOICES = tuple(dict.fromkeys(name.lower() for pair in ENCODINGS.items() for name in pair))
+
+
 def _add_provenance_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     if required:
         source = parser.add_mutually_exclusive_group(required=True)
@@ -94,6 +99,14 @@ def _add_provenance_options(parser: argparse.ArgumentParser, *, required: bool) 
         parser.add_argument("--source-title", help="title of the source when it has no web address")
     parser.add_argument("--source-date", required=required, help="date of the source, YYYY-MM-DD")
     parser.add_argument("--kind", help="kind for rows whose file gives none, e.g. undp_site")
+    parser.add_argument(
+        "--encoding",
+        choices=ENCODING_CHOICES,
+        type=str.lower,
+        metavar="NAME",
+        help="text encoding of a CSV file or a shapefile without .cpg (default: detected): "
+        + ", ".join(ENCODING_CHOICES),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     matches.add_argument("--confirm-all-matches", action="store_true", help="replace every matched catalogue area")
     matches.add_argument("--confirm", nargs="+", metavar="ID", help="catalogue ids whose match is confirmed")
     load.add_argument("--dry-run", action="store_true", help="check and count, but save nothing")
+    load.add_argument(
+        "--confirm-text", action="store_true", help="save text that looks garbled as it is read (after checking it)"
+    )
     load.set_defaults(run=command_import)
 
     history = commands.add_parser("history", help="list the newest changes")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from kzatlas.ingest import archive, limits, sniff, wdpa
+from kzatlas.ingest import archive, encodings, limits, sniff, wdpa
 from kzatlas.ingest.columns import check_mapping, guess_mapping
 from kzatlas.ingest.deciding import decide
 from kzatlas.ingest.errors import RefusalError
@@ -73,6 +73,16 @@ def _stage(fmt: str, data: bytes, folder: Path) -> tuple[Path, list[Message]]:
     return written["layer.shp"], notes
 
 
+def _chosen_encoding(name: str | None) -> str | None:
+    """The codec of an encoding the user named; a name outside the allowlist is refused."""
+    if not name:
+        return None
+    codec = encodings.normalise(name)
+    if codec is None:
+        raise encodings.unknown_encoding(name)
+    return codec
+
+
 def check_file(
     path_or_bytes: str | Path | bytes,
     filename: str,
@@ -82,6 +92,7 @@ def check_file(
     mapping: dict | None = None,
     provenance: dict | None = None,
     defaults: dict | None = None,
+    encoding: str | None = None,
 ) -> ImportPlan:
     """Read, check and plan the import of one file; nothing is saved.
 
@@ -101,6 +112,10 @@ def check_file(
         ``source_url`` and/or ``source_title``, and ``source_date`` (YYYY-MM-DD), for every row.
     defaults : dict, optional
         Values for rows whose columns give none, e.g. ``{"kind": "undp_site"}``.
+    encoding : str, optional
+        The text encoding of a CSV file or a shapefile's attributes, by one of its names
+        (``"Windows-1251"``, ``"cp866"``...); by default it is detected
+        (:mod:`kzatlas.ingest.encodings`).
 
     Returns
     -------
@@ -116,7 +131,7 @@ def check_file(
         with tempfile.TemporaryDirectory(prefix="kzatlas-import-") as folder:
             source, notes = _stage(fmt, data, Path(folder))
             del data
-            raw = run_reader(fmt, source, Path(folder))
+            raw = run_reader(fmt, source, Path(folder), _chosen_encoding(encoding))
         raw["notes"] = notes + list(raw.get("notes", []))
         raw["format"] = fmt
         inputs = PlanInputs(raw, fmt, name, sha, catalogue_features, regions, mapping, provenance or {}, defaults or {})

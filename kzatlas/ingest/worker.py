@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from kzatlas.ingest import limits
+from kzatlas.ingest.encodings import ENCODINGS, unknown_encoding
 from kzatlas.ingest.errors import RefusalError
 from kzatlas.ingest.messages import N_, Message, from_wire, to_wire
 
@@ -132,7 +133,7 @@ def decode_messages(result: dict) -> dict:
     return result
 
 
-def run_reader(fmt: str, source: Path, folder: Path) -> dict:
+def run_reader(fmt: str, source: Path, folder: Path, encoding: str | None = None) -> dict:
     """Read ``source`` in a child process within the limits of :mod:`kzatlas.ingest.limits`.
 
     Parameters
@@ -143,6 +144,9 @@ def run_reader(fmt: str, source: Path, folder: Path) -> dict:
         The file to read, inside ``folder``.
     folder : Path
         A temporary folder owned by the caller; the child writes its result there only.
+    encoding : str, optional
+        A text encoding the user chose (a key of :data:`kzatlas.ingest.encodings.ENCODINGS`;
+        any other name is refused before the child starts).
 
     Returns
     -------
@@ -155,10 +159,12 @@ def run_reader(fmt: str, source: Path, folder: Path) -> dict:
     RefusalError
         When the reader refused the file, ran out of time or memory, or crashed.
     """
+    if encoding is not None and encoding not in ENCODINGS:
+        raise unknown_encoding(encoding)
     out = folder / RESULT_NAME
     settings = json.dumps({name: getattr(limits, name) for name in LIMIT_NAMES})
     # -I: no user site or environment paths; -B: the reader writes nothing but its result file.
-    command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(ROOT), fmt, str(source), str(out), settings]
+    command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(ROOT), fmt, str(source), str(out), settings, encoding or ""]
     try:
         process = subprocess.run(
             command,
@@ -209,14 +215,16 @@ def _limit_resources() -> None:
 
 
 def child_main(argv: list[str]) -> None:
-    """Entry point of the reading process: ``FORMAT SOURCE RESULT LIMITS_JSON``.
+    """Entry point of the reading process: ``FORMAT SOURCE RESULT LIMITS_JSON ENCODING``.
 
     Parameters
     ----------
     argv : list of str
-        The format, the file to read, where to write the result, and the parent's limits.
+        The format, the file to read, where to write the result, the parent's limits and the
+        chosen text encoding (empty: detect it).
     """
-    fmt, source, out, settings = argv
+    fmt, source, out, settings, *chosen = argv
+    encoding = chosen[0] if chosen and chosen[0] in ENCODINGS else None
     for name, value in json.loads(settings).items():
         if name in LIMIT_NAMES:
             setattr(limits, name, value)
@@ -225,7 +233,7 @@ def child_main(argv: list[str]) -> None:
     from kzatlas.ingest.sniff import FORMAT_LABELS
 
     try:
-        result = readers.read(fmt, Path(source))
+        result = readers.read(fmt, Path(source), encoding)
     except RefusalError as refusal:
         result = {"refused": refusal.reason}
     except MemoryError:

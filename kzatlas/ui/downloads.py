@@ -89,7 +89,7 @@ def catalogue_downloads(context: PageContext) -> None:
 def export_failure(exc: Exception, translate: Translate) -> str:
     """Why an export failed, in words safe to show."""
     if isinstance(exc, USER_FACING_ERRORS):
-        return plain_snippet(str(exc), 160)
+        return escape_markdown(plain_snippet(str(exc), 160))
     return translate("an unexpected error ({kind}); please try again").format(kind=type(exc).__name__)
 
 

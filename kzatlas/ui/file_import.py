@@ -8,6 +8,8 @@ shown here in the page's language, so changing the language shows them translate
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +20,7 @@ from kzatlas.config import KINDS
 from kzatlas.edit import guarded_writes
 from kzatlas.edit.accounts import Editor
 from kzatlas.i18n import KIND_LABELS, N_, Translate, format_hectares, format_number, format_percent
-from kzatlas.ingest import ImportPlan, check_file, with_mapping, with_provenance
+from kzatlas.ingest import ImportPlan, check_file, encodings, sniff, with_mapping, with_provenance
 from kzatlas.ingest.columns import TARGET_LABELS, TARGETS
 from kzatlas.ingest.messages import exception_text, sentence, translated
 from kzatlas.map.import_preview import import_preview_group
@@ -59,7 +61,8 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
     )
     if upload is None:
         return
-    base = _checked_plan(context, upload)
+    encoding_key = f"{page}.encoding.{upload.file_id}"
+    base = _checked_plan(context, upload, st.session_state.get(encoding_key) or None)
     if base is None:
         return
     if base.refused:
@@ -68,6 +71,8 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
                 reason=escape_markdown(translated(base.refused, translate))
             )
         )
+        if sniff.EXTENSIONS.get(PurePosixPath(upload.name.lower()).suffix) in (sniff.CSV, sniff.SHAPEFILE):
+            _encoding_choice(encoding_key, None, translate)
         return
     top, summary, map_box, matches_box, rows_box = (st.container() for _ in range(5))
     plan = _choices(page, base, translate)
@@ -80,24 +85,34 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
         )
     confirmed = _matches(page, plan, translate, matches_box)
     _summary(plan, confirmed, translate, summary)
+    if encodings.plan_encoding(base):
+        with summary:
+            _encoding_choice(encoding_key, encodings.plan_encoding(base), translate)
     with map_box:
         _preview_map(page, context, plan)
     _rows(plan, translate, rows_box)
     _save(page, context, editor, plan, confirmed)
 
 
-def _checked_plan(context: PageContext, upload) -> ImportPlan | None:
-    """Check the upload once; later reruns reuse the plan."""
+def _checked_plan(context: PageContext, upload, encoding: str | None = None) -> ImportPlan | None:
+    """Check the upload once per text encoding chosen; later reruns reuse the plan."""
     kept = st.session_state.get(CHECKED_KEY)
-    if kept and kept[0] == upload.file_id:
+    if kept and kept[0] == (upload.file_id, encoding):
         return kept[1]
     regions = region_frame(context.catalogue)
     if regions is None:
         st.error(context.translate("The regions layer could not be loaded, so files cannot be checked now."))
         return None
     with st.spinner(context.translate("Checking the file…")):
-        plan = check_file(upload.getvalue(), upload.name, catalogue_features=context.all_features(), regions=regions)
-    st.session_state[CHECKED_KEY] = (upload.file_id, plan)
+        plan = check_file(
+            upload.getvalue(), upload.name, catalogue_features=context.all_features(), regions=regions, encoding=encoding
+        )
+    if kept and kept[0][0] == upload.file_id:
+        # Read again as another encoding: other column names, so the columns are guessed again.
+        tag = f".{plan.source_sha256[:12]}"
+        for key in [key for key in st.session_state if tag in str(key) and ".column." in str(key)]:
+            del st.session_state[key]
+    st.session_state[CHECKED_KEY] = ((upload.file_id, encoding), plan)
     st.session_state.pop(PLANNED_KEY, None)
     return plan
 
@@ -153,6 +168,40 @@ def _choices(page: str, base: ImportPlan, translate: Translate) -> ImportPlan:
         plan = with_provenance(plan, {k: v for k, v in provenance.items() if v}, defaults)
     st.session_state[PLANNED_KEY] = (choices, plan)
     return plan
+
+
+def _encoding_choice(key: str, found: dict | None, translate: Translate) -> None:
+    """The text encoding the file is read with, and a choice of another (the file is read again)."""
+    if found:
+        st.caption(
+            translate("Text encoding: {encoding} ({how})").format(
+                encoding=found["label"], how=escape_markdown(translate(found["how"]))
+            )
+        )
+    st.selectbox(
+        translate("Read the text as"),
+        ["", *encodings.ENCODINGS],
+        format_func=lambda name: encodings.ENCODINGS.get(name) or translate("(detect the encoding)"),
+        key=key,
+        help=translate("Choose another encoding when names in the file show as odd letters or signs."),
+    )
+
+
+def _garbled_blocker(page: str, plan: ImportPlan, translate: Translate) -> str | None:
+    """Garbled text stops the save until another encoding reads it right or the editor vouches for it."""
+    garbled = encodings.plan_garbled(plan)
+    if not garbled:
+        return None
+    columns = ", ".join(f"«{escape_markdown(column)}»" for column in garbled)
+    st.error(
+        translate(
+            "The text of {columns} looks garbled. Choose the file's encoding under “Read the text as”, "
+            "or confirm that the text is right as shown."
+        ).format(columns=columns)
+    )
+    if st.checkbox(translate("The text is right as shown; save it as it is"), key=f"{page}.{plan.source_sha256[:12]}.text_ok"):
+        return None
+    return translate("text that reads right (another encoding, or your confirmation)")
 
 
 def _summary(plan: ImportPlan, confirmed: list[str], translate: Translate, box) -> None:
@@ -255,6 +304,9 @@ def _save(page: str, context: PageContext, editor: Editor, plan: ImportPlan, con
     missing = plan.missing_provenance()
     counts = guarded_writes.plan_counts(plan, len(confirmed))
     blockers = [escape_markdown(translated(item, translate)) for item in missing]
+    garbled = _garbled_blocker(page, plan, translate)
+    if garbled:
+        blockers.append(garbled)
     if not comment.strip():
         blockers.append(translate("a comment saying why"))
     if counts["added"] + counts["updated"] + len(confirmed) == 0:

@@ -90,7 +90,7 @@ def show_notices(translate: Translate) -> None:
     for notice in state.take_notices():
         st.warning(
             translate("The link's value for '{param}' was not understood and was ignored: {value}").format(
-                param=plain_snippet(notice.param), value=plain_snippet(notice.value)
+                param=escape_markdown(plain_snippet(notice.param)), value=escape_markdown(plain_snippet(notice.value))
             )
         )
 

@@ -254,7 +254,7 @@ def _open_scene_file(page: str, allowed: selection.Allowed, translate: Translate
     # Draw the page again so the table, chooser and Save show the opened list; the
     # messages are kept for that run.
     st.session_state[f"{page}.opened_messages"] = [
-        *(plain_snippet(warning, 80) for warning in warnings),
+        *(escape_markdown(plain_snippet(warning, 80)) for warning in warnings),
         translate("Opened {count} scenes.").format(count=len(opened.scenes)),
     ]
     st.rerun()

@@ -165,7 +165,7 @@ ROWS_FILE = json.dumps(
     }
 ).encode()
 # What the file says, quoted in the messages as it is (control characters shown as "?").
-ROW_DATA = ("castles", "abc", "javascript?alert?1?")
+ROW_DATA = ("castles", "abc", "javascript:alert(1)")
 
 
 @pytest.fixture(scope="module")

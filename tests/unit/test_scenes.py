@@ -60,7 +60,7 @@ def test_each_scene_has_its_own_explorer_link():
         (json.dumps({"format": DECK_FORMAT, "version": 9, "scenes": []}).encode(), "version 9"),
         (
             json.dumps({"format": DECK_FORMAT, "version": "<b>" + "9" * 500, "scenes": []}).encode(),
-            r"version \?b\?9{9} is not",
+            r"version <b>9{8}… is not",  # the value as written, shortened, markup kept as text
         ),
         (json.dumps({"format": DECK_FORMAT, "version": 1, "scenes": []}).encode(), "no scenes"),
         (json.dumps({"format": DECK_FORMAT, "version": 1, "scenes": ["x"]}).encode(), "scene 1"),

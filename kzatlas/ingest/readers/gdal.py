@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from kzatlas.ingest import limits
+from kzatlas.ingest.encodings import shapefile_encoding
 from kzatlas.ingest.errors import RefusalError
 from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.readers.common import NO_FEATURES, NO_GEOMETRY, Vertices, b64, check_columns, count_features, plain
@@ -72,7 +73,7 @@ def _list_layers(path: Path, driver: str) -> list:
     return listed
 
 
-def read_ogr(path: Path, fmt: str) -> dict:
+def read_ogr(path: Path, fmt: str, encoding: str | None = None) -> dict:
     """Read a GeoPackage, shapefile or KML with pyogrio, allowing only that format's driver.
 
     Parameters
@@ -81,6 +82,10 @@ def read_ogr(path: Path, fmt: str) -> dict:
         A local file in the reading process's own folder.
     fmt : str
         ``"gpkg"``, ``"shapefile"`` or ``"kml"``.
+    encoding : str, optional
+        For a shapefile, the encoding of its attributes the user chose; by default its
+        ``.cpg`` says, else it is detected from the ``.dbf``
+        (:func:`kzatlas.ingest.encodings.shapefile_encoding`). GeoPackage and KML are UTF-8.
 
     Returns
     -------
@@ -88,6 +93,8 @@ def read_ogr(path: Path, fmt: str) -> dict:
         The reader result.
     """
     notes: list[Message] = []
+    detection = shapefile_encoding(path, encoding) if fmt == "shapefile" else None
+    codec = detection.encoding if detection is not None else None
     if fmt == "gpkg":
         notes += check_geopackage(path)
     elif fmt == "kml":
@@ -106,7 +113,7 @@ def read_ogr(path: Path, fmt: str) -> dict:
     total = 0
     for name, geometry_type in listed:
         try:
-            info = pyogrio.read_info(str(path), layer=name)
+            info = pyogrio.read_info(str(path), layer=name, encoding=codec)
         except Exception as exc:  # pyogrio's CRS and data errors have no common base
             raise _ogr_refusal(exc, driver) from exc
         if info.get("driver") != driver:
@@ -118,7 +125,9 @@ def read_ogr(path: Path, fmt: str) -> dict:
         count_features(total)
         check_columns(list(info.get("fields", [])))
         try:
-            meta, _, geometries, field_data = pyogrio.raw.read(str(path), layer=name, datetime_as_string=True)
+            meta, _, geometries, field_data = pyogrio.raw.read(
+                str(path), layer=name, datetime_as_string=True, encoding=codec
+            )
         except Exception as exc:  # pyogrio's CRS and data errors have no common base
             raise _ogr_refusal(exc, driver) from exc
         count_features(total + len(geometries) - max(int(info.get("features") or 0), 0))
@@ -132,4 +141,6 @@ def read_ogr(path: Path, fmt: str) -> dict:
     result = {"layers": layers, "columns": list(columns), "rows": rows, "notes": notes}
     if fmt == "kml":
         add_extended_data(path, result)
+    if detection is not None:
+        result["encoding"] = detection.to_json()
     return result

@@ -9,7 +9,7 @@ import csv
 import io
 from pathlib import Path
 
-from kzatlas.ingest import limits
+from kzatlas.ingest import encodings, limits
 from kzatlas.ingest.errors import RefusalError
 from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.readers.common import check_columns, count_features, plain
@@ -39,36 +39,24 @@ def _header(cells: list) -> list[str]:
     return names
 
 
-def _decode_text(data: bytes) -> tuple[str, list[Message]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), [Message(N_("the file is UTF-16 text; read as such"))]
-        except UnicodeDecodeError as exc:
-            raise RefusalError(N_("the file says it is UTF-16 text but is not")) from exc
-    notes = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RefusalError(N_("the file is not UTF-8 text; save it as 'CSV UTF-8' and upload it again")) from exc
-    return text, notes
-
-
-def read_csv(path: Path) -> dict:
+def read_csv(path: Path, encoding: str | None = None) -> dict:
     """Read a CSV file with Python's ``csv`` module (cells stay text; nothing is evaluated).
 
     Parameters
     ----------
     path : Path
         The file.
+    encoding : str, optional
+        The text encoding the user chose (:data:`kzatlas.ingest.encodings.ENCODINGS`); by
+        default it is detected.
 
     Returns
     -------
     dict
-        The reader result, one row per line after the header.
+        The reader result, one row per line after the header, and the ``encoding`` read with.
     """
-    text, notes = _decode_text(path.read_bytes())
+    text, detection = encodings.decode(path.read_bytes(), encoding)
+    notes: list[Message] = []
     if "\x00" in text:
         raise RefusalError(N_("the file holds NUL characters; it looks binary, not CSV text"))
     first_line = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
@@ -104,7 +92,7 @@ def read_csv(path: Path) -> dict:
                 N_("a cell on line {line} holds more than {limit} characters"), line=reader.line_num, limit=limits.MAX_CELL_CHARS
             ) from exc
         raise RefusalError(N_("the CSV file cannot be read at line {line} (unbalanced quotes?)"), line=reader.line_num) from exc
-    return _table_result(header, body, notes)
+    return {**_table_result(header, body, notes), "encoding": detection.to_json()}
 
 
 def read_xlsx(path: Path) -> dict:
