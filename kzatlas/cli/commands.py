@@ -53,7 +53,46 @@ def _defaults(args: argparse.Namespace) -> dict:
     return {"kind": args.kind}
 
 
+def _header_rows(args: argparse.Namespace) -> tuple[int, int] | None:
+    """``--header-row N`` or ``N-M`` (M is N or N+1) as the header's first and last row."""
+    text = (getattr(args, "header_row", None) or "").strip()
+    if not text:
+        return None
+    first, _dash, last = text.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        raise CommandError("--header-row must be a row number N, or N-M for a header over two rows", EXIT_USAGE)
+    header = (int(first), int(last or first))
+    if header[0] < 1 or header[1] not in (header[0], header[0] + 1):
+        raise CommandError("--header-row N-M: M must be N or N+1 (a header spans one or two rows)", EXIT_USAGE)
+    return header
+
+
+def _column_mapping(args: argparse.Namespace) -> dict | None:
+    """``--map COLUMN=FIELD`` options as field to column."""
+    from kzatlas.ingest.columns import TARGETS
+
+    mapping = {}
+    for item in getattr(args, "map", None) or []:
+        column, equals, target = item.rpartition("=")
+        if not equals or not column or target.strip() not in TARGETS:
+            raise CommandError(
+                f"--map needs COLUMN=FIELD with FIELD one of: {', '.join(TARGETS)} (got {terminal_text(item, 80)})",
+                EXIT_USAGE,
+            )
+        mapping[target.strip()] = column
+    return mapping or None
+
+
 def _plan(args: argparse.Namespace, catalogue):
+    from kzatlas.ingest import with_swapped_coordinates
+
+    plan = _read_plan(args, catalogue)
+    if getattr(args, "swap_coordinates", False) and not plan.refused:
+        plan = with_swapped_coordinates(plan)
+    return plan
+
+
+def _read_plan(args: argparse.Namespace, catalogue):
     from kzatlas.catalog import feature_frame, region_frame
     from kzatlas.ingest import check_file
 
@@ -68,6 +107,9 @@ def _plan(args: argparse.Namespace, catalogue):
         provenance=_provenance(args),
         defaults=_defaults(args),
         encoding=getattr(args, "encoding", None),
+        sheet=getattr(args, "sheet", None),
+        header=_header_rows(args),
+        mapping=_column_mapping(args),
     )
 
 
@@ -115,8 +157,17 @@ def print_report(plan, shown_name: str, out: TextIO) -> None:
     encoding = encodings.plan_encoding(plan)
     if encoding:
         print(f"text encoding: {encoding['label']} ({terminal_text(encoding['how'], 60)})", file=out)
+    if plan.sheets:
+        others = [sheet for sheet in plan.sheets if sheet != plan.sheet]
+        shown = f"; other sheets: {terminal_text(', '.join(others), 200)} (choose with --sheet)" if others else ""
+        print(f"sheet: {terminal_text(plan.sheet, 80)}{shown}", file=out)
+    if plan.header:
+        rows = "-".join(str(line) for line in dict.fromkeys(plan.header))
+        print(f"header: row {rows} (choose another with --header-row)", file=out)
     for note in plan.notes:
         print(f"note: {terminal_text(note, 300)}", file=out)
+    if plan.swap_suggested:
+        print("hint: run again with --swap-coordinates to exchange latitude and longitude", file=out)
     for problem in plan.mapping_problems:
         print(f"column mapping: {terminal_text(problem, 300)}", file=out)
     missing = plan.missing_provenance()
@@ -194,6 +245,8 @@ def command_import(args: argparse.Namespace, out: TextIO) -> int:
     try:
         plan = _plan(args, catalogue)
         _refuse_garbled_text(plan, args)
+        if plan.mapping_problems:
+            raise CommandError(f"--map: {terminal_text('; '.join(plan.mapping_problems), 300)}", EXIT_USAGE)
         if not plan.importable:
             print_report(plan, args.file, out)
             raise CommandError(f"{terminal_text(args.file, 200)}: nothing can be imported")

@@ -109,6 +109,22 @@ def _add_provenance_options(parser: argparse.ArgumentParser, *, required: bool) 
     )
 
 
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """How to read a table: its sheet, its header, which column holds what, exchanged coordinates."""
+    parser.add_argument("--sheet", metavar="NAME_OR_NUMBER", help="the workbook sheet to read (default: the first with a table)")
+    parser.add_argument(
+        "--header-row", metavar="N", help="the header's row, or N-M for a header over two merged rows (default: found)"
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="the file's COLUMN holds FIELD (e.g. 'Широта=latitude'); repeat for more columns",
+    )
+    parser.add_argument("--swap-coordinates", action="store_true", help="exchange the latitude and longitude columns")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (usage errors exit with code 2).
 
@@ -124,12 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_provenance_options(check, required=False)
+    _add_reading_options(check)
     check.set_defaults(run=command_check)
 
     load = commands.add_parser("import", help="import a file as one new version")
     load.add_argument("file", metavar="FILE")
     load.add_argument("--comment", required=True, help="why the data is imported (required)")
     _add_provenance_options(load, required=True)
+    _add_reading_options(load)
     load.add_argument("--who", help="your name, recorded with the system account")
     matches = load.add_mutually_exclusive_group()
     matches.add_argument("--confirm-all-matches", action="store_true", help="replace every matched catalogue area")

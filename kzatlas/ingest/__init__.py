@@ -12,7 +12,16 @@ The names are loaded lazily so that the reading process, which imports
 
 from __future__ import annotations
 
-__all__ = ["ImportPlan", "PlannedRow", "RefusalError", "check_file", "with_mapping", "with_provenance"]
+__all__ = [
+    "ImportPlan",
+    "PlannedRow",
+    "RefusalError",
+    "check_file",
+    "with_header",
+    "with_mapping",
+    "with_provenance",
+    "with_swapped_coordinates",
+]
 
 
 def __getattr__(name: str):
@@ -20,7 +29,7 @@ def __getattr__(name: str):
         from kzatlas.ingest import planned
 
         return getattr(planned, name)
-    if name in ("check_file", "with_mapping", "with_provenance"):
+    if name in ("check_file", "with_header", "with_mapping", "with_provenance", "with_swapped_coordinates"):
         from kzatlas.ingest import plan
 
         return getattr(plan, name)

@@ -17,11 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 
 from kzatlas.ingest import archive, encodings, limits, sniff, wdpa
 from kzatlas.ingest.columns import check_mapping, guess_mapping
+from kzatlas.ingest.coordinates import LATITUDE, LONGITUDE, SWAP_SUGGESTED, swap_suggested
 from kzatlas.ingest.deciding import decide
 from kzatlas.ingest.errors import RefusalError
+from kzatlas.ingest.headers import regrid, split_table
 from kzatlas.ingest.matching import file_ids
 from kzatlas.ingest.messages import N_, Message
 from kzatlas.ingest.placing import OUTSIDE_KAZAKHSTAN, file_shapes, place
@@ -30,7 +33,7 @@ from kzatlas.ingest.regions import RegionIndex
 from kzatlas.ingest.values import fill_values
 from kzatlas.ingest.worker import run_reader
 
-__all__ = ["ImportPlan", "PlannedRow", "check_file", "plan_from_raw"]
+__all__ = ["ImportPlan", "PlannedRow", "check_file", "plan_from_raw", "with_header", "with_swapped_coordinates"]
 
 
 def _load(path_or_bytes: str | Path | bytes) -> bytes:
@@ -93,6 +96,8 @@ def check_file(
     provenance: dict | None = None,
     defaults: dict | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
+    header: tuple[int, int] | None = None,
 ) -> ImportPlan:
     """Read, check and plan the import of one file; nothing is saved.
 
@@ -116,6 +121,12 @@ def check_file(
         The text encoding of a CSV file or a shapefile's attributes, by one of its names
         (``"Windows-1251"``, ``"cp866"``...); by default it is detected
         (:mod:`kzatlas.ingest.encodings`).
+    sheet : str, optional
+        The sheet of a workbook to read, by name or number (1 is the first); by default the
+        first sheet that holds a table.
+    header : tuple of int, optional
+        A table's header as its first and last row (line) number, e.g. ``(3, 4)`` for a header
+        over two merged rows; by default it is found (:mod:`kzatlas.ingest.headers`).
 
     Returns
     -------
@@ -131,10 +142,12 @@ def check_file(
         with tempfile.TemporaryDirectory(prefix="kzatlas-import-") as folder:
             source, notes = _stage(fmt, data, Path(folder))
             del data
-            raw = run_reader(fmt, source, Path(folder), _chosen_encoding(encoding))
+            raw = run_reader(fmt, source, Path(folder), _chosen_encoding(encoding), sheet)
         raw["notes"] = notes + list(raw.get("notes", []))
         raw["format"] = fmt
-        inputs = PlanInputs(raw, fmt, name, sha, catalogue_features, regions, mapping, provenance or {}, defaults or {})
+        inputs = PlanInputs(
+            raw, fmt, name, sha, catalogue_features, regions, mapping, provenance or {}, defaults or {}, header
+        )
         return plan_from_raw(inputs)
     except RefusalError as refusal:
         return ImportPlan(source_name=name, source_sha256=sha, format=None, refused=refusal.reason)
@@ -195,7 +208,7 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
     RefusalError
         When the file's coordinates cannot be converted to longitude/latitude.
     """
-    raw, mapping = inputs.raw, inputs.mapping or {}
+    raw, mapping = _table(inputs.raw, inputs.header), inputs.mapping or {}
     columns = [str(column) for column in raw.get("columns", [])]
     raw_rows = raw.get("rows", [])
     guessed = guess_mapping(columns, [item.get("props", {}) for item in raw_rows])
@@ -213,6 +226,8 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
         defaults=dict(inputs.defaults),
         inputs=inputs,
     )
+    plan.sheets, plan.sheet = [str(name) for name in raw.get("sheets", [])], str(raw.get("sheet") or "")
+    plan.header, plan.header_choices = list(raw.get("header", [])), list(raw.get("header_choices", []))
     region_index = RegionIndex(inputs.regions)
     rows = _planned_rows(raw)
     if inputs.fmt in sniff.GEOMETRY_FORMATS:
@@ -223,15 +238,64 @@ def plan_from_raw(inputs: PlanInputs) -> ImportPlan:
         fill_values(planned, item.get("props", {}), effective, inputs.defaults, region_index)
         for planned, item in zip(rows, raw_rows, strict=True)
     ]
+    pairs = [record.get("_coordinate_pair") for record in values]
     place(plan, rows, values, geometries, region_index)
     decide(plan, rows, values, inputs.features, file_ids(columns, raw_rows))
     plan.rows = rows
     if rows and all(row.action == "reject" for row in rows):
         plan.notes.append(Message(NOTHING_IMPORTABLE))
     located = [row for row in rows if row.record is not None and row.record.get("geometry") is not None]
-    if located and all(OUTSIDE_KAZAKHSTAN in row.notes for row in located):
+    swap = swap_suggested(
+        [pair for pair in pairs if pair is not None], lambda points: region_index.inside(shapely.points(points))
+    )
+    if swap is not None:
+        plan.swap_suggested = True
+        plan.notes.insert(0, Message(SWAP_SUGGESTED, outside=swap[0], total=swap[1]))
+    elif located and all(OUTSIDE_KAZAKHSTAN in row.notes for row in located):
         plan.notes.append(Message(NOTHING_IN_KAZAKHSTAN))
     return plan
+
+
+def _table(raw: dict, header: tuple[int, int] | None) -> dict:
+    """A table's rows split again at the header the user chose (the file is not read again)."""
+    if not raw.get("table") or header is None or list(header) == list(raw.get("header", [])):
+        return raw
+    table = split_table(regrid(raw), tuple(header), strict_width=raw.get("format") == sniff.CSV)
+    return {**raw, **table}
+
+
+def with_header(plan: ImportPlan, header: tuple[int, int]) -> ImportPlan:
+    """``plan`` again with a table's header at other rows (first and last line number).
+
+    Parameters
+    ----------
+    plan : ImportPlan
+        A plan of a CSV or XLSX file made by :func:`check_file`.
+    header : tuple of int
+        The header's first and last row; the last is the first, or the next row for a
+        header over two merged rows.
+
+    Returns
+    -------
+    ImportPlan
+        A new plan (refused, with the reason, when no table lies below that header); the
+        columns are guessed again for the new names.
+    """
+    if plan.inputs is None:
+        return replace(plan)
+    inputs = replace(plan.inputs, header=tuple(header), mapping=None)
+    try:
+        return plan_from_raw(inputs)
+    except RefusalError as refusal:
+        return ImportPlan(
+            source_name=plan.source_name, source_sha256=plan.source_sha256, format=plan.format, refused=refusal.reason
+        )
+
+
+def with_swapped_coordinates(plan: ImportPlan) -> ImportPlan:
+    """``plan`` again with the latitude and longitude columns exchanged."""
+    swapped = {LATITUDE: plan.mapping.get(LONGITUDE), LONGITUDE: plan.mapping.get(LATITUDE)}
+    return with_mapping(plan, swapped)
 
 
 def with_mapping(plan: ImportPlan, mapping: dict) -> ImportPlan:

@@ -47,6 +47,8 @@ class PlanInputs:
         Catalogue field to column, as the user chose it (``None``: guesses only).
     provenance, defaults : dict
         The source given for all rows, and values for rows whose columns give none.
+    header : tuple of int or None
+        A table's header as the user chose it: its first and last row (``None``: as found).
     """
 
     raw: dict
@@ -58,6 +60,7 @@ class PlanInputs:
     mapping: dict | None
     provenance: dict
     defaults: dict
+    header: tuple[int, int] | None = None
 
 
 @dataclass
@@ -153,6 +156,14 @@ class ImportPlan:
         Whether the file is a Protected Planet export.
     provenance : dict
         The source (``source_url`` or ``source_title``) and ``source_date`` for all rows.
+    sheets, sheet : list of str, str
+        A workbook's sheets and the one read.
+    header, header_choices : list of int
+        A table's header rows (first and last; two for a header over merged cells) and the
+        rows a header can be chosen from.
+    swap_suggested : bool
+        Whether the points would lie in Kazakhstan with latitude and longitude exchanged
+        (the first note says so).
     """
 
     source_name: str
@@ -167,6 +178,11 @@ class ImportPlan:
     is_wdpa: bool = False
     provenance: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    header: list[int] = field(default_factory=list)
+    header_choices: list[int] = field(default_factory=list)
+    swap_suggested: bool = False
     inputs: PlanInputs | None = field(default=None, repr=False, compare=False)
 
     # -------------------------------------------------------------- summaries
@@ -280,6 +296,9 @@ class ImportPlan:
             "wdpa": self.is_wdpa,
             "counts": self.counts(),
             "mapping": dict(self.mapping),
+            "sheet": self.sheet or None,
+            "header_rows": list(self.header),
+            "swap_suggested": self.swap_suggested,
             "mapping_problems": list(self.mapping_problems),
             "notes": list(self.notes),
             "missing_provenance": self.missing_provenance() if not self.refused else [],

@@ -133,7 +133,12 @@ def decode_messages(result: dict) -> dict:
     return result
 
 
-def run_reader(fmt: str, source: Path, folder: Path, encoding: str | None = None) -> dict:
+def _argument(text: str | None) -> str:
+    """A user's choice as a command-line argument (no NUL, which no argument can hold)."""
+    return (text or "").replace("\x00", "")[:200]
+
+
+def run_reader(fmt: str, source: Path, folder: Path, encoding: str | None = None, sheet: str | None = None) -> dict:
     """Read ``source`` in a child process within the limits of :mod:`kzatlas.ingest.limits`.
 
     Parameters
@@ -147,6 +152,8 @@ def run_reader(fmt: str, source: Path, folder: Path, encoding: str | None = None
     encoding : str, optional
         A text encoding the user chose (a key of :data:`kzatlas.ingest.encodings.ENCODINGS`;
         any other name is refused before the child starts).
+    sheet : str, optional
+        The workbook sheet to read, by name or number (default: the first that holds a table).
 
     Returns
     -------
@@ -164,7 +171,7 @@ def run_reader(fmt: str, source: Path, folder: Path, encoding: str | None = None
     out = folder / RESULT_NAME
     settings = json.dumps({name: getattr(limits, name) for name in LIMIT_NAMES})
     # -I: no user site or environment paths; -B: the reader writes nothing but its result file.
-    command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(ROOT), fmt, str(source), str(out), settings, encoding or ""]
+    command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(ROOT), fmt, str(source), str(out), settings, encoding or "", _argument(sheet)]
     try:
         process = subprocess.run(
             command,
@@ -215,16 +222,17 @@ def _limit_resources() -> None:
 
 
 def child_main(argv: list[str]) -> None:
-    """Entry point of the reading process: ``FORMAT SOURCE RESULT LIMITS_JSON ENCODING``.
+    """Entry point of the reading process: ``FORMAT SOURCE RESULT LIMITS_JSON ENCODING SHEET``.
 
     Parameters
     ----------
     argv : list of str
         The format, the file to read, where to write the result, the parent's limits and the
-        chosen text encoding (empty: detect it).
+        chosen text encoding (empty: detect it) and the chosen sheet (empty: propose one).
     """
     fmt, source, out, settings, *chosen = argv
     encoding = chosen[0] if chosen and chosen[0] in ENCODINGS else None
+    sheet = chosen[1] if len(chosen) > 1 and chosen[1] else None
     for name, value in json.loads(settings).items():
         if name in LIMIT_NAMES:
             setattr(limits, name, value)
@@ -233,7 +241,7 @@ def child_main(argv: list[str]) -> None:
     from kzatlas.ingest.sniff import FORMAT_LABELS
 
     try:
-        result = readers.read(fmt, Path(source), encoding)
+        result = readers.read(fmt, Path(source), encoding, sheet)
     except RefusalError as refusal:
         result = {"refused": refusal.reason}
     except MemoryError:

@@ -29,6 +29,7 @@ from kzatlas.selection import feature_link
 from kzatlas.tables import HECTARES_FORMAT
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.history import data_store
+from kzatlas.ui.import_reading import reading_choices, reading_key, swap_offer
 from kzatlas.ui.live_map import render_preview_map
 from kzatlas.ui.signed_in import NotAnEditorError, confirm_editor, directory
 from kzatlas.ui.table_display import number_column, show_table
@@ -74,8 +75,18 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
         if sniff.EXTENSIONS.get(PurePosixPath(upload.name.lower()).suffix) in (sniff.CSV, sniff.SHAPEFILE):
             _encoding_choice(encoding_key, None, translate)
         return
+    base = reading_choices(page, context, upload, base)
+    if base.refused:
+        st.error(
+            translate("This file cannot be imported: {reason}. Nothing was saved.").format(
+                reason=escape_markdown(translated(base.refused, translate))
+            )
+        )
+        return
     top, summary, map_box, matches_box, rows_box = (st.container() for _ in range(5))
     plan = _choices(page, base, translate)
+    with top:
+        swap_offer(page, upload, plan, translate, f"{page}.{base.source_sha256[:12]}{reading_key(base)}.column")
     if plan.needs_kind:
         top.error(
             translate(
@@ -133,7 +144,7 @@ def _choices(page: str, base: ImportPlan, translate: Translate) -> ImportPlan:
                     options,
                     index=options.index(guessed) if guessed in options else 0,
                     format_func=lambda column: column or translate("(none)"),
-                    key=f"{prefix}.column.{target}",
+                    key=f"{prefix}{reading_key(base)}.column.{target}",
                 )
                 or None
             )

@@ -26,7 +26,7 @@ from kzatlas.ingest.readers.spreadsheets import read_csv, read_xlsx
 __all__ = ["OGR_DRIVERS", "read", "read_csv", "read_geojson", "read_ogr", "read_xlsx"]
 
 
-def read(fmt: str, path: Path, encoding: str | None = None) -> dict:
+def read(fmt: str, path: Path, encoding: str | None = None, sheet: str | None = None) -> dict:
     """Read ``path`` with the reader for ``fmt``.
 
     Parameters
@@ -37,6 +37,8 @@ def read(fmt: str, path: Path, encoding: str | None = None) -> dict:
         The file (for a shapefile, its ``.shp`` beside its other parts).
     encoding : str, optional
         The text encoding the user chose, for a CSV file or a shapefile's attributes.
+    sheet : str, optional
+        The sheet of a workbook to read, by name or number (default: the first holding a table).
 
     Returns
     -------
@@ -53,7 +55,7 @@ def read(fmt: str, path: Path, encoding: str | None = None) -> dict:
     elif fmt == "csv":
         result = read_csv(path, encoding)
     elif fmt == "xlsx":
-        result = read_xlsx(path)
+        result = read_xlsx(path, sheet)
     else:
         raise RefusalError(N_("this format is not read"))
     found = garbled_columns([str(column) for column in result.get("columns", [])], result.get("rows", []))
