@@ -292,7 +292,10 @@ def _preview_map(page: str, context: PageContext, plan: ImportPlan) -> None:
     shown = planned[planned["action"].isin(("add", "change"))]
     bounds = tuple(shown.total_bounds) if not shown.empty else None
     st.caption(
-        context.translate("Dashed magenta: shapes from the file, not saved yet. Other colours: the atlas as it is now.")
+        context.translate(
+            "Dashed magenta: new shapes from the file; dashed purple: shapes that replace or correct a feature's; "
+            "none is saved yet. Other colours: the atlas as it is now."
+        )
     )
     render_preview_map(
         page, context, context.all_features(), [import_preview_group(planned, context.translate)], bounds
