@@ -24,6 +24,7 @@ from kzatlas.config import (
     RELATIONSHIP_COLUMN,
     UNDP_KINDS,
 )
+from kzatlas.formats import format_date, format_hectares, format_number, format_percent, format_share, format_square_km
 from kzatlas.i18n import (
     LANGUAGE_NAMES,
     N_,
@@ -33,12 +34,6 @@ from kzatlas.i18n import (
     QUALITY_LABELS,
     Translate,
     citation_label,
-    format_date,
-    format_hectares,
-    format_number,
-    format_percent,
-    format_share,
-    format_square_km,
     kind_label,
     kind_labels,
     local_text,

@@ -16,12 +16,12 @@ from babel.numbers import get_group_symbol
 
 from kzatlas.catalog import split_list
 from kzatlas.config import KIND_UNDP_SITE
+from kzatlas.formats import format_date
 from kzatlas.i18n import (
     N_,
     QUALITY_LABELS,
     Translate,
     babel_locale,
-    format_date,
     kind_labels,
     local_text,
     shown_name,

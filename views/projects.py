@@ -4,7 +4,8 @@ import streamlit as st
 
 from kzatlas import reports, spatial, ui
 from kzatlas.catalog import split_list
-from kzatlas.i18n import format_number, theme_label
+from kzatlas.formats import format_number
+from kzatlas.i18n import theme_label
 from kzatlas.ui import downloads, summary_panels, table_display
 
 PAGE = "projects"

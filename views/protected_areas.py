@@ -5,7 +5,7 @@ import streamlit as st
 
 from kzatlas import analysis, spatial, ui
 from kzatlas.catalog import region_frame
-from kzatlas.i18n import format_hectares, format_number
+from kzatlas.formats import format_hectares, format_number
 from kzatlas.ui import downloads, summary_panels, table_display
 
 PAGE = "protected_areas"

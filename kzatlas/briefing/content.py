@@ -20,17 +20,8 @@ from kzatlas.briefing.text import clean_text
 from kzatlas.catalog import Catalogue, feature_frame, region_frame
 from kzatlas.config import NEARBY_KM, REGIONS_LAYER, RELATIONSHIP_COLUMN, UN_DISCLAIMER
 from kzatlas.facts import protection, region_facts, surroundings
-from kzatlas.i18n import (
-    KIND_SHORT_LABELS,
-    N_,
-    TRANSLATION_NOTE,
-    Translate,
-    format_date,
-    format_hectares,
-    format_number,
-    has_translation_marker,
-    kind_label,
-)
+from kzatlas.formats import format_date, format_hectares, format_number
+from kzatlas.i18n import KIND_SHORT_LABELS, N_, TRANSLATION_NOTE, Translate, has_translation_marker, kind_label
 
 # The pack's map credits: every source its map is drawn from, with the licence that asks for credit.
 MAP_CREDITS = N_(

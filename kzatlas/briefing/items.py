@@ -14,16 +14,8 @@ from kzatlas import reports
 from kzatlas.analysis import located
 from kzatlas.briefing.text import clean_text, shown_url
 from kzatlas.config import AREA_KINDS, KINDS, RELATIONSHIP_COLUMN
-from kzatlas.i18n import (
-    N_,
-    QUALITY_LABELS,
-    Translate,
-    format_hectares,
-    format_number,
-    kind_label,
-    local_name,
-    shown_name,
-)
+from kzatlas.formats import format_hectares, format_number
+from kzatlas.i18n import N_, QUALITY_LABELS, Translate, kind_label, local_name, shown_name
 
 UNCERTAIN_QUALITIES = ("approximate", "schematic")
 

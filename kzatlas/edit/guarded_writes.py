@@ -13,17 +13,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from kzatlas.edit.accounts import Editor, EditorDirectory
-from kzatlas.i18n import (
-    KIND_LABELS,
-    N_,
-    QUALITY_LABELS,
-    Translate,
-    format_date,
-    language_of,
-    local_name,
-    name_column,
-    shown_name,
-)
+from kzatlas.formats import format_date
+from kzatlas.i18n import KIND_LABELS, N_, QUALITY_LABELS, Translate, language_of, local_name, name_column, shown_name
 from kzatlas.ingest import ImportPlan
 from kzatlas.ingest.messages import Message, translated
 from kzatlas.store import Change, Store, StoreError

@@ -16,7 +16,8 @@ import pandas as pd
 from kzatlas import analysis, reports
 from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS
 from kzatlas.facts.sentences import Figure, Sentence, Source
-from kzatlas.i18n import N_, Translate, format_date, format_number, format_percent, format_share, local_text
+from kzatlas.formats import format_date, format_number, format_percent, format_share
+from kzatlas.i18n import N_, Translate, local_text
 
 # ---------------------------------------------------------------------------- protection story
 

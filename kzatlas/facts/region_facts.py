@@ -10,7 +10,8 @@ import pandas as pd
 from kzatlas import spatial
 from kzatlas.facts.protection import ProtectionStory, protection_story
 from kzatlas.facts.sentences import Figure, Sentence, Source
-from kzatlas.i18n import N_, Translate, format_hectares, format_number, format_share, format_square_km
+from kzatlas.formats import format_hectares, format_number, format_share, format_square_km
+from kzatlas.i18n import N_, Translate
 
 # ---------------------------------------------------------------------------- region land area
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from kzatlas import spatial
 from kzatlas.config import AREA_KINDS, KIND_CORRIDOR, KIND_UNDP_SITE, NEARBY_KM
-from kzatlas.i18n import Translate, format_number, shown_name
+from kzatlas.formats import format_number
+from kzatlas.i18n import Translate, shown_name
 
 # ---------------------------------------------------------------------------- neighbourhood
 

@@ -95,7 +95,7 @@ def _number_text(value: float, spec: str, translate: Translate | None) -> str:
         if translate is None:
             text = f"{value:,.{places}f}"
         else:
-            from kzatlas.i18n import format_number
+            from kzatlas.formats import format_number
 
             text = format_number(value, translate, places)
     if spec.startswith("+") and value > 0 and not text.startswith("+"):

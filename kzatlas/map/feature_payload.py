@@ -31,7 +31,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from kzatlas.config import KIND_UNDP_SITE
+from kzatlas.config import KIND_UNDP_SITE, NAME_COLUMNS
 from kzatlas.i18n import local_names
 from kzatlas.safety import escape_html
 
@@ -205,7 +205,8 @@ def prepare_features(
         tail_list = []
         for first in firsts:
             row = drawn.iloc[site_rows[first]].copy()
-            row["name_en"] = row[name_column] = ""
+            # No name in any language, so the name falls back to none and the tail is the rest.
+            row[[column for column in NAME_COLUMNS if column in row.index]] = ""
             tail_list.append(tooltip(row).removeprefix(NAME_LINE.format("")))
         tails = tuple(tail_list)
         tail_index[site_rows] = codes

@@ -37,7 +37,8 @@ from kzatlas.config import (
     WEB_TILES_ATTRIBUTION,
     WEB_TILES_URL,
 )
-from kzatlas.i18n import ORIGIN_LABELS, QUALITY_LABELS, Translate, format_hectares, kind_label, local_name
+from kzatlas.formats import format_hectares
+from kzatlas.i18n import ORIGIN_LABELS, QUALITY_LABELS, Translate, kind_label, local_name
 from kzatlas.map import feature_payload
 from kzatlas.map.base_layers import BaseShapes, FetchedGeoJson, base_shapes, region_collection, to_feature_collection
 from kzatlas.map.basemap import BasemapData, bundled_basemap

@@ -16,7 +16,8 @@ import pandas as pd
 from folium.utilities import JsCode
 
 from kzatlas.config import NAME_COLUMNS
-from kzatlas.i18n import N_, Translate, format_number, kind_label, language_of, name_column, shown_name
+from kzatlas.formats import format_number
+from kzatlas.i18n import N_, Translate, kind_label, language_of, name_column, shown_name
 from kzatlas.map.base_layers import to_feature_collection
 from kzatlas.map.folium_maps import CSS_CLASS_PREFIX
 from kzatlas.map.point_thinning import COUNT_COLUMN, thin_points

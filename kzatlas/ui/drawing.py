@@ -16,17 +16,8 @@ from kzatlas import selection
 from kzatlas.config import DEFAULT_LANGUAGE, KIND_UNDP_SITE, LANGUAGES
 from kzatlas.edit import drawn_records, guarded_writes
 from kzatlas.edit.accounts import Editor
-from kzatlas.i18n import (
-    N_,
-    QUALITY_LABELS,
-    THEME_LABELS,
-    format_hectares,
-    format_number,
-    kind_label,
-    name_column,
-    name_label,
-    theme_label,
-)
+from kzatlas.formats import format_hectares, format_number
+from kzatlas.i18n import N_, QUALITY_LABELS, THEME_LABELS, kind_label, name_column, name_label, theme_label
 from kzatlas.ingest.messages import exception_text, sentence
 from kzatlas.map.browser_code import open_for_editing_group
 from kzatlas.safety import escape_markdown

@@ -19,7 +19,8 @@ from kzatlas.catalog import region_frame
 from kzatlas.config import KINDS
 from kzatlas.edit import guarded_writes
 from kzatlas.edit.accounts import Editor
-from kzatlas.i18n import KIND_LABELS, N_, Translate, format_hectares, format_number, format_percent
+from kzatlas.formats import format_hectares, format_number, format_percent
+from kzatlas.i18n import KIND_LABELS, N_, Translate
 from kzatlas.ingest import ImportPlan, check_file, encodings, sniff, with_mapping, with_provenance
 from kzatlas.ingest.columns import TARGET_LABELS, TARGETS
 from kzatlas.ingest.messages import exception_text, sentence, translated

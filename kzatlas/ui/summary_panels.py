@@ -17,7 +17,8 @@ from kzatlas.catalog import feature_frame, region_frame
 from kzatlas.config import KINDS, PROTECTED_KINDS
 from kzatlas.facts import protection
 from kzatlas.facts.sentences import Figure, Sentence
-from kzatlas.i18n import KIND_SHORT_LABELS, Translate, format_hectares, format_number
+from kzatlas.formats import format_hectares, format_number
+from kzatlas.i18n import KIND_SHORT_LABELS, Translate
 from kzatlas.safety import escape_markdown, markdown_link
 from kzatlas.ui.frame import PageContext
 

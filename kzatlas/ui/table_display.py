@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from kzatlas import tables
-from kzatlas.i18n import Translate, format_number
+from kzatlas.formats import format_number
+from kzatlas.i18n import Translate
 from kzatlas.safety import safe_link
 from kzatlas.ui.frame import PageContext
 

@@ -10,7 +10,8 @@ from shapely.geometry import box
 from test_spatial import circle, make_features, moved
 
 from kzatlas.facts import protection, surroundings
-from kzatlas.i18n import format_hectares, format_number, local_name, local_names, translator
+from kzatlas.formats import format_hectares, format_number
+from kzatlas.i18n import local_name, local_names, translator
 from kzatlas.safety import escape_markdown
 
 EN = translator("en")

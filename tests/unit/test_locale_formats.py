@@ -9,19 +9,8 @@ import pytest
 
 from kzatlas import briefing, catalog, charts, tables
 from kzatlas.facts import protection
-from kzatlas.i18n import (
-    format_date,
-    format_hectares,
-    format_number,
-    format_percent,
-    format_share,
-    format_square_km,
-    language_of,
-    local_text,
-    shown_name,
-    shown_names,
-    translator,
-)
+from kzatlas.formats import format_date, format_hectares, format_number, format_percent, format_share, format_square_km
+from kzatlas.i18n import language_of, local_text, shown_name, shown_names, translator
 from kzatlas.map import folium_maps
 from kzatlas.selection import with_language
 

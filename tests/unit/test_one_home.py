@@ -16,7 +16,8 @@ from kzatlas.briefing import pack_names
 from kzatlas.briefing.pack_map import static_map_names
 from kzatlas.config import AREA_KINDS
 from kzatlas.facts import protection, region_facts
-from kzatlas.i18n import format_share, translator
+from kzatlas.formats import format_share
+from kzatlas.i18n import translator
 from kzatlas.map import basemap, name_labels, name_order
 
 EN = translator("en")
