@@ -80,7 +80,7 @@ def localised_numbers(table: pd.DataFrame, column_config: dict, translate: Trans
     """The table as a Styler whose number columns are written in the page's language.
 
     Each number column with a printf-style format in ``column_config`` is shown through
-    :func:`kzatlas.i18n.format_number` instead (the format gives only the decimals, a sign and
+    :func:`kzatlas.formats.format_number` instead (the format gives only the decimals, a sign and
     a percent sign); the values underneath stay numbers, so the column still sorts by value.
 
     Returns

@@ -78,7 +78,8 @@ import json, sys
 from streamlit.testing.v1 import AppTest
 from kzatlas import catalog, exports
 from kzatlas.config import LANGUAGES
-from kzatlas.i18n import LANGUAGE_NAMES, format_number, translator
+from kzatlas.formats import format_number
+from kzatlas.i18n import LANGUAGE_NAMES, translator
 from kzatlas.ingest.columns import guess_mapping
 
 pages = json.loads(sys.argv[1])
