@@ -11,22 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pandas as pd
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as babel_format_percent
 
 from kzatlas.config import LANGUAGE_SETTINGS
-from kzatlas.i18n import Translate, babel_locale, language_of
-
-
-def _absent(value: object) -> bool:
-    if value is None or (isinstance(value, str) and not value):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+from kzatlas.i18n import Translate, babel_locale, is_missing, language_of
 
 
 def _finite(value: object) -> float | None:
@@ -125,7 +115,7 @@ def format_hectares(value: object, translate: Translate) -> str:
     str
         For example ``"415,164 ha"``, ``"415 164 га"``.
     """
-    if _absent(value):
+    if is_missing(value):
         return translate("not published")
     return translate("{hectares} ha").format(hectares=format_number(value, translate))
 
@@ -154,7 +144,7 @@ def format_date(value: object, translate: Translate) -> str:
     str
         ``23.11.2026`` in Russian and Kazakh, ``2026-11-23`` in English.
     """
-    if _absent(value):
+    if is_missing(value):
         return ""
     text = value.isoformat() if isinstance(value, date) else str(value).strip()
     found = ISO_DATE.match(text)

@@ -170,7 +170,8 @@ def babel_locale(translate: Translate) -> str:
     return LANGUAGE_SETTINGS[language_of(translate)]["locale"]
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether ``value`` is no value at all: ``None``, NaN or an empty text."""
     if value is None or (isinstance(value, str) and not value):
         return True
     try:
@@ -203,7 +204,7 @@ def local_name(row, name_column: str) -> str:
     """
     for column in _fallback_columns(name_column):
         value = row.get(column)
-        if not _missing(value):
+        if not is_missing(value):
             return value
     return ""
 
@@ -278,7 +279,7 @@ def is_atlas_translation(row, name_column: str) -> bool:
     English names are the language the sources are read in, never a translation; a name
     without a recorded origin (an editor's or an imported feature) is not marked either.
     """
-    if _column_language(name_column) == DEFAULT_LANGUAGE or _missing(row.get(name_column)):
+    if _column_language(name_column) == DEFAULT_LANGUAGE or is_missing(row.get(name_column)):
         return False
     return row.get(origin_column(name_column)) == ORIGIN_ATLAS
 
@@ -306,10 +307,10 @@ def shown_name(row, name_column: str, translate: Translate) -> str:
         name when the record has one. Data exports use :func:`local_name`, which adds no marker.
     """
     local = row.get(name_column)
-    if not _missing(local):
+    if not is_missing(local):
         return _translation_marked(local, ORIGIN_ATLAS if is_atlas_translation(row, name_column) else None, translate)
     english = row.get(ENGLISH_NAME_COLUMN)
-    if not _missing(english):
+    if not is_missing(english):
         return _marked(english, translate)
     return _other_language_name(row, name_column, translate)
 
@@ -320,7 +321,7 @@ def _other_language_name(row, name_column: str, translate: Translate) -> str:
         if column in (name_column, ENGLISH_NAME_COLUMN):
             continue
         value = row.get(column)
-        if not _missing(value):
+        if not is_missing(value):
             marker = LANGUAGE_MARKERS.get(_column_language(column))
             return f"{value} {translate(marker)}" if marker else str(value)
     return ""
@@ -367,13 +368,13 @@ def local_text(record, column: str, translate: Translate) -> str:
         ``""`` when the record has no such text.
     """
     original = record.get(column)
-    english = "" if _missing(original) else str(original)
+    english = "" if is_missing(original) else str(original)
     language = language_of(translate)
     if language == DEFAULT_LANGUAGE:
         return english
     local_column = translated_column(column, language)
     local = record.get(local_column)
-    if _missing(local):
+    if is_missing(local):
         return _marked(english, translate)
     return _translation_marked(str(local), record.get(origin_column(local_column)) or ORIGIN_ATLAS, translate)
 
@@ -386,10 +387,10 @@ def citation_label(record, column: str, translate: Translate) -> str:
     as "The Astana Times" is never marked "(in English)").
     """
     local = record.get(translated_column(column, language_of(translate)))
-    if not _missing(local):
+    if not is_missing(local):
         return str(local)
     original = record.get(column)
-    return "" if _missing(original) else str(original)
+    return "" if is_missing(original) else str(original)
 
 
 def has_translation_marker(text: object, translate: Translate) -> bool:

@@ -20,7 +20,7 @@ from shapely.ops import nearest_points
 
 from kzatlas.config import IMPORT_MATCH_KM, NAME_COLUMNS
 from kzatlas.ingest import wdpa
-from kzatlas.ingest.columns import TARGET_LABELS
+from kzatlas.ingest.columns import TARGET_LABELS, TARGETS
 from kzatlas.ingest.messages import N_, Message
 
 # Ids the atlas gives imported features (``imp-<file hash>-<row>``); such a feature may be
@@ -32,22 +32,10 @@ EARTH_RADIUS_KM = 6371.0088
 # Below these a position or shape is the same (rounding in a spreadsheet, a re-saved file).
 SAME_PLACE_KM = 0.001
 SAME_SHAPE_DEGREES = 1e-7
-# The values a correction may change, compared as the user sees them.
-COMPARED = (
-    *NAME_COLUMNS,
-    "kind",
-    "themes",
-    "year",
-    "area_ha",
-    "iucn_category",
-    "undp_project",
-    "partners",
-    "donors",
-    "budget_usd",
-    "location_name",
-    "links",
-    "notes",
-)
+# The values a correction may change, compared as the user sees them: everything a file can feed
+# but where the feature lies (compared as a distance or a shape) and the source (always the file).
+NOT_COMPARED = ("wdpa_id", "region", "latitude", "longitude", "area_km2", "source_url", "source_title", "source_date")
+COMPARED = tuple(target for target in TARGETS if target not in NOT_COMPARED)
 
 MOVED = N_("changed: moved {distance} km")
 RESHAPED = N_("changed: new shape")

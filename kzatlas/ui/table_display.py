@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kzatlas import tables
-from kzatlas.formats import format_number
+from kzatlas.formats import format_number, format_percent
 from kzatlas.i18n import Translate
 from kzatlas.safety import safe_link
 from kzatlas.ui.frame import PageContext
@@ -38,7 +38,7 @@ def show_table(
     """
     table = table.copy()
     for column, config in (column_config or {}).items():
-        if isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "link" and column in table:
+        if _type_config(config).get("type") == "link" and column in table:
             table[column] = [safe_link(value) for value in table[column]]
     lazy = len(table) > LAZY_FROM_ROWS
     shown = table
@@ -57,6 +57,11 @@ def show_table(
 PRINTF_DECIMALS = re.compile(r"\.(\d+)f")
 
 
+def _type_config(entry) -> dict:
+    """The type and format part of a column's configuration (empty for a plain title)."""
+    return (entry.get("type_config") or {}) if isinstance(entry, dict) else {}
+
+
 def _number_text(number_format: str, translate: Translate):
     """A cell formatter that writes numbers as ``number_format`` asks, in the page's language."""
     if number_format == tables.YEAR_FORMAT:
@@ -68,10 +73,8 @@ def _number_text(number_format: str, translate: Translate):
     def text(value) -> str:
         if pd.isna(value):
             return MISSING_VALUE
-        written = format_number(value, translate, decimals)
-        if signed and value > 0:
-            written = "+" + written
-        return f"{written}\u00a0%" if percent else written
+        written = format_percent(value, translate, decimals) if percent else format_number(value, translate, decimals)
+        return "+" + written if signed and value > 0 else written
 
     return text
 
@@ -91,7 +94,7 @@ def localised_numbers(table: pd.DataFrame, column_config: dict, translate: Trans
     """
     formatters, config = {}, dict(column_config)
     for column, entry in column_config.items():
-        type_config = (entry or {}).get("type_config") or {} if isinstance(entry, dict) else {}
+        type_config = _type_config(entry)
         if type_config.get("type") != "number" or not type_config.get("format") or column not in table:
             continue
         formatters[column] = _number_text(type_config["format"], translate)

@@ -133,3 +133,33 @@ def press_for_download(page: Page, button: Locator, tries: int = 3) -> Download:
                 raise
             settle(page)
     raise AssertionError("unreachable")
+
+
+# The map's names a reader can see now: shown at this zoom and placed by the label script.
+VISIBLE_LABELS = """
+() => Array.from(document.querySelectorAll(".leaflet-kz-labels-pane .kz-label > span"))
+    .filter(tag => tag.style.visibility === "visible" && tag.parentNode.style.display !== "none")
+    .map(tag => { const r = tag.getBoundingClientRect();
+                  return {text: tag.textContent, cls: tag.parentNode.className,
+                          left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })
+"""
+
+
+def visible_labels(page: Page) -> list[dict]:
+    """The visible names on the map: text, CSS class and box (iframe coordinates)."""
+    return map_frame(page).evaluate(VISIBLE_LABELS)
+
+
+def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of names (from :func:`visible_labels`) whose boxes overlap."""
+    pairs = []
+    for index, first in enumerate(labels):
+        for second in labels[index + 1 :]:
+            if (
+                first["left"] < second["right"]
+                and second["left"] < first["right"]
+                and first["top"] < second["bottom"]
+                and second["top"] < first["bottom"]
+            ):
+                pairs.append((first["text"], second["text"]))
+    return pairs

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from mapkit import PAINT_TIMEOUT_MS, map_frame, map_locator, open_map_page, wait_until
+from mapkit import PAINT_TIMEOUT_MS, map_locator, open_map_page, overlapping, visible_labels, wait_until
 from playwright.sync_api import Page, expect
 
 from kzatlas import catalog
@@ -21,30 +21,6 @@ ALLOWED_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
 
 # Every visible name: its text and its box on the screen.
-VISIBLE_LABELS = """
-() => Array.from(document.querySelectorAll(".leaflet-kz-labels-pane .kz-label > span"))
-    .filter(tag => tag.style.visibility === "visible" && tag.parentNode.style.display !== "none")
-    .map(tag => { const r = tag.getBoundingClientRect();
-                  return {text: tag.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })
-"""
-
-
-def visible_labels(page: Page) -> list[dict]:
-    return map_frame(page).evaluate(VISIBLE_LABELS)
-
-
-def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
-    pairs = []
-    for index, first in enumerate(labels):
-        for second in labels[index + 1 :]:
-            if (
-                first["left"] < second["right"]
-                and second["left"] < first["right"]
-                and first["top"] < second["bottom"]
-                and second["top"] < first["bottom"]
-            ):
-                pairs.append((first["text"], second["text"]))
-    return pairs
 
 
 def test_neighbours_water_and_names_are_drawn_without_overlap_and_offline(page: Page, page_log, base_url: str):

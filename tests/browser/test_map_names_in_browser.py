@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from mapkit import PAINT_TIMEOUT_MS, map_frame, map_locator, open_map_page, wait_until
+from mapkit import PAINT_TIMEOUT_MS, map_frame, map_locator, open_map_page, overlapping, visible_labels, wait_until
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -36,13 +36,6 @@ CENTRES = {
 LEAST_CENTRES_AT_COUNTRY_ZOOM = 10
 
 # Every visible name: its text, its classes and its box on the screen.
-VISIBLE_LABELS = """
-() => Array.from(document.querySelectorAll(".leaflet-kz-labels-pane .kz-label > span"))
-    .filter(tag => tag.style.visibility === "visible" && tag.parentNode.style.display !== "none")
-    .map(tag => { const r = tag.getBoundingClientRect();
-                  return {text: tag.textContent, cls: tag.parentNode.className,
-                          left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })
-"""
 
 
 @pytest.fixture()
@@ -59,24 +52,6 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     yield make
     for context in contexts:
         context.close()
-
-
-def visible_labels(page: Page) -> list[dict]:
-    return map_frame(page).evaluate(VISIBLE_LABELS)
-
-
-def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
-    pairs = []
-    for index, first in enumerate(labels):
-        for second in labels[index + 1 :]:
-            if (
-                first["left"] < second["right"]
-                and second["left"] < first["right"]
-                and first["top"] < second["bottom"]
-                and second["top"] < first["bottom"]
-            ):
-                pairs.append((first["text"], second["text"]))
-    return pairs
 
 
 def names_settled(page: Page, wanted: set[str]) -> list[dict]:

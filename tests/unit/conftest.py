@@ -10,6 +10,7 @@ import importlib.util
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +87,13 @@ def build():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture()
+def sandbox(tmp_path, monkeypatch):
+    """A private temporary root: every temporary folder of an import is made (and removed) here."""
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    yield root
+    assert list(root.iterdir()) == [], "an import left files in the temporary folder"

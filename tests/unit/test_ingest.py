@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -24,16 +23,6 @@ PROVENANCE = {"source_url": "https://example.org/data", "source_date": "2026-01-
 KORGALZHYN = (69.18889, 50.43369, 543171)
 NAURZUM = (64.43889, 51.53346, 191381)
 UTM42 = "EPSG:32642"
-
-
-@pytest.fixture()
-def sandbox(tmp_path, monkeypatch):
-    """A private temporary root: every temporary folder of an import is made (and removed) here."""
-    root = tmp_path / "tmp"
-    root.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(root))
-    yield root
-    assert list(root.iterdir()) == [], "an import left files in the temporary folder"
 
 
 @pytest.fixture()

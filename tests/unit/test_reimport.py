@@ -8,7 +8,6 @@ an HTML description; a Protected Planet boundary.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -41,15 +40,6 @@ def sites_csv(path: Path, orchard_lat: float = 42.32, extra: str = "") -> Path:
         encoding="utf-8",
     )
     return path
-
-
-@pytest.fixture()
-def sandbox(tmp_path, monkeypatch):
-    root = tmp_path / "tmp"
-    root.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(root))
-    yield root
-    assert list(root.iterdir()) == []
 
 
 @pytest.fixture()
