@@ -26,6 +26,23 @@ NARROW_MAP_PX = 700
 # The largest zoom a fit to a small shape or a point may reach: what the basemap is drawn for.
 FIT_MAX_ZOOM = BASEMAP_DETAIL_ZOOM
 
+# The expanded layer list folded into its button, opened again by hover or keyboard focus. It
+# applies under a narrow frame's media query and wherever the map's container carries
+# ``FOLDED_LAYERS_CLASS`` (set by the chrome's script when the open list would meet the legend).
+FOLDED_LAYERS_CLASS = "kz-fold-layers"
+_FOLDED_LAYERS = """
+  {scope}.leaflet-control-layers-expanded .leaflet-control-layers-list {{ display: none; }}
+  {scope}.leaflet-control-layers-expanded .leaflet-control-layers-toggle {{ display: block; }}
+  {scope}.leaflet-control-layers-expanded {{ padding: 0; }}
+  {scope}.leaflet-control-layers-expanded:hover .leaflet-control-layers-list,
+  {scope}.leaflet-control-layers-expanded:focus-within .leaflet-control-layers-list {{ display: block; }}
+  {scope}.leaflet-control-layers-expanded:hover, {scope}.leaflet-control-layers-expanded:focus-within {{
+    padding: 6px 10px 6px 6px;
+  }}
+  {scope}.leaflet-control-layers-expanded:hover .leaflet-control-layers-toggle,
+  {scope}.leaflet-control-layers-expanded:focus-within .leaflet-control-layers-toggle {{ display: none; }}
+"""
+
 MAP_STYLE_CSS = f"""
 <style>
 .leaflet-container .leaflet-interactive:focus, .leaflet-container path:focus,
@@ -36,18 +53,8 @@ MAP_STYLE_CSS = f"""
 .leaflet-control-container .leaflet-control:not(.leaflet-control-scale) {{ zoom: var({SCALE_PROPERTY}, 1); }}
 .leaflet-control-scale-line {{ font-size: calc(11px * var({SCALE_PROPERTY}, 1)); }}
 .leaflet-container .leaflet-tooltip {{ font-size: calc(12px * var({SCALE_PROPERTY}, 1)); }}
-@media (max-width: {NARROW_MAP_PX - 1}px) {{
-  .leaflet-control-layers-expanded .leaflet-control-layers-list {{ display: none; }}
-  .leaflet-control-layers-expanded .leaflet-control-layers-toggle {{ display: block; }}
-  .leaflet-control-layers-expanded {{ padding: 0; }}
-  .leaflet-control-layers-expanded:hover .leaflet-control-layers-list,
-  .leaflet-control-layers-expanded:focus-within .leaflet-control-layers-list {{ display: block; }}
-  .leaflet-control-layers-expanded:hover, .leaflet-control-layers-expanded:focus-within {{
-    padding: 6px 10px 6px 6px;
-  }}
-  .leaflet-control-layers-expanded:hover .leaflet-control-layers-toggle,
-  .leaflet-control-layers-expanded:focus-within .leaflet-control-layers-toggle {{ display: none; }}
-}}
+@media (max-width: {NARROW_MAP_PX - 1}px) {{{_FOLDED_LAYERS.format(scope="")}}}
+{_FOLDED_LAYERS.format(scope="." + FOLDED_LAYERS_CLASS + " ")}
 </style>
 """
 

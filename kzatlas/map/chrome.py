@@ -25,6 +25,7 @@ from kzatlas.config import (
     UN_DISCLAIMER,
 )
 from kzatlas.i18n import KIND_LABELS, N_, Translate
+from kzatlas.map.browser_code import FOLDED_LAYERS_CLASS
 from kzatlas.safety import escape_html
 
 # The scale bar's labels; ``{distance}`` is the number Leaflet picked.
@@ -159,6 +160,29 @@ class MapChrome(MacroElement):
                 return div;
             };
             legend.addTo(map);
+            // On a short map the open layer list (top right) would run into the legend (bottom
+            // right): it folds into its button then, and opens again on hover, as on a narrow map.
+            function foldLayersAboveLegend() {
+                var frame = map.getContainer(), fold = {{ this.fold_class | tojson }};
+                frame.classList.remove(fold);
+                var list = frame.querySelector(".leaflet-control-layers-expanded");
+                if (!list) { return; }
+                var above = list.getBoundingClientRect(), below = legend.getContainer().getBoundingClientRect();
+                var sideBySide = above.right <= below.left || below.right <= above.left;
+                frame.classList.toggle(fold, !sideBySide && above.bottom + 4 > below.top);
+            }
+            map.on("resize", foldLayersAboveLegend);
+            map.whenReady(function () {
+                setTimeout(foldLayersAboveLegend, 0);
+                // Both boxes change size as the fonts arrive and the text wraps: decide again then
+                // (the decision itself leaves their final sizes as they were, so this settles).
+                if (window.ResizeObserver) {
+                    var watch = new ResizeObserver(foldLayersAboveLegend);
+                    watch.observe(legend.getContainer());
+                    var layers = map.getContainer().querySelector(".leaflet-control-layers");
+                    if (layers) { watch.observe(layers); }
+                }
+            });
             // A click that reaches the map itself (no feature stopped it) clears the selection.
             map.on("click", function () {
                 if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_object_clicked = null; }
@@ -194,6 +218,7 @@ class MapChrome(MacroElement):
         self.units = units or {"km": SCALE_KILOMETRES, "m": SCALE_METRES}
         self.fold_below = LAYER_LIST_FOLD_BELOW_PX
         self.max_share = LAYER_LIST_MAX_SHARE
+        self.fold_class = FOLDED_LAYERS_CLASS
 
 
 def scale_units(translate: Translate) -> dict[str, str]:

@@ -113,6 +113,25 @@ def test_the_layer_list_is_folded_on_a_laptop_and_open_on_a_large_screen(open_pa
     expect(fmap.locator(".leaflet-control-layers-toggle")).to_be_hidden()
 
 
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_on_a_short_map_the_layer_list_never_runs_into_the_legend(open_page, base_url: str, language: str):
+    page = open_page(*LARGE)
+    # The region profile's map is short: open, the layer list may reach down into the legend.
+    fmap = open_map_page(page, f"{base_url}/region_profile?region=KZ-10&lang={language}")
+    legend_box = fmap.locator(".kz-legend").bounding_box()
+
+    def clear_of_the_legend():
+        box = fmap.locator(".leaflet-control-layers").bounding_box()
+        return box["y"] + box["height"] <= legend_box["y"]
+
+    wait_until(clear_of_the_legend, timeout_s=10, page=page, message="the layer list runs into the legend")
+    if language == "kk":
+        # Its Kazakh legend is tall enough that the open list would meet it: the list is folded.
+        expect(fmap.locator(".leaflet-control-layers-toggle")).to_be_visible()
+        fmap.locator(".leaflet-control-layers").hover()
+        expect(fmap.locator(".leaflet-control-layers-list")).to_be_visible()
+
+
 # The centre of the largest national park that is not covered there by something else.
 FREE_SHAPE_CENTRE = """
 () => {
