@@ -33,7 +33,13 @@ def test_map_style_removes_the_focus_rectangle_and_folds_the_layer_list_on_narro
     html = fmap.get_root().render()
     assert "outline: none" in html
     assert f"max-width: {browser_code.NARROW_MAP_PX - 1}px" in html
-    assert html.count(".leaflet-control-layers-expanded:hover .leaflet-control-layers-list") == 1
+    hover_open = ".leaflet-control-layers-expanded:hover .leaflet-control-layers-list"
+    narrow = html[html.index(f"max-width: {browser_code.NARROW_MAP_PX - 1}px") :]
+    narrow = narrow[: narrow.index("\n}")]
+    # Once for a narrow map, once for a map whose open list would meet the legend (the fold class).
+    assert narrow.count(hover_open) == 1 and f".{browser_code.FOLDED_LAYERS_CLASS} " not in narrow
+    assert html.count(f".{browser_code.FOLDED_LAYERS_CLASS} {hover_open}") == 1
+    assert html.count(hover_open) == 2
 
 
 def test_filters_in_words_name_regions_kinds_years_and_undp():
