@@ -135,9 +135,13 @@ class ScreenFit(MacroElement):
             map.on("movestart", function () {
                 if (!own) { fitted = null; pristine = false; }
             });
+            // The centre the reader last saw. A resize cannot be asked for it: Leaflet's own resize
+            // has already panned the view back to it, a frame grown without panning has not.
+            var shown = null;
+            map.on("moveend", function () { shown = map.getCenter(); });
             map.on("resize", function (event) {
                 // Keep the fit, or else what the map showed at its centre.
-                var centre = fitted ? null : map.containerPointToLatLng(event.oldSize.divideBy(2));
+                var centre = fitted ? null : (shown || map.containerPointToLatLng(event.oldSize.divideBy(2)));
                 var zoom = map.getZoom();
                 rescale();
                 mine(function () {
