@@ -152,7 +152,9 @@ class ScreenFit(MacroElement):
             });
             {% if this.view_param %}
             map.on("moveend", function () {
-                if (!pristine) { return; }
+                // Only a map still showing the fit it opened with drops the view from the address;
+                // one opened at a link's view keeps that view there.
+                if (!pristine || !fitted) { return; }
                 try {
                     var top = window.parent;
                     if (top === window) { return; }
