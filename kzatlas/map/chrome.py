@@ -190,6 +190,9 @@ class MapChrome(MacroElement):
             {% if this.view_param %}
             // Keep the page address in step with the view without rerunning the app.
             map.on("moveend", function () {
+                // Not from a frame changing size (ScreenFit puts the view back right after) nor
+                // halfway through a zoom (its end sends the view the reader will see).
+                if (map.kzSizing || map._animatingZoom) { return; }
                 try {
                     var top = window.parent, centre = map.getCenter();
                     var url = new URL(top.location.href);

@@ -135,13 +135,23 @@ class ScreenFit(MacroElement):
             map.on("movestart", function () {
                 if (!own) { fitted = null; pristine = false; }
             });
-            // The centre the reader last saw. A resize cannot be asked for it: Leaflet's own resize
-            // has already panned the view back to it, a frame grown without panning has not.
-            var shown = null;
-            map.on("moveend", function () { shown = map.getCenter(); });
+            // The centre the reader saw before the frame changed size. It is taken before Leaflet
+            // measures the new size: by the "resize" event, Leaflet's own resize has panned the
+            // view back to it but a resize without panning (FillWindow's) has not, and both have
+            // already sent a "moveend" from the new frame.
+            // Until then the map is between two frames: ``map.kzSizing`` tells the address writer
+            // (MapChrome) to let the "moveend" Leaflet sends from there pass.
+            var before = null;
+            var invalidateSize = map.invalidateSize;
+            map.invalidateSize = function () {
+                before = map._loaded ? map.getCenter() : null;
+                map.kzSizing = true;
+                try { return invalidateSize.apply(map, arguments); } finally { before = null; map.kzSizing = false; }
+            };
             map.on("resize", function (event) {
+                map.kzSizing = false;
                 // Keep the fit, or else what the map showed at its centre.
-                var centre = fitted ? null : (shown || map.containerPointToLatLng(event.oldSize.divideBy(2)));
+                var centre = fitted ? null : (before || map.containerPointToLatLng(event.oldSize.divideBy(2)));
                 var zoom = map.getZoom();
                 rescale();
                 mine(function () {
