@@ -15,11 +15,10 @@ Nothing here imports Streamlit: the UI layer hands the secrets over as a plain m
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from kzatlas.edit.guesses import GuessLedger, MemoryGuesses
 from kzatlas.edit.passwords import (
     DUMMY_HASH,
     MAX_PASSWORD_CHARS,
@@ -29,13 +28,15 @@ from kzatlas.edit.passwords import (
     verify_password,
 )
 from kzatlas.i18n import N_
+from kzatlas.store import StoreError
 
 __all__ = [
     "MAX_PASSWORD_CHARS",
     "Account",
     "Editor",
     "EditorDirectory",
-    "FailureLimiter",
+    "GuessLedger",
+    "MemoryGuesses",
     "PasswordHashError",
     "SignInResult",
     "hash_password",
@@ -50,9 +51,6 @@ __all__ = [
 MIN_PASSWORD_CHARS = 12
 MAX_USERNAME_CHARS = 64
 MAX_NAME_CHARS = 120
-# A username may make this many wrong guesses in a row before it is locked for a while.
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 300.0
 EMAILS_KEY = "emails"
 
 METHOD_PASSWORD = "password"
@@ -195,62 +193,29 @@ def read_directory(editors: Mapping | None) -> EditorDirectory:
 # ---------------------------------------------------------------- signing in
 
 
-class FailureLimiter:
-    """Counts wrong passwords per username in this server process and locks out guessing.
-
-    After ``max_failures`` wrong passwords in a row, the username cannot sign in for
-    ``lockout_seconds`` (even with the right password); a right password resets the count.
-    """
-
-    def __init__(
-        self,
-        max_failures: int = MAX_FAILURES,
-        lockout_seconds: float = LOCKOUT_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.lockout_seconds = lockout_seconds
-        self._clock = clock
-        self._failures: dict[str, int] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def seconds_locked(self, username: str) -> float:
-        """Seconds until ``username`` may try again (0 when it may try now)."""
-        with self._lock:
-            return max(0.0, self._locked_until.get(username, 0.0) - self._clock())
-
-    def failed(self, username: str) -> None:
-        """Record a wrong password for ``username``; locks it after too many."""
-        with self._lock:
-            count = self._failures.get(username, 0) + 1
-            if count >= self.max_failures:
-                self._locked_until[username] = self._clock() + self.lockout_seconds
-                count = 0
-            self._failures[username] = count
-
-    def succeeded(self, username: str) -> None:
-        """Forget the failures of ``username``."""
-        with self._lock:
-            self._failures.pop(username, None)
-            self._locked_until.pop(username, None)
-
-
 @dataclass(frozen=True)
 class SignInResult:
-    """What a password sign-in gave: an editor, or why not (``message``, plain words)."""
+    """What a password sign-in gave: an editor, or why not (``message``, plain words).
+
+    ``checked`` says whether the password was compared at all (a locked username's is not).
+    """
 
     editor: Editor | None
     message: str = ""
     seconds_locked: float = 0.0
+    checked: bool = False
 
 
 WRONG_CREDENTIALS = N_("The username or password is not right.")
 LOCKED_OUT = N_("Too many wrong passwords for this username. Try again in {minutes} minutes.")
+NOT_NOW = N_("Signing in with a password is not possible while the saved-data store cannot be reached.")
 
 
-def sign_in(directory: EditorDirectory, username: str, password: str, limiter: FailureLimiter) -> SignInResult:
+def sign_in(directory: EditorDirectory, username: str, password: str, guesses: GuessLedger) -> SignInResult:
     """Check a username and password against the configured accounts.
+
+    The guess is counted before the password is checked (see :mod:`kzatlas.edit.guesses`), so
+    guesses sent together cannot all pass a lockout check while the slow hash runs.
 
     Parameters
     ----------
@@ -258,28 +223,30 @@ def sign_in(directory: EditorDirectory, username: str, password: str, limiter: F
         The configured editors.
     username, password : str
         What the person typed.
-    limiter : FailureLimiter
-        This server's count of wrong guesses.
+    guesses : GuessLedger
+        Where wrong guesses are counted (on a server, the store, shared by every process).
 
     Returns
     -------
     SignInResult
         The editor on success; otherwise one message that does not say whether the
-        username exists (``WRONG_CREDENTIALS`` or ``LOCKED_OUT``).
+        username exists (``WRONG_CREDENTIALS`` or ``LOCKED_OUT``), or ``NOT_NOW`` when the
+        count cannot be kept (then no password is checked).
     """
     username = str(username or "").strip()[:MAX_USERNAME_CHARS]
-    locked = limiter.seconds_locked(username)
-    if locked > 0:
-        return SignInResult(None, LOCKED_OUT, seconds_locked=locked)
-    account = directory.accounts.get(username)
-    # Unknown usernames cost the same scrypt run, so timing does not tell which names exist.
-    ok = verify_password(password, account.password_hash if account else DUMMY_HASH) and account is not None
+    try:
+        locked = guesses.reserve(username)
+        if locked > 0:
+            return SignInResult(None, LOCKED_OUT, seconds_locked=locked)
+        account = directory.accounts.get(username)
+        # Unknown usernames cost the same scrypt run, so timing does not tell which names exist.
+        ok = verify_password(password, account.password_hash if account else DUMMY_HASH) and account is not None
+        locked = guesses.settle(username, ok)
+    except StoreError:
+        return SignInResult(None, NOT_NOW)
     if not ok:
-        limiter.failed(username)
-        locked = limiter.seconds_locked(username)
-        return SignInResult(None, LOCKED_OUT if locked > 0 else WRONG_CREDENTIALS, seconds_locked=locked)
-    limiter.succeeded(username)
-    return SignInResult(Editor(username=account.username, name=account.name, method=METHOD_PASSWORD))
+        return SignInResult(None, LOCKED_OUT if locked > 0 else WRONG_CREDENTIALS, seconds_locked=locked, checked=True)
+    return SignInResult(Editor(username=account.username, name=account.name, method=METHOD_PASSWORD), checked=True)
 
 
 def provider_editor(directory: EditorDirectory, user: Mapping) -> Editor | None:
@@ -319,8 +286,47 @@ def _prompt_hash(getpass: Callable[[str], str]) -> str:
     return hash_password(first)
 
 
+def _open_guesses():
+    """The configured store's sign-in counts, opened the way ``python -m kzatlas`` opens the store."""
+    from kzatlas.cli.context import open_store
+    from kzatlas.edit.guesses import StoreGuesses
+
+    return StoreGuesses(open_store(frozenset()))
+
+
+def _unlock(username: str, out) -> int:
+    guesses = _open_guesses()
+    try:
+        had = guesses.unlock(username.strip()[:MAX_USERNAME_CHARS])
+    finally:
+        guesses.store.close()
+    print(
+        f"{username.strip()}: "
+        + ("unlocked; its count of wrong passwords starts again." if had else "was not locked."),
+        file=out,
+    )
+    return 0
+
+
+def _list_locked(out) -> int:
+    guesses = _open_guesses()
+    try:
+        locked = guesses.locked()
+    finally:
+        guesses.store.close()
+    for username, seconds in locked:
+        print(f"{username}\tlocked for {max(1, round(seconds / 60))} more minute(s)", file=out)
+    if not locked:
+        print("No username is locked.", file=out)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kzatlas.edit.accounts hash``: ask for a password twice and print its ``password_hash`` line.
+    """``python -m kzatlas.edit.accounts``: make a password hash, or list and unlock locked usernames.
+
+    ``hash`` asks for a password twice and prints its ``password_hash`` line; ``locked`` lists
+    the usernames locked after wrong passwords; ``unlock USERNAME`` ends a lockout at once (an
+    editor locked out by someone guessing can then sign in again).
 
     Parameters
     ----------
@@ -334,12 +340,29 @@ def main(argv: list[str] | None = None) -> int:
     """
     import argparse
     import getpass
+    import logging
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m kzatlas.edit.accounts", description="Editor accounts of the atlas.")
+    parser = argparse.ArgumentParser(
+        prog="python -m kzatlas.edit.accounts", description="Editor accounts of the atlas."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("hash", help="make the password_hash line for .streamlit/secrets.toml")
-    parser.parse_args(argv)
+    commands.add_parser("locked", help="list usernames locked after wrong passwords (in the configured store)")
+    unlock = commands.add_parser("unlock", help="end a username's lockout now")
+    unlock.add_argument("username")
+    args = parser.parse_args(argv)
+    # The store logs why it could not be opened; here the one line below says it.
+    logging.getLogger("kzatlas").addHandler(logging.NullHandler())
+    logging.getLogger("kzatlas").propagate = False
+    try:
+        if args.command == "unlock":
+            return _unlock(args.username, sys.stdout)
+        if args.command == "locked":
+            return _list_locked(sys.stdout)
+    except StoreError as exc:
+        print(f"The store cannot be used: {exc}", file=sys.stderr)
+        return 1
     try:
         line = _prompt_hash(getpass.getpass)
     except (ValueError, EOFError, KeyboardInterrupt) as exc:

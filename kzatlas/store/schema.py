@@ -56,3 +56,14 @@ features = sa.Table(
     sa.Index("ix_store_features_bbox", "minx", "maxx", "miny", "maxy"),
     sa.Index("ix_store_features_state", "state"),
 )
+
+# Recent wrong passwords per username (the sign-in lockout): one row per username that has some,
+# so every app process and replica sees the same count and a restart does not reset it.
+sign_in_guesses = sa.Table(
+    "store_sign_in_guesses",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.Float, nullable=False),
+    sa.Column("last_at", sa.Float, nullable=False),
+)

@@ -20,6 +20,7 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
+from kzatlas.store import sign_in
 from kzatlas.store.base import Store
 from kzatlas.store.migrate import upgrade
 from kzatlas.store.records import (
@@ -324,6 +325,16 @@ class SqlStore(Store):
             else:
                 rows.append(restored_row(row))
         return rows
+
+    # -- the sign-in lockout's counts ---------------------------------------------------
+
+    def update_sign_in_count(self, username: str, step, *, forget_before: float):
+        """Apply ``step`` to one username's count of wrong passwords atomically (see ``sign_in.py``)."""
+        return sign_in.update_count(self._transaction, username, step, forget_before=forget_before)
+
+    def locked_sign_ins(self, now: float) -> list[tuple[str, float]]:
+        """Usernames locked at ``now`` with the seconds each has left."""
+        return list(sign_in.locked_usernames(self._transaction, now))
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -18,11 +18,16 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
+from kzatlas.catalog import active_geodata_dir
 from kzatlas.edit import accounts
+from kzatlas.edit.guesses import GuessLedger, StoreGuesses
 from kzatlas.i18n import N_, Translate
 from kzatlas.safety import escape_markdown
-from kzatlas.ui.settings import secret_table
+from kzatlas.store import StoreError
+from kzatlas.ui import cache
+from kzatlas.ui.settings import current_secret_table, secret_table
 
 EDITOR_KEY = "auth.editor"  # the Editor signed in with a password, in session state
 FORM_KEY = "auth.sign_in"
@@ -30,15 +35,28 @@ FORM_KEY = "auth.sign_in"
 SINGLE_SIGN_ON = N_("single sign-on")
 
 
-@st.cache_resource(show_spinner=False)
-def _limiter() -> accounts.FailureLimiter:
-    """One count of wrong passwords for the whole server process."""
-    return accounts.FailureLimiter()
+def _guesses() -> GuessLedger:
+    """The count of wrong passwords, kept in the store so that every process and replica shares it.
+
+    Raises
+    ------
+    StoreError
+        When the store cannot be opened; :func:`accounts.sign_in` then checks no password.
+    """
+    try:
+        opened = cache.data_store(cache.store_url(), str(active_geodata_dir()))
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        raise StoreError("the store cannot be opened") from exc
+    return StoreGuesses(opened)
 
 
 def directory() -> accounts.EditorDirectory:
-    """The editors configured in the secrets (read on every call, so a removed editor is out at once)."""
-    return accounts.read_directory(secret_table("editors"))
+    """The editors configured in the secrets, read from the secrets file at each call.
+
+    Streamlit rereads its secrets only once it notices the file changed; the editors are read
+    from the file itself, so an editor taken out is out from the next click or write on.
+    """
+    return accounts.read_directory(current_secret_table("editors"))
 
 
 def providers() -> list[tuple[str | None, str]]:
@@ -134,7 +152,12 @@ def _password_form(known: accounts.EditorDirectory, translate: Translate) -> Non
         submitted = st.form_submit_button(translate("Sign in"))
     if not submitted:
         return
-    result = accounts.sign_in(known, username, password, _limiter())
+    try:
+        guesses = _guesses()
+    except StoreError:
+        st.error(translate(accounts.NOT_NOW))
+        return
+    result = accounts.sign_in(known, username, password, guesses)
     if result.editor is None:
         minutes = max(1, round(result.seconds_locked / 60))
         st.error(translate(result.message).format(minutes=minutes))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from functools import lru_cache
 
 import pytest
+import streamlit as st
+from streamlit import config as st_config
 from pagetest import ROUTER, TIMEOUT, metric, page_path, shown
 from streamlit.testing.v1 import AppTest
 
@@ -199,3 +202,28 @@ def test_history_lists_the_change_and_an_editor_can_undo_it(store_url):
     assert store_version(store_url) == 2
     history = next(frame.value for frame in about.dataframe if "Version" in frame.value.columns)
     assert list(history["Undo"]) == ["undoes version 1", "undone by version 2"]
+
+
+def test_an_editor_taken_out_of_the_secrets_file_cannot_save_even_before_the_file_is_reread(store_url, tmp_path):
+    secrets_file = tmp_path / "secrets.toml"
+    account = f'[editors.tester]\nname = "Test Editor"\npassword_hash = "{password_hash()}"\n'
+    secrets_file.write_text(account, encoding="utf-8")
+    saved_option = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(secrets_file)])
+    try:
+        st.secrets._reset()
+        at = sign_in(app())
+        upload(at, "sites.geojson", undp_sites_geojson())
+        fill_provenance_and_comment(at)
+        assert not save_button(at).disabled
+        # The operator takes the editor out; Streamlit has not noticed yet (same modification time).
+        before = secrets_file.stat()
+        secrets_file.write_text('[editors]\nemails = ["someone@undp.org"]\n', encoding="utf-8")
+        os.utime(secrets_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert "tester" in st.secrets["editors"]  # what Streamlit still holds
+        save_button(at).click().run()
+        assert store_version(store_url) == 0
+        assert not any("Saved as version" in text for text in texts(at, "success"))
+    finally:
+        st_config.set_option("secrets.files", saved_option)
+        st.secrets._reset()

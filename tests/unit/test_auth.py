@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kzatlas.edit import accounts
+from kzatlas.edit.guesses import GuessPolicy
 
 PASSWORD = "correct horse battery staple"
 
@@ -76,7 +77,7 @@ def test_directory_reads_accounts_and_the_email_allowlist(stored):
 
 def test_sign_in_with_the_right_and_wrong_password(stored):
     directory = accounts.read_directory({"aigerim": {"name": "Aigerim", "password_hash": stored}})
-    limiter = accounts.FailureLimiter()
+    limiter = accounts.MemoryGuesses()
     wrong = accounts.sign_in(directory, "aigerim", "guess", limiter)
     assert wrong.editor is None and wrong.message == accounts.WRONG_CREDENTIALS
     unknown = accounts.sign_in(directory, "nobody", PASSWORD, limiter)
@@ -91,7 +92,7 @@ def test_sign_in_with_the_right_and_wrong_password(stored):
 def test_too_many_wrong_passwords_lock_the_username_for_a_while(stored):
     directory = accounts.read_directory({"aigerim": {"password_hash": stored}})
     clock = Clock()
-    limiter = accounts.FailureLimiter(max_failures=3, lockout_seconds=60, clock=clock)
+    limiter = accounts.MemoryGuesses(GuessPolicy(max_failures=3, lockout_seconds=60), clock=clock)
     for _ in range(2):
         assert accounts.sign_in(directory, "aigerim", "guess", limiter).message == accounts.WRONG_CREDENTIALS
     third = accounts.sign_in(directory, "aigerim", "guess", limiter)
