@@ -131,6 +131,58 @@ def geopackage(folder: Path, *, trigger: bool = False, attributes: bool = False)
     return path.read_bytes()
 
 
+def gdal_geopackage(folder: Path, *layers: str, **options) -> Path:
+    """A GeoPackage as GDAL writes it (R-tree index, feature count and tile matrix triggers)."""
+    path = folder / f"g{len(list(folder.iterdir()))}.gpkg"
+    for layer in layers or ("sites",):
+        pyogrio.write_dataframe(site_frame(), path, layer=layer, **options)
+    return path
+
+
+def trigger_sql(path: Path, name: str) -> str:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()[0]
+
+
+def retriggered(*layers: str, name: str, sql: Callable[[str], str], **options) -> Callable[[Path], bytes]:
+    """A GDAL GeoPackage whose trigger ``name`` is replaced by ``sql(its standard SQL)``."""
+
+    def make(folder: Path) -> bytes:
+        path = gdal_geopackage(folder, *layers, **options)
+        replacement = sql(trigger_sql(path, name))
+        with sqlite3.connect(path) as connection:
+            connection.execute(f'DROP TRIGGER "{name}"')
+            connection.execute(replacement)
+        return path.read_bytes()
+
+    return make
+
+
+def added_trigger(sql: str) -> Callable[[Path], bytes]:
+    """A GDAL GeoPackage with one more trigger."""
+
+    def make(folder: Path) -> bytes:
+        path = gdal_geopackage(folder)
+        with sqlite3.connect(path) as connection:
+            connection.execute(sql)
+        return path.read_bytes()
+
+    return make
+
+
+def before_end(extra: str) -> Callable[[str], str]:
+    """The trigger's SQL with one more statement run before its END."""
+    return lambda sql: sql[: sql.rstrip().rfind("END")] + extra + " END"
+
+
+def unregistered_rtree(folder: Path) -> bytes:
+    """The R-tree index triggers stay, but the index is no longer registered in gpkg_extensions."""
+    path = gdal_geopackage(folder)
+    with sqlite3.connect(path) as connection:
+        connection.execute("DELETE FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")
+    return path.read_bytes()
+
+
 def plain_sqlite(folder: Path) -> bytes:
     path = folder / "plain.sqlite"
     with sqlite3.connect(path) as connection:
@@ -252,7 +304,15 @@ BAD_FILES: list[BadFile] = [
     # --- GeoPackage
     BadFile("gpkg-not-sqlite", "x.gpkg", const(b"GPKG but really not a database"), "refused", "not a GeoPackage: it is not an SQLite database"),
     BadFile("gpkg-plain-sqlite", "x.gpkg", plain_sqlite, "refused", "an SQLite database but not a GeoPackage"),
-    BadFile("gpkg-trigger", "x.gpkg", lambda folder: geopackage(folder, trigger=True), "refused", "database trigger(s) that are not part of the GeoPackage standard"),
+    BadFile("gpkg-trigger", "x.gpkg", lambda folder: geopackage(folder, trigger=True), "refused", "database trigger(s) that are not part of the GeoPackage standard, such as 'evil'"),
+    # Triggers that borrow the format's names: only the format's own name, table and SQL pass.
+    BadFile("gpkg-trigger-format-prefix", "x.gpkg", added_trigger("CREATE TRIGGER gpkg_evil AFTER INSERT ON sites BEGIN SELECT 1; END"), "refused", "such as 'gpkg_evil'"),
+    BadFile("gpkg-rtree-trigger-extra-sql", "x.gpkg", retriggered(name="rtree_sites_geom_insert", sql=before_end("DELETE FROM gpkg_ogr_contents;")), "refused", "such as 'rtree_sites_geom_insert'"),
+    BadFile("gpkg-rtree-trigger-other-table", "x.gpkg", retriggered("sites", "other", name="rtree_sites_geom_insert", sql=lambda sql: sql.replace('ON "sites"', 'ON "other"')), "refused", "such as 'rtree_sites_geom_insert'"),
+    BadFile("gpkg-feature-count-other-sql", "x.gpkg", retriggered(name="trigger_insert_feature_count_sites", sql=lambda sql: sql.replace("feature_count + 1", "0")), "refused", "such as 'trigger_insert_feature_count_sites'"),
+    BadFile("gpkg-tile-matrix-check-changed", "x.gpkg", retriggered(name="gpkg_tile_matrix_zoom_level_insert", sql=lambda sql: sql.replace("< 0)", "< 0 OR (SELECT count(*) FROM sites))")), "refused", "such as 'gpkg_tile_matrix_zoom_level_insert'"),
+    BadFile("gpkg-rtree-trigger-with-comment", "x.gpkg", retriggered(name="rtree_sites_geom_delete", sql=lambda sql: sql.replace("BEGIN", "BEGIN /* note */")), "refused", "such as 'rtree_sites_geom_delete'"),
+    BadFile("gpkg-rtree-trigger-unregistered", "x.gpkg", unregistered_rtree, "refused", "such as 'rtree_sites_geom_"),
     BadFile("gpkg-extra-table", "x.gpkg", lambda folder: geopackage(folder, attributes=True), "note", "table 'extra' has no shapes and is not read"),
     BadFile("gpkg-truncated", "x.gpkg", lambda folder: geopackage(folder)[:4096], "refused", "GeoPackage"),
     # --- KML

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import tempfile
 from pathlib import Path
 
+import pyogrio
 import pytest
-from badfiles import BAD_FILES, BadFile, feature, geojson, point
+from badfiles import BAD_FILES, BadFile, feature, gdal_geopackage, geojson, point, trigger_sql
 from payloads import ALL_TEXT
 from test_ingest_messages import CYRILLIC, assert_catalogued
 
@@ -20,6 +22,7 @@ from kzatlas.config import ROOT_DIR
 from kzatlas.i18n import translator
 from kzatlas.ingest import check_file
 from kzatlas.ingest.messages import Message, messages_in
+from kzatlas.ingest.readers.prechecks import check_geopackage
 
 PROVENANCE = {"source_url": "https://example.org/data", "source_date": "2026-01-15"}
 DEFAULTS = {"kind": "undp_site"}
@@ -109,3 +112,60 @@ def test_script_in_every_text_field_stays_inert_text(tmp_path, features, regions
         for column in ("name_en", "name_ru", "name_kk", "partners", "donors", "undp_project", "notes"):
             assert text.strip().startswith(row.record[column][:50]), column
     assert len(plan.records()) == len(ALL_TEXT)
+
+
+# ------------------------------------------------------------------ GeoPackage triggers
+
+# A table and a geometry column named the way people name them, and a key that is not "fid".
+ODD_LAYER = 'Участки "заповедные" l\'eau <c>'
+ODD_NAMES = {"FID": "Код участка", "GEOMETRY_NAME": "Форма <c>"}
+
+
+def _triggers(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as connection:
+        return dict(connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2", "1.3", "1.4"])
+def test_a_geopackage_written_by_gdal_keeps_its_triggers_and_imports(version, tmp_path, features, regions):
+    path = gdal_geopackage(tmp_path, ODD_LAYER, "sites", dataset_options={"VERSION": version}, layer_options=ODD_NAMES)
+    names = _triggers(path)
+    rtree = [name for name in names if name.startswith("rtree_")]
+    assert len(rtree) == (14 if version == "1.4" else 12), names  # the index triggers of both layers
+    assert f"trigger_insert_feature_count_{ODD_LAYER}" in names and "gpkg_tile_matrix_zoom_level_insert" in names
+    plan = check_file(path.read_bytes(), "sites.gpkg", catalogue_features=features, regions=regions, provenance=PROVENANCE, defaults=DEFAULTS)
+    assert plan.refused is None, plan.refused
+    assert len(plan.rows) == 2
+
+
+def test_the_metadata_checks_older_gdal_wrote_are_accepted(tmp_path):
+    pyogrio.set_gdal_config_options({"CREATE_TRIGGERS": "YES"})
+    try:
+        path = gdal_geopackage(tmp_path, "sites", layer_metadata={"source": "survey"})
+    finally:
+        pyogrio.set_gdal_config_options({"CREATE_TRIGGERS": None})
+    assert sum(name.startswith("gpkg_metadata_") for name in _triggers(path)) == 10
+    assert check_geopackage(path) == []
+
+
+def _respelled(sql: str) -> str:
+    """The same trigger with other whitespace, keyword case and quoting."""
+    sql = re.sub(r'"(\w+)"', r"\1", sql)  # plain names lose their quotes
+    sql = re.sub(r"\b(AFTER|BEGIN|WHEN|NOT|NULL|INSERT|DELETE|OLD|NEW|ST_IsEmpty)\b", lambda m: m.group(1).lower(), sql)
+    sql = sql.replace(" ON sites", "\n  ON 'sites'").replace("(", "( ").replace(",", " ,\n\t")
+    return sql.replace("BEGIN", "begin\n ").replace("begin", "BeGiN")
+
+
+def test_the_format_triggers_may_be_spelled_differently(tmp_path):
+    path = gdal_geopackage(tmp_path, "sites", dataset_options={"VERSION": "1.2"})
+    # The standard's own 1.0-1.3 text fires update3 on a change of the geometry column only.
+    spec_update3 = trigger_sql(path, "rtree_sites_geom_update3").replace("AFTER UPDATE ON", 'AFTER UPDATE OF "geom" ON')
+    with sqlite3.connect(path) as connection:
+        for name, sql in _triggers(path).items():
+            if name.startswith(("rtree_", "trigger_")):
+                connection.execute(f'DROP TRIGGER "{name}"')
+                connection.execute(spec_update3 if name.endswith("update3") else _respelled(sql))
+    respelled = _triggers(path)
+    assert "on 'sites'" in respelled["rtree_sites_geom_delete"].lower()
+    assert check_geopackage(path) == []
+

@@ -6,15 +6,15 @@ KML file is XML and may declare entities or link to other documents. Either is r
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
 
 from kzatlas.ingest.errors import RefusalError
 from kzatlas.ingest.messages import N_, Message
+from kzatlas.ingest.readers.gpkg_triggers import foreign_triggers
+from kzatlas.safety import plain_snippet
 
 GPKG_APPLICATION_IDS = (0x47504B47, 0x47503130, 0x47503131)
-_GPKG_TRIGGERS = re.compile(r"^(rtree_|gpkg_|trigger_(insert|delete)_feature_count_)", re.IGNORECASE)
 
 
 def check_geopackage(path: Path) -> list[Message]:
@@ -33,8 +33,9 @@ def check_geopackage(path: Path) -> list[Message]:
     Raises
     ------
     RefusalError
-        For a damaged database, an SQLite file that is not a GeoPackage, or triggers that
-        the GeoPackage standard does not define.
+        For a damaged database, an SQLite file that is not a GeoPackage, or any trigger that
+        is not exactly one the format defines, on its own table and with the format's SQL
+        (see :mod:`kzatlas.ingest.readers.gpkg_triggers`).
     """
     try:
         connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
@@ -42,19 +43,22 @@ def check_geopackage(path: Path) -> list[Message]:
         raise RefusalError(N_("the GeoPackage cannot be opened as a database")) from exc
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        triggers = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = {str(row[0]) for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if application_id not in GPKG_APPLICATION_IDS or "gpkg_contents" not in tables:
+            raise RefusalError(N_("the file is an SQLite database but not a GeoPackage"))
+        foreign = foreign_triggers(connection, tables)
     except sqlite3.Error as exc:
         raise RefusalError(N_("the GeoPackage is damaged: its database cannot be read")) from exc
     finally:
         connection.close()
-    if application_id not in GPKG_APPLICATION_IDS or "gpkg_contents" not in tables:
-        raise RefusalError(N_("the file is an SQLite database but not a GeoPackage"))
-    foreign = [name for name in triggers if not _GPKG_TRIGGERS.match(str(name))]
     if foreign:
         raise RefusalError(
-            N_("the GeoPackage holds {count} database trigger(s) that are not part of the GeoPackage standard"),
+            N_(
+                "the GeoPackage holds {count} database trigger(s) that are not part of the GeoPackage standard, "
+                "such as '{name}'; a trigger could run commands when the file is read"
+            ),
             count=len(foreign),
+            name=plain_snippet(foreign[0]),
         )
     return []
 
