@@ -116,6 +116,24 @@ def _store_url() -> str | None:
     return store.configured_url(_secret_store_url())
 
 
+def store_url() -> str | None:
+    """The configured store address, or None for the embedded file (what every command opens)."""
+    return _store_url()
+
+
+def store_label() -> str:
+    """The configured store as an operator names it: the file's path, or the address without its password."""
+    from kzatlas import store
+
+    url = _store_url()
+    path = store.sqlite_path(url)
+    if path is not None:
+        return f"SQLite file {terminal_text(str(path), 300)}"
+    from kzatlas.store.postgres import redacted
+
+    return f"database {terminal_text(redacted(url or ''), 300)}"
+
+
 def open_store(catalogue_ids: frozenset[str]):
     """Open the configured store (the server database, or the file under ``data/``)."""
     from kzatlas import store

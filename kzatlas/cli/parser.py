@@ -14,6 +14,8 @@ undo VERSION
 export
     The catalogue as the atlas shows it (saved edits included) as GeoJSON, GeoPackage or CSV,
     with its citation.
+store check | store backup FILE | store restore FILE
+    Check the store for damage; write a checked copy of it; replace its content with a backup.
 
 The CLI writes to the same store as the app (``$KZATLAS_STORE_URL``, else the SQLite file in
 ``$KZATLAS_DATA_DIR`` or ``data/``). "Who" is the operating-system account running the
@@ -25,6 +27,7 @@ through :func:`kzatlas.safety.terminal_text`.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
@@ -49,6 +52,7 @@ from kzatlas.cli.context import (
     system_user,
     who_for,
 )
+from kzatlas.cli.store_commands import command_store_backup, command_store_check, command_store_restore
 from kzatlas.ingest.encodings import ENCODINGS
 from kzatlas.safety import terminal_text
 
@@ -111,7 +115,9 @@ def _add_provenance_options(parser: argparse.ArgumentParser, *, required: bool) 
 
 def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     """How to read a table: its sheet, its header, which column holds what, exchanged coordinates."""
-    parser.add_argument("--sheet", metavar="NAME_OR_NUMBER", help="the workbook sheet to read (default: the first with a table)")
+    parser.add_argument(
+        "--sheet", metavar="NAME_OR_NUMBER", help="the workbook sheet to read (default: the first with a table)"
+    )
     parser.add_argument(
         "--header-row", metavar="N", help="the header's row, or N-M for a header over two merged rows (default: found)"
     )
@@ -131,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        Sub-commands ``check``, ``import``, ``history``, ``undo`` and ``export``.
+        Sub-commands ``check``, ``import``, ``history``, ``undo``, ``export`` and ``store``.
     """
     parser = _Parser(prog=PROG, description="Batch work on the Kazakhstan environment atlas's saved data.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
@@ -174,7 +180,24 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", required=True, metavar="PATH")
     export.add_argument("--force", action="store_true", help="replace PATH if it exists")
     export.set_defaults(run=command_export)
+    _add_store_commands(commands)
     return parser
+
+
+def _add_store_commands(commands) -> None:
+    """``store check``, ``store backup FILE`` and ``store restore FILE``."""
+    store = commands.add_parser("store", help="check, back up or restore the saved-data store")
+    actions = store.add_subparsers(dest="store_command", required=True, metavar="ACTION", parser_class=_Parser)
+    check = actions.add_parser("check", help="check the store for damage (exit 1 if damaged)")
+    check.set_defaults(run=command_store_check)
+    backup = actions.add_parser("backup", help="write a checked copy of the store to FILE")
+    backup.add_argument("file", metavar="FILE")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    backup.set_defaults(run=command_store_backup)
+    restore = actions.add_parser("restore", help="replace the store's content, history included, with a backup")
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="go ahead (the store's present content is replaced)")
+    restore.set_defaults(run=command_store_restore)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -194,6 +217,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     """
     out = out or sys.stdout
     err = err or sys.stderr
+    # The store logs for server operators; here the one line below says what happened, so
+    # Python's fallback must not print those records to stderr as well.
+    logger = logging.getLogger("kzatlas")
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
     try:
         parser = build_parser()
         try:

@@ -50,6 +50,7 @@ __all__ = [
     "merge",
     "configured_url",
     "open_store",
+    "sqlite_path",
     "with_saved",
 ]
 
@@ -115,6 +116,26 @@ def open_store(url: str | None = None, *, catalogue_ids: Iterable[str] | None = 
         f"The store address {shown} is not supported. Leave it unset for the embedded file, "
         "or use sqlite:///path/to/file.sqlite or a postgresql:// database address."
     )
+
+
+def sqlite_path(url: str | None) -> Path | None:
+    """The file of a SQLite store address (``None``: the embedded default), or None for another backend.
+
+    Parameters
+    ----------
+    url : str or None
+        A store address as :func:`open_store` takes it.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file, or None when the address is not a SQLite one (or names no file).
+    """
+    if url is None:
+        return default_store_path()
+    text = str(url).strip()
+    path = text[len(_SQLITE_PREFIX) :] if text.startswith(_SQLITE_PREFIX) else ""
+    return Path(path).expanduser() if path and not path.startswith(":memory:") else None
 
 
 def configured_url(secret: object = None) -> str | None:

@@ -31,6 +31,11 @@ from kzatlas.catalog import Catalogue, shipped_feature_frame
 from kzatlas.store.records import StoreError
 from kzatlas.store.sql import SqlStore
 
+# PostgreSQL's error codes for data it found damaged while reading (data_corrupted, index_corrupted).
+_DAMAGE_SQLSTATES = frozenset({"XX001", "XX002"})
+# The shipped catalogue's copy, read by the check as well (only its key is needed).
+_CATALOGUE_TABLE = sa.table("catalogue_features", sa.column("feature_id"))
+
 CONNECT_TIMEOUT_SECONDS = 3
 LOCK_TIMEOUT_SECONDS = 15
 # Connections each server keeps open: reruns read a few small queries at a time.
@@ -123,7 +128,23 @@ def postgres_engine(url: sa.engine.URL) -> sa.Engine:
 
 
 class PostgresStore(SqlStore):
-    """The shared SQL store on PostgreSQL/PostGIS, plus the catalogue copy for SQL clients."""
+    """The shared SQL store on PostgreSQL/PostGIS, plus the catalogue copy for SQL clients.
+
+    Its check (on opening and inside every write) is the default one: the connection works and
+    every store table, the catalogue copy included, is read end to end (a count and every key).
+    An operator can add ``amcheck`` for the indexes' own structure.
+    """
+
+    def __init__(self, engine: sa.Engine, **options) -> None:
+        super().__init__(engine, **options)
+        # A backup's reads must all see the same committed state.
+        self._snapshot_options = {"isolation_level": "REPEATABLE READ"}
+
+    def _extra_tables(self, existing: set[str]) -> list[sa.TableClause]:
+        return [_CATALOGUE_TABLE] if _CATALOGUE_TABLE.name in existing else []
+
+    def _is_damage(self, exc: BaseException) -> bool:
+        return getattr(getattr(exc, "orig", exc), "sqlstate", None) in _DAMAGE_SQLSTATES
 
     def publish_catalogue(self, catalogue: Catalogue) -> bool:
         """Copy the shipped catalogue into ``catalogue_features`` once per data version.

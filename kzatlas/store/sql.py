@@ -22,7 +22,8 @@ from sqlalchemy import exc as sa_exc
 
 from kzatlas.store import sign_in
 from kzatlas.store.base import Store
-from kzatlas.store.migrate import upgrade
+from kzatlas.store.health import StoreCheck, StoreDamagedError, database_problem, table_problems, timed_check
+from kzatlas.store.migrate import current_revisions, head_revisions, upgrade
 from kzatlas.store.records import (
     ACTION_UNDO,
     MAX_COMMENT_CHARS,
@@ -39,7 +40,7 @@ from kzatlas.store.records import (
     records_to_frame,
 )
 from kzatlas.store.rows import bare_row, chunks, restored_row, row_record, state_rows
-from kzatlas.store.schema import changes, feature_versions, features
+from kzatlas.store.schema import changes, feature_versions, features, metadata
 
 BUSY_MESSAGE = "The saved-data store is busy or cannot be written just now; nothing was changed. Try again."
 
@@ -71,11 +72,17 @@ class SqlStore(Store):
     ) -> None:
         self._engine = engine
         self._write_options = dict(write_options or {})
+        # How a read transaction sees one state of every table (a backend adds its isolation level).
+        self._snapshot_options: dict = {}
         self._catalogue_ids = frozenset(catalogue_ids) if catalogue_ids is not None else None
         try:
+            # Checked before any migration writes to it.
+            self._run_check().raise_if_damaged()
             upgrade(engine, self._write_options)
         except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
             engine.dispose()
+            if self._is_damage(exc):
+                raise StoreDamagedError([database_problem(exc)]) from exc
             raise StoreError("The saved-data store could not be opened or prepared.") from exc
         except StoreError:
             engine.dispose()
@@ -84,8 +91,11 @@ class SqlStore(Store):
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sa.Connection]:
-        """One transaction; database errors become a plain ``StoreError`` after rollback."""
+    def _transaction(self, *, write: bool, check: bool = True) -> Iterator[sa.Connection]:
+        """One transaction; database errors become a plain ``StoreError`` after rollback.
+
+        A write transaction checks the store first (``check=False`` only for replacing it whole).
+        """
         try:
             with self._engine.connect() as connection:
                 if write:
@@ -93,13 +103,88 @@ class SqlStore(Store):
                 with connection.begin():
                     if write:
                         self._lock_for_write(connection)
+                        if check:
+                            # Under the lock, so nothing can damage it between the check and this write.
+                            self._checked(connection).raise_if_damaged()
                     yield connection
         except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
+            if self._is_damage(exc):
+                raise StoreDamagedError([database_problem(exc)]) from exc
             # A lost connection, a lock timeout or an exhausted pool: the transaction rolled back.
             raise StoreError(BUSY_MESSAGE if write else "The saved-data store cannot be read just now.") from exc
 
     def _lock_for_write(self, connection: sa.Connection) -> None:
         """Serialise writers; a backend whose write transaction does not already lock overrides this."""
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sa.Connection]:
+        """A read transaction that sees one consistent state of every table (for a backup)."""
+        with self._engine.connect() as connection:
+            connection = connection.execution_options(**self._snapshot_options)
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def exclusive_write(self) -> Iterator[sa.Connection]:
+        """A write transaction under the writers' lock that skips the check: for replacing the whole store."""
+        with self._transaction(write=True, check=False) as connection:
+            yield connection
+
+    # -- checking -----------------------------------------------------------------------
+
+    def check(self) -> StoreCheck:
+        """Check the store now (what :mod:`kzatlas.store.health` describes); writes nothing.
+
+        Returns
+        -------
+        StoreCheck
+            What was checked and any problems found.
+
+        Raises
+        ------
+        StoreError
+            If the store cannot be reached at all (a damaged store is reported, not raised).
+        """
+        try:
+            return self._run_check()
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
+            if self._is_damage(exc):
+                return StoreCheck(checked=("opening the store",), problems=(database_problem(exc),), seconds=0.0)
+            raise StoreError("The saved-data store cannot be reached just now, so it cannot be checked.") from exc
+
+    def _run_check(self) -> StoreCheck:
+        """The check in a read transaction of its own; an error reaching the database is raised."""
+        with self._engine.connect() as connection, connection.begin():
+            return self._checked(connection)
+
+    def _checked(self, connection: sa.Connection) -> StoreCheck:
+        return timed_check(lambda checked: self._check_problems(connection, checked))
+
+    def _check_problems(self, connection: sa.Connection, checked: list[str]) -> list[str]:
+        """The backend's checks on an open transaction; by default, read every store table end to end.
+
+        Tables a store at an older revision does not have yet are skipped; at the newest
+        revision every table must be there.
+        """
+        checked.append("the connection works")
+        connection.execute(sa.select(1)).scalar_one()
+        existing = set(sa.inspect(connection).get_table_names())
+        tables = [table for table in metadata.sorted_tables if table.name in existing]
+        problems = table_problems(connection, tables + self._extra_tables(existing), checked)
+        if existing and current_revisions(connection) == head_revisions():
+            missing = sorted(table.name for table in metadata.sorted_tables if table.name not in existing)
+            problems += [f"table {name} is missing" for name in missing]
+        return problems
+
+    def _extra_tables(self, existing: set[str]) -> list[sa.Table]:
+        """Backend-only tables the default check reads as well."""
+        del existing
+        return []
+
+    def _is_damage(self, exc: BaseException) -> bool:
+        """Whether a database error means the stored data is damaged (not merely unreachable)."""
+        del exc
+        return False
 
     # -- reading ------------------------------------------------------------------------
 
