@@ -75,7 +75,9 @@ def page_setup(title: str, title_visible: bool = True) -> PageContext:
                 "The data store is unreachable, so the shipped catalogue is shown read-only and nothing "
                 "can be saved: {reason}"
             )
-        st.warning(message.format(reason=escape_markdown(loaded.store_problem)))
+        # The damaged store's message is a catalogue entry (shown in the page's language); other
+        # reasons come from the database and are shown as they are.
+        st.warning(message.format(reason=escape_markdown(translate(loaded.store_problem))))
     return PageContext(
         translate=translate,
         language=state.language(),
