@@ -4,9 +4,10 @@ import streamlit as st
 
 from kzatlas.config import APP_ICON
 from kzatlas.i18n import translator
-from kzatlas.ui import state
+from kzatlas.ui import state, upload_guard
 from kzatlas.ui.signed_in import current_editor
 
+upload_guard.run_started()
 state.init()
 _ = translator(state.language())
 st.set_page_config(page_title=_("Kazakhstan environment atlas"), page_icon=str(APP_ICON), layout="wide")
@@ -26,3 +27,6 @@ st.navigation(
         st.Page("views/edit_data.py", title=_("Add and edit data"), icon=":material/edit_note:", visibility=editing),
     ]
 ).run()
+# The uploaders this run showed are now the ones the server takes files for (not reached when a
+# rerun cuts the run short).
+upload_guard.run_finished()

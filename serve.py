@@ -20,6 +20,7 @@ from starlette.middleware import Middleware
 
 from kzatlas.config import WEB_TILES_URL
 from kzatlas.map.static_files import MAPDATA_URL
+from kzatlas.ui.upload_guard import UploadGuard
 
 METRICS_PATH = "/_stcore/metrics"
 # Set to 1 to let a monitoring system read Streamlit's metrics (they name internal caches).
@@ -112,5 +113,9 @@ class SecurityHeaders:
 
 app = st.App(
     "app.py",
-    middleware=[Middleware(SecurityHeaders, expose_metrics=os.environ.get(METRICS_ENV) == "1")],
+    middleware=[
+        Middleware(SecurityHeaders, expose_metrics=os.environ.get(METRICS_ENV) == "1"),
+        # Uploads only for a page that shows an uploader, within its size (README: "Security").
+        Middleware(UploadGuard),
+    ],
 )

@@ -92,28 +92,10 @@ def shipped_catalogue():
     return catalogue, frozenset(shipped["id"])
 
 
-def _secret_store_url() -> object:
-    """Read ``[store] url`` from the app's ``.streamlit/secrets.toml``.
-
-    The command line and the app then write to the same store whichever way it is configured.
-    """
-    import tomllib
-
-    from kzatlas.config import ROOT_DIR
-
-    path = ROOT_DIR / ".streamlit" / "secrets.toml"
-    try:
-        with path.open("rb") as handle:
-            section = tomllib.load(handle).get("store")
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    return section.get("url") if isinstance(section, dict) else None
-
-
 def _store_url() -> str | None:
     from kzatlas import store
 
-    return store.configured_url(_secret_store_url())
+    return store.configured_url(store.secrets_file_url())
 
 
 def store_url() -> str | None:

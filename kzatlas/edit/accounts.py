@@ -288,10 +288,10 @@ def _prompt_hash(getpass: Callable[[str], str]) -> str:
 
 def _open_guesses():
     """The configured store's sign-in counts, opened the way ``python -m kzatlas`` opens the store."""
-    from kzatlas.cli.context import open_store
+    from kzatlas import store
     from kzatlas.edit.guesses import StoreGuesses
 
-    return StoreGuesses(open_store(frozenset()))
+    return StoreGuesses(store.open_store(store.configured_url(store.secrets_file_url()), catalogue_ids=frozenset()))
 
 
 def _unlock(username: str, out) -> int:

@@ -161,6 +161,29 @@ def configured_url(secret: object = None) -> str | None:
     return None
 
 
+def secrets_file_url() -> object:
+    """Read ``[store] url`` from the app's ``.streamlit/secrets.toml``, for the command line.
+
+    Returns
+    -------
+    object
+        The value found there (pass it to :func:`configured_url`), or None when the file or
+        the section is missing or unreadable. Command-line tools and the app then write to
+        the same store whichever way it is configured.
+    """
+    import tomllib
+
+    from kzatlas.config import ROOT_DIR
+
+    path = ROOT_DIR / ".streamlit" / "secrets.toml"
+    try:
+        with path.open("rb") as handle:
+            section = tomllib.load(handle).get("store")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return section.get("url") if isinstance(section, dict) else None
+
+
 def with_saved(catalogue: Catalogue, store: Store) -> Catalogue:
     """Return ``catalogue`` as the atlas shows it: shipped features with the store's edits laid over.
 

@@ -28,6 +28,7 @@ from kzatlas.map.import_preview import import_preview_group
 from kzatlas.safety import escape_markdown, markdown_link
 from kzatlas.selection import feature_link
 from kzatlas.tables import HECTARES_FORMAT
+from kzatlas.ui import upload_guard
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.history import data_store
 from kzatlas.ui.import_reading import reading_choices, reading_key, swap_offer
@@ -59,7 +60,8 @@ def import_section(page: str, context: PageContext, editor: Editor) -> None:
     )
     round_number = st.session_state.setdefault(ROUND_KEY, 0)
     upload = st.file_uploader(
-        translate("File to import"), type=UPLOAD_TYPES, key=f"{page}.upload.{round_number}", max_upload_size=50
+        translate("File to import"), type=UPLOAD_TYPES, key=f"{page}.upload.{round_number}",
+        max_upload_size=upload_guard.offer_upload(50),
     )
     if upload is None:
         return

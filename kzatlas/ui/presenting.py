@@ -10,7 +10,7 @@ from kzatlas import scenes, selection, tables
 from kzatlas.analysis import Filters
 from kzatlas.i18n import Translate
 from kzatlas.safety import escape_html, escape_markdown, markdown_link, plain_snippet
-from kzatlas.ui import bridge, state
+from kzatlas.ui import bridge, state, upload_guard
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.live_map import render_scene_map
 from kzatlas.ui.table_display import link_column, show_table
@@ -233,7 +233,8 @@ def _open_scene_file(page: str, allowed: selection.Allowed, translate: Translate
         translate("Open a saved scene list"),
         type=["json"],
         key=f"{page}.upload",
-        max_upload_size=1,  # megabytes, the smallest the uploader takes; the reader stops at 200 kB
+        # Megabytes, the smallest the uploader takes (the reader stops at 200 kB); the server refuses more.
+        max_upload_size=upload_guard.offer_upload(1),
         help=translate("A scene list saved from this page: a JSON file of at most {size} kB.").format(
             size=scenes.MAX_DECK_BYTES // 1000
         ),

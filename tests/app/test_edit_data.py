@@ -9,8 +9,8 @@ from functools import lru_cache
 
 import pytest
 import streamlit as st
-from streamlit import config as st_config
 from pagetest import ROUTER, TIMEOUT, metric, page_path, shown
+from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 from kzatlas import store

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+
 import pytest
 
 from kzatlas import store
