@@ -241,11 +241,12 @@ def exception_text(error: BaseException, translate: Translate) -> str:
     Returns
     -------
     str
-        The translated message, else ``str(error)``.
+        The translated message; else ``str(error)``, translated when it is a catalogued text
+        (such as the store's damage message), as it is otherwise.
     """
     if error.args and isinstance(error.args[0], Message):
         return error.args[0].translated(translate)
-    return str(error)
+    return translate(str(error))
 
 
 def messages_in(value: object) -> list[Message]:

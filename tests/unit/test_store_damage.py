@@ -20,6 +20,8 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from kzatlas.config import ROOT_DIR, STORE_FILE_NAME
+from kzatlas.i18n import translator
+from kzatlas.ingest.messages import exception_text
 from kzatlas.store import StoreError, open_store
 from kzatlas.store.backups import backup_problems
 from kzatlas.store.health import DAMAGED_MESSAGE, StoreDamagedError
@@ -124,13 +126,17 @@ def test_a_store_damaged_while_open_refuses_the_write_and_the_next_read(data_dir
         assert len(opened.saved()) == FEATURES and opened.version() == 3
         damage(path)
         before = sha256(path)
-        with pytest.raises(StoreDamagedError):
+        with pytest.raises(StoreDamagedError) as refused:
             opened.apply(
                 [{"id": "new-post", "kind": "undp_site", "name_en": "Post", "geometry": Point(69.05, 50.42)}],
                 who="editor@example.org",
                 comment="after the damage",
                 action="draw",
             )
+        # The save forms show the refusal in the page's language.
+        assert exception_text(refused.value, translator("ru")).startswith("Хранилище сохранённых данных повреждено")
+        assert "store restore" in exception_text(refused.value, translator("kk"))
+        assert exception_text(refused.value, translator("kk")) != DAMAGED_MESSAGE
         # What a running app reads on every page view: the changed file is checked again.
         with pytest.raises(StoreDamagedError):
             opened.version()
