@@ -1,66 +1,32 @@
 """A damaged store file gets the unreachable store's notice on every page, and nothing is written.
 
 The file is a real store of a few hundred features with 64 KiB in its middle overwritten
-(``tests/unit/test_store_damage.py`` has the same steps for the store and the command line).
+(built and damaged by ``tests/damagedstore.py``, as in the store and command-line tests).
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import random
-import sqlite3
 from pathlib import Path
 
 import pytest
+from damagedstore import build_store, damage, sha256
 from localnet import free_port
 from pagetest import TIMEOUT, metric, page_path, run_page, shown
-from shapely.geometry import Polygon
 from streamlit.testing.v1 import AppTest
 
 from kzatlas.edit import accounts
 from kzatlas.i18n import translator
-from kzatlas.store import open_store
 from kzatlas.store.health import DAMAGED_MESSAGE
 
 LAST_LOADED = "The data store is unreachable, showing the last loaded catalogue read-only"
 SHIPPED_READ_ONLY = "The data store is unreachable, so the shipped catalogue is shown read-only"
-FEATURES = 300
-DAMAGE_BYTES = 64 * 1024
 PASSWORD = "a long test password 42"
 
 
-def build_store(path: Path) -> None:
-    with open_store(f"sqlite:///{path}") as opened:
-        for start in range(0, FEATURES, 100):
-            records = []
-            for n in range(start, start + 100):
-                x, y = 50 + (n % 100) * 0.3, 41 + (n // 100) * 0.1
-                ring = [
-                    (x + 0.1 * math.cos(k / 40 * math.tau), y + 0.05 * math.sin(k / 40 * math.tau)) for k in range(40)
-                ]
-                records.append(
-                    {
-                        "id": f"saved-area-{n}",
-                        "kind": "national_park",
-                        "name_en": f"Area {n}",
-                        "geometry": Polygon(ring),
-                    }
-                )
-            opened.apply(records, who="editor@example.org", comment=f"batch {start}", action="import")
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def damage(path: Path) -> None:
-    size = path.stat().st_size
-    with path.open("r+b") as handle:
-        handle.seek(size // 2 - DAMAGE_BYTES // 2)
-        handle.write(random.Random(20250630).randbytes(DAMAGE_BYTES))
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def banners(at: AppTest) -> list[str]:
@@ -87,7 +53,7 @@ def page_messages(at: AppTest) -> list[str]:
 @pytest.fixture()
 def store_file(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "damaged.sqlite"
-    build_store(path)
+    build_store(path, "saved-area-")
     monkeypatch.setenv("KZATLAS_STORE_URL", f"sqlite:///{path}")
     return path
 

@@ -7,17 +7,15 @@ process would), and the command line run in a subprocess against it.
 
 from __future__ import annotations
 
-import hashlib
-import math
 import os
-import random
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from shapely.geometry import Point, Polygon
+from damagedstore import FEATURES, build_store, damage, sha256
+from shapely.geometry import Point
 
 from kzatlas.config import ROOT_DIR, STORE_FILE_NAME
 from kzatlas.i18n import translator
@@ -26,43 +24,18 @@ from kzatlas.store import StoreError, open_store
 from kzatlas.store.backups import backup_problems
 from kzatlas.store.health import DAMAGED_MESSAGE, StoreDamagedError
 
-FEATURES = 300
-DAMAGE_BYTES = 64 * 1024
 DAMAGED_START = "The saved-data store is damaged"
 DOWN_URL = "postgresql://kzatlas@127.0.0.1:1/none"
 SOURCE = ["--source-title", "Field survey", "--source-date", "2025-06-30"]
 SITES_CSV = "name,latitude,longitude,kind\nNew monitoring post,50.42,69.05,undp_site\n"
 
 
-def ellipse(number: int) -> Polygon:
-    x, y = 50 + (number % 100) * 0.3, 41 + (number // 100) * 0.1
-    return Polygon([(x + 0.1 * math.cos(k / 40 * math.tau), y + 0.05 * math.sin(k / 40 * math.tau)) for k in range(40)])
 
 
-def build_store(path: Path) -> None:
-    """A store with FEATURES features in three versions, checkpointed into the one file."""
-    with open_store(f"sqlite:///{path}", catalogue_ids=frozenset()) as opened:
-        for start in range(0, FEATURES, 100):
-            records = [
-                {"id": f"area-{n}", "kind": "national_park", "name_en": f"Area {n}", "geometry": ellipse(n)}
-                for n in range(start, start + 100)
-            ]
-            opened.apply(records, who="editor@example.org", comment=f"batch {start}", action="import")
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    assert path.stat().st_size > 4 * DAMAGE_BYTES
 
 
-def damage(path: Path) -> None:
-    """Overwrite 64 KiB in the middle of the file with random bytes."""
-    size = path.stat().st_size
-    with path.open("r+b") as handle:
-        handle.seek(size // 2 - DAMAGE_BYTES // 2)
-        handle.write(random.Random(20250630).randbytes(DAMAGE_BYTES))
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def history_of(path: Path) -> list[tuple]:
