@@ -27,7 +27,7 @@ st.caption(
 )
 if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
-live_map.render_map(PAGE, context, matching, selected)
+live_map.render_map(PAGE, context, matching, selected, filters)
 if selected:
     details.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 
@@ -41,9 +41,9 @@ if not unlocated.empty:
 
 st.subheader(_("Summary"))
 summary_panels.summary_metrics(context, matching, filters)
-summary_panels.summary_chart(PAGE, context, matching)
+summary_panels.summary_chart(PAGE, context, matching, filters)
 st.subheader(_("Matching features"))
-table_display.feature_list(context, matching)
+table_display.feature_list(context, matching, filters)
 presenting.add_scene_control(PAGE, context, allowed, filters, selected)
 downloads.download_buttons(
     PAGE, context, matching, _("Atlas features matching the map explorer's filters"), filters_text(filters)

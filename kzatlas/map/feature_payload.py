@@ -146,6 +146,10 @@ class PreparedFeatures:
             features.append(feature)
         return {"type": "FeatureCollection", "features": features}
 
+    def sites_on_canvas(self, ids: Iterable[str]) -> bool:
+        """Whether the UNDP sites among ``ids`` are many enough to go on one canvas layer."""
+        return sum(1 for i in ids if i in self.points) >= CANVAS_POINTS_FROM
+
     def point_rows(self, ids: Iterable[str]) -> str:
         """The canvas rows of ``ids`` as one JSON array (text)."""
         return "[" + ",".join(row for row in (self.points.get(i) for i in ids) if row is not None) + "]"

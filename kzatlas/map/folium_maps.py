@@ -55,7 +55,7 @@ from kzatlas.map.chrome import (
 from kzatlas.map.name_labels import (
     BasemapLayer,
     FeatureLabels,
-    feature_label_items,
+    map_labels,
 )
 from kzatlas.map.screen_fit import LEAST_ZOOM, ScreenFit
 from kzatlas.safety import escape_html
@@ -174,6 +174,7 @@ def build_feature_groups(
     selected_id: str | None = None,
     *,
     prepared: feature_payload.PreparedFeatures | None = None,
+    labels: dict[str, list[list]] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per map kind, always all of them (possibly empty).
 
@@ -182,16 +183,16 @@ def build_feature_groups(
     ``prepared`` (from :func:`prepare_map_features`, for a catalogue that holds ``features``)
     saves simplifying and serialising the shapes again; without it they are prepared here.
     Many UNDP sites go on one canvas layer (:class:`kzatlas.map.feature_payload.CanvasPoints`).
+    ``labels`` (from :func:`~kzatlas.map.name_labels.map_labels` for the same features) saves working out the names again.
     """
     if prepared is None:
         prepared = prepare_map_features(features, translate, name_column, region_names)
     groups = []
     ids = features["id"].tolist()
     sites = [i for i in ids if i in prepared.points]
-    on_canvas = len(sites) >= feature_payload.CANVAS_POINTS_FROM
-    # Names of thousands of sites would only clutter the map (and slow it): the tooltip names them.
-    labelled = features[features["kind"] != KIND_UNDP_SITE] if on_canvas else features
-    labels = feature_label_items(labelled, name_column)
+    on_canvas = prepared.sites_on_canvas(ids)
+    if labels is None:
+        labels = map_labels(features, name_column, on_canvas)
     for kind in MAP_KINDS:
         group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
         if kind == KIND_UNDP_SITE and on_canvas:

@@ -22,6 +22,7 @@ from kzatlas.config import (
     BASEMAP_WATER_COLOUR,
     BASEMAP_WATER_LINE_COLOUR,
     COORDINATE_DECIMALS,
+    KIND_UNDP_SITE,
     MAP_KINDS,
     POINT_KINDS,
 )
@@ -301,6 +302,16 @@ class FeatureLabels(MacroElement):
         super().__init__()
         self._name = "FeatureLabels"
         self.items = _script_json(items)
+
+
+def map_labels(features: gpd.GeoDataFrame, name_column: str, sites_on_canvas: bool) -> dict[str, list[list]]:
+    """The name labels of a map of ``features``, per kind (see :func:`feature_label_items`).
+
+    With the sites on one canvas, their names would only clutter the map (and slow it): their
+    tooltips name them.
+    """
+    labelled = features[features["kind"] != KIND_UNDP_SITE] if sites_on_canvas else features
+    return feature_label_items(labelled, name_column)
 
 
 def feature_label_items(features: gpd.GeoDataFrame, name_column: str) -> dict[str, list[list]]:

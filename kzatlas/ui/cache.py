@@ -12,6 +12,9 @@ What each cache holds (and its bound):
 * ``name_search_text``: every feature's names folded for searching, per store version (4).
 * ``map_features``: every feature simplified, rounded and serialised for the map, per store
   version, detail band and language (6 entries).
+* ``view_results``: what a page shows for one filter set that does not change until the data,
+  the filters or the language do: the summary figures, the chart, the table, the map's name
+  labels, the region names (:data:`VIEW_RESULTS_MAX` results, least recently used go first).
 
 Nothing expires by time: every cache of saved data is keyed by the store's version, which
 every rerun reads afresh, so replicas behind a load balancer agree on their next interaction.
@@ -20,6 +23,8 @@ every rerun reads afresh, so replicas behind a load balancer agree on their next
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,3 +193,55 @@ def map_features(
     regions = catalog.region_frame(loaded)
     names = {} if regions is None else dict(zip(regions["iso_code"], local_names(regions, column)))
     return folium_maps.prepare_map_features(catalog.feature_frame(loaded), translator(language), column, names, band)
+
+
+# Results kept by :func:`view_results`: a handful per filter set and language, for a few hundred
+# filter sets in all.
+VIEW_RESULTS_MAX = 512
+
+
+class ViewResults:
+    """A bounded, thread-safe store of results, each computed once for its key (least recently used go first).
+
+    Results are shared by every session: callers must treat them as read-only.
+    """
+
+    def __init__(self, max_entries: int = VIEW_RESULTS_MAX) -> None:
+        self.max_entries = max_entries
+        self._held: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """The result kept for ``key``, else ``compute()`` (kept for next time)."""
+        with self._lock:
+            if key in self._held:
+                self._held.move_to_end(key)
+                return self._held[key]
+        # Computed outside the lock: two sessions may both compute a new key once; both results are equal.
+        result = compute()
+        with self._lock:
+            self._held[key] = result
+            self._held.move_to_end(key)
+            while len(self._held) > self.max_entries:
+                self._held.popitem(last=False)
+        return result
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._held)
+
+
+@st.cache_resource(show_spinner=False)
+def view_results() -> ViewResults:
+    """The one :class:`ViewResults` of this server process."""
+    return ViewResults()
+
+
+def for_view(what: Hashable, filters: Filters | None, geodata_dir: str, store_version: int, language: str, compute):
+    """``compute()`` once per data version, filter set and language; ``what`` names the result.
+
+    The store's address is part of the key (two stores can both be at version 1). The result is
+    shared: treat it as read-only.
+    """
+    key = (what, filters, geodata_dir, store_url(), store_version, language)
+    return view_results().get(key, compute)

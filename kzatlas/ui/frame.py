@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import geopandas as gpd
 import streamlit as st
@@ -14,6 +16,8 @@ from kzatlas.i18n import LANGUAGE_NAMES, Translate, local_names, name_column, tr
 from kzatlas.safety import escape_markdown, plain_snippet
 from kzatlas.ui import cache, state
 from kzatlas.ui.signed_in import sign_in_box
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,19 @@ class PageContext:
         """The data column with names in the page's language."""
         return name_column(self.language)
 
+    def remembered(self, what: Hashable, filters: Filters | None, compute: Callable[[], T]) -> T:
+        """``compute()`` once per data version, ``filters`` and language (see :func:`cache.for_view`).
+
+        ``what`` names the result and holds whatever else it depends on; the result is shared
+        between sessions, so it must not be changed.
+        """
+        return cache.for_view(what, filters, self.geodata_dir, self.catalogue.store_version, self.language, compute)
+
     def region_names(self) -> dict[str, str]:
         """ISO code -> region name in the page's language (empty without region boundaries)."""
+        return dict(self.remembered("region names", None, self._region_names))
+
+    def _region_names(self) -> dict[str, str]:
         regions = region_frame(self.catalogue)
         if regions is None:
             return {}

@@ -16,7 +16,7 @@ from kzatlas import scenes, selection
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, MAP_HEIGHT_PX, MAP_ZOOM
-from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
+from kzatlas.map import browser_code, feature_payload, folium_maps, name_labels, static_files
 from kzatlas.map.screen_fit import FillWindow
 from kzatlas.ui import cache, state
 from kzatlas.ui.frame import PageContext
@@ -170,8 +170,12 @@ def _feature_groups(
     features: gpd.GeoDataFrame,
     selected_id: str | None = None,
     view: selection.MapView | None = None,
+    filters: Filters | None = None,
 ) -> list:
     """The feature groups, from shapes prepared once per catalogue version, band and language.
+
+    With the ``filters`` that chose ``features``, their name labels are worked out once per
+    filter set (:meth:`PageContext.remembered`).
 
     The band follows the zoom the map opens with (``view``), never the user's later zooming,
     which stays in the browser.
@@ -180,24 +184,41 @@ def _feature_groups(
     prepared = cache.map_features(
         context.geodata_dir, cache.store_url(), context.catalogue.store_version, band, context.language
     )
+    labels = None
+    if filters is not None:
+        on_canvas = prepared.sites_on_canvas(features["id"])
+        labels = context.remembered(
+            ("map labels", on_canvas), filters, lambda: name_labels.map_labels(features, context.name_column, on_canvas)
+        )
     return folium_maps.build_feature_groups(
-        features, context.translate, context.name_column, context.region_names(), selected_id, prepared=prepared
+        features,
+        context.translate,
+        context.name_column,
+        context.region_names(),
+        selected_id,
+        prepared=prepared,
+        labels=labels,
     )
 
 
 def render_map(
-    page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str | None = None,
+    filters: Filters | None = None,
 ) -> dict | None:
     """Draw the atlas map; filters swap feature groups in place (no remount, view kept).
 
     Panning and zooming never rerun the app: only clicks are returned, and the view goes
-    into the address from the browser side.
+    into the address from the browser side. ``filters`` (those that chose ``features``) lets
+    the map's names be worked out once per filter set.
     """
     base = _live_base(context, view_param=selection.PARAM_VIEW)
     browser_code.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
     FillWindow(margin_px=EXPLORER_MAP_MARGIN_PX, min_share=EXPLORER_MAP_MIN_SHARE).add_to(base)
     view = state.view(page)
-    groups = _feature_groups(context, features, selected_id, view) + _flight_group(page)
+    groups = _feature_groups(context, features, selected_id, view, filters) + _flight_group(page)
     return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), view)
 
 

@@ -6,6 +6,8 @@ The charts are specified in :mod:`kzatlas.charts` and the target statement in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import geopandas as gpd
 import pandas as pd
@@ -47,10 +49,20 @@ def _summary_notes(matching: gpd.GeoDataFrame, filters: Filters, translate: Tran
     return " ".join(notes)
 
 
-def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
-    """Headline numbers that follow the filters: counts by kind, hectares, the protection story."""
+@dataclass(frozen=True)
+class SummaryFigures:
+    """The headline numbers of one filter set, worked out once (see :func:`summary_figures`)."""
+
+    matching: int
+    hectares: float
+    counts: tuple[tuple[str, int], ...]
+    notes: str
+    story: protection.ProtectionStory
+
+
+def summary_figures(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> SummaryFigures:
+    """Counts by kind, hectares, notes and the protection story for the features ``filters`` match."""
     translate = context.translate
-    hectares = analysis.protected_hectares(matching)
     regions = region_frame(context.catalogue)
     land_ha = None
     if filters.regions and regions is not None:
@@ -63,21 +75,37 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
         regional=bool(filters.regions),
         subset=_fewer_reserves_and_parks(context, matching, filters),
     )
-    first, second = st.columns(2)
-    first.metric(translate("Matching features"), format_number(len(matching), translate))
-    second.metric(translate("Official area of reserves and parks"), format_hectares(hectares, translate))
     counts = [
-        (translate(KIND_SHORT_LABELS[kind]), count)
+        (translate(KIND_SHORT_LABELS[kind]), int(count))
         for kind, count in spatial.counts_by_kind_apart_from_partners(matching).itertuples(index=False)
     ]
     partners = spatial.undp_footprint(matching).partners
     if partners:
         counts.append((translate("UN partner sites"), partners))
-    if counts:
-        for column, (label, count) in zip(st.columns(len(KINDS) + 1), counts):
+    return SummaryFigures(
+        matching=len(matching),
+        hectares=analysis.protected_hectares(matching),
+        counts=tuple(counts),
+        notes=_summary_notes(matching, filters, translate),
+        story=story,
+    )
+
+
+def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
+    """Headline numbers that follow the filters: counts by kind, hectares, the protection story.
+
+    Worked out once per filter set, language and data version, and shared by every session.
+    """
+    translate = context.translate
+    figures = context.remembered("summary", filters, lambda: summary_figures(context, matching, filters))
+    first, second = st.columns(2)
+    first.metric(translate("Matching features"), format_number(figures.matching, translate))
+    second.metric(translate("Official area of reserves and parks"), format_hectares(figures.hectares, translate))
+    if figures.counts:
+        for column, (label, count) in zip(st.columns(len(KINDS) + 1), figures.counts):
             column.metric(label, format_number(count, translate))
-    st.caption(_summary_notes(matching, filters, translate))
-    protection_story(story)
+    st.caption(figures.notes)
+    protection_story(figures.story)
 
 
 def _fewer_reserves_and_parks(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> bool:
@@ -106,8 +134,8 @@ def sentences(notes: tuple[Sentence, ...]) -> None:
         st.caption(_markdown(notes))
 
 
-def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -> None:
-    """Matching features counted by region or by year, as the reader picks."""
+def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
+    """Matching features counted by region or by year, as the reader picks (each chart made once per filter set)."""
     translate = context.translate
     by = st.radio(
         translate("Chart"),
@@ -116,7 +144,11 @@ def summary_chart(page: str, context: PageContext, matching: gpd.GeoDataFrame) -
         horizontal=True,
         key=f"{page}.chart_by",
     )
-    chart = charts.counts_chart(matching, region_frame(context.catalogue), by, translate, context.name_column)
+    chart = context.remembered(
+        ("counts chart", by),
+        filters,
+        lambda: charts.counts_chart(matching, region_frame(context.catalogue), by, translate, context.name_column),
+    )
     show_chart(chart, translate)
 
 

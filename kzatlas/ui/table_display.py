@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kzatlas import tables
+from kzatlas.analysis import Filters
 from kzatlas.formats import format_number, format_percent
 from kzatlas.i18n import Translate
 from kzatlas.safety import safe_link
@@ -132,9 +133,17 @@ def number_columns(translate: Translate) -> dict:
     }
 
 
-def feature_list(context: PageContext, matching: gpd.GeoDataFrame) -> None:
-    """The sortable list of matching features with their sources."""
-    table = tables.feature_table(matching, context.translate, context.name_column, context.region_names())
+def feature_list(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> None:
+    """The sortable list of the features ``filters`` match, with their sources.
+
+    The table is built once per filter set, language and data version and shared by every
+    session (``show_table`` works on a copy).
+    """
+    table = context.remembered(
+        "feature table",
+        filters,
+        lambda: tables.feature_table(matching, context.translate, context.name_column, context.region_names()),
+    )
     show_table(table, number_columns(context.translate), translate=context.translate)
 
 
