@@ -255,9 +255,14 @@ class _OpenForEditing(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
+        (function open(tries) {
             var map = window.map, items = window.drawnItems;
-            if (!map || !items || typeof items.clearLayers !== "function") { return; }
+            if (!map || !items || typeof items.clearLayers !== "function") {
+                // The layers can arrive before the map and its drawing layer exist: try again
+                // shortly (for up to 10 s) rather than leave the shape unopened.
+                if (tries < 100) { setTimeout(function () { open(tries + 1); }, 100); }
+                return;
+            }
             if (window.__kzOpened === {{ this.nonce | tojson }}) { return; }
             window.__kzOpened = {{ this.nonce | tojson }};
             items.clearLayers();
@@ -265,7 +270,7 @@ class _OpenForEditing(MacroElement):
             L.geoJSON({{ this.features | tojson }}).eachLayer(function (layer) { items.addLayer(layer); });
             // Reported like an edit, so the page previews the opened shape at once.
             map.fire("draw:edited", {layers: items});
-        })();
+        })(0);
         {% endmacro %}
         """
     )
