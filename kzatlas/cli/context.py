@@ -95,7 +95,7 @@ def shipped_catalogue():
 def _store_url() -> str | None:
     from kzatlas import store
 
-    return store.configured_url(store.secrets_file_url())
+    return store.command_line_url()
 
 
 def store_url() -> str | None:

@@ -291,7 +291,7 @@ def _open_guesses():
     from kzatlas import store
     from kzatlas.edit.guesses import StoreGuesses
 
-    return StoreGuesses(store.open_store(store.configured_url(store.secrets_file_url()), catalogue_ids=frozenset()))
+    return StoreGuesses(store.open_store(store.command_line_url(), catalogue_ids=frozenset()))
 
 
 def _unlock(username: str, out) -> int:

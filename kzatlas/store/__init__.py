@@ -161,16 +161,22 @@ def configured_url(secret: object = None) -> str | None:
     return None
 
 
-def secrets_file_url() -> object:
-    """Read ``[store] url`` from the app's ``.streamlit/secrets.toml``, for the command line.
+def command_line_url() -> str | None:
+    """Return the store address for command-line tools: as :func:`configured_url`, the secret read from the file.
+
+    Outside Streamlit, ``[store] url`` is read from the app's ``.streamlit/secrets.toml``, so
+    command-line tools and the app write to the same store whichever way it is configured.
 
     Returns
     -------
-    object
-        The value found there (pass it to :func:`configured_url`), or None when the file or
-        the section is missing or unreadable. Command-line tools and the app then write to
-        the same store whichever way it is configured.
+    str or None
+        ``$KZATLAS_STORE_URL``, else the secrets file's address, else None (the default file).
     """
+    return configured_url(_secrets_file_url())
+
+
+def _secrets_file_url() -> object:
+    """``[store] url`` from ``.streamlit/secrets.toml``, or None when missing or unreadable."""
     import tomllib
 
     from kzatlas.config import ROOT_DIR

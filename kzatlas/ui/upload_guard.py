@@ -24,6 +24,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -41,6 +42,21 @@ DEFAULT_SERVER_WAITING_MB = 400
 _UPLOAD_PATH = re.compile(r"/_stcore/upload_file/(?P<session>[^/]+)/(?P<file>[^/]+)/?$")
 # Sessions kept in the table before ended ones are swept out of it.
 _SWEEP_AT = 256
+
+
+class Refusal(NamedTuple):
+    """Why an upload is refused, and the HTTP status that says so."""
+
+    status: int
+    why: str
+
+
+NO_UPLOADER = Refusal(403, "no file uploader on this page")
+TOO_LARGE = Refusal(413, "the file is larger than this page takes")
+TOO_MANY_FILES = Refusal(429, "too many files are waiting for this page")
+TOO_MANY_BYTES = Refusal(429, "too many bytes are waiting for this page")
+SERVER_FULL = Refusal(429, "the server holds too many uploads just now")
+NO_LENGTH = Refusal(411, "an upload must say its length")
 
 
 @dataclass
@@ -87,7 +103,9 @@ class UploadAllowances:
             entry = self._sessions.get(session_id)
             return entry.largest if entry else 0
 
-    def start_sending(self, session_id: str, length: int, waiting: tuple[int, int, int], server_limit: int) -> str:
+    def start_sending(
+        self, session_id: str, length: int, waiting: tuple[int, int, int], server_limit: int
+    ) -> Refusal | None:
         """Count a request of ``length`` bytes, unless it would pass a limit.
 
         Parameters
@@ -104,27 +122,27 @@ class UploadAllowances:
 
         Returns
         -------
-        str
-            Empty when the request may go on (then call :meth:`done_sending`); else why not.
+        Refusal or None
+            None when the request may go on (then call :meth:`done_sending`); else why not.
         """
         files, held, all_held = waiting
         with self._lock:
             entry = self._sessions.get(session_id)
             largest = entry.largest if entry else 0
             if largest <= 0:
-                return "no file uploader on this page"
+                return NO_UPLOADER
             if length > largest + FORM_MARGIN_BYTES:
-                return "the file is larger than this page takes"
+                return TOO_LARGE
             if files + entry.sending_files >= MAX_WAITING_FILES:
-                return "too many files are waiting for this page"
+                return TOO_MANY_FILES
             if held + entry.sending_bytes + length > WAITING_FILES_FACTOR * largest + FORM_MARGIN_BYTES:
-                return "too many bytes are waiting for this page"
+                return TOO_MANY_BYTES
             sending = sum(other.sending_bytes for other in self._sessions.values())
             if all_held + sending + length > server_limit:
-                return "the server holds too many uploads just now"
+                return SERVER_FULL
             entry.sending_files += 1
             entry.sending_bytes += length
-            return ""
+            return None
 
     def done_sending(self, session_id: str, length: int) -> None:
         """The request counted by :meth:`start_sending` has ended (either way)."""
@@ -200,12 +218,6 @@ def server_limit_bytes() -> int:
     return max(1, megabytes) * MEGABYTE
 
 
-_STATUS = {
-    "no file uploader on this page": 403,
-    "the file is larger than this page takes": 413,
-}
-
-
 class UploadGuard:
     """ASGI middleware: refuse an upload request the session's page did not ask for, before its body.
 
@@ -233,12 +245,12 @@ class UploadGuard:
         session_id = match["session"]
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if not (declared.isdigit() and len(declared) <= 12):
-            await _refuse(send, 411, "an upload must say its length")
+            await _refuse(send, NO_LENGTH)
             return
         length = int(declared)
-        why = self.allowances.start_sending(session_id, length, _waiting(session_id), server_limit_bytes())
-        if why:
-            await _refuse(send, _STATUS.get(why, 429), why)
+        refusal = self.allowances.start_sending(session_id, length, _waiting(session_id), server_limit_bytes())
+        if refusal is not None:
+            await _refuse(send, refusal)
             return
         received = 0
 
@@ -257,8 +269,8 @@ class UploadGuard:
             self.allowances.done_sending(session_id, length)
 
 
-async def _refuse(send, status: int, why: str) -> None:
-    body = f"Upload refused: {why}.".encode()
+async def _refuse(send, refusal: Refusal) -> None:
+    body = f"Upload refused: {refusal.why}.".encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
