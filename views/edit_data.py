@@ -37,10 +37,14 @@ st.caption(
     )
 )
 st.header(_("Import a file"))
-file_import.import_section(PAGE, context, editor)
+# Each section in a container of its own: what one section adds or removes never moves the
+# other's elements (a moved map frame is reloaded by the browser and loses its link to the page).
+with st.container():
+    file_import.import_section(PAGE, context, editor)
 st.header(_("Draw on the map"))
 saved = data_store(context)
 if saved is not None:
-    drawing.draw_and_edit(context, editor, saved)
+    with st.container():
+        drawing.draw_and_edit(context, editor, saved)
 st.caption(_("The history of changes, and undo, are on the page About the data."))
 ui.footer(context)

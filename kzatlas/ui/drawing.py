@@ -193,6 +193,28 @@ def _new_id() -> str:
     return st.session_state[key]
 
 
+def _existing_feature(context: PageContext, features, mode: str) -> tuple[str | None, str | None, list]:
+    """For a new shape of an existing feature: the feature, the stated quality and the layer that opens it."""
+    if mode != MODE_CHANGE:
+        return None, None, []
+    translate = context.translate
+    choices = dict(drawn_records.feature_choices(features, context.name_column))
+    # The feature selected on the map, when there is one, is the first choice.
+    selected = st.query_params.get(selection.PARAM_SELECTED)
+    existing_id = st.selectbox(
+        translate("Feature"),
+        list(choices),
+        index=list(choices).index(selected) if selected in choices else None,
+        format_func=lambda value: choices.get(value, value),
+        placeholder=translate("Choose the feature whose shape you draw"),
+        key=_key("feature"),
+    )
+    if not existing_id:
+        return None, None, []
+    quality, extra_groups = _open_controls(context, features, existing_id)
+    return existing_id, quality, extra_groups
+
+
 def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> None:
     """Draw and save a feature's shape: the map, the form, a preview and Save.
 
@@ -207,8 +229,12 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
     """
     translate = context.translate
     saved = state.take_draw_saved(PAGE)
-    if saved:
-        st.success(saved)
+    # The map keeps one place among the elements above it, whatever they show: elements that
+    # come and go live in containers (a map frame that moves is reloaded by the browser, and
+    # the reloaded frame is no longer linked to the page: it stays collapsed).
+    with st.container():
+        if saved:
+            st.success(saved)
     if context.store_problem:
         st.warning(translate("Nothing can be saved while the data store is unreachable."))
         return
@@ -217,22 +243,8 @@ def draw_and_edit(context: PageContext, editor: Editor | None, store: Store) -> 
     mode = st.radio(
         translate("What are you drawing?"), list(mode_labels), format_func=mode_labels.get, horizontal=True, key=f"{PAGE}.mode"
     )
-    existing_id = None
-    quality, extra_groups = None, []
-    if mode == MODE_CHANGE:
-        choices = dict(drawn_records.feature_choices(features, context.name_column))
-        # The feature selected on the map, when there is one, is the first choice.
-        selected = st.query_params.get(selection.PARAM_SELECTED)
-        existing_id = st.selectbox(
-            translate("Feature"),
-            list(choices),
-            index=list(choices).index(selected) if selected in choices else None,
-            format_func=lambda value: choices.get(value, value),
-            placeholder=translate("Choose the feature whose shape you draw"),
-            key=_key("feature"),
-        )
-        if existing_id:
-            quality, extra_groups = _open_controls(context, features, existing_id)
+    with st.container():
+        existing_id, quality, extra_groups = _existing_feature(context, features, mode)
     st.caption(
         translate(
             "Use the tools at the top left of the map: the pentagon draws a boundary (click each corner, then the "

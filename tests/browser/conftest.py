@@ -132,6 +132,10 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# What Streamlit says when a component frame it no longer knows sends a message.
+LOST_FRAME = "unregistered ComponentInstance"
+
+
 @dataclass
 class PageLog:
     """What the page did: console errors, uncaught exceptions, requests, dialogs."""
@@ -141,6 +145,9 @@ class PageLog:
     requests: list[str] = field(default_factory=list)
     websockets: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    # Messages from a map frame the page no longer knows: the frame was reloaded (moved in the
+    # page) and stays collapsed at height 0 for the user.
+    lost_frames: list[str] = field(default_factory=list)
 
 
 @pytest.fixture()
@@ -165,6 +172,8 @@ def page(browser: Browser, page_log: PageLog, request) -> Iterator[Page]:
     def on_console(message) -> None:
         if message.type == "error":
             page_log.console_errors.append(f"{message.text} @ {message.location.get('url', '')}")
+        elif LOST_FRAME in message.text:
+            page_log.lost_frames.append(message.text)
 
     def on_dialog(dialog) -> None:
         page_log.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -184,3 +193,5 @@ def page(browser: Browser, page_log: PageLog, request) -> Iterator[Page]:
         except Exception as exc:  # a screenshot must never hide the real failure
             print(f"screenshot failed: {exc!r}")
     context.close()
+    # Every browser test also checks that no map frame was cut off from the page on the way.
+    assert page_log.lost_frames == [], f"a map frame lost its link to the page: {page_log.lost_frames[:2]}"
