@@ -27,7 +27,7 @@ st.caption(
 )
 if matching.empty:
     st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
-live_map.render_map(PAGE, context, matching, selected, filters)
+live_map.render_map(PAGE, context, matching, selected)
 if selected:
     details.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 

@@ -174,7 +174,6 @@ def build_feature_groups(
     selected_id: str | None = None,
     *,
     prepared: feature_payload.PreparedFeatures | None = None,
-    labels: dict[str, list[list]] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per map kind, always all of them (possibly empty).
 
@@ -183,7 +182,6 @@ def build_feature_groups(
     ``prepared`` (from :func:`prepare_map_features`, for a catalogue that holds ``features``)
     saves simplifying and serialising the shapes again; without it they are prepared here.
     Many UNDP sites go on one canvas layer (:class:`kzatlas.map.feature_payload.CanvasPoints`).
-    ``labels`` (from :func:`~kzatlas.map.name_labels.map_labels` for the same features) saves working out the names again.
     """
     if prepared is None:
         prepared = prepare_map_features(features, translate, name_column, region_names)
@@ -191,8 +189,7 @@ def build_feature_groups(
     ids = features["id"].tolist()
     sites = [i for i in ids if i in prepared.points]
     on_canvas = prepared.sites_on_canvas(ids)
-    if labels is None:
-        labels = map_labels(features, name_column, on_canvas)
+    labels = map_labels(features, name_column, on_canvas)
     for kind in MAP_KINDS:
         group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
         if kind == KIND_UNDP_SITE and on_canvas:

@@ -48,6 +48,12 @@ class PageContext:
         """
         return cache.for_view(what, filters, self.geodata_dir, self.catalogue.store_version, self.language, compute)
 
+    def remembered_map_part(self, what: Hashable, compute: Callable[[], T]) -> T:
+        """A rendered map part, once per data version and language (:func:`cache.map_parts`); read-only."""
+        return cache.for_view(
+            what, None, self.geodata_dir, self.catalogue.store_version, self.language, compute, cache.map_parts()
+        )
+
     def region_names(self) -> dict[str, str]:
         """ISO code -> region name in the page's language (empty without region boundaries)."""
         return dict(self.remembered("region names", None, self._region_names))

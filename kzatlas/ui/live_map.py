@@ -8,17 +8,18 @@ the map sent again on each run carries only their address.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from kzatlas import scenes, selection
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, MAP_HEIGHT_PX, MAP_ZOOM
-from kzatlas.map import browser_code, feature_payload, folium_maps, name_labels, static_files
+from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
 from kzatlas.map.screen_fit import FillWindow
-from kzatlas.ui import cache, state
+from kzatlas.ui import cache, map_component, state
 from kzatlas.ui.frame import PageContext
 
 LOCATOR_HEIGHT_PX = 420
@@ -140,29 +141,54 @@ def _flight_group(page: str) -> list:
 def _show_map(
     page: str,
     context: PageContext,
-    base: folium_maps.AtlasMap,
-    groups: list,
+    recipe: str,
+    build_base: Callable[[], folium_maps.AtlasMap],
+    build_groups: Callable[[], list],
+    groups_key: Hashable,
+    *,
+    extras: list | tuple = (),
     height: int,
     returned_objects: list[str],
-    view: selection.MapView | None,
+    view: selection.MapView | None = None,
     key: str | None = None,
 ) -> dict | None:
-    """Draw ``base`` once and swap ``groups`` into it; ``view`` moves the map without remounting it.
+    """Draw the base once and swap the groups into it; ``view`` moves the map without remounting it.
 
-    Only ``returned_objects`` come back, so panning and zooming never rerun the app.
+    The base (named by ``recipe``, one per kind of map) is rendered once per language and data
+    version, the groups once per ``groups_key`` (which must name everything ``build_groups``
+    depends on besides the data version and language); ``extras`` (a flight, a shape opened
+    for editing) are rendered on each run. Only ``returned_objects`` come back, so panning and
+    zooming never rerun the app.
     """
-    browser_code.MapStyle().add_to(base)
-    return st_folium(
+    widget_key = key or map_key(page, context)
+
+    def styled_base() -> folium_maps.AtlasMap:
+        base = build_base()
+        browser_code.MapStyle().add_to(base)
+        return base
+
+    def rendered_groups() -> map_component.GroupArguments:
+        # Into a base rendered as the browser's is, so the layer switcher names its layers alike.
+        fig = styled_base()
+        map_component.base_arguments(fig, widget_key)
+        return map_component.group_arguments(fig, build_groups(), layer_control=folium_maps.build_layer_control())
+
+    base = context.remembered_map_part(
+        ("map base", recipe, widget_key), lambda: map_component.base_arguments(styled_base(), widget_key)
+    )
+    groups = context.remembered_map_part(("map groups", recipe, groups_key), rendered_groups)
+    parts = [groups]
+    if extras:
+        parts.append(map_component.group_arguments(map_component.scratch_map(), list(extras), first=groups.count))
+    arguments = map_component.joined(
         base,
-        key=key or map_key(page, context),
+        parts,
         height=height,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        layer_control=folium_maps.build_layer_control(),
         returned_objects=returned_objects,
         center=(view.lat, view.lng) if view else None,
         zoom=view.zoom if view else None,
     )
+    return map_component.show(arguments, widget_key)
 
 
 def _feature_groups(
@@ -170,12 +196,8 @@ def _feature_groups(
     features: gpd.GeoDataFrame,
     selected_id: str | None = None,
     view: selection.MapView | None = None,
-    filters: Filters | None = None,
 ) -> list:
     """The feature groups, from shapes prepared once per catalogue version, band and language.
-
-    With the ``filters`` that chose ``features``, their name labels are worked out once per
-    filter set (:meth:`PageContext.remembered`).
 
     The band follows the zoom the map opens with (``view``), never the user's later zooming,
     which stays in the browser.
@@ -184,42 +206,42 @@ def _feature_groups(
     prepared = cache.map_features(
         context.geodata_dir, cache.store_url(), context.catalogue.store_version, band, context.language
     )
-    labels = None
-    if filters is not None:
-        on_canvas = prepared.sites_on_canvas(features["id"])
-        labels = context.remembered(
-            ("map labels", on_canvas), filters, lambda: name_labels.map_labels(features, context.name_column, on_canvas)
-        )
     return folium_maps.build_feature_groups(
-        features,
-        context.translate,
-        context.name_column,
-        context.region_names(),
-        selected_id,
-        prepared=prepared,
-        labels=labels,
+        features, context.translate, context.name_column, context.region_names(), selected_id, prepared=prepared
     )
 
 
-def render_map(
-    page: str,
-    context: PageContext,
-    features: gpd.GeoDataFrame,
-    selected_id: str | None = None,
-    filters: Filters | None = None,
-) -> dict | None:
+def _feature_groups_key(features: gpd.GeoDataFrame, selected_id: str | None, view: selection.MapView | None) -> tuple:
+    """What :func:`_feature_groups` depends on besides the data version and language (the features by id)."""
+    return ("features", tuple(features["id"]), selected_id, feature_payload.zoom_band(view.zoom if view else MAP_ZOOM))
+
+
+def render_map(page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None) -> dict | None:
     """Draw the atlas map; filters swap feature groups in place (no remount, view kept).
 
     Panning and zooming never rerun the app: only clicks are returned, and the view goes
-    into the address from the browser side. ``filters`` (those that chose ``features``) lets
-    the map's names be worked out once per filter set.
+    into the address from the browser side.
     """
-    base = _live_base(context, view_param=selection.PARAM_VIEW)
-    browser_code.KeepViewInAddress(selection.PARAM_VIEW).add_to(base)
-    FillWindow(margin_px=EXPLORER_MAP_MARGIN_PX, min_share=EXPLORER_MAP_MIN_SHARE).add_to(base)
+
+    def base() -> folium_maps.AtlasMap:
+        fmap = _live_base(context, view_param=selection.PARAM_VIEW)
+        browser_code.KeepViewInAddress(selection.PARAM_VIEW).add_to(fmap)
+        FillWindow(margin_px=EXPLORER_MAP_MARGIN_PX, min_share=EXPLORER_MAP_MIN_SHARE).add_to(fmap)
+        return fmap
+
     view = state.view(page)
-    groups = _feature_groups(context, features, selected_id, view, filters) + _flight_group(page)
-    return _show_map(page, context, base, groups, MAP_HEIGHT_PX, list(CLICKS), view)
+    return _show_map(
+        page,
+        context,
+        "browse",
+        base,
+        lambda: _feature_groups(context, features, selected_id, view),
+        _feature_groups_key(features, selected_id, view),
+        extras=_flight_group(page),
+        height=MAP_HEIGHT_PX,
+        returned_objects=list(CLICKS),
+        view=view,
+    )
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
@@ -228,14 +250,23 @@ def render_region_locator(page: str, context: PageContext, features: gpd.GeoData
     The outline and the features are swapped in place, so changing region flies the map
     to it (fitted to the map's size) instead of reloading it.
     """
-    regions = region_frame(context.catalogue)
-    base = _live_base(context, selectable_regions=True)
-    groups = _feature_groups(context, features)
-    groups.append(folium_maps.region_highlight_group(regions, iso_code))
+
+    def groups() -> list:
+        outline = folium_maps.region_highlight_group(region_frame(context.catalogue), iso_code)
+        return _feature_groups(context, features) + [outline]
+
     bounds = region_bounds(context, (iso_code,)) if iso_code else None
-    if bounds is not None:
-        groups.append(browser_code.fly_group(f"region-{iso_code}", bounds=bounds))
-    _show_map(page, context, base, groups, LOCATOR_HEIGHT_PX, list(CLICKS), None)
+    _show_map(
+        page,
+        context,
+        "locator",
+        lambda: _live_base(context, selectable_regions=True),
+        groups,
+        (_feature_groups_key(features, None, None), iso_code),
+        extras=[browser_code.fly_group(f"region-{iso_code}", bounds=bounds)] if bounds is not None else [],
+        height=LOCATOR_HEIGHT_PX,
+        returned_objects=list(CLICKS),
+    )
 
 
 def scene_extent(context: PageContext, scene: scenes.Scene, matching: gpd.GeoDataFrame) -> list:
@@ -260,12 +291,24 @@ def render_scene_map(
     Stepping between scenes flies the same map to the next scene's extent (no reload) and
     closes any tooltip left open.
     """
-    base = _live_base(context)
-    FillWindow().add_to(base)
+    def base() -> folium_maps.AtlasMap:
+        fmap = _live_base(context)
+        FillWindow().add_to(fmap)
+        return fmap
+
     extent = scene_extent(context, scene, matching)
-    groups = _feature_groups(context, matching, scene.selected, scenes.extent_view(extent, SCENE_FRAME_PX))
-    groups.append(scene_flight(extent, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"))
-    _show_map(page, context, base, groups, height, [], None)
+    view = scenes.extent_view(extent, SCENE_FRAME_PX)
+    _show_map(
+        page,
+        context,
+        "scene",
+        base,
+        lambda: _feature_groups(context, matching, scene.selected, view),
+        _feature_groups_key(matching, scene.selected, view),
+        extras=[scene_flight(extent, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}")],
+        height=height,
+        returned_objects=[],
+    )
 
 
 def edit_map_key(page: str, context: PageContext) -> str:
@@ -292,11 +335,19 @@ def render_edit_map(
         ``all_drawings`` (GeoJSON features on the drawing layer, or ``None``) and
         ``last_active_drawing``.
     """
-    base = _live_base(context, folium_maps.build_edit_map)
-    groups = _feature_groups(context, features, highlighted_id) + list(extra_groups)
     view = selection.feature_view(features, highlighted_id) if highlighted_id else None
     returned = _show_map(
-        page, context, base, groups, EDIT_MAP_HEIGHT_PX, list(DRAWINGS), view, key=edit_map_key(page, context)
+        page,
+        context,
+        "edit",
+        lambda: _live_base(context, folium_maps.build_edit_map),
+        lambda: _feature_groups(context, features, highlighted_id),
+        _feature_groups_key(features, highlighted_id, None),
+        extras=extra_groups,
+        height=EDIT_MAP_HEIGHT_PX,
+        returned_objects=list(DRAWINGS),
+        view=view,
+        key=edit_map_key(page, context),
     )
     returned = returned if isinstance(returned, dict) else {}
     return {name: returned.get(name) for name in DRAWINGS}
@@ -310,9 +361,16 @@ def render_preview_map(
     bounds: tuple[float, float, float, float] | None,
 ) -> None:
     """The atlas map with extra layers over it (an import's shapes), fitted to ``bounds`` (minx, miny, maxx, maxy)."""
-    base = _live_base(context)
-    groups = _feature_groups(context, features) + list(extra_groups)
     fitted = browser_code.leaflet_bounds(bounds) if bounds is not None else None
-    if fitted is not None:
-        groups.append(browser_code.fly_group(f"preview-{fitted}", bounds=fitted))
-    _show_map(page, context, base, groups, MAP_HEIGHT_PX, [], None)
+    flight = [browser_code.fly_group(f"preview-{fitted}", bounds=fitted)] if fitted is not None else []
+    _show_map(
+        page,
+        context,
+        "preview",
+        lambda: _live_base(context),
+        lambda: _feature_groups(context, features),
+        _feature_groups_key(features, None, None),
+        extras=list(extra_groups) + flight,
+        height=MAP_HEIGHT_PX,
+        returned_objects=[],
+    )
