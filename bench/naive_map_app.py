@@ -1,4 +1,4 @@
-"""The naive baseline app of ``bench_large_map.py``: a new plain folium map on every rerun.
+"""The naive baseline app of ``bench_large_map.py`` and ``bench_versions.py``: a new plain folium map on every rerun.
 
 Run: ``KZATLAS_GEODATA_DIR=<folder> streamlit run bench/naive_map_app.py``.
 """
@@ -28,6 +28,7 @@ def load():
 regions, features = load()
 codes = sorted(regions["iso_code"])
 chosen = st.sidebar.multiselect("Region", codes)
-matching = analysis.filter_features(features, analysis.Filters(regions=tuple(chosen)))
+kinds = st.sidebar.multiselect("Kind", sorted(features["kind"].unique()))
+matching = analysis.filter_features(features, analysis.Filters(regions=tuple(chosen), kinds=tuple(kinds)))
 st.write(f"Matching features: {len(matching)}")
 st_folium(naive_map(regions, matching), key="naive", height=640, use_container_width=True, returned_objects=[])

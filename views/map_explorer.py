@@ -31,7 +31,7 @@ live_map.render_map(PAGE, context, matching, selected)
 if selected:
     details.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 
-unlocated = analysis.unlocated(matching)
+unlocated = context.remembered("unlocated", filters, lambda: analysis.unlocated(matching))
 if not unlocated.empty:
     st.caption(
         _("{count} matching items have no verifiable location and are listed below without a map position.").format(

@@ -82,11 +82,16 @@ def region_bounds(context: PageContext, codes: tuple[str, ...]) -> list | None:
     if not codes:
         (south, west), (north, east) = KAZAKHSTAN_BOUNDS
         return [[south, west], [north, east]]
-    regions = region_frame(context.catalogue)
-    if regions is None:
-        return None
-    chosen = regions[regions["iso_code"].isin(codes)]
-    return browser_code.leaflet_bounds(chosen.total_bounds) if not chosen.empty else None
+
+    def bounds() -> list | None:
+        regions = region_frame(context.catalogue)
+        if regions is None:
+            return None
+        chosen = regions[regions["iso_code"].isin(codes)]
+        return browser_code.leaflet_bounds(chosen.total_bounds) if not chosen.empty else None
+
+    found = context.remembered(("region bounds", tuple(codes)), None, bounds)
+    return None if found is None else [list(corner) for corner in found]
 
 
 def feature_bounds(features: gpd.GeoDataFrame, feature_id: str | None) -> list | None:
@@ -167,11 +172,18 @@ def _show_map(
         browser_code.MapStyle().add_to(base)
         return base
 
-    def rendered_groups() -> map_component.GroupArguments:
-        # Into a base rendered as the browser's is, so the layer switcher names its layers alike.
+    def layer_control() -> str:
+        # Into a base rendered as the browser's is, so the switcher names its layers alike.
         fig = styled_base()
         map_component.base_arguments(fig, widget_key)
-        return map_component.group_arguments(fig, build_groups(), layer_control=folium_maps.build_layer_control())
+        return map_component.layer_control_script(fig, build_groups(), folium_maps.build_layer_control())
+
+    def rendered_groups() -> map_component.GroupArguments:
+        groups = build_groups()
+        control = context.remembered_map_part(
+            ("map control", recipe, widget_key, map_component.layer_signature(groups)), layer_control
+        )
+        return map_component.group_arguments(map_component.scratch_map(), groups, layer_control=control)
 
     base = context.remembered_map_part(
         ("map base", recipe, widget_key), lambda: map_component.base_arguments(styled_base(), widget_key)

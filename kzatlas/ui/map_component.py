@@ -7,7 +7,8 @@ selection, so this module renders the same pieces as ``st_folium`` (with its own
 the browser gets byte-identical arguments) in three parts:
 
 * :class:`BaseArguments`: the base map's script, HTML, header and the component's key;
-* :class:`GroupArguments`: the swappable feature groups and the layer switcher that lists them;
+* :class:`GroupArguments`: the swappable feature groups, with the layer switcher that lists
+  them (the same for every filter set, so rendered once per base: :func:`layer_control_script`);
 * the small per-run layers (a flight, a shape opened for editing), rendered each time.
 
 :mod:`kzatlas.ui.live_map` keeps the first two per key, joins the three into the component's
@@ -112,17 +113,34 @@ def base_arguments(fig: folium.Map, key: str) -> BaseArguments:
     )
 
 
-def group_arguments(fig: folium.Map, groups: list, first: int = 0, layer_control=None) -> GroupArguments:
+def group_arguments(fig: folium.Map, groups: list, first: int = 0, layer_control: str | None = None) -> GroupArguments:
     """Render ``groups`` into ``fig`` as st_folium does, numbered from ``first``.
 
-    With ``layer_control`` the switcher is rendered after them (it lists the layers ``fig``
-    then holds, by the names the base script gives them): ``fig`` must then be a base map
-    just rendered by :func:`base_arguments`. Without it any map will do (:func:`scratch_map`).
+    ``fig`` is changed; any map will do (:func:`scratch_map`): the scripts name it ``map_div``.
+    ``layer_control`` is the switcher's script that goes with them (:func:`layer_control_script`).
     """
     script = "".join(sf._get_feature_group_string(group, map=fig, idx=first + i) for i, group in enumerate(groups))
-    control = sf._get_layer_control_string(layer_control, fig) if layer_control is not None else None
     css, js = _links(groups)
-    return GroupArguments(script=script, count=len(groups), layer_control=control, css_links=css, js_links=js)
+    return GroupArguments(script=script, count=len(groups), layer_control=layer_control, css_links=css, js_links=js)
+
+
+def layer_signature(groups: list) -> tuple:
+    """What the layer switcher shows of ``groups``: their names and flags, in order (not their content)."""
+    return tuple(
+        (type(group).__name__, getattr(group, "layer_name", None), getattr(group, "control", None), getattr(group, "show", None))
+        for group in groups
+    )
+
+
+def layer_control_script(fig: folium.Map, groups: list, layer_control) -> str:
+    """The layer switcher's script for ``groups`` on the base ``fig``, as st_folium renders it.
+
+    It lists ``fig``'s own layers by the names the base script gives them, so ``fig`` must be a
+    base map just rendered by :func:`base_arguments`; it is changed. The script depends only
+    on the base and on :func:`layer_signature` of ``groups``.
+    """
+    group_arguments(fig, groups)
+    return sf._get_layer_control_string(layer_control, fig)
 
 
 def joined(

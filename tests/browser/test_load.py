@@ -3,14 +3,17 @@
 The sessions speak Streamlit's protocol (``bench/load_test.py``), so each filter change is a real
 rerun of the page script. Timings are printed, not asserted (they belong in ``bench/``); what
 must hold is that every session got all its reruns, with no error, and the figures the server
-sent back follow the filters.
+sent back follow the filters. The server's CPU per rerun is asserted as a ratio against the
+earlier version and the naive app, measured in the same run (``bench/bench_versions.py``).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib.util
 import json
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,3 +83,38 @@ def test_only_this_machine_can_be_targeted():
         load_test._check_urls(["http://example.org:8501"])
     load_test._check_urls(["http://127.0.0.1:8501", "http://localhost:8502"])
     assert json.dumps(load_test.latency_summary([1.0, 2.0, 3.0, 4.0])["p50"]) == "2.0"
+
+
+def _bench_versions():
+    spec = importlib.util.spec_from_file_location("kz_bench_versions", ROOT / "bench" / "bench_versions.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_filter_change_costs_the_server_a_fraction_of_the_cpu_of_before_and_of_the_naive_app(capsys):
+    """Server CPU per rerun, as ratios measured in one run: this version, the earlier one, the naive app.
+
+    A ratio, not a time: the machine's speed and other load fall on all three alike.
+    """
+    versions = _bench_versions()
+    args = argparse.Namespace(
+        baseline=versions.BASELINE, sessions=4, changes=8, think=0.3, rounds=1, round_duration=90.0, timeout=60.0
+    )
+    try:
+        result = off_the_test_thread(versions.compare, args, list(versions.CONFIGS))
+    except (subprocess.CalledProcessError, OSError) as error:
+        # A clone without history cannot give the earlier version: the naive app stays the yardstick.
+        with capsys.disabled():
+            print(f"\nearlier version not available ({error}); compared with the naive app only")
+        result = off_the_test_thread(versions.compare, args, ["current", "naive"])
+    ratios = result["ratios"]
+    with capsys.disabled():
+        print("\nCPU per rerun:", {name: item["server_cpu_s_per_rerun"] for name, item in result["summary"].items()})
+        print("ratios:", ratios)
+    assert all(item["errors"] == 0 for item in result["summary"].values())
+    # Measured on 2 CPUs: about 0.2-0.35 of the earlier version's, about half the naive app's.
+    if result["baseline"] is not None:
+        assert ratios["cpu_per_rerun_current_over_baseline"] <= 0.5
+    assert ratios["cpu_per_rerun_current_over_naive"] <= 0.8

@@ -49,10 +49,11 @@ def test_the_parts_rendered_once_send_what_st_folium_sends(monkeypatch, regions,
     expected = _st_folium_arguments(monkeypatch, _base(regions, edit), _groups(features) + _extras(features), **options)
 
     base = map_component.base_arguments(_base(regions, edit), options["key"])
-    # The groups are rendered on another run, into another build of the same base.
+    # The layer switcher comes from another build of the same base, the groups from a scratch map.
     fresh = _base(regions, edit)
     map_component.base_arguments(fresh, options["key"])
-    groups = map_component.group_arguments(fresh, _groups(features), layer_control=folium_maps.build_layer_control())
+    control = map_component.layer_control_script(fresh, _groups(features), folium_maps.build_layer_control())
+    groups = map_component.group_arguments(map_component.scratch_map(), _groups(features), layer_control=control)
     extras = map_component.group_arguments(map_component.scratch_map(), _extras(features), first=groups.count)
     sent = map_component.joined(
         base, [groups, extras], height=520, returned_objects=options["returned_objects"], center=(46.0, 61.0), zoom=7
@@ -70,9 +71,23 @@ def test_the_parts_rendered_once_send_what_st_folium_sends(monkeypatch, regions,
 def test_one_rendered_part_serves_every_run_unchanged(regions, features):
     fig = _base(regions, False)
     base = map_component.base_arguments(fig, "page.map.en")
-    groups = map_component.group_arguments(fig, _groups(features), layer_control=folium_maps.build_layer_control())
+    control = map_component.layer_control_script(fig, _groups(features), folium_maps.build_layer_control())
+    groups = map_component.group_arguments(map_component.scratch_map(), _groups(features), layer_control=control)
     first = map_component.joined(base, [groups], height=400, returned_objects=[], center=None, zoom=None)
     again = map_component.joined(base, [groups], height=400, returned_objects=[], center=None, zoom=None)
     assert first == again
     assert "feature_group_feature_group_0" in first["feature_group"]
     assert first["layer_control"] and "window.layer_control" in first["layer_control"]
+
+
+def test_the_layer_switcher_is_the_same_for_every_filter_set(regions, features):
+    """Rendered once per base: every filter set lists the same layers (all kinds, even empty)."""
+
+    def control(subset):
+        fig = _base(regions, False)
+        map_component.base_arguments(fig, "page.map.en")
+        return map_component.layer_control_script(fig, _groups(subset), folium_maps.build_layer_control())
+
+    parks = features[features["kind"] == "national_park"]
+    assert map_component.layer_signature(_groups(parks)) == map_component.layer_signature(_groups(features))
+    assert control(parks) == control(features) == control(features.iloc[:0])
