@@ -12,7 +12,7 @@ PAGE = "projects"
 
 context = ui.page_setup("Projects and programmes")
 _ = context.translate
-portfolio = reports.undp_portfolio(context.all_features())
+portfolio = context.remembered("undp portfolio", None, lambda: reports.undp_portfolio(context.all_features()))
 
 themes_present = sorted({theme for value in portfolio["themes"] for theme in split_list(value)})
 left, right = st.columns(2)
@@ -30,9 +30,10 @@ partner = right.text_input(
     max_chars=60,
     placeholder=_("e.g. Global Environment Facility, akimat"),
 )
-shown = reports.portfolio_filter(portfolio, tuple(themes), partner)
-
-footprint = spatial.undp_footprint(shown)
+shown = context.remembered(
+    ("portfolio shown", tuple(themes), partner), None, lambda: reports.portfolio_filter(portfolio, tuple(themes), partner)
+)
+footprint = context.remembered(("portfolio footprint", tuple(themes), partner), None, lambda: spatial.undp_footprint(shown))
 first, second, third = st.columns(3)
 first.metric(_("UNDP sites"), format_number(footprint.sites, _))
 second.metric(_("Of them with a map position"), format_number(footprint.located_sites, _))

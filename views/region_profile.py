@@ -21,18 +21,34 @@ if regions is None:
 
 names = context.region_names()
 iso_code = links.region_choice(PAGE, context, sorted(names, key=names.get))
-profile = spatial.region_profile(iso_code, everything, regions)
-in_region = everything[everything["id"].isin(profile.listed_ids)]
-manifest = context.catalogue.manifest
-layer = manifest.layers.get(REGIONS_LAYER) if manifest else None
-statement = region_facts.region_statement(
-    profile,
-    regions[regions["iso_code"] == iso_code].iloc[0],
-    everything,
-    context.catalogue.tables.get("targets"),
-    _,
-    layer.sources if layer else (),
-)
+
+
+def _profile():
+    """The region's profile, its features and its statement (once per region, language and data version)."""
+    profile = spatial.region_profile(iso_code, everything, regions)
+    manifest = context.catalogue.manifest
+    layer = manifest.layers.get(REGIONS_LAYER) if manifest else None
+    statement = region_facts.region_statement(
+        profile,
+        regions[regions["iso_code"] == iso_code].iloc[0],
+        everything,
+        context.catalogue.tables.get("targets"),
+        _,
+        layer.sources if layer else (),
+    )
+    sections = tuple(
+        (title, ids, everything[everything["id"].isin(ids)])
+        for title, ids in (
+            (_("Reserves and national parks"), profile.protected_ids),
+            (_("Ecological corridors"), profile.corridor_ids),
+            (_("UNDP's work: sites, programmes and UNDP-supported areas"), profile.undp_ids),
+            (_("UN partner sites (not UNDP projects)"), profile.partner_ids),
+        )
+    )
+    return profile, everything[everything["id"].isin(profile.listed_ids)], statement, sections
+
+
+profile, in_region, statement, sections = context.remembered(("region profile", iso_code), None, _profile)
 shown = {figure.label: figure for figure in statement.figures}
 summary_panels.figure_row(
     [shown[_(label)] for label in ("Land area", "Reserves and parks", region_facts.UNDP_WORK_LABEL)]
@@ -42,13 +58,7 @@ summary_panels.sentences(statement.notes)
 live_map.render_region_locator(PAGE, context, in_region, iso_code)
 st.caption(_("Click a region on the map to profile it."))
 
-for title, ids in (
-    (_("Reserves and national parks"), profile.protected_ids),
-    (_("Ecological corridors"), profile.corridor_ids),
-    (_("UNDP's work: sites, programmes and UNDP-supported areas"), profile.undp_ids),
-    (_("UN partner sites (not UNDP projects)"), profile.partner_ids),
-):
-    items = everything[everything["id"].isin(ids)]
+for title, ids, items in sections:
     if items.empty and ids is profile.partner_ids:
         continue
     st.subheader(title)

@@ -173,7 +173,12 @@ def _markdown(sentences: tuple[Sentence, ...]) -> str:
 def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
     """Kazakhstan's protected share against its national target and 30 % by 2030, with sources."""
     translate = context.translate
-    statement = protection.target_statement(context.catalogue.tables.get("targets"), features, translate)
+
+    def tracker():
+        statement = protection.target_statement(context.catalogue.tables.get("targets"), features, translate)
+        return statement, charts.target_chart(statement.tracker, translate) if statement.available else None
+
+    statement, chart = context.remembered(("target tracker", tuple(features["id"])), None, tracker)
     if not statement.available:
         st.info(translate("The target figures are not available."))
         return
@@ -183,7 +188,6 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
         st.metric(escape_markdown(statement.protection.atlas.label), statement.protection.atlas.value)
         st.caption(_markdown(statement.protection.notes))
     st.markdown(_markdown(statement.notes))
-    chart = charts.target_chart(statement.tracker, translate)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
     st.markdown(_markdown(statement.contribution))
@@ -192,7 +196,11 @@ def target_tracker(context: PageContext, features: gpd.GeoDataFrame) -> None:
 def portfolio_timeline(context: PageContext, items: pd.DataFrame) -> None:
     """One bar per item from its first to its last known year."""
     translate = context.translate
-    chart = charts.portfolio_timeline(items, translate, context.name_column)
+    chart = context.remembered(
+        ("portfolio timeline", tuple(items["id"])),
+        None,
+        lambda: charts.portfolio_timeline(items, translate, context.name_column),
+    )
     show_chart(chart, translate)
     if chart is not None:
         st.caption(

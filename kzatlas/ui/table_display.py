@@ -150,7 +150,11 @@ def feature_list(context: PageContext, matching: gpd.GeoDataFrame, filters: Filt
 def protected_area_table(context: PageContext, areas: gpd.GeoDataFrame) -> None:
     """Every reserve and park, sortable, with the link that shows it on the map."""
     translate = context.translate
-    table = tables.protected_area_table(areas, translate, context.name_column, context.region_names())
+    table = context.remembered(
+        ("protected area table", tuple(areas["id"])),
+        None,
+        lambda: tables.protected_area_table(areas, translate, context.name_column, context.region_names()),
+    )
     columns = number_columns(translate)
     columns[translate("On the map")] = link_column(display_text=translate("show"))
     show_table(table, columns, translate=translate)
@@ -173,8 +177,11 @@ def feature_links_table(context: PageContext, frame: gpd.GeoDataFrame) -> None:
 def portfolio_table(context: PageContext, items: pd.DataFrame) -> None:
     """UNDP items: themes, partners, donors, years, budget, and where they are on the map."""
     translate = context.translate
+    table = context.remembered(
+        ("portfolio table", tuple(items["id"])), None, lambda: tables.portfolio_table(items, translate, context.name_column)
+    )
     show_table(
-        tables.portfolio_table(items, translate, context.name_column),
+        table,
         {
             translate("Where"): link_column(translate("Where"), translate("show on map")),
             translate(tables.SOURCE_LINK_COLUMN): source_link_column(translate),
