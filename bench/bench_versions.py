@@ -58,10 +58,16 @@ def export_version(revision: str, target: Path) -> None:
     with tarfile.open(archive) as tar:
         tar.extractall(target, filter="data")
     archive.unlink()
-    # The same npm assets as this checkout (Leaflet and its plugins, installed by npm).
+    # The same npm assets as this checkout (Leaflet and its plugins, installed by npm and copied
+    # into static/ by the setup), so the earlier version serves its map as this one does.
     modules = ROOT / "node_modules"
     if modules.is_dir() and not (target / "node_modules").exists():
         (target / "node_modules").symlink_to(modules)
+    # Copied, not linked: Streamlit's static file serving does not follow links out of its folder.
+    for assets in ("leaflet", "leaflet-draw"):
+        source = ROOT / "static" / assets
+        if source.is_dir() and not (target / "static" / assets).exists():
+            shutil.copytree(source, target / "static" / assets)
 
 
 def _ratio(value: float | None, against: float | None) -> float | None:
