@@ -24,12 +24,14 @@ from kzatlas.safety import JSONLimitError, load_json_limited, plain_snippet
 from kzatlas.selection import (
     FILTER_PARAMS,
     PARAM_SELECTED,
+    PARAM_TIME,
     PARAM_VIEW,
     Allowed,
     MapView,
     filters_to_params,
     parse_filters,
     parse_selected,
+    parse_time,
     parse_view,
 )
 
@@ -40,8 +42,10 @@ MAX_SCENES = 60
 MAX_CAPTION_CHARS = 160
 # A scene list is four levels deep (document, scenes, scene, params); leave a little room.
 MAX_DECK_DEPTH = 8
-SCENE_PARAMS = (*FILTER_PARAMS, PARAM_SELECTED, PARAM_VIEW)
+SCENE_PARAMS = (*FILTER_PARAMS, PARAM_SELECTED, PARAM_VIEW, PARAM_TIME)
 DEFAULT_DECK_PATH = Path(__file__).resolve().parent / "decks" / "default.json"
+# The story of the protected network: chosen years of the time line, each with its caption.
+STORY_DECK_PATH = Path(__file__).resolve().parent / "decks" / "story.json"
 
 
 class DeckError(ValueError):
@@ -56,6 +60,8 @@ class Scene:
     filters: Filters = Filters()
     selected: str | None = None
     view: MapView | None = None
+    # A story scene: the year the map's time line shows (None: today, everything).
+    year: int | None = None
 
     def params(self, year_bounds: tuple[int, int] | None = None) -> dict[str, str]:
         """The link parameters that reproduce this scene in the map explorer."""
@@ -64,6 +70,8 @@ class Scene:
             params[PARAM_SELECTED] = self.selected
         if self.view:
             params[PARAM_VIEW] = self.view.to_param()
+        if self.year is not None:
+            params[PARAM_TIME] = str(self.year)
         return params
 
     def explorer_url(self, year_bounds: tuple[int, int] | None = None) -> str:
@@ -144,10 +152,11 @@ def parse_deck(data: bytes, allowed: Allowed) -> tuple[Deck, list[str]]:
         selected, selected_notices = parse_selected(params, allowed.feature_ids)
         view, view_notices = parse_view(params)
         view = capped_view(view)
-        for notice in (*filter_notices, *selected_notices, *view_notices):
+        year, year_notices = parse_time(params)
+        for notice in (*filter_notices, *selected_notices, *view_notices, *year_notices):
             warnings.append(f"scene {number}: ignored {notice.param}")
         caption = str(raw.get("caption", ""))[:MAX_CAPTION_CHARS]
-        scenes.append(Scene(caption=caption, filters=filters, selected=selected, view=view))
+        scenes.append(Scene(caption=caption, filters=filters, selected=selected, view=view, year=year))
     title = str(document.get("title", ""))[:MAX_CAPTION_CHARS]
     return Deck(title=title, scenes=tuple(scenes)), warnings
 
@@ -155,6 +164,12 @@ def parse_deck(data: bytes, allowed: Allowed) -> tuple[Deck, list[str]]:
 def load_default_deck(allowed: Allowed) -> Deck:
     """The scene list that ships with the atlas."""
     deck, _ = parse_deck(DEFAULT_DECK_PATH.read_bytes(), allowed)
+    return deck
+
+
+def load_story_deck(allowed: Allowed) -> Deck:
+    """The story of the protected network through the years, as it ships with the atlas."""
+    deck, _ = parse_deck(STORY_DECK_PATH.read_bytes(), allowed)
     return deck
 
 

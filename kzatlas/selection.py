@@ -31,6 +31,8 @@ PARAM_VIEW = "view"
 PARAM_REGION = "region"  # the region profile's region
 PARAM_SCENE = "scene"  # the scene being presented (1-based)
 PARAM_LANGUAGE = "lang"
+PARAM_TIME = "year"  # the year the map's time line shows (read in the browser; kept by scenes)
+TIME_RANGE = (1800, 2100)
 FILTER_PARAMS = (PARAM_QUERY, PARAM_REGIONS, PARAM_KINDS, PARAM_THEMES, PARAM_YEARS, PARAM_UNDP)
 
 MAX_QUERY_CHARS = 80
@@ -294,6 +296,17 @@ def parse_view(params: dict[str, str]) -> tuple[MapView | None, list[Notice]]:
     if not (values_ok and in_range):
         return None, [Notice(PARAM_VIEW, raw)]
     return MapView(lat, lng, zoom), []
+
+
+def parse_time(params: dict[str, str]) -> tuple[int | None, list[Notice]]:
+    """The time line's year from ``year=``: four digits within :data:`TIME_RANGE`."""
+    raw = params.get(PARAM_TIME)
+    if raw is None:
+        return None, []
+    text = str(raw).strip()
+    if len(text) != 4 or not text.isdigit() or not TIME_RANGE[0] <= int(text) <= TIME_RANGE[1]:
+        return None, [Notice(PARAM_TIME, raw)]
+    return int(text), []
 
 
 def parse_region(params: dict[str, str], allowed_codes: frozenset[str]) -> tuple[str | None, list[Notice]]:

@@ -59,7 +59,7 @@ from kzatlas.config import (  # noqa: E402 - needs ROOT on sys.path first
 )
 from kzatlas.i18n import name_label  # noqa: E402
 from kzatlas.reports import QUALITY_EXPLANATIONS  # noqa: E402
-from kzatlas.scenes import DEFAULT_DECK_PATH  # noqa: E402
+from kzatlas.scenes import DEFAULT_DECK_PATH, STORY_DECK_PATH  # noqa: E402
 
 TEMPLATE_PATH = LOCALE_DIR / "messages.pot"
 KEYWORDS = {"_": None, "translate": None, "N_": None}
@@ -122,10 +122,12 @@ def _runtime_messages() -> list[tuple[str, str, str]]:
             method = (feature.get("properties") or {}).get("geometry_method")
             if method:
                 extra.append((method, path.relative_to(ROOT).as_posix(), "How a shape is drawn (geometry_method)."))
-    # The scene list that ships with the atlas (Present page).
-    if DEFAULT_DECK_PATH.is_file():
-        deck = json.loads(DEFAULT_DECK_PATH.read_text(encoding="utf-8"))
-        location = DEFAULT_DECK_PATH.relative_to(ROOT).as_posix()
+    # The scene lists that ship with the atlas (Present page).
+    for deck_path in (DEFAULT_DECK_PATH, STORY_DECK_PATH):
+        if not deck_path.is_file():
+            continue
+        deck = json.loads(deck_path.read_text(encoding="utf-8"))
+        location = deck_path.relative_to(ROOT).as_posix()
         if deck.get("title"):
             extra.append((deck["title"], location, "Title of the shipped scene list."))
         for scene in deck.get("scenes", []):

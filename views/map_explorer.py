@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from kzatlas import analysis, ui
+from kzatlas import analysis, timeline, ui
+from kzatlas.i18n import shown_names
+from kzatlas.safety import escape_markdown
 from kzatlas.selection import filters_in_words, filters_text
 from kzatlas.ui import bridge, details, downloads, links, live_map, presenting, summary_panels, table_display
 
@@ -25,9 +27,11 @@ st.caption(
         "Dashed outlines are approximate or schematic shapes, not boundaries. Click a shape for its details."
     )
 )
-if matching.empty:
-    st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
-live_map.render_map(PAGE, context, matching, selected)
+# In a container: a notice that comes and goes must not move the map frame (a moved frame reloads).
+with st.container():
+    if matching.empty:
+        st.info(_("No feature matches these filters. Clear a filter in the sidebar to see more."))
+live_map.render_map(PAGE, context, matching, selected, time_line=True)
 if selected:
     details.details_panel(PAGE, context, everything, selected, frozenset(matching["id"]))
 
@@ -37,6 +41,21 @@ if not unlocated.empty:
         _("{count} matching items have no verifiable location and are listed below without a map position.").format(
             count=len(unlocated)
         )
+    )
+
+
+def _undated() -> tuple[int, str]:
+    items = timeline.undated(matching)
+    return len(items), ", ".join(shown_names(items, context.name_column, _))
+
+
+undated = context.remembered("undated", filters, _undated)
+if undated[0]:
+    st.caption(
+        _(
+            "Time line: {count} matching items have no known year, so they are on the map only at today's "
+            "position of the time line, never in a guessed year: {names}."
+        ).format(count=undated[0], names=escape_markdown(undated[1]))
     )
 
 st.subheader(_("Summary"))

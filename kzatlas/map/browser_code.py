@@ -117,21 +117,22 @@ class KeepViewInAddress(MacroElement):
                 }
                 return true;
             }
-            top.__kzKeepView = keep;
+            // One keeper per parameter (the view here; the time line keeps the year the same way).
+            top.__kzKeepers = top.__kzKeepers || {};
+            top.__kzKeepers[name] = keep;
             if (!top.__kzReplaceState) {
                 top.__kzReplaceState = top.history.replaceState;
                 ["pushState", "replaceState"].forEach(function (method) {
                     var original = top.history[method];
                     top.history[method] = function () {
                         var result = original.apply(this, arguments);
-                        var keeper = top.__kzKeepView;
-                        if (keeper) {
+                        Object.keys(top.__kzKeepers || {}).forEach(function (param) {
                             try {
-                                if (!keeper()) { top.__kzKeepView = null; }
+                                if (!top.__kzKeepers[param]()) { delete top.__kzKeepers[param]; }
                             } catch (error) {
-                                top.__kzKeepView = null;
+                                delete top.__kzKeepers[param];
                             }
-                        }
+                        });
                         return result;
                     };
                 });

@@ -291,7 +291,10 @@ class FeatureLabels(MacroElement):
             var group = {{ this._parent.get_name() }};
             if (!window.kzLabel) { return; }
             {{ this.items }}.forEach(function (item) {
-                group.addLayer(window.kzLabel(item[0], item[1], item[2], item[3], item[4], item[5]));
+                var label = window.kzLabel(item[0], item[1], item[2], item[3], item[4], item[5]);
+                // The feature it names (the time line takes a name off with its feature).
+                if (item[6] !== undefined) { label.kzId = item[6]; label.kzLabelOnly = true; }
+                group.addLayer(label);
             });
         })();
         {% endmacro %}
@@ -315,7 +318,7 @@ def map_labels(features: gpd.GeoDataFrame, name_column: str, sites_on_canvas: bo
 
 
 def feature_label_items(features: gpd.GeoDataFrame, name_column: str) -> dict[str, list[list]]:
-    """Label items per kind: ``[lat, lng, html, class, priority, minimum zoom]``.
+    """Label items per kind: ``[lat, lng, html, class, priority, minimum zoom, feature id]``.
 
     Areas are ranked by size (:func:`~kzatlas.map.name_order.features_in_order`): the largest
     ``AREA_NAMES_AT_COUNTRY_ZOOM`` are named from country zoom, the next ones from zoom 6, the
@@ -334,7 +337,9 @@ def feature_label_items(features: gpd.GeoDataFrame, name_column: str) -> dict[st
         lat, lng = round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)
         if row["kind"] in POINT_KINDS:
             css, min_zoom = LABEL_STYLE[name_order.GROUP_SITE]
-            items[row["kind"]].append([lat, lng, escape_html(name), css, name_order.priority(name_order.GROUP_SITE, site_rank), min_zoom])
+            items[row["kind"]].append(
+                [lat, lng, escape_html(name), css, name_order.priority(name_order.GROUP_SITE, site_rank), min_zoom, str(row["id"])]
+            )
             site_rank += 1
             continue
         if area_rank < name_order.AREA_NAMES_AT_COUNTRY_ZOOM:
@@ -344,7 +349,10 @@ def feature_label_items(features: gpd.GeoDataFrame, name_column: str) -> dict[st
         else:
             min_zoom = CLOSE_ZOOM_LABEL
         items[row["kind"]].append(
-            [lat, lng, escape_html(name), "kz-label-feature", name_order.priority(name_order.GROUP_AREA, area_rank), min_zoom]
+            [
+                lat, lng, escape_html(name), "kz-label-feature",
+                name_order.priority(name_order.GROUP_AREA, area_rank), min_zoom, str(row["id"]),
+            ]
         )
         area_rank += 1
     return items

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import folium
 import geopandas as gpd
+from branca.element import MacroElement
 
 from kzatlas.config import KAZAKHSTAN_BOUNDS, LEAFLET_CSS_URL, LEAFLET_JS_URL, STATIC_DIR, UN_DISCLAIMER
 from kzatlas.i18n import Translate
@@ -60,11 +63,13 @@ def standalone_map_html(
     view: MapView | None = None,
     link: str = "",
     leaflet_dir: Path = LEAFLET_DIR,
+    time_line: Callable[[tuple[str, ...]], MacroElement] | None = None,
 ) -> str:
     """A complete HTML document of the map that needs no server and no network.
 
     ``link``, when given (an http or https address), is the same view in the atlas: the banner
-    offers it for when a network is there. The file opens at ``view``, or without one fitted
+    offers it for when a network is there. ``time_line``, given the names of the file's feature
+    groups, makes the map's time line (:class:`kzatlas.map.time_control.TimeControl`). The file opens at ``view``, or without one fitted
     to Kazakhstan on the screen that opens it.
 
     Raises
@@ -89,6 +94,10 @@ def standalone_map_html(
         home=None if view else KAZAKHSTAN_BOUNDS,
     )
     browser_code.MapStyle().add_to(fmap)
+    if time_line is not None:
+        # The time line works on the file's own feature groups (it plays with no network too).
+        names = tuple(child.get_name() for child in fmap._children.values() if isinstance(child, folium.FeatureGroup))
+        time_line(names).add_to(fmap)
     fmap.get_root().header.add_child(_Heading(title, caption, data_version, made_on, translate, link))
     html = fmap.get_root().render()
     html = html.replace(f'<script src="{LEAFLET_JS_URL}"></script>', f"<script>{script}</script>")

@@ -14,7 +14,7 @@ from kzatlas.catalog import CatalogueError, feature_frame, region_frame
 from kzatlas.i18n import N_, Translate, local_name
 from kzatlas.map import offline_kit
 from kzatlas.safety import escape_markdown, plain_snippet
-from kzatlas.ui import state
+from kzatlas.ui import live_map, state
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.settings import public_base_url
 
@@ -142,6 +142,7 @@ def offline_map_export(
     """
     translate = context.translate
     view, _notices = selection.parse_view(state.params())
+    year, _notices = selection.parse_time(state.params())  # the time line's year, as the browser keeps it
     manifest = context.catalogue.manifest
     chosen = matching[matching["id"] == selected_id] if selected_id else matching.iloc[0:0]
     if not chosen.empty:
@@ -165,6 +166,7 @@ def offline_map_export(
             selected_id=selected_id,
             view=view,
             link=link,
+            time_line=lambda names: live_map.time_control(context, date.today().year, year, names),
         ).encode("utf-8")
 
     st.markdown("**" + escape_markdown(translate("Offline meeting kit")) + "**")

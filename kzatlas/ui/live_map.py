@@ -9,16 +9,18 @@ the map sent again on each run carries only their address.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from datetime import date
 
 import geopandas as gpd
 import streamlit as st
 
-from kzatlas import scenes, selection
+from kzatlas import scenes, selection, timeline
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, MAP_HEIGHT_PX, MAP_ZOOM
 from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
 from kzatlas.map.screen_fit import FillWindow
+from kzatlas.map.time_control import TimeControl, year_group
 from kzatlas.ui import cache, map_component, state
 from kzatlas.ui.frame import PageContext
 
@@ -228,24 +230,34 @@ def _feature_groups_key(features: gpd.GeoDataFrame, selected_id: str | None, vie
     return ("features", tuple(features["id"]), selected_id, feature_payload.zoom_band(view.zoom if view else MAP_ZOOM))
 
 
-def render_map(page: str, context: PageContext, features: gpd.GeoDataFrame, selected_id: str | None = None) -> dict | None:
+def render_map(
+    page: str,
+    context: PageContext,
+    features: gpd.GeoDataFrame,
+    selected_id: str | None = None,
+    time_line: bool = False,
+) -> dict | None:
     """Draw the atlas map; filters swap feature groups in place (no remount, view kept).
 
     Panning and zooming never rerun the app: only clicks are returned, and the view goes
-    into the address from the browser side.
+    into the address from the browser side. With ``time_line`` the map has the year slider
+    (:mod:`kzatlas.map.time_control`), for every feature of the catalogue.
     """
+    this_year = date.today().year
 
     def base() -> folium_maps.AtlasMap:
         fmap = _live_base(context, view_param=selection.PARAM_VIEW)
         browser_code.KeepViewInAddress(selection.PARAM_VIEW).add_to(fmap)
         FillWindow(margin_px=EXPLORER_MAP_MARGIN_PX, min_share=EXPLORER_MAP_MIN_SHARE).add_to(fmap)
+        if time_line:
+            time_control(context, this_year).add_to(fmap)
         return fmap
 
     view = state.view(page)
     return _show_map(
         page,
         context,
-        "browse",
+        f"browse-time-{this_year}" if time_line else "browse",
         base,
         lambda: _feature_groups(context, features, selected_id, view),
         _feature_groups_key(features, selected_id, view),
@@ -253,6 +265,28 @@ def render_map(page: str, context: PageContext, features: gpd.GeoDataFrame, sele
         height=MAP_HEIGHT_PX,
         returned_objects=list(CLICKS),
         view=view,
+    )
+
+
+def time_control(
+    context: PageContext, this_year: int, opening_year: int | None = None, group_names: tuple[str, ...] = ()
+) -> TimeControl:
+    """The time line for every feature of the catalogue, from its first year to ``this_year``.
+
+    ``opening_year`` and ``group_names`` are for a saved map (see :class:`TimeControl`).
+    """
+    everything = context.all_features()
+    years = timeline.appearance_years(everything)
+    first = min(years.values(), default=this_year)
+    return TimeControl(
+        years,
+        timeline.year_events(everything, context.translate, context.name_column),
+        timeline.network_curve(everything, context.catalogue.tables.get("targets"), first, this_year, context.translate),
+        first,
+        this_year,
+        context.translate,
+        opening_year=opening_year,
+        group_names=group_names,
     )
 
 
@@ -301,23 +335,28 @@ def render_scene_map(
     """The map of one scene, filling the window below the caption, the scene fitted to it.
 
     Stepping between scenes flies the same map to the next scene's extent (no reload) and
-    closes any tooltip left open.
+    closes any tooltip left open. The map has the time line; a story scene moves it to its year
+    (any other scene to today).
     """
+    this_year = date.today().year
+
     def base() -> folium_maps.AtlasMap:
         fmap = _live_base(context)
         FillWindow().add_to(fmap)
+        time_control(context, this_year).add_to(fmap)
         return fmap
 
     extent = scene_extent(context, scene, matching)
     view = scenes.extent_view(extent, SCENE_FRAME_PX)
+    nonce = f"scene-{number}-{hash(scene) & 0xFFFFFF:x}"
     _show_map(
         page,
         context,
-        "scene",
+        f"scene-time-{this_year}",
         base,
         lambda: _feature_groups(context, matching, scene.selected, view),
         _feature_groups_key(matching, scene.selected, view),
-        extras=[scene_flight(extent, f"scene-{number}-{hash(scene) & 0xFFFFFF:x}")],
+        extras=[scene_flight(extent, nonce), year_group(nonce, scene.year)],
         height=height,
         returned_objects=[],
     )

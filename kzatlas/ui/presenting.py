@@ -106,7 +106,9 @@ def add_scene_control(
         if st.button(translate("Add this view as a scene"), key=f"{page}.add_scene"):
             view, _notices = selection.parse_view(state.params())
             kept = scenes.capped_view(view)
-            scene = scenes.Scene(caption=caption.strip(), filters=filters, selected=selected_id, view=kept)
+            # The time line's year, as the browser put it into the address (a story scene).
+            year, _notices = selection.parse_time(state.params())
+            scene = scenes.Scene(caption=caption.strip(), filters=filters, selected=selected_id, view=kept, year=year)
             try:
                 deck = current_deck(context, allowed).with_scene(scene)
             except scenes.DeckError as exc:
@@ -267,16 +269,16 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
     _show_opened_messages(page)
     st.markdown(
         translate(
-            "A scene is a map view with its filters, highlighted feature and a one-line caption. Add scenes from "
-            "the map explorer (Presentation: keep this view as a scene), then play them here full-screen; "
-            "the arrow keys step through them."
+            "A scene is a map view with its filters, highlighted feature, the year of its time line and a one-line "
+            "caption. Add scenes from the map explorer (Presentation: keep this view as a scene), then play them "
+            "here full-screen; the arrow keys step through them."
         )
     )
     if not deck.scenes:
         st.info(translate("The scene list is empty. Add a scene from the map explorer or open a saved list."))
     else:
         _scene_list(page, allowed, deck, translate)
-    save, reset = st.columns(2)
+    save, reset, story = st.columns(3)
     save.download_button(
         translate("Save the scene list"),
         scenes.deck_to_json(deck, allowed.year_bounds),
@@ -288,5 +290,8 @@ def scene_editor(page: str, context: PageContext, allowed: selection.Allowed, de
     )
     if reset.button(translate("Back to the scene list that ships with the atlas"), key=f"{page}.reset"):
         state.set_deck(scenes.load_default_deck(allowed))
+        st.rerun()
+    if story.button(translate("The story of the network, 1926 to today"), key=f"{page}.story"):
+        state.set_deck(scenes.load_story_deck(allowed))
         st.rerun()
     _open_scene_file(page, allowed, translate)

@@ -1,0 +1,396 @@
+"""The time line on the map: a year slider that plays the network from its first reserve to today.
+
+Everything runs in the browser (no rerun of the page per year, and no network): the control
+knows each feature's year (:func:`kzatlas.timeline.appearance_years`) and, for a year before
+today, takes off the map every shape, site and name whose year is later or unknown; at today it
+puts everything back. It keeps working when the filters swap the feature groups (it applies the
+year again to the new ones). Beside the slider, a small chart draws the curve
+(:func:`kzatlas.timeline.network_curve`) with the year marked, and the year's events with their
+sources. The year goes into the page address (``year=``), so a shared link opens at it; the
+address keeper of :class:`kzatlas.map.browser_code.KeepViewInAddress` puts it back when the page
+rewrites the address.
+
+Keys, with the control focused: left and right arrows step a year (Home and End go to the first
+year and to today), the space bar plays and pauses.
+"""
+
+from __future__ import annotations
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from kzatlas.i18n import N_, Translate
+from kzatlas.timeline import Curve
+
+YEAR_PARAM = "year"
+# Milliseconds per year while playing (a century in about 25 s).
+PLAY_STEP_MS = 250
+TIME_CONTROL_CLASS = "kz-time"
+
+TEXTS = {
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "back": N_("One year back"),
+    "on": N_("One year on"),
+    "slider": N_("Year shown on the map"),
+    "today": N_("today: everything in the atlas"),
+    "chart": N_("Show the curve and the year's events"),
+    "share": N_("Share of Kazakhstan's territory, %"),
+    "listed": N_("Reserves and parks in this atlas"),
+    "undp": N_("of them supported by UNDP"),
+    "official": N_("Official national share (all protected areas)"),
+    "national": N_("National target by {year}"),
+    "world": N_("Global target by {year}"),
+    "nothing": N_("Nothing in the atlas appeared this year."),
+    "shown": N_("{count} on the map"),
+}
+
+CSS = """
+.kz-time{background:rgba(255,255,255,.94);border-radius:4px;box-shadow:0 1px 5px rgba(0,0,0,.4);
+padding:6px 8px;font:12px/1.35 system-ui,sans-serif;color:#222;max-width:min(92vw,380px)}
+.kz-time:focus-within{outline:2px solid #1f6feb}
+.kz-time .kz-row{display:flex;align-items:center;gap:4px}
+.kz-time button{font:inherit;min-width:28px;height:26px;padding:0 6px;border:1px solid #888;border-radius:3px;background:#fff;cursor:pointer}
+.kz-time button[aria-pressed=true]{background:#e8eefc}
+.kz-time input[type=range]{flex:1;min-width:90px}
+.kz-time .kz-year{font-weight:700;font-size:15px;min-width:3.2em;text-align:right}
+.kz-time .kz-note{color:#555;font-size:11px}
+.kz-time .kz-panel{margin-top:4px}
+.kz-time .kz-panel[hidden]{display:none}
+.kz-time svg{display:block;width:100%;height:auto}
+.kz-time .kz-events{max-height:7.5em;overflow:auto;margin:2px 0 0;padding:0;list-style:none}
+.kz-time .kz-events li{margin:2px 0}
+.kz-time .kz-events a{color:#1f4fb5}
+.kz-time .kz-key{display:inline-block;width:14px;height:3px;vertical-align:middle;margin:0 3px 0 6px}
+"""
+
+SCRIPT = """
+(function () {
+    var map = {{ this._parent.get_name() }};
+    var data = {{ this.data | tojson }};
+    var text = data.text, year = data.opening || data.last, playing = null, hidden = [];
+    var top = null;
+    try { top = window.parent !== window ? window.parent : null; if (top) { void top.location.href; } } catch (error) { top = null; }
+    try {
+        var asked = parseInt(new URL((top || window).location.href).searchParams.get(data.param), 10);
+        if (asked >= data.first && asked <= data.last) { year = asked; }
+    } catch (error) { /* no address to read */ }
+
+    // The feature groups: those streamlit-folium swaps in, or (in a saved file) those named here.
+    function groups() {
+        if (window.feature_group) { return window.feature_group; }
+        return data.groups.map(function (name) { return window[name]; }).filter(Boolean);
+    }
+    function leafId(layer) {
+        if (layer.kzId !== undefined) { return String(layer.kzId); }
+        var props = layer.feature && layer.feature.properties;
+        return props && props.id !== undefined ? String(props.id) : null;
+    }
+    function leaves(layer, parent, out) {
+        var id = parent ? leafId(layer) : null;
+        if (id !== null) { out.push([parent, layer, id]); return; }
+        if (layer.eachLayer) { layer.eachLayer(function (child) { leaves(child, layer, out); }); }
+    }
+    function shows(id) {
+        var first = data.years[id];
+        return year >= data.last || (first !== undefined && first <= year);
+    }
+    function apply() {
+        applying = true;
+        hidden.forEach(function (entry) { if (!entry[0].hasLayer(entry[1])) { entry[0].addLayer(entry[1]); } });
+        hidden = [];
+        var found = [], count = 0;
+        applying = true;
+        groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found); } });
+        found.forEach(function (leaf) {
+            if (shows(leaf[2])) { if (!leaf[1].kzLabelOnly) { count += 1; } return; }
+            leaf[0].removeLayer(leaf[1]);
+            hidden.push(leaf);
+        });
+        applying = false;
+        shownCount = count;
+        draw();
+    }
+    var shownCount = 0, applying = false;
+
+    // The page address carries the year (none at today), also when the page rewrites it.
+    function keepYear() {
+        if (!top) { return true; }
+        if (!window.frameElement || !window.frameElement.isConnected) { return false; }
+        var url = new URL(top.location.href);
+        var wanted = year >= data.last ? null : String(year);
+        if (url.searchParams.get(data.param) !== wanted) {
+            if (wanted === null) { url.searchParams.delete(data.param); } else { url.searchParams.set(data.param, wanted); }
+            (top.__kzReplaceState || top.history.replaceState).call(top.history, top.history.state, "", url.toString());
+        }
+        return true;
+    }
+    if (top) { top.__kzKeepers = top.__kzKeepers || {}; top.__kzKeepers[data.param] = keepYear; }
+
+    var box = L.DomUtil.create("div", "{{ this.css_class }}");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", text.slider);
+    box.tabIndex = 0;
+    var row = L.DomUtil.create("div", "kz-row", box);
+    function button(label, symbol) {
+        var node = L.DomUtil.create("button", "", row);
+        node.type = "button"; node.textContent = symbol; node.title = label; node.setAttribute("aria-label", label);
+        return node;
+    }
+    var back = button(text.back, "\\u25C0"), play = button(text.play, "\\u25B6"), on = button(text.on, "\\u25B6|");
+    var slider = L.DomUtil.create("input", "", row);
+    slider.type = "range"; slider.min = data.first; slider.max = data.last; slider.step = 1;
+    slider.setAttribute("aria-label", text.slider);
+    var label = L.DomUtil.create("span", "kz-year", row);
+    var more = button(text.chart, "\\u2197");
+    more.setAttribute("aria-pressed", "false");
+    var note = L.DomUtil.create("div", "kz-note", box);
+    var panel = L.DomUtil.create("div", "kz-panel", box);
+    panel.hidden = true;
+    var svgNS = "http://www.w3.org/2000/svg";
+    var chart = document.createElementNS(svgNS, "svg");
+    panel.appendChild(chart);
+    var keys = L.DomUtil.create("div", "kz-note", panel);
+    var events = L.DomUtil.create("ul", "kz-events", panel);
+
+    function svg(name, attrs, parent) {
+        var node = document.createElementNS(svgNS, name);
+        Object.keys(attrs).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+        (parent || chart).appendChild(node);
+        return node;
+    }
+    function drawChart() {
+        while (chart.firstChild) { chart.removeChild(chart.firstChild); }
+        var curve = data.curve, width = 340, height = 120, left = 26, right = 8, topPad = 8, bottom = 16;
+        var lastYear = Math.max(data.last, curve.national ? curve.national[0] : 0, curve.world ? curve.world[0] : 0);
+        var most = Math.max(curve.world ? curve.world[1] : 0, curve.national ? curve.national[1] : 0, 1);
+        curve.official.forEach(function (p) { most = Math.max(most, p[1]); });
+        most = Math.ceil(most / 5) * 5;
+        chart.setAttribute("viewBox", "0 0 " + width + " " + height);
+        function x(value) { return left + (value - data.first) / (lastYear - data.first) * (width - left - right); }
+        function y(value) { return height - bottom - value / most * (height - topPad - bottom); }
+        for (var tick = 0; tick <= most; tick += most > 20 ? 10 : 5) {
+            svg("line", {x1: left, x2: width - right, y1: y(tick), y2: y(tick), stroke: "#ddd"});
+            svg("text", {x: left - 3, y: y(tick) + 3, "text-anchor": "end", "font-size": 9, fill: "#555"}).textContent = tick;
+        }
+        [data.first, 1950, 1975, 2000, 2025].forEach(function (tick) {
+            if (tick < data.first || tick > lastYear) { return; }
+            svg("text", {x: x(tick), y: height - 4, "text-anchor": "middle", "font-size": 9, fill: "#555"}).textContent = tick;
+        });
+        function path(points, index, colour, fill) {
+            var d = "M" + x(points[0][0]) + " " + y(0);
+            points.forEach(function (p) { d += " L" + x(p[0]) + " " + y(p[index]); });
+            if (fill) { d += " L" + x(points[points.length - 1][0]) + " " + y(0) + " Z"; }
+            svg("path", fill ? {d: d, fill: colour, stroke: "none"} : {d: d, fill: "none", stroke: colour, "stroke-width": 2});
+        }
+        path(curve.points, 2, "rgba(31,111,235,.35)", true);
+        path(curve.points, 1, "#1a7f37", false);
+        [[curve.national, "#b35900"], [curve.world, "#8250df"]].forEach(function (pair) {
+            if (!pair[0]) { return; }
+            svg("line", {x1: left, x2: x(pair[0][0]), y1: y(pair[0][1]), y2: y(pair[0][1]), stroke: pair[1], "stroke-dasharray": "4 3"});
+            var dot = svg("circle", {cx: x(pair[0][0]), cy: y(pair[0][1]), r: 3, fill: pair[1]});
+            svg("title", {}, dot).textContent = pair[0][2];
+        });
+        curve.official.forEach(function (p) {
+            var dot = svg("circle", {cx: x(p[0]), cy: y(p[1]), r: 3, fill: "#111"});
+            svg("title", {}, dot).textContent = p[0] + ": " + p[1] + " % (" + p[2] + ")";
+        });
+        svg("line", {x1: x(year), x2: x(year), y1: topPad, y2: height - bottom, stroke: "#d1242f", "stroke-width": 1.5, "class": "kz-now"});
+    }
+    function drawKeys() {
+        keys.textContent = "";
+        [[text.listed, "#1a7f37"], [text.undp, "rgba(31,111,235,.6)"], [text.official, "#111"],
+         [text.national_label, "#b35900"], [text.world_label, "#8250df"]].forEach(function (pair) {
+            if (!pair[0]) { return; }
+            var swatch = L.DomUtil.create("span", "kz-key", keys); swatch.style.background = pair[1];
+            keys.appendChild(document.createTextNode(pair[0]));
+        });
+    }
+    function drawEvents() {
+        events.textContent = "";
+        var items = data.events[String(year)] || [];
+        if (year >= data.last || !items.length) {
+            var none = L.DomUtil.create("li", "kz-note", events);
+            none.textContent = year >= data.last ? text.today_line : text.nothing;
+            return;
+        }
+        items.forEach(function (item) {
+            var line = L.DomUtil.create("li", "", events);
+            var name = L.DomUtil.create("b", "", line); name.textContent = year + ": " + item.name;
+            line.appendChild(document.createTextNode(", " + item.facts + ". "));
+            if (item.source) {
+                var source = item.url ? L.DomUtil.create("a", "", line) : L.DomUtil.create("span", "kz-note", line);
+                source.textContent = item.source;
+                if (item.url && /^https?:\\/\\//.test(item.url)) { source.href = item.url; source.target = "_blank"; source.rel = "noopener"; }
+            }
+        });
+    }
+    function draw() {
+        slider.value = year;
+        label.textContent = year;
+        note.textContent = year >= data.last ? text.today : text.shown.replace("{count}", shownCount);
+        box.setAttribute("data-year", year);
+        if (!panel.hidden) { drawChart(); drawEvents(); }
+    }
+    function go(value, keepPlaying) {
+        var next = Math.max(data.first, Math.min(data.last, value));
+        if (!keepPlaying) { stop(); }
+        if (next === year) { draw(); return; }
+        year = next;
+        // The first move away from today opens the chart and the events (closing it keeps it closed).
+        if (year < data.last && !opened) { opened = true; openPanel(true); }
+        apply();
+        keepYear();
+    }
+    function stop() {
+        if (playing !== null) { clearInterval(playing); playing = null; }
+        play.textContent = "\\u25B6"; play.title = text.play; play.setAttribute("aria-label", text.play);
+    }
+    function start() {
+        if (year >= data.last) { go(data.first, true); }
+        openPanel(true);
+        play.textContent = "\\u275A\\u275A"; play.title = text.pause; play.setAttribute("aria-label", text.pause);
+        playing = setInterval(function () {
+            if (year >= data.last) { stop(); return; }
+            go(year + 1, true);
+        }, {{ this.step_ms }});
+    }
+    var opened = false;
+    function openPanel(open) {
+        opened = true;
+        panel.hidden = !open;
+        more.setAttribute("aria-pressed", open ? "true" : "false");
+        if (open) { drawKeys(); }
+        draw();
+    }
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(back, "click", function () { go(year - 1); });
+    L.DomEvent.on(on, "click", function () { go(year + 1); });
+    L.DomEvent.on(play, "click", function () { if (playing === null) { start(); } else { stop(); } });
+    L.DomEvent.on(more, "click", function () { openPanel(panel.hidden); });
+    L.DomEvent.on(slider, "input", function () { go(parseInt(slider.value, 10)); });
+    L.DomEvent.on(box, "keydown", function (event) {
+        var key = event.key;
+        if (event.target === slider && (key === "ArrowLeft" || key === "ArrowRight")) { return; }
+        var moves = {ArrowLeft: -1, ArrowRight: 1};
+        if (moves[key]) { go(year + moves[key]); }
+        else if (key === "Home") { go(data.first); }
+        else if (key === "End") { go(data.last); }
+        else if (key === " " || key === "Spacebar") { if (playing === null) { start(); } else { stop(); } }
+        else { return; }
+        L.DomEvent.preventDefault(event);
+    });
+    var control = L.control({position: "bottomleft"});
+    control.onAdd = function () { return box; };
+    control.addTo(map);
+    // New feature groups (a filter change swaps them in) get the year too; the layers this
+    // control puts back itself, and tooltips, are not groups and are left alone.
+    var waiting = null;
+    map.on("layeradd", function (event) {
+        if (applying || waiting !== null || !(event.layer instanceof L.FeatureGroup)) { return; }
+        waiting = setTimeout(function () { waiting = null; apply(); }, 0);
+    });
+    window.kzTimeLine = {
+        year: function () { return year; }, first: data.first, last: data.last, go: go, play: start, pause: stop,
+        open: openPanel, groups: groups,
+        playing: function () { return playing !== null; }, shown: function () { return shownCount; }
+    };
+    if (year < data.last) { openPanel(true); }
+    map.whenReady(function () { setTimeout(apply, 0); });
+})();
+"""
+
+
+class _ShowYear(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function show(tries) {
+            var line = window.kzTimeLine;
+            if (!line) {
+                // The layers can arrive before the map's time line exists: try again shortly.
+                if (tries < 100) { setTimeout(function () { show(tries + 1); }, 100); }
+                return;
+            }
+            if (window.__kzShownYear === {{ this.nonce | tojson }}) { return; }
+            window.__kzShownYear = {{ this.nonce | tojson }};
+            var year = {{ this.year | tojson }};
+            line.go(year === null ? line.last : year);
+            if (year !== null) { line.open(true); }  // today keeps the chart as it is (a story ends there)
+        })(0);
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, nonce: str, year: int | None):
+        super().__init__()
+        self._name = "ShowYear"
+        self.nonce, self.year = str(nonce), year
+
+
+def year_group(nonce: str, year: int | None) -> folium.FeatureGroup:
+    """A layer with no shapes that moves the map's time line to ``year`` (``None``: today) once per ``nonce``.
+
+    A story scene sends it with the scene (the map is not reloaded between scenes); the chart
+    opens for a year before today and stays as it is at today.
+    """
+    group = folium.FeatureGroup(name="time-line-year", control=False)
+    _ShowYear(nonce, year).add_to(group)
+    return group
+
+
+class TimeControl(MacroElement):
+    """The time line of the map (see the module's description); added to the base map once.
+
+    In a saved map (no streamlit-folium), ``group_names`` names the feature groups it works on,
+    and ``opening_year`` is the year it opens at.
+    """
+
+    _template = Template("{% macro header(this, kwargs) %}<style>" + CSS + "</style>{% endmacro %}"
+                         "{% macro script(this, kwargs) %}" + SCRIPT + "{% endmacro %}")
+
+    def __init__(
+        self,
+        years: dict[str, int],
+        events: dict[int, list[dict]],
+        curve: Curve,
+        first_year: int,
+        last_year: int,
+        translate: Translate,
+        *,
+        opening_year: int | None = None,
+        group_names: tuple[str, ...] = (),
+    ):
+        super().__init__()
+        self._name = "TimeControl"
+        self.css_class = TIME_CONTROL_CLASS
+        self.step_ms = PLAY_STEP_MS
+        texts = {key: translate(message) for key, message in TEXTS.items()}
+        texts["national_label"] = (
+            texts["national"].format(year=curve.national_target.year) if curve.national_target else ""
+        )
+        texts["world_label"] = texts["world"].format(year=curve.global_target.year) if curve.global_target else ""
+        texts["today_line"] = texts["today"]
+        self.data = {
+            "param": YEAR_PARAM,
+            "first": int(first_year),
+            "last": int(last_year),
+            # Where a saved file opens (an address's year wins), and its feature groups' names.
+            "opening": int(opening_year) if opening_year is not None and first_year <= opening_year <= last_year else None,
+            "groups": list(group_names),
+            "years": {key: int(value) for key, value in years.items()},
+            "events": {str(year): items for year, items in events.items()},
+            "curve": {
+                "points": [[p.year, p.listed_pct, p.undp_pct] for p in curve.points],
+                "official": [[p.year, p.share_pct, p.publisher] for p in curve.official],
+                "national": _target(curve.national_target),
+                "world": _target(curve.global_target),
+            },
+            "text": texts,
+        }
+
+
+def _target(target) -> list | None:
+    return None if target is None else [target.year, target.share_pct, target.title]

@@ -1,0 +1,156 @@
+"""The protected network through time: when each feature appears, the yearly curve, each year's events.
+
+* **When a feature appears.** A reserve, park or corridor appears in the year of its decree (its
+  ``year``: the year it was created as it exists today); a UNDP site or programme in the first
+  year a source gives for it (``years``, else ``year``). A feature with no known year has none
+  here: it is listed apart and never placed in a guessed year. Sources give no end year for
+  UNDP work, so nothing fades; expansions are in the notes only (no dated areas), so each area
+  counts at its latest official size from its first year.
+* **The curve.** For each year, the share of Kazakhstan's territory covered by the official areas
+  of the listed reserves and parks founded by then (:func:`analysis.protected_share_of_land`, the
+  one rule for that share), and the part of it supported by UNDP; beside it the official national
+  share series with each point's publisher, the national target and the global 30 % (all from
+  ``geodata/targets.json`` through :func:`reports.target_tracker`).
+* **Events.** What appeared in each year, with its official area, UNDP's part and its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kzatlas import analysis, reports
+from kzatlas.catalog import split_list
+from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS, UNDP_KINDS
+from kzatlas.formats import format_hectares
+from kzatlas.i18n import Translate, kind_label, shown_names
+
+HECTARES_PER_KM2 = 100.0
+
+
+def appearance_years(features: pd.DataFrame) -> dict[str, int]:
+    """Feature id -> the year it appears on the time line (features with no known year are left out)."""
+    years: dict[str, int] = {}
+    for feature_id, kind, year, listed in zip(features["id"], features["kind"], features["year"], features["years"]):
+        known = [int(value) for value in split_list(listed)] if kind in UNDP_KINDS and isinstance(listed, str) else []
+        if known:
+            years[str(feature_id)] = min(known)
+        elif not pd.isna(year):
+            years[str(feature_id)] = int(year)
+    return years
+
+
+def undated(features: pd.DataFrame) -> pd.DataFrame:
+    """The features with no known year (listed beside the time line, never placed on it)."""
+    dated = appearance_years(features)
+    return features[~features["id"].astype(str).isin(dated)]
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One year of the curve: shares of the territory in percent."""
+
+    year: int
+    listed_pct: float
+    undp_pct: float
+
+
+@dataclass(frozen=True)
+class OfficialPoint:
+    """One published national share, with who published it."""
+
+    year: int
+    share_pct: float
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target share by a year."""
+
+    year: int
+    share_pct: float
+    title: str
+    computed: bool = False
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Everything the time line's chart draws."""
+
+    points: tuple[CurvePoint, ...]
+    official: tuple[OfficialPoint, ...]
+    national_target: Target | None
+    global_target: Target | None
+
+
+def network_curve(
+    features: pd.DataFrame,
+    targets: dict | None,
+    first_year: int,
+    last_year: int,
+    translate: Translate | None = None,
+    territory_km2: float = KAZAKHSTAN_AREA_KM2,
+) -> Curve:
+    """The yearly shares from ``first_year`` to ``last_year``, the official series and the targets."""
+    land_ha = territory_km2 * HECTARES_PER_KM2
+    areas = features[features["kind"].isin(PROTECTED_KINDS)]
+    years = appearance_years(areas)
+    founded = areas.assign(first=areas["id"].astype(str).map(years)).dropna(subset=["first"])
+    supported = founded[founded["undp_supported"].fillna(False).astype(bool)]
+    points = []
+    for year in range(first_year, last_year + 1):
+        listed = analysis.protected_share_of_land(analysis.protected_hectares(founded[founded["first"] <= year]), land_ha)
+        undp = analysis.protected_share_of_land(analysis.protected_hectares(supported[supported["first"] <= year]), land_ha)
+        points.append(CurvePoint(year, round(100.0 * (listed or 0.0), 3), round(100.0 * (undp or 0.0), 3)))
+    tracker = reports.target_tracker(targets, features, territory_km2, translate)
+    official = tuple(
+        sorted(
+            (
+                OfficialPoint(int(row.year), float(row.share_pct), str(row.publisher or ""), str(row.url or ""))
+                for row in tracker.status.itertuples()
+                if not pd.isna(row.share_pct) and not pd.isna(row.year)
+            ),
+            key=lambda point: point.year,
+        )
+    )
+    national = None
+    if tracker.national_target and tracker.national_target_share_pct is not None and tracker.national_target.get("by_year"):
+        national = Target(
+            int(tracker.national_target["by_year"]),
+            round(float(tracker.national_target_share_pct), 2),
+            str(tracker.national_target.get("document") or ""),
+            tracker.national_target_share_computed,
+        )
+    global_target = tracker.global_target
+    world = None
+    if global_target and global_target.get("target_pct") is not None and global_target.get("by_year"):
+        world = Target(int(global_target["by_year"]), float(global_target["target_pct"]), str(global_target.get("name") or ""))
+    return Curve(tuple(points), official, national, world)
+
+
+def year_events(features: pd.DataFrame, translate: Translate, name_column: str) -> dict[int, list[dict]]:
+    """Year -> what appeared that year: name, kind, official area, UNDP's part and the source (plain text)."""
+    years = appearance_years(features)
+    dated = features[features["id"].astype(str).isin(years)]
+    names = shown_names(dated, name_column, translate)
+    events: dict[int, list[dict]] = {}
+    for (_, row), name in zip(dated.iterrows(), names):
+        area = row.get("area_ha")
+        facts = [kind_label(row["kind"], translate)]
+        if row["kind"] in PROTECTED_KINDS and not pd.isna(area):
+            facts.append(format_hectares(float(area), translate))
+        if row["kind"] not in UNDP_KINDS and bool(row.get("undp_supported")):
+            facts.append(translate("supported by UNDP"))
+        events.setdefault(years[str(row["id"])], []).append(
+            {
+                "id": str(row["id"]),
+                "name": str(name),
+                "facts": ", ".join(facts),
+                "source": str(row.get("source_title") or ""),
+                "url": str(row.get("source_url") or ""),
+            }
+        )
+    return dict(sorted(events.items()))

@@ -1,0 +1,180 @@
+"""The time line in a real browser: play the network through the years, step with the keys, share a year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from mapkit import (
+    address_params,
+    map_frame,
+    map_locator,
+    open_map_page,
+    press_for_download,
+    settle,
+    wait_for_param,
+    wait_until,
+)
+from playwright.sync_api import Page, expect
+
+from kzatlas import catalog, timeline
+from kzatlas.config import GEODATA_DIR
+
+pytestmark = pytest.mark.browser
+
+# The ids of the features the map shows (shapes and sites; names are counted with their feature).
+SHOWN_IDS = """() => {
+    var ids = {};
+    function walk(layer) {
+        var id = layer.kzId !== undefined ? layer.kzId : (layer.feature && layer.feature.properties && layer.feature.properties.id);
+        if (id !== undefined && !layer.kzLabelOnly) { if (layer._map) { ids[id] = true; } return; }
+        if (layer.eachLayer) { layer.eachLayer(walk); }
+    }
+    (window.kzTimeLine ? window.kzTimeLine.groups() : window.feature_group || []).forEach(walk);
+    return Object.keys(ids).sort();
+}"""
+
+
+@pytest.fixture(scope="module")
+def drawn_years():
+    """Year of every feature drawn on the map, from the catalogue (None: no known year)."""
+    features = catalog.feature_frame(catalog.load_catalogue(GEODATA_DIR))
+    drawn = features[features.geometry.notna() & ~features.geometry.is_empty]
+    years = timeline.appearance_years(drawn)
+    return {feature_id: years.get(feature_id) for feature_id in drawn["id"]}
+
+
+def expected(drawn_years, year: int) -> list[str]:
+    return sorted(i for i, first in drawn_years.items() if first is not None and first <= year)
+
+
+def shown(page: Page) -> list[str]:
+    return map_frame(page).evaluate(SHOWN_IDS)
+
+
+def time_line(page: Page, call: str):
+    return map_frame(page).evaluate(f"() => window.kzTimeLine.{call}")
+
+
+def test_stepping_to_a_year_shows_exactly_what_existed_then(page: Page, base_url, drawn_years, page_log):
+    open_map_page(page, base_url)
+    fmap = map_locator(page)
+    control = fmap.locator(".kz-time")
+    expect(control).to_be_visible()
+    everything = shown(page)
+    assert everything == sorted(drawn_years)  # at today: everything, undated features too
+    slider = control.locator("input[type=range]")
+    slider.fill("1970")
+    wait_until(lambda: shown(page) == expected(drawn_years, 1970), timeout_s=10, page=page)
+    assert shown(page) == ["pa-aksu-zhabagly", "pa-almaty", "pa-barsakelmes", "pa-korgalzhyn", "pa-naurzum"]
+    expect(control.locator(".kz-year")).to_have_text("1970")
+    wait_for_param(page, "year", "1970")
+    # The keys: one year on, then back to the first reserve, then today.
+    control.focus()
+    page.keyboard.press("ArrowRight")
+    wait_until(lambda: time_line(page, "year()") == 1971, timeout_s=5, page=page)
+    page.keyboard.press("Home")
+    wait_until(lambda: shown(page) == ["pa-aksu-zhabagly"], timeout_s=5, page=page)
+    # The chart marks the year, and the year's events name the reserve with its source.
+    expect(control.locator(".kz-panel")).to_be_visible()
+    expect(control.locator(".kz-events")).to_contain_text("1926: Aksu-Zhabagly")
+    page.keyboard.press("End")
+    wait_until(lambda: shown(page) == everything, timeout_s=5, page=page)
+    wait_for_param(page, "year", None)
+    assert page_log.page_errors == []
+
+
+def test_play_runs_through_the_years_in_the_browser_and_pause_stops_it(page: Page, base_url, drawn_years, page_log):
+    open_map_page(page, f"{base_url}/?year=1990")
+    control = map_locator(page).locator(".kz-time")
+    sent = len(page_log.websockets)
+    control.get_by_role("button", name="Play").click()
+    wait_until(lambda: time_line(page, "year()") >= 1995, timeout_s=15, page=page)
+    control.get_by_role("button", name="Pause").click()
+    stopped = time_line(page, "year()")
+    page.wait_for_timeout(800)
+    assert time_line(page, "year()") == stopped and not time_line(page, "playing()")
+    assert shown(page) == expected(drawn_years, stopped)
+    assert len(page_log.websockets) == sent  # no new connection: the years play in the browser
+    assert page_log.page_errors == []
+
+
+def test_a_shared_link_with_a_year_opens_there_and_keeps_it_through_a_filter_change(page: Page, base_url, drawn_years):
+    open_map_page(page, f"{base_url}/?year=2000")
+    control = map_locator(page).locator(".kz-time")
+    expect(control.locator(".kz-year")).to_have_text("2000")
+    wait_until(lambda: shown(page) == expected(drawn_years, 2000), timeout_s=10, page=page)
+    # A filter change swaps the map's features; the year applies to the new ones and stays in the address.
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Kind").first
+    box.locator("input").click()
+    page.keyboard.type("National park")
+    page.get_by_role("option", name="National park").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    features = catalog.feature_frame(catalog.load_catalogue(GEODATA_DIR))
+    parks = set(features.loc[features["kind"] == "national_park", "id"])
+    wanted = sorted(i for i in expected(drawn_years, 2000) if i in parks)
+    assert "pa-burabay" in wanted and "pa-katon-karagay" not in wanted  # 2000 and 2001
+    wait_until(lambda: shown(page) == wanted, timeout_s=15, page=page)
+    assert address_params(page).get("year") == "2000"
+
+
+def press_on_page(page: Page, key: str) -> None:
+    """Press ``key`` with the focus on the page itself (the presenter's keys), not in the map."""
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); document.body.focus(); }")
+    page.keyboard.press(key)
+
+
+def test_the_story_scenes_step_through_the_years_with_the_arrow_keys(page: Page, base_url, drawn_years, page_log):
+    page.goto(f"{base_url}/present")
+    page.get_by_role("button", name="The story of the network, 1926 to today").click()
+    settle(page)
+    page.get_by_role("button", name="Start presenting").click()
+    expect(page.locator("div.kz-caption")).to_have_text("1926: Aksu-Zhabagly, the oldest reserve in the atlas")
+    control = map_locator(page).locator(".kz-time")
+    expect(control).to_be_visible(timeout=20_000)
+    wait_until(lambda: shown(page) == ["pa-aksu-zhabagly"], timeout_s=20, page=page)
+    expect(control.locator(".kz-year")).to_have_text("1926")
+    expect(control.locator(".kz-panel")).to_be_visible()  # the chart, with 1926 marked
+    map_frame(page).evaluate("window.__kz_marker = 'story'")
+    press_on_page(page, "ArrowRight")
+    expect(page.locator("div.kz-counter")).to_have_text("Scene 2 of 5")
+    wait_until(lambda: shown(page) == expected(drawn_years, 1991), timeout_s=15, page=page)
+    expect(control.locator(".kz-year")).to_have_text("1991")
+    for number in (3, 4, 5):
+        press_on_page(page, "ArrowRight")
+        expect(page.locator("div.kz-counter")).to_have_text(f"Scene {number} of 5")
+    expect(control.locator(".kz-year")).to_have_text(str(date.today().year))  # today
+    wait_until(lambda: shown(page) == sorted(drawn_years), timeout_s=15, page=page)  # today: everything
+    assert map_frame(page).evaluate("window.__kz_marker") == "story", "the map was reloaded between scenes"
+    assert page_log.page_errors == []
+
+
+def test_the_offline_kit_plays_the_years_with_no_network(page: Page, base_url, drawn_years, browser, tmp_path):
+    open_map_page(page, f"{base_url}/?year=1990")
+    wait_until(lambda: shown(page) == expected(drawn_years, 1990), timeout_s=15, page=page)
+    page.get_by_role("button", name="Prepare", exact=True).click()
+    button = page.get_by_role("button", name="Download the offline map (HTML)")
+    expect(button).to_be_visible(timeout=30_000)
+    saved = tmp_path / "kz-atlas-offline-map.html"
+    press_for_download(page, button).save_as(saved)
+
+    context = browser.new_context(offline=True)
+    try:
+        errors: list[str] = []
+        offline = context.new_page()
+        offline.on("pageerror", lambda error: errors.append(str(error)))
+        offline.goto(saved.as_uri())
+        control = offline.locator(".kz-time")
+        expect(control).to_be_visible(timeout=20_000)
+        # It opens at the year on screen when it was saved, and plays on with no network.
+        expect(control.locator(".kz-year")).to_have_text("1990")
+        assert offline.evaluate(SHOWN_IDS) == expected(drawn_years, 1990)
+        control.get_by_role("button", name="Play").click()
+        wait_until(lambda: offline.evaluate("window.kzTimeLine.year()") >= 1996, timeout_s=15, page=offline)
+        control.get_by_role("button", name="Pause").click()
+        year = offline.evaluate("window.kzTimeLine.year()")
+        assert offline.evaluate(SHOWN_IDS) == expected(drawn_years, year)
+        assert errors == []
+    finally:
+        context.close()
