@@ -48,7 +48,7 @@ TEXTS = {
 
 CSS = """
 .kz-time{background:rgba(255,255,255,.94);border-radius:4px;box-shadow:0 1px 5px rgba(0,0,0,.4);
-padding:6px 8px;font:12px/1.35 system-ui,sans-serif;color:#222;max-width:min(92vw,380px)}
+padding:6px 8px;font:12px/1.35 system-ui,sans-serif;color:#222;width:min(60vw,340px);box-sizing:border-box}
 .kz-time:focus-within{outline:2px solid #1f6feb}
 .kz-time .kz-row{display:flex;align-items:center;gap:4px}
 .kz-time button{font:inherit;min-width:28px;height:26px;padding:0 6px;border:1px solid #888;border-radius:3px;background:#fff;cursor:pointer}
@@ -59,7 +59,7 @@ padding:6px 8px;font:12px/1.35 system-ui,sans-serif;color:#222;max-width:min(92v
 .kz-time .kz-panel{margin-top:4px}
 .kz-time .kz-panel[hidden]{display:none}
 .kz-time svg{display:block;width:100%;height:auto}
-.kz-time .kz-events{max-height:7.5em;overflow:auto;margin:2px 0 0;padding:0;list-style:none}
+.kz-time .kz-events{max-height:5.6em;overflow:auto;margin:2px 0 0;padding:0;list-style:none}
 .kz-time .kz-events li{margin:2px 0}
 .kz-time .kz-events a{color:#1f4fb5}
 .kz-time .kz-key{display:inline-block;width:14px;height:3px;vertical-align:middle;margin:0 3px 0 6px}
@@ -162,7 +162,7 @@ SCRIPT = """
     }
     function drawChart() {
         while (chart.firstChild) { chart.removeChild(chart.firstChild); }
-        var curve = data.curve, width = 340, height = 120, left = 26, right = 8, topPad = 8, bottom = 16;
+        var curve = data.curve, width = 340, height = 104, left = 26, right = 8, topPad = 8, bottom = 16;
         var lastYear = Math.max(data.last, curve.national ? curve.national[0] : 0, curve.world ? curve.world[0] : 0);
         var most = Math.max(curve.world ? curve.world[1] : 0, curve.national ? curve.national[1] : 0, 1);
         curve.official.forEach(function (p) { most = Math.max(most, p[1]); });
