@@ -172,14 +172,21 @@ def print_summary(result: dict) -> None:
     print(f"sessions per replica through nginx (affinity cookie hash), per round: {splits}")
 
 
+def add_round_arguments(
+    parser: argparse.ArgumentParser, *, sessions: int, changes: int, think: float, rounds: int, round_s: float, timeout_s: float
+) -> None:
+    """The options of a run made of load rounds (shared with ``bench_versions.py``), with their defaults."""
+    parser.add_argument("--sessions", type=int, default=sessions, help="concurrent sessions per round (at most 100)")
+    parser.add_argument("--changes", type=int, default=changes, help="filter changes per session")
+    parser.add_argument("--think", type=float, default=think, help="mean seconds between a session's changes")
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"rounds of each configuration (at most {MAX_ROUNDS})")
+    parser.add_argument("--round-duration", type=float, default=round_s, help="deadline of one round in seconds")
+    parser.add_argument("--timeout", type=float, default=timeout_s, help="seconds one rerun may take")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="One replica vs two behind nginx, same load, alternating.")
-    parser.add_argument("--sessions", type=int, default=16, help="concurrent sessions per round (at most 100)")
-    parser.add_argument("--changes", type=int, default=3, help="filter changes per session")
-    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a session's changes")
-    parser.add_argument("--rounds", type=int, default=2, help=f"rounds of each configuration (at most {MAX_ROUNDS})")
-    parser.add_argument("--round-duration", type=float, default=45.0, help="deadline of one round in seconds")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds one rerun may take")
+    add_round_arguments(parser, sessions=16, changes=3, think=1.0, rounds=2, round_s=45.0, timeout_s=30.0)
     parser.add_argument("--budget", type=float, default=240.0, help="seconds the whole run may take (about)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)

@@ -39,13 +39,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
 
 import load_test  # noqa: E402
-from bench_replicas import run_round, summarise  # noqa: E402
+from bench_replicas import MAX_ROUNDS, add_round_arguments, run_round, summarise  # noqa: E402
 from localnet import StreamlitServer, start_streamlit  # noqa: E402
 
 # The atlas before a rerun's map, summary, charts and table were cached and shared: every
 # filter change rendered the whole map and recomputed every panel.
 BASELINE = "046c30d"
-MAX_ROUNDS = 4
 CONFIGS = ("baseline", "current", "naive")
 
 
@@ -146,12 +145,7 @@ def compare(args: argparse.Namespace, configs: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="An earlier version, this one and the naive app under the same load.")
     parser.add_argument("--baseline", default=BASELINE, help=f"the earlier version's git revision (default {BASELINE})")
-    parser.add_argument("--sessions", type=int, default=25, help="concurrent sessions per round (at most 100)")
-    parser.add_argument("--changes", type=int, default=5, help="filter changes per session")
-    parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a session's changes")
-    parser.add_argument("--rounds", type=int, default=2, help=f"rounds of each (at most {MAX_ROUNDS})")
-    parser.add_argument("--round-duration", type=float, default=90.0, help="deadline of one round in seconds")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds one rerun may take")
+    add_round_arguments(parser, sessions=25, changes=5, think=2.0, rounds=2, round_s=90.0, timeout_s=60.0)
     parser.add_argument("--no-naive", action="store_true", help="leave the naive app out")
     parser.add_argument("--check-cpu-ratio", type=float, help="exit 1 when current / baseline CPU per rerun is above this")
     parser.add_argument("--json", type=Path, help="also write the results here")
