@@ -48,10 +48,12 @@ if TYPE_CHECKING:
     from kzatlas.briefing.pack_map import static_map_png
     from kzatlas.briefing.pdf import PDF_FONT, pdf_bytes
     from kzatlas.briefing.slides import PPTX_FONT, PPTX_PROPERTY_CHARS, PPTX_ROWS_PER_SLIDE, pptx_bytes
+    from kzatlas.briefing.time_strip import time_strip_png
 
 # Public name -> the module that defines it, imported when the name is first read.
 _LAZY = {
     "static_map_png": "pack_map",
+    "time_strip_png": "time_strip",
     "pdf_bytes": "pdf",
     "PDF_FONT": "pdf",
     "pptx_bytes": "slides",
@@ -82,6 +84,7 @@ __all__ = [
     "shorten",
     "shown_url",
     "static_map_png",
+    "time_strip_png",
     "pdf_bytes",
     "PDF_FONT",
     "pptx_bytes",

@@ -49,6 +49,14 @@ LABELS = {
         "the address it was made from works only on that computer."
     ),
     "map": N_("Map and key numbers"),
+    "story": N_("The network through time"),
+    "story_note": N_(
+        "Each map shows the reserves, parks, corridors and UNDP sites that existed that year (by the year of "
+        "their decree or the first year a source gives); features with no known year are not drawn. Each area "
+        "counts at its latest official size from its first year. The curve: the share of Kazakhstan's territory "
+        "covered by the reserves and parks listed in this atlas, the part supported by UNDP, the official "
+        "national share as published (all protected areas) and the targets."
+    ),
     "briefing": N_("Briefing"),
     "atlas": N_("Kazakhstan environment atlas"),
     "full_name": N_("Full name"),

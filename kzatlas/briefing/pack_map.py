@@ -33,6 +33,7 @@ from kzatlas.config import (
 )
 from kzatlas.i18n import KIND_SHORT_LABELS, Translate, language_of, name_column
 from kzatlas.map import basemap
+from kzatlas.timeline import appearance_years
 
 __all__ = ["PlacedName", "static_map_names", "static_map_png"]
 
@@ -43,7 +44,14 @@ _BORDER_COLOUR = "#77776F"
 
 
 def static_map_png(
-    catalogue: Catalogue, scope: Scope, width_px: int = 1600, height_px: int = 1000, translate: Translate | None = None
+    catalogue: Catalogue,
+    scope: Scope,
+    width_px: int = 1600,
+    height_px: int = 1000,
+    translate: Translate | None = None,
+    *,
+    up_to_year: int | None = None,
+    legend: bool = True,
 ) -> bytes:
     """Draw the scope's map as a PNG, on the server, without tiles or network.
 
@@ -68,6 +76,11 @@ def static_map_png(
         Size of the image in pixels (at least 320 by 200).
     translate : callable, optional
         For the legend and the disclaimer; English when omitted.
+    up_to_year : int, optional
+        Draw only what existed by then (:func:`kzatlas.timeline.appearance_years`; a feature
+        with no known year is left out): one frame of the network through time.
+    legend : bool
+        Without it, no legend and no disclaimer band (a small frame in a strip that carries them).
 
     Returns
     -------
@@ -79,18 +92,24 @@ def static_map_png(
     ValueError
         If the region or feature is not in the catalogue.
     """
-    sheet, _ = _render(catalogue, scope, width_px, height_px, translate)
+    sheet, _ = _render(catalogue, scope, width_px, height_px, translate, up_to_year, legend)
     return sheet.png()
 
 
 def static_map_names(
-    catalogue: Catalogue, scope: Scope, width_px: int = 1600, height_px: int = 1000, translate: Translate | None = None
+    catalogue: Catalogue,
+    scope: Scope,
+    width_px: int = 1600,
+    height_px: int = 1000,
+    translate: Translate | None = None,
+    *,
+    up_to_year: int | None = None,
 ) -> list[PlacedName]:
     """The names :func:`static_map_png` writes on the same map, in the order they were placed.
 
     Parameters
     ----------
-    catalogue, scope, width_px, height_px, translate
+    catalogue, scope, width_px, height_px, translate, up_to_year
         As for :func:`static_map_png`; the names are in ``translate``'s language where the
         data has them.
 
@@ -99,11 +118,17 @@ def static_map_names(
     list of PlacedName
         Each name with its kind and its box in pixels (origin at the bottom left).
     """
-    return _render(catalogue, scope, width_px, height_px, translate)[1]
+    return _render(catalogue, scope, width_px, height_px, translate, up_to_year)[1]
 
 
 def _render(
-    catalogue: Catalogue, scope: Scope, width_px: int, height_px: int, translate: Translate | None
+    catalogue: Catalogue,
+    scope: Scope,
+    width_px: int,
+    height_px: int,
+    translate: Translate | None,
+    up_to_year: int | None = None,
+    legend: bool = True,
 ) -> tuple[Sheet, list[PlacedName]]:
     translate = translate or _untranslated
     width_px, height_px = max(int(width_px), 320), max(int(height_px), 200)
@@ -117,6 +142,9 @@ def _render(
         draw_basemap(sheet, base, view)
     drawn = located(features)
     drawn = drawn[drawn.geometry.intersects(view)]
+    if up_to_year is not None:
+        years = appearance_years(drawn)
+        drawn = drawn[[years.get(str(feature_id), up_to_year + 1) <= up_to_year for feature_id in drawn["id"]]]
     selected = drawn[drawn["id"] == scope.id] if scope.kind == SCOPE_FEATURE else drawn.iloc[0:0]
     if regions is not None:
         outline = scope.kind == SCOPE_REGION or (scope.kind == SCOPE_FEATURE and selected.empty)
@@ -126,9 +154,9 @@ def _render(
     extra_handles = _draw_selected(sheet, selected, focus)
     names = NameWriter(sheet, view, name_column(language_of(translate)))
     names.write(scope, drawn, selected, base)
-    legend = _legend_handles(shown_kinds, any_uncertain, sheet.scale, translate) + extra_handles
-    sheet.add_legend(legend)
-    sheet.add_disclaimer(translate(UN_DISCLAIMER))
+    if legend:
+        sheet.add_legend(_legend_handles(shown_kinds, any_uncertain, sheet.scale, translate) + extra_handles)
+        sheet.add_disclaimer(translate(UN_DISCLAIMER))
     return sheet, names.placed
 
 

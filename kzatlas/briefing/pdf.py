@@ -27,7 +27,7 @@ Colour = tuple[int, int, int]
 Cell = tuple[str, str]  # (text, link)
 
 
-def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -> bytes:
+def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None, story_png: bytes | None = None) -> bytes:
     """Lay a briefing out as an A4 landscape PDF.
 
     Page 1 holds the title, subtitle, date, data version, the map and the key numbers; the
@@ -43,6 +43,9 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
         The map for page 1 (from ``static_map_png``), beside the key numbers; none when ``None``.
     qr_png : bytes or None
         The QR code (from ``qr_png``) placed with the link on the last page; none when ``None``.
+    story_png : bytes or None
+        The network through time (from ``time_strip_png``), on a page of its own after the
+        first; none when ``None``.
 
     Returns
     -------
@@ -54,6 +57,9 @@ def pdf_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -
     pdf.add_page()
     _title_block(pdf, pack)
     _map_and_numbers(pdf, pack, map_png)
+    if story_png:
+        pdf.add_page()
+        _story_page(pdf, pack, story_png)
     pdf.add_page()
     _items_section(pdf, pack)
     _sources_section(pdf, pack)
@@ -230,6 +236,20 @@ def _map_and_numbers(pdf: FPDF, pack: Pack, map_png: bytes | None) -> None:
         for note in pack.brief.share_notes:
             _write(pdf, note, notes_width, 3.3)
             pdf.set_x(notes_x)
+
+
+def _story_page(pdf: FPDF, pack: Pack, story_png: bytes) -> None:
+    """The network through time: the strip and the curve across the page, with what they show."""
+    _styled(pdf, 12, True, (20, 20, 20))
+    _write(pdf, pack.label("story"), pdf.epw, 6)
+    top = pdf.get_y() + 2
+    pixels_w, pixels_h = image_size(story_png)
+    room = 16.0  # the note under the picture
+    width = min(pdf.epw, (pdf.page_break_trigger - top - room) * pixels_w / pixels_h)
+    pdf.image(io.BytesIO(story_png), x=pdf.l_margin, y=top, w=width, alt_text=pack.label("story"))
+    pdf.set_xy(pdf.l_margin, top + width * pixels_h / pixels_w + 2)
+    _styled(pdf, 7.5, False, (70, 70, 70))
+    _write(pdf, pack.label("story_note"), pdf.epw, 3.3)
 
 
 def _items_section(pdf: FPDF, pack: Pack) -> None:

@@ -49,7 +49,7 @@ class Line(NamedTuple):
     link: str = ""
 
 
-def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) -> bytes:
+def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None, story_png: bytes | None = None) -> bytes:
     """Lay a briefing out as 16:9 PowerPoint slides.
 
     Slides: the title (title, subtitle, date, data version); the map with the key numbers;
@@ -67,6 +67,9 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
         slide when ``None``.
     qr_png : bytes or None
         The last slide's QR code (from ``qr_png``); left out when ``None``.
+    story_png : bytes or None
+        The network through time (from ``time_strip_png``), on a slide of its own after the
+        map; left out when ``None``.
 
     Returns
     -------
@@ -77,6 +80,8 @@ def pptx_bytes(briefing: Briefing, map_png: bytes | None, qr_png: bytes | None) 
     deck = _Deck(pack)
     _title_slide(deck, pack)
     _map_slide(deck, pack, map_png)
+    if story_png:
+        _story_slide(deck, pack, story_png)
     _item_slides(deck, pack)
     _source_slides(deck, pack)
     if pack.notes:
@@ -243,6 +248,20 @@ def _map_slide(deck: _Deck, pack: Pack, map_png: bytes | None) -> None:
     # Each share with its explanation on the same slide.
     lines += [Line(note, _note_size(size), colour=GREY) for note in notes]
     deck.text_box(slide, numbers_left_in, BODY_TOP_IN, numbers_width_in, BODY_HEIGHT_IN, lines)
+
+
+def _story_slide(deck: _Deck, pack: Pack, story_png: bytes) -> None:
+    """The network through time across the slide, with what it shows under it."""
+    slide = deck.slide(pack.label("story"))
+    pixels_w, pixels_h = image_size(story_png)
+    note_in = 0.6
+    width_in = min(FULL_WIDTH_IN, (BODY_HEIGHT_IN - note_in) * pixels_w / pixels_h)
+    height_in = width_in * pixels_h / pixels_w
+    deck.picture(slide, story_png, width_in, height_in, pack.label("story"))
+    deck.text_box(
+        slide, SLIDE_MARGIN_IN, BODY_TOP_IN + height_in + 0.05, FULL_WIDTH_IN, note_in,
+        [Line(pack.label("story_note"), 9, colour=GREY)],
+    )
 
 
 def _note_size(size: int) -> int:

@@ -82,8 +82,15 @@ def briefing_export(page: str, context: PageContext, scope: briefing.Scope, link
         (N_("Gathering the numbers and sources"), content),
         (N_("Drawing the map"), lambda _r: briefing.static_map_png(context.catalogue, scope, translate=translate)),
         (N_("Making the QR code"), lambda _r: briefing.qr_png(link) if link else None),
-        (N_("Writing the PDF"), lambda r: briefing.pdf_bytes(r[0], r[1], r[2])),
-        (N_("Writing the slides"), lambda r: briefing.pptx_bytes(r[0], r[1], r[2])),
+        # The country's pack also tells the network's story through the years.
+        (
+            N_("Drawing the network through time"),
+            lambda _r: briefing.time_strip_png(context.catalogue, date.today().year, translate)
+            if scope.kind == briefing.SCOPE_COUNTRY
+            else None,
+        ),
+        (N_("Writing the PDF"), lambda r: briefing.pdf_bytes(r[0], r[1], r[2], r[3])),
+        (N_("Writing the slides"), lambda r: briefing.pptx_bytes(r[0], r[1], r[2], r[3])),
     ]
     if link:
         st.caption(translate("The pack links back to: {link}").format(link=escape_markdown(link)))
