@@ -24,7 +24,7 @@ from kzatlas import analysis, reports
 from kzatlas.catalog import split_list
 from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS, UNDP_KINDS
 from kzatlas.formats import format_hectares
-from kzatlas.i18n import Translate, kind_label, shown_names
+from kzatlas.i18n import Translate, citation_label, kind_label, shown_names
 
 HECTARES_PER_KM2 = 100.0
 
@@ -121,13 +121,14 @@ def network_curve(
         national = Target(
             int(tracker.national_target["by_year"]),
             round(float(tracker.national_target_share_pct), 2),
-            str(tracker.national_target.get("document") or ""),
+            citation_label(tracker.national_target, "document", translate) if translate else str(tracker.national_target.get("document") or ""),
             tracker.national_target_share_computed,
         )
     global_target = tracker.global_target
     world = None
     if global_target and global_target.get("target_pct") is not None and global_target.get("by_year"):
-        world = Target(int(global_target["by_year"]), float(global_target["target_pct"]), str(global_target.get("name") or ""))
+        title = citation_label(global_target, "name", translate) if translate else str(global_target.get("name") or "")
+        world = Target(int(global_target["by_year"]), float(global_target["target_pct"]), title)
     return Curve(tuple(points), official, national, world)
 
 

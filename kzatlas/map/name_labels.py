@@ -293,7 +293,7 @@ class FeatureLabels(MacroElement):
             {{ this.items }}.forEach(function (item) {
                 var label = window.kzLabel(item[0], item[1], item[2], item[3], item[4], item[5]);
                 // The feature it names (the time line takes a name off with its feature).
-                if (item[6] !== undefined) { label.kzId = item[6]; label.kzLabelOnly = true; }
+                if (item[6] !== undefined) { label.kzFor = item[6]; }
                 group.addLayer(label);
             });
         })();

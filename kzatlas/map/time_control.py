@@ -20,6 +20,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from kzatlas.formats import format_number
 from kzatlas.i18n import N_, Translate
 from kzatlas.timeline import Curve
 
@@ -29,6 +30,7 @@ PLAY_STEP_MS = 250
 TIME_CONTROL_CLASS = "kz-time"
 
 TEXTS = {
+    "timeline": N_("Time line: the network year by year"),
     "play": N_("Play"),
     "pause": N_("Pause"),
     "back": N_("One year back"),
@@ -51,6 +53,10 @@ CSS = """
 padding:6px 8px;font:12px/1.35 system-ui,sans-serif;color:#222;width:min(60vw,340px);box-sizing:border-box}
 .kz-time:focus-within{outline:2px solid #1f6feb}
 .kz-time .kz-row{display:flex;align-items:center;gap:4px}
+.kz-time .kz-unfold{display:none}
+.kz-time.kz-folded{width:auto;padding:3px}
+.kz-time.kz-folded .kz-row>*:not(.kz-unfold),.kz-time.kz-folded>.kz-note,.kz-time.kz-folded>.kz-panel{display:none}
+.kz-time.kz-folded .kz-unfold{display:inline-block;font-size:16px}
 .kz-time button{font:inherit;min-width:28px;height:26px;padding:0 6px;border:1px solid #888;border-radius:3px;background:#fff;cursor:pointer}
 .kz-time button[aria-pressed=true]{background:#e8eefc}
 .kz-time input[type=range]{flex:1;min-width:90px}
@@ -84,6 +90,7 @@ SCRIPT = """
     }
     function leafId(layer) {
         if (layer.kzId !== undefined) { return String(layer.kzId); }
+        if (layer.kzFor !== undefined) { return String(layer.kzFor); }  // a feature's name
         var props = layer.feature && layer.feature.properties;
         return props && props.id !== undefined ? String(props.id) : null;
     }
@@ -104,7 +111,7 @@ SCRIPT = """
         applying = true;
         groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found); } });
         found.forEach(function (leaf) {
-            if (shows(leaf[2])) { if (!leaf[1].kzLabelOnly) { count += 1; } return; }
+            if (shows(leaf[2])) { if (leaf[1].kzFor === undefined) { count += 1; } return; }
             leaf[0].removeLayer(leaf[1]);
             hidden.push(leaf);
         });
@@ -128,7 +135,9 @@ SCRIPT = """
     }
     if (top) { top.__kzKeepers = top.__kzKeepers || {}; top.__kzKeepers[data.param] = keepYear; }
 
-    var box = L.DomUtil.create("div", "{{ this.css_class }}");
+    // At today the control is one small button (it must not hide the map's names); it unfolds
+    // when a year is chosen, asked for by the address or by a scene, or when the button is pressed.
+    var box = L.DomUtil.create("div", "{{ this.css_class }}" + (year >= data.last ? " kz-folded" : ""));
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", text.slider);
     box.tabIndex = 0;
@@ -138,6 +147,8 @@ SCRIPT = """
         node.type = "button"; node.textContent = symbol; node.title = label; node.setAttribute("aria-label", label);
         return node;
     }
+    var unfold = button(text.timeline, "\\u25F7");
+    unfold.className = "kz-unfold";
     var back = button(text.back, "\\u25C0"), play = button(text.play, "\\u25B6"), on = button(text.on, "\\u25B6|");
     var slider = L.DomUtil.create("input", "", row);
     slider.type = "range"; slider.min = data.first; slider.max = data.last; slider.step = 1;
@@ -194,7 +205,7 @@ SCRIPT = """
         });
         curve.official.forEach(function (p) {
             var dot = svg("circle", {cx: x(p[0]), cy: y(p[1]), r: 3, fill: "#111"});
-            svg("title", {}, dot).textContent = p[0] + ": " + p[1] + " % (" + p[2] + ")";
+            svg("title", {}, dot).textContent = p[0] + ": " + String(p[1]).replace(".", text.decimal) + " % (" + p[2] + ")";
         });
         svg("line", {x1: x(year), x2: x(year), y1: topPad, y2: height - bottom, stroke: "#d1242f", "stroke-width": 1.5, "class": "kz-now"});
     }
@@ -235,6 +246,7 @@ SCRIPT = """
     }
     function go(value, keepPlaying) {
         var next = Math.max(data.first, Math.min(data.last, value));
+        L.DomUtil.removeClass(box, "kz-folded");
         if (!keepPlaying) { stop(); }
         if (next === year) { draw(); return; }
         year = next;
@@ -270,6 +282,7 @@ SCRIPT = """
     L.DomEvent.on(on, "click", function () { go(year + 1); });
     L.DomEvent.on(play, "click", function () { if (playing === null) { start(); } else { stop(); } });
     L.DomEvent.on(more, "click", function () { openPanel(panel.hidden); });
+    L.DomEvent.on(unfold, "click", function () { L.DomUtil.removeClass(box, "kz-folded"); slider.focus(); });
     L.DomEvent.on(slider, "input", function () { go(parseInt(slider.value, 10)); });
     L.DomEvent.on(box, "keydown", function (event) {
         var key = event.key;
@@ -373,6 +386,8 @@ class TimeControl(MacroElement):
         )
         texts["world_label"] = texts["world"].format(year=curve.global_target.year) if curve.global_target else ""
         texts["today_line"] = texts["today"]
+        # The page language's decimal mark, for the shares written in the chart's tooltips.
+        texts["decimal"] = format_number(1.5, translate, 1)[1]
         self.data = {
             "param": YEAR_PARAM,
             "first": int(first_year),
