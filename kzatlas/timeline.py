@@ -24,9 +24,19 @@ from kzatlas import analysis, reports
 from kzatlas.catalog import split_list
 from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS, UNDP_KINDS
 from kzatlas.formats import format_hectares
-from kzatlas.i18n import Translate, citation_label, kind_label, shown_names
+from kzatlas.i18n import N_, Translate, citation_label, kind_label, shown_names
 
 HECTARES_PER_KM2 = 100.0
+# How the curve and its parts are named, wherever it is drawn (the map's time line, the packs).
+CURVE_LABELS = {
+    "share": N_("Share of Kazakhstan's territory, %"),
+    "listed": N_("Reserves and parks in this atlas"),
+    "undp": N_("of them supported by UNDP"),
+    "official": N_("Official national share (all protected areas)"),
+    "national": N_("National target by {year}"),
+    "world": N_("Global target by {year}"),
+    "count": N_("{count} on the map"),
+}
 
 
 def appearance_years(features: pd.DataFrame) -> dict[str, int]:

@@ -21,21 +21,12 @@ from kzatlas.briefing.content import SCOPE_COUNTRY, Scope
 from kzatlas.briefing.pack_map import static_map_png
 from kzatlas.catalog import Catalogue, feature_frame
 from kzatlas.formats import format_number
-from kzatlas.i18n import N_, Translate
-from kzatlas.timeline import appearance_years, network_curve
+from kzatlas.i18n import Translate
+from kzatlas.timeline import CURVE_LABELS, appearance_years, network_curve
 
 # The years of the strip: the first reserve, then the years the network changed most; today last.
 STRIP_YEARS = (1926, 1968, 1996, 2018)
 FRAME_PX = (640, 420)
-TEXTS = {
-    "listed": N_("Reserves and parks in this atlas"),
-    "undp": N_("of them supported by UNDP"),
-    "official": N_("Official national share (all protected areas)"),
-    "national": N_("National target by {year}"),
-    "world": N_("Global target by {year}"),
-    "share": N_("Share of Kazakhstan's territory, %"),
-    "count": N_("{count} on the map"),
-}
 
 
 def strip_years(catalogue: Catalogue, this_year: int) -> tuple[int, ...]:
@@ -73,7 +64,7 @@ def time_strip_png(catalogue: Catalogue, this_year: int, translate: Translate, w
         axes.set_axis_off()
         count = sum(1 for value in on_map.values() if value <= year)
         axes.set_title(
-            f"{year}   ·   " + translate(TEXTS["count"]).format(count=format_number(count, translate)),
+            f"{year}   ·   " + translate(CURVE_LABELS["count"]).format(count=format_number(count, translate)),
             fontsize=17 * scale,
             fontweight="bold",
         )
@@ -89,24 +80,24 @@ def _curve(chart, curve, years: tuple[int, ...], translate: Translate, scale: fl
     points = curve.points
     x = [point.year for point in points]
     chart.fill_between(x, [point.undp_pct for point in points], color="#1f6feb", alpha=0.35, step="post",
-                       label=translate(TEXTS["undp"]))
+                       label=translate(CURVE_LABELS["undp"]))
     chart.step(x, [point.listed_pct for point in points], where="post", color="#1a7f37", linewidth=2.5 * scale,
-               label=translate(TEXTS["listed"]))
+               label=translate(CURVE_LABELS["listed"]))
     if curve.official:
         chart.scatter([p.year for p in curve.official], [p.share_pct for p in curve.official], color="#111111",
-                      s=30 * scale, zorder=3, label=translate(TEXTS["official"]))
+                      s=30 * scale, zorder=3, label=translate(CURVE_LABELS["official"]))
     for target, colour, key in ((curve.national_target, "#b35900", "national"), (curve.global_target, "#8250df", "world")):
         if target is None:
             continue
         chart.axhline(target.share_pct, color=colour, linestyle="--", linewidth=1.5 * scale,
-                      label=translate(TEXTS[key]).format(year=target.year) + f" ({format_number(target.share_pct, translate, 1)} %)")
+                      label=translate(CURVE_LABELS[key]).format(year=target.year) + f" ({format_number(target.share_pct, translate, 1)} %)")
         chart.scatter([target.year], [target.share_pct], color=colour, s=30 * scale, zorder=3)
     for year in years:
         chart.axvline(year, color="#d1242f", linewidth=1 * scale, alpha=0.6)
     last = max([x[-1]] + [t.year for t in (curve.national_target, curve.global_target) if t is not None])
     chart.set_xlim(x[0] - 1, last + 1)
     chart.set_ylim(0, None)
-    chart.set_ylabel(translate(TEXTS["share"]), fontsize=13 * scale)
+    chart.set_ylabel(translate(CURVE_LABELS["share"]), fontsize=13 * scale)
     chart.tick_params(labelsize=12 * scale)
     chart.grid(axis="y", color="#dddddd")
     chart.legend(loc="upper left", bbox_to_anchor=(0, -0.09), fontsize=12 * scale, frameon=False, ncols=3)

@@ -22,7 +22,7 @@ from jinja2 import Template
 
 from kzatlas.formats import format_number
 from kzatlas.i18n import N_, Translate
-from kzatlas.timeline import Curve
+from kzatlas.timeline import CURVE_LABELS, Curve
 
 YEAR_PARAM = "year"
 # Milliseconds per year while playing (a century in about 25 s).
@@ -38,14 +38,8 @@ TEXTS = {
     "slider": N_("Year shown on the map"),
     "today": N_("today: everything in the atlas"),
     "chart": N_("Show the curve and the year's events"),
-    "share": N_("Share of Kazakhstan's territory, %"),
-    "listed": N_("Reserves and parks in this atlas"),
-    "undp": N_("of them supported by UNDP"),
-    "official": N_("Official national share (all protected areas)"),
-    "national": N_("National target by {year}"),
-    "world": N_("Global target by {year}"),
     "nothing": N_("Nothing in the atlas appeared this year."),
-    "shown": N_("{count} on the map"),
+    **CURVE_LABELS,
 }
 
 CSS = """
@@ -240,7 +234,7 @@ SCRIPT = """
     function draw() {
         slider.value = year;
         label.textContent = year;
-        note.textContent = year >= data.last ? text.today : text.shown.replace("{count}", shownCount);
+        note.textContent = year >= data.last ? text.today : text.count.replace("{count}", shownCount);
         box.setAttribute("data-year", year);
         if (!panel.hidden) { drawChart(); drawEvents(); }
     }

@@ -41,10 +41,6 @@ class BaseArguments:
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
 
-    def size(self) -> int:
-        """Characters held (to bound what is kept)."""
-        return len(self.script) + len(self.header) + len(self.html)
-
 
 @dataclass(frozen=True)
 class GroupArguments:
@@ -55,10 +51,6 @@ class GroupArguments:
     layer_control: str | None
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
-
-    def size(self) -> int:
-        """Characters held (to bound what is kept)."""
-        return len(self.script) + len(self.layer_control or "")
 
 
 def _links(elements: Iterable) -> tuple[tuple[str, ...], tuple[str, ...]]:
