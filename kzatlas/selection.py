@@ -299,12 +299,13 @@ def parse_view(params: dict[str, str]) -> tuple[MapView | None, list[Notice]]:
 
 
 def parse_time(params: dict[str, str]) -> tuple[int | None, list[Notice]]:
-    """The time line's year from ``year=``: four digits within :data:`TIME_RANGE`."""
+    """The time line's year from ``year=``: four ASCII digits within :data:`TIME_RANGE`."""
     raw = params.get(PARAM_TIME)
     if raw is None:
         return None, []
     text = str(raw).strip()
-    if len(text) != 4 or not text.isdigit() or not TIME_RANGE[0] <= int(text) <= TIME_RANGE[1]:
+    # ASCII digits only, as the browser reads them (``isdigit`` alone would take other scripts' digits).
+    if len(text) != 4 or not (text.isascii() and text.isdigit()) or not TIME_RANGE[0] <= int(text) <= TIME_RANGE[1]:
         return None, [Notice(PARAM_TIME, raw)]
     return int(text), []
 

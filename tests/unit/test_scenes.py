@@ -115,3 +115,27 @@ def test_the_default_deck_is_valid_for_the_bundled_catalogue(features, regions):
     selected = {scene.selected for scene in deck.scenes}
     assert {"corr-kapshagay-balkhash", "corr-yrgyz-torgay-zhylanshyk", "undp-semipalatinsk-rehabilitation"} <= selected
     assert deck.scenes[0].filters.undp_only
+
+
+def test_a_story_scene_keeps_its_year_and_a_hostile_year_is_dropped_with_a_warning():
+    deck = Deck("Story", (Scene("1968", year=1968), Scene("Today")))
+    reopened, warnings = parse_deck(deck_to_json(deck, ALLOWED.year_bounds), ALLOWED)
+    assert reopened == deck and warnings == []
+    assert reopened.scenes[0].explorer_url() == "/?year=1968"
+    hostile = ["<script>", "1968;2000", "0x7B0", "19680", "1799", "2101", " 19 ", "1e3", "١٩٦٨"]
+    document = {
+        "format": DECK_FORMAT,
+        "version": 1,
+        "title": "t",
+        "scenes": [{"caption": str(i), "params": {"year": value}} for i, value in enumerate(hostile)],
+    }
+    opened, warnings = parse_deck(json.dumps(document).encode(), ALLOWED)
+    assert [scene.year for scene in opened.scenes] == [None] * len(hostile)
+    assert len(warnings) == len(hostile) and all("ignored year" in warning for warning in warnings)
+
+
+def test_the_story_deck_ships_valid_years(features, regions):
+    from kzatlas.scenes import load_story_deck
+
+    deck = load_story_deck(ALLOWED)
+    assert [scene.year for scene in deck.scenes] == [1926, 1991, 2000, 2018, None]
