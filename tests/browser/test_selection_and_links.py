@@ -356,7 +356,10 @@ def test_copied_address_reopens_the_same_view(page: Page, fresh_page: Page, base
         message=lambda: f"the copied link opened the map at zoom {opened[-1][2]}, not {zoom}",
     )
     new_lat, new_lng, _ = opened[-1]
-    assert abs(new_lat - lat) < 1e-3 and abs(new_lng - lng) < 1e-3, f"centre {(new_lat, new_lng)}, not {(lat, lng)}"
+    # Within a screen pixel or two: the view is restored through Leaflet's whole-pixel moves when
+    # the frame settles its height (one pixel is 0.016 degrees of latitude at this zoom).
+    pixel = 360 / (256 * 2**zoom)
+    assert abs(new_lat - lat) < 2 * pixel and abs(new_lng - lng) < 2 * pixel, f"centre {(new_lat, new_lng)}, not {(lat, lng)}"
 
 
 def test_malformed_link_values_warn_and_fall_back_to_defaults(page: Page, base_url: str, catalogue_counts):
