@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 from unidecode import unidecode
 
+from kzatlas import area_history
 from kzatlas.catalog import split_list
 from kzatlas.config import KINDS, NAME_COLUMNS, PROTECTED_KINDS
 from kzatlas.i18n import local_names
@@ -254,13 +255,24 @@ def area_by_kind(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def cumulative_growth(frame: pd.DataFrame) -> pd.DataFrame:
-    """The network's growth: for each year an area was established, the running count and hectares.
+    """The network's growth: for each year an area was established or changed size, the running count and hectares.
 
-    Areas are counted at their latest official size from their founding year (sources rarely
-    give each expansion), so early years are overstated for areas that grew later.
+    Each area counts at its size in that year (:func:`kzatlas.area_history.area_in_year`: its
+    dated creation and expansions where sources give them, its latest official size from the
+    last dated one on), the same rule as the map's time line.
     """
     protected = protected_areas(frame).dropna(subset=["year"])
-    yearly = protected.groupby("year").agg(count=("id", "size"), area_ha=("area_ha", "sum")).sort_index()
-    yearly = yearly.assign(cumulative_count=yearly["count"].cumsum(), cumulative_area_ha=yearly["area_ha"].cumsum())
-    yearly.index = yearly.index.astype(int)
-    return yearly.reset_index()
+    founded = protected["year"].astype(int).tolist()
+    latest = protected["area_ha"].tolist()
+    histories = [area_history.parse(text) for text in protected.get("area_history_json", pd.Series("", index=protected.index))]
+    changed = {change.year for changes in histories for change in changes if change.area_ha is not None}
+    rows, before = [], 0.0
+    for year in sorted(set(founded) | {year for year in changed if founded and year >= min(founded)}):
+        hectares = sum(
+            area_history.area_in_year(changes, area, year) or 0.0
+            for first, area, changes in zip(founded, latest, histories)
+            if first <= year and not pd.isna(area)
+        )
+        rows.append((year, founded.count(year), hectares - before, sum(first <= year for first in founded), hectares))
+        before = hectares
+    return pd.DataFrame(rows, columns=["year", "count", "area_ha", "cumulative_count", "cumulative_area_ha"])

@@ -72,6 +72,8 @@ FEATURE_COLUMNS: dict[str, str] = {
     "area_ha": "float",
     "area_drawn_ha": "float",
     **_with_translations("area_note"),
+    # Dated changes of the official area (kzatlas.area_history), as JSON; "" where none is known.
+    "area_history_json": "str",
     "iucn_category": "str",
     "undp_supported": "bool",
     **_with_translations("undp_project"),

@@ -4,14 +4,17 @@
   ``year``: the year it was created as it exists today); a UNDP site or programme in the first
   year a source gives for it (``years``, else ``year``). A feature with no known year has none
   here: it is listed apart and never placed in a guessed year. Sources give no end year for
-  UNDP work, so nothing fades; expansions are in the notes only (no dated areas), so each area
-  counts at its latest official size from its first year.
+  UNDP work, so nothing fades.
+* **How large.** An area counts at its size in that year by the one rule of
+  :func:`kzatlas.area_history.area_in_year`: its dated creation and expansions where sources give
+  them (Charyn, Markakol, Irgiz-Turgay...), and its latest official area from the last dated one on.
 * **The curve.** For each year, the share of Kazakhstan's territory covered by the official areas
   of the listed reserves and parks founded by then (:func:`analysis.protected_share_of_land`, the
   one rule for that share), and the part of it supported by UNDP; beside it the official national
   share series with each point's publisher, the national target and the global 30 % (all from
   ``geodata/targets.json`` through :func:`reports.target_tracker`).
-* **Events.** What appeared in each year, with its official area, UNDP's part and its source.
+* **Events.** What appeared in each year, with its area then, UNDP's part and its source, and each
+  dated expansion or reduction with its act and source.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kzatlas import analysis, reports
+from kzatlas import analysis, area_history, reports
 from kzatlas.catalog import split_list
 from kzatlas.config import KAZAKHSTAN_AREA_KM2, PROTECTED_KINDS, UNDP_KINDS
 from kzatlas.formats import format_hectares
@@ -49,6 +52,31 @@ def appearance_years(features: pd.DataFrame) -> dict[str, int]:
         elif not pd.isna(year):
             years[str(feature_id)] = int(year)
     return years
+
+
+def drawn_sizes(features: pd.DataFrame) -> dict[str, list[tuple[int, float]]]:
+    """Feature id -> ``[(from year, linear scale), ...]`` for areas smaller before their last dated change.
+
+    The scale is the square root of the area in that year over the latest official area (a
+    shape drawn from its area, like the atlas's approximate circles, then covers the area of
+    that year); from the last dated change on the shape is drawn as it is (no entry).
+    """
+    sizes: dict[str, list[tuple[int, float]]] = {}
+    years = appearance_years(features)
+    for feature_id, latest, text in zip(features["id"], features["area_ha"], features.get("area_history_json", [""] * len(features))):
+        changes = area_history.parse(text)
+        last = area_history.last_dated_year(changes)
+        first = years.get(str(feature_id))
+        if last is None or first is None or pd.isna(latest) or latest <= 0:
+            continue
+        steps = []
+        for year in sorted({first, *(change.year for change in changes if change.area_ha is not None)}):
+            if first <= year < last:
+                area = area_history.area_in_year(changes, float(latest), year)
+                steps.append((year, min(1.0, (area / float(latest)) ** 0.5)))
+        if steps:
+            sizes[str(feature_id)] = steps
+    return sizes
 
 
 def undated(features: pd.DataFrame) -> pd.DataFrame:
@@ -109,11 +137,17 @@ def network_curve(
     areas = features[features["kind"].isin(PROTECTED_KINDS)]
     years = appearance_years(areas)
     founded = areas.assign(first=areas["id"].astype(str).map(years)).dropna(subset=["first"])
-    supported = founded[founded["undp_supported"].fillna(False).astype(bool)]
+    histories = [area_history.parse(text) for text in founded.get("area_history_json", pd.Series("", index=founded.index))]
+    latest = founded["area_ha"].tolist()
     points = []
     for year in range(first_year, last_year + 1):
-        listed = analysis.protected_share_of_land(analysis.protected_hectares(founded[founded["first"] <= year]), land_ha)
-        undp = analysis.protected_share_of_land(analysis.protected_hectares(supported[supported["first"] <= year]), land_ha)
+        then = founded.assign(
+            area_ha=[area_history.area_in_year(changes, area, year) for changes, area in zip(histories, latest)]
+        )
+        then = then[then["first"] <= year]
+        supported = then[then["undp_supported"].fillna(False).astype(bool)]
+        listed = analysis.protected_share_of_land(analysis.protected_hectares(then), land_ha)
+        undp = analysis.protected_share_of_land(analysis.protected_hectares(supported), land_ha)
         points.append(CurvePoint(year, round(100.0 * (listed or 0.0), 3), round(100.0 * (undp or 0.0), 3)))
     tracker = reports.target_tracker(targets, features, territory_km2, translate)
     official = tuple(
@@ -149,19 +183,31 @@ def year_events(features: pd.DataFrame, translate: Translate, name_column: str) 
     names = shown_names(dated, name_column, translate)
     events: dict[int, list[dict]] = {}
     for (_, row), name in zip(dated.iterrows(), names):
-        area = row.get("area_ha")
+        first = years[str(row["id"])]
+        changes = area_history.parse(row.get("area_history_json"))
+        created = next((change for change in changes if change.change == "created" and change.year == first), None)
         facts = [kind_label(row["kind"], translate)]
-        if row["kind"] in PROTECTED_KINDS and not pd.isna(area):
-            facts.append(format_hectares(float(area), translate))
+        if created is not None:
+            facts.append(area_history.change_text(created, translate))
+        elif row["kind"] in PROTECTED_KINDS and not pd.isna(row.get("area_ha")):
+            area = area_history.area_in_year(changes, float(row["area_ha"]), first)
+            facts.append(format_hectares(area, translate))
         if row["kind"] not in UNDP_KINDS and bool(row.get("undp_supported")):
             facts.append(translate("supported by UNDP"))
-        events.setdefault(years[str(row["id"])], []).append(
-            {
-                "id": str(row["id"]),
-                "name": str(name),
-                "facts": ", ".join(facts),
-                "source": str(row.get("source_title") or ""),
-                "url": str(row.get("source_url") or ""),
-            }
+        events.setdefault(first, []).append(
+            _event(row, name, ", ".join(facts), created.sources if created else ())
         )
+        for change in changes:
+            if change.change in ("expanded", "reduced"):
+                events.setdefault(change.year, []).append(
+                    _event(row, name, area_history.change_text(change, translate), change.sources)
+                )
     return dict(sorted(events.items()))
+
+
+def _event(row, name: str, facts: str, cited: tuple[str, ...]) -> dict:
+    """One line of a year's events; its source is the first one the change cites, else the feature's."""
+    source, url = str(row.get("source_title") or ""), str(row.get("source_url") or "")
+    if cited:
+        source, url = area_history.cited_source(row.get("sources_json"), cited[0])
+    return {"id": str(row["id"]), "name": str(name), "facts": facts, "source": source, "url": url}

@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 from kzatlas import analysis, spatial, ui
+from kzatlas.area_history import AREA_RULE
 from kzatlas.catalog import region_frame
 from kzatlas.formats import format_hectares, format_number
 from kzatlas.ui import downloads, summary_panels, table_display
@@ -63,5 +64,5 @@ with by_kind:
 with growth:
     st.subheader(_("Growth of the network"))
     summary_panels.growth_chart(growth_table, _)
-    st.caption(_("Each area counts at its latest official size from the year it was established."))
+    st.caption(_(AREA_RULE))
 ui.footer(context)

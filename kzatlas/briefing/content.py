@@ -53,7 +53,8 @@ LABELS = {
     "story_note": N_(
         "Each map shows the reserves, parks, corridors and UNDP sites that existed that year (by the year of "
         "their decree or the first year a source gives); features with no known year are not drawn. Each area "
-        "counts at its latest official size from its first year. The curve: the share of Kazakhstan's territory "
+        "counts at its size in that year: as created and after each expansion where sources date them, and at "
+        "its latest official size from its last dated change on. The curve: the share of Kazakhstan's territory "
         "covered by the reserves and parks listed in this atlas, the part supported by UNDP, the official "
         "national share as published (all protected areas) and the targets."
     ),

@@ -20,6 +20,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from kzatlas.area_history import AREA_RULE
 from kzatlas.formats import format_number
 from kzatlas.i18n import N_, Translate
 from kzatlas.timeline import CURVE_LABELS, Curve
@@ -39,6 +40,8 @@ TEXTS = {
     "today": N_("today: everything in the atlas"),
     "chart": N_("Show the curve and the year's events"),
     "nothing": N_("Nothing in the atlas appeared this year."),
+    "grown": N_("dashed: drawn at its area in that year"),
+    "rule": AREA_RULE,
     **CURVE_LABELS,
 }
 
@@ -105,7 +108,11 @@ SCRIPT = """
         applying = true;
         groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found); } });
         found.forEach(function (leaf) {
-            if (shows(leaf[2])) { if (leaf[1].kzFor === undefined) { count += 1; } return; }
+            if (shows(leaf[2])) {
+                if (leaf[1].kzFor === undefined) { count += 1; }
+                if (data.sizes[leaf[2]] && leaf[1].setLatLngs) { resize(leaf[1], sizeIn(leaf[2])); }
+                return;
+            }
             leaf[0].removeLayer(leaf[1]);
             hidden.push(leaf);
         });
@@ -114,6 +121,33 @@ SCRIPT = """
         draw();
     }
     var shownCount = 0, applying = false;
+
+    // An area with dated expansions is drawn at its size in the year shown: its shape scaled
+    // about its middle by the square root of the area then over the area now (a circle of the
+    // area then, for the atlas's approximate circles); the outline is dashed until today's size.
+    function sizeIn(id) {
+        var factor = 1;
+        if (year >= data.last) { return factor; }
+        data.sizes[id].forEach(function (step) { if (step[0] <= year) { factor = step[1]; } });
+        return factor;
+    }
+    function scaled(latlngs, middle, factor) {
+        if (!Array.isArray(latlngs)) {
+            return L.latLng(middle.lat + (latlngs.lat - middle.lat) * factor, middle.lng + (latlngs.lng - middle.lng) * factor);
+        }
+        return latlngs.map(function (part) { return scaled(part, middle, factor); });
+    }
+    function resize(layer, factor) {
+        if ((layer.kzFactor || 1) === factor) { return; }
+        if (!layer.kzFull) {
+            layer.kzFull = scaled(layer.getLatLngs(), L.latLng(0, 0), 1);
+            layer.kzMiddle = layer.getBounds().getCenter();
+            layer.kzDash = layer.options.dashArray || null;
+        }
+        layer.kzFactor = factor;
+        layer.setLatLngs(factor === 1 ? layer.kzFull : scaled(layer.kzFull, layer.kzMiddle, factor));
+        layer.setStyle({dashArray: factor === 1 ? layer.kzDash : "5 4"});
+    }
 
     // The page address carries the year (none at today), also when the page rewrites it.
     function keepYear() {
@@ -211,6 +245,11 @@ SCRIPT = """
             var swatch = L.DomUtil.create("span", "kz-key", keys); swatch.style.background = pair[1];
             keys.appendChild(document.createTextNode(pair[0]));
         });
+        if (Object.keys(data.sizes).length) {
+            var dashed = L.DomUtil.create("span", "kz-key", keys); dashed.style.borderTop = "2px dashed #444";
+            keys.appendChild(document.createTextNode(text.grown));
+            var rule = L.DomUtil.create("div", "", keys); rule.textContent = text.rule;
+        }
     }
     function drawEvents() {
         events.textContent = "";
@@ -369,6 +408,7 @@ class TimeControl(MacroElement):
         *,
         opening_year: int | None = None,
         group_names: tuple[str, ...] = (),
+        sizes: dict[str, list[tuple[int, float]]] | None = None,
     ):
         super().__init__()
         self._name = "TimeControl"
@@ -390,6 +430,8 @@ class TimeControl(MacroElement):
             "opening": int(opening_year) if opening_year is not None and first_year <= opening_year <= last_year else None,
             "groups": list(group_names),
             "years": {key: int(value) for key, value in years.items()},
+            # Feature id -> [[from year, linear scale], ...] for areas drawn smaller before a dated expansion.
+            "sizes": {key: [[int(step_year), round(factor, 4)] for step_year, factor in steps] for key, steps in (sizes or {}).items()},
             "events": {str(year): items for year, items in events.items()},
             "curve": {
                 "points": [[p.year, p.listed_pct, p.undp_pct] for p in curve.points],

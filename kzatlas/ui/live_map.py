@@ -287,6 +287,7 @@ def time_control(
         context.translate,
         opening_year=opening_year,
         group_names=group_names,
+        sizes=timeline.drawn_sizes(everything),
     )
 
 

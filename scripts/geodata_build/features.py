@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
@@ -110,6 +112,8 @@ def build_protected_areas(sources: dict, country=None) -> gpd.GeoDataFrame:
                 year=rec.get("established"),
                 years=joined([rec.get("established")]),
                 area_ha=area,
+                area_history_json=json.dumps(rec["area_history"], ensure_ascii=False, sort_keys=True)
+                if rec.get("area_history") else "",
                 iucn_category=rec.get("iucn_category") or "",
                 undp_supported=bool(rec.get("undp_supported")),
                 geometry_quality=quality,

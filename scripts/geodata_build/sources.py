@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlparse
 
+from kzatlas import area_history
 from kzatlas.catalog import LIST_SEPARATOR, TRANSLATED_TEXT_COLUMNS
 from kzatlas.config import (
     KIND_NATIONAL_PARK,
@@ -196,6 +197,9 @@ def check_records(name: str, document: object) -> None:
                 raise SourceError(f"{label}: unknown region code {shown_value(code)}")
         check_names(label, record)
         check_translations(label, record)
+        found = area_history.problems(label, record.get("area_history"), record.get("established"), record.get("sources"))
+        if found:
+            raise SourceError(found[0])
     if name == "regions.json":
         codes = [record["iso_code"] for record in records]
         missing = sorted(set(PCODE_TO_ISO.values()) - set(codes))
