@@ -59,7 +59,7 @@ def drawn_sizes(features: pd.DataFrame) -> dict[str, list[tuple[int, float]]]:
 
     The scale is the square root of the area in that year over the latest official area (a
     shape drawn from its area, like the atlas's approximate circles, then covers the area of
-    that year); from the last dated change on the shape is drawn as it is (no entry).
+    that year); from the last dated change on the shape is drawn as it is (scale 1).
     """
     sizes: dict[str, list[tuple[int, float]]] = {}
     years = appearance_years(features)
@@ -75,7 +75,7 @@ def drawn_sizes(features: pd.DataFrame) -> dict[str, list[tuple[int, float]]]:
                 area = area_history.area_in_year(changes, float(latest), year)
                 steps.append((year, min(1.0, (area / float(latest)) ** 0.5)))
         if steps:
-            sizes[str(feature_id)] = steps
+            sizes[str(feature_id)] = [*steps, (last, 1.0)]
     return sizes
 
 

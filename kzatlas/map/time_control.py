@@ -40,7 +40,7 @@ TEXTS = {
     "today": N_("today: everything in the atlas"),
     "chart": N_("Show the curve and the year's events"),
     "nothing": N_("Nothing in the atlas appeared this year."),
-    "grown": N_("dashed: drawn at its area in that year"),
+    "grown": N_("paler: drawn at its area in that year"),
     "rule": AREA_RULE,
     **CURVE_LABELS,
 }
@@ -124,7 +124,7 @@ SCRIPT = """
 
     // An area with dated expansions is drawn at its size in the year shown: its shape scaled
     // about its middle by the square root of the area then over the area now (a circle of the
-    // area then, for the atlas's approximate circles); the outline is dashed until today's size.
+    // area then, for the atlas's approximate circles); it is paler until it reaches today's size.
     function sizeIn(id) {
         var factor = 1;
         if (year >= data.last) { return factor; }
@@ -142,11 +142,11 @@ SCRIPT = """
         if (!layer.kzFull) {
             layer.kzFull = scaled(layer.getLatLngs(), L.latLng(0, 0), 1);
             layer.kzMiddle = layer.getBounds().getCenter();
-            layer.kzDash = layer.options.dashArray || null;
+            layer.kzFill = layer.options.fillOpacity;
         }
         layer.kzFactor = factor;
         layer.setLatLngs(factor === 1 ? layer.kzFull : scaled(layer.kzFull, layer.kzMiddle, factor));
-        layer.setStyle({dashArray: factor === 1 ? layer.kzDash : "5 4"});
+        layer.setStyle({fillOpacity: factor === 1 ? layer.kzFill : layer.kzFill * 0.35});
     }
 
     // The page address carries the year (none at today), also when the page rewrites it.
@@ -246,7 +246,8 @@ SCRIPT = """
             keys.appendChild(document.createTextNode(pair[0]));
         });
         if (Object.keys(data.sizes).length) {
-            var dashed = L.DomUtil.create("span", "kz-key", keys); dashed.style.borderTop = "2px dashed #444";
+            var paler = L.DomUtil.create("span", "kz-key", keys); paler.style.background = "rgba(26,127,55,.25)";
+            paler.style.height = "8px";
             keys.appendChild(document.createTextNode(text.grown));
             var rule = L.DomUtil.create("div", "", keys); rule.textContent = text.rule;
         }

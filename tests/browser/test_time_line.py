@@ -184,3 +184,43 @@ def test_the_offline_kit_plays_the_years_with_no_network(page: Page, base_url, d
         assert errors == []
     finally:
         context.close()
+
+
+# The drawn width (in degrees of longitude) of a feature's shape, and whether it is drawn paler (smaller than today).
+SHAPE = """(id) => {
+    var found = null;
+    function walk(layer) {
+        if (found) { return; }
+        if (layer.feature && layer.feature.properties && layer.feature.properties.id === id && layer.getBounds) { found = layer; return; }
+        if (layer.eachLayer) { layer.eachLayer(walk); }
+    }
+    window.kzTimeLine.groups().forEach(walk);
+    if (!found || !found._map) { return null; }
+    var bounds = found.getBounds();
+    return {width: bounds.getEast() - bounds.getWest(), paler: !!found.kzFactor && found.kzFactor < 1,
+            middle: [bounds.getCenter().lat, bounds.getCenter().lng]};
+}"""
+
+
+def test_an_area_with_a_dated_expansion_is_drawn_at_its_size_in_that_year(page: Page, base_url, page_log):
+    # Charyn: 93,150 ha by the 2004 decree, 127,050 ha after the 2009 one (its circle is not cut by the border).
+    open_map_page(page, base_url)
+    shape = lambda: map_frame(page).evaluate(SHAPE, "pa-charyn")  # noqa: E731
+    today = shape()
+    assert today and not today["paler"]
+    map_frame(page).evaluate("() => window.kzTimeLine.go(2005)")
+    wait_until(lambda: (shape() or {}).get("paler"), timeout_s=5, page=page)
+    then = shape()
+    assert then["width"] / today["width"] == pytest.approx((93150 / 127050) ** 0.5, abs=0.01)
+    assert then["middle"] == pytest.approx(today["middle"], abs=1e-6)  # it grows in place
+    events = map_locator(page).locator(".kz-events")
+    map_frame(page).evaluate("() => window.kzTimeLine.go(2009)")
+    wait_until(lambda: not (shape() or {"paler": True})["paler"], timeout_s=5, page=page)
+    assert shape()["width"] == pytest.approx(today["width"], rel=1e-6)
+    expect(events).to_contain_text("Charyn National Park, expanded to 127,050 ha (Government decree No. 121 of 2009-02-06)")
+    expect(map_locator(page).locator(".kz-panel")).to_contain_text("paler: drawn at its area in that year")
+    map_frame(page).evaluate("() => window.kzTimeLine.go(2003)")
+    wait_until(lambda: shape() is None, timeout_s=5, page=page)  # not yet created
+    map_frame(page).evaluate(f"() => window.kzTimeLine.go({date.today().year})")
+    wait_until(lambda: shape() == today, timeout_s=5, page=page)
+    assert page_log.page_errors == []

@@ -93,3 +93,11 @@ def test_the_network_growth_chart_uses_the_same_rule(features):
     assert growth.loc[2009, "count"] == 0 and growth.loc[2009, "cumulative_count"] == 1
     whole = analysis.cumulative_growth(features)
     assert whole["cumulative_area_ha"].iloc[-1] == pytest.approx(analysis.protected_hectares(features))
+
+
+def test_the_map_draws_an_area_smaller_until_its_last_dated_change(features):
+    from kzatlas import timeline
+
+    sizes = timeline.drawn_sizes(features)
+    assert sizes["pa-charyn"] == [(2004, pytest.approx((93150 / 127050) ** 0.5)), (2009, 1.0)]
+    assert "pa-aksu-zhabagly" not in sizes and "pa-ile-balkhash" not in sizes  # no dated change of its drawn size
