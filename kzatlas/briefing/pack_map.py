@@ -13,6 +13,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from shapely import affinity
 
 from kzatlas.analysis import located
 from kzatlas.briefing.content import SCOPE_FEATURE, SCOPE_REGION, Scope
@@ -33,7 +34,7 @@ from kzatlas.config import (
 )
 from kzatlas.i18n import KIND_SHORT_LABELS, Translate, language_of, name_column
 from kzatlas.map import basemap
-from kzatlas.timeline import appearance_years
+from kzatlas.timeline import appearance_years, drawn_sizes
 
 __all__ = ["PlacedName", "static_map_names", "static_map_png"]
 
@@ -145,6 +146,7 @@ def _render(
     if up_to_year is not None:
         years = appearance_years(drawn)
         drawn = drawn[[years.get(str(feature_id), up_to_year + 1) <= up_to_year for feature_id in drawn["id"]]]
+        drawn = _sized_in(drawn, up_to_year)
     selected = drawn[drawn["id"] == scope.id] if scope.kind == SCOPE_FEATURE else drawn.iloc[0:0]
     if regions is not None:
         outline = scope.kind == SCOPE_REGION or (scope.kind == SCOPE_FEATURE and selected.empty)
@@ -158,6 +160,24 @@ def _render(
         sheet.add_legend(_legend_handles(shown_kinds, any_uncertain, sheet.scale, translate) + extra_handles)
         sheet.add_disclaimer(translate(UN_DISCLAIMER))
     return sheet, names.placed
+
+
+def _sized_in(drawn: gpd.GeoDataFrame, year: int) -> gpd.GeoDataFrame:
+    """Areas with a dated expansion after ``year`` drawn at their size then, as the map's time line draws them."""
+    sizes = drawn_sizes(drawn)
+    if not sizes:
+        return drawn
+    drawn = drawn.copy()
+    for index, feature_id in zip(drawn.index, drawn["id"]):
+        factor = 1.0
+        for step_year, step_factor in sizes.get(str(feature_id), ()):
+            if step_year <= year:
+                factor = step_factor
+        if factor != 1.0:
+            shape = drawn.at[index, "geometry"]
+            middle = shape.envelope.centroid
+            drawn.at[index, "geometry"] = affinity.scale(shape, factor, factor, origin=middle)
+    return drawn
 
 
 def _untranslated(message: str) -> str:

@@ -101,3 +101,13 @@ def test_the_map_draws_an_area_smaller_until_its_last_dated_change(features):
     sizes = timeline.drawn_sizes(features)
     assert sizes["pa-charyn"] == [(2004, pytest.approx((93150 / 127050) ** 0.5)), (2009, 1.0)]
     assert "pa-aksu-zhabagly" not in sizes and "pa-ile-balkhash" not in sizes  # no dated change of its drawn size
+
+
+def test_the_packs_frames_draw_an_area_at_its_size_in_that_year(features):
+    from kzatlas.briefing.pack_map import _sized_in
+
+    charyn = features[features["id"] == "pa-charyn"]
+    width = lambda frame: frame.geometry.iloc[0].bounds[2] - frame.geometry.iloc[0].bounds[0]  # noqa: E731
+    assert width(_sized_in(charyn, 2005)) / width(charyn) == pytest.approx((93150 / 127050) ** 0.5)
+    assert _sized_in(charyn, 2009).geometry.iloc[0].equals(charyn.geometry.iloc[0])
+    assert _sized_in(charyn, 2005).geometry.iloc[0].envelope.centroid.distance(charyn.geometry.iloc[0].envelope.centroid) < 1e-9
