@@ -69,6 +69,8 @@ FEATURE_COLUMNS: dict[str, str] = {
     "region_codes": "str",
     "year": "int",
     "years": "str",
+    # The last year of a UNDP item's work, where a source gives it ("" / null otherwise).
+    "end_year": "int",
     "area_ha": "float",
     "area_drawn_ha": "float",
     **_with_translations("area_note"),

@@ -3,8 +3,8 @@
 * **When a feature appears.** A reserve, park or corridor appears in the year of its decree (its
   ``year``: the year it was created as it exists today); a UNDP site or programme in the first
   year a source gives for it (``years``, else ``year``). A feature with no known year has none
-  here: it is listed apart and never placed in a guessed year. Sources give no end year for
-  UNDP work, so nothing fades.
+  here: it is listed apart and never placed in a guessed year. UNDP work whose end year a source
+  gives (:func:`end_years`) is drawn paler in the years after it.
 * **How large.** An area counts at its size in that year by the one rule of
   :func:`kzatlas.area_history.area_in_year`: its dated creation and expansions where sources give
   them (Charyn, Markakol, Irgiz-Turgay...), and its latest official area from the last dated one on.
@@ -52,6 +52,18 @@ def appearance_years(features: pd.DataFrame) -> dict[str, int]:
         elif not pd.isna(year):
             years[str(feature_id)] = int(year)
     return years
+
+
+def end_years(features: pd.DataFrame) -> dict[str, int]:
+    """UNDP item id -> the last year of its work, where a source gives one (from its first year on)."""
+    if "end_year" not in features:
+        return {}
+    first = appearance_years(features)
+    ends: dict[str, int] = {}
+    for feature_id, kind, end in zip(features["id"], features["kind"], features["end_year"]):
+        if kind in UNDP_KINDS and not pd.isna(end) and int(end) >= first.get(str(feature_id), int(end)):
+            ends[str(feature_id)] = int(end)
+    return ends
 
 
 def drawn_sizes(features: pd.DataFrame) -> dict[str, list[tuple[int, float]]]:
@@ -182,6 +194,7 @@ def year_events(features: pd.DataFrame, translate: Translate, name_column: str) 
     dated = features[features["id"].astype(str).isin(years)]
     names = shown_names(dated, name_column, translate)
     events: dict[int, list[dict]] = {}
+    ends = end_years(features)
     for (_, row), name in zip(dated.iterrows(), names):
         first = years[str(row["id"])]
         changes = area_history.parse(row.get("area_history_json"))
@@ -197,6 +210,10 @@ def year_events(features: pd.DataFrame, translate: Translate, name_column: str) 
         events.setdefault(first, []).append(
             _event(row, name, ", ".join(facts), created.sources if created else ())
         )
+        end = ends.get(str(row["id"]))
+        if end is not None:
+            facts = translate("work ended in {year} (begun in {first})").format(year=end, first=first)
+            events.setdefault(end, []).append(_event(row, name, facts, ()))
         for change in changes:
             if change.change in ("expanded", "reduced"):
                 events.setdefault(change.year, []).append(

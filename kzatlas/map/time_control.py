@@ -41,6 +41,7 @@ TEXTS = {
     "chart": N_("Show the curve and the year's events"),
     "nothing": N_("Nothing in the atlas appeared this year."),
     "grown": N_("paler: drawn at its area in that year"),
+    "ended": N_("paler: UNDP work that had ended by then"),
     "rule": AREA_RULE,
     **CURVE_LABELS,
 }
@@ -111,6 +112,7 @@ SCRIPT = """
             if (shows(leaf[2])) {
                 if (leaf[1].kzFor === undefined) { count += 1; }
                 if (data.sizes[leaf[2]] && leaf[1].setLatLngs) { resize(leaf[1], sizeIn(leaf[2])); }
+                if (data.ends[leaf[2]] !== undefined) { fade(leaf[1], year < data.last && year > data.ends[leaf[2]]); }
                 return;
             }
             leaf[0].removeLayer(leaf[1]);
@@ -136,6 +138,15 @@ SCRIPT = """
             return L.latLng(middle.lat + (latlngs.lat - middle.lat) * factor, middle.lng + (latlngs.lng - middle.lng) * factor);
         }
         return latlngs.map(function (part) { return scaled(part, middle, factor); });
+    }
+    // UNDP work that had ended by the year shown is drawn paler (a site, its marker or its name).
+    function fade(layer, faded) {
+        if (!!layer.kzFaded === faded) { return; }
+        layer.kzFaded = faded;
+        if (layer.setOpacity) { layer.setOpacity(faded ? 0.35 : 1); return; }
+        if (!layer.setStyle) { return; }
+        if (layer.kzLook === undefined) { layer.kzLook = {opacity: layer.options.opacity, fillOpacity: layer.options.fillOpacity}; }
+        layer.setStyle(faded ? {opacity: layer.kzLook.opacity * 0.35, fillOpacity: layer.kzLook.fillOpacity * 0.35} : layer.kzLook);
     }
     function resize(layer, factor) {
         if ((layer.kzFactor || 1) === factor) { return; }
@@ -245,6 +256,10 @@ SCRIPT = """
             var swatch = L.DomUtil.create("span", "kz-key", keys); swatch.style.background = pair[1];
             keys.appendChild(document.createTextNode(pair[0]));
         });
+        if (Object.keys(data.ends).length) {
+            var ended = L.DomUtil.create("span", "kz-key", keys); ended.style.background = "rgba(31,111,235,.3)";
+            keys.appendChild(document.createTextNode(text.ended));
+        }
         if (Object.keys(data.sizes).length) {
             var paler = L.DomUtil.create("span", "kz-key", keys); paler.style.background = "rgba(26,127,55,.25)";
             paler.style.height = "8px";
@@ -410,6 +425,7 @@ class TimeControl(MacroElement):
         opening_year: int | None = None,
         group_names: tuple[str, ...] = (),
         sizes: dict[str, list[tuple[int, float]]] | None = None,
+        ends: dict[str, int] | None = None,
     ):
         super().__init__()
         self._name = "TimeControl"
@@ -432,6 +448,8 @@ class TimeControl(MacroElement):
             "groups": list(group_names),
             "years": {key: int(value) for key, value in years.items()},
             # Feature id -> [[from year, linear scale], ...] for areas drawn smaller before a dated expansion.
+            # UNDP item id -> the last year of its work (drawn paler after it).
+            "ends": {key: int(value) for key, value in (ends or {}).items()},
             "sizes": {key: [[int(step_year), round(factor, 4)] for step_year, factor in steps] for key, steps in (sizes or {}).items()},
             "events": {str(year): items for year, items in events.items()},
             "curve": {

@@ -288,6 +288,7 @@ def time_control(
         opening_year=opening_year,
         group_names=group_names,
         sizes=timeline.drawn_sizes(everything),
+        ends=timeline.end_years(everything),
     )
 
 

@@ -198,6 +198,7 @@ def build_undp_sites(sources: dict) -> gpd.GeoDataFrame:
                 themes=joined(rec.get("themes")),
                 year=rec.get("start_year") or (min(years) if years else None),
                 years=joined(sorted(set(years))),
+                end_year=rec.get("end_year"),
                 undp_supported=rec.get("undp_supported", True),
                 relationship=rec.get("relationship") or "",
                 budget_usd=rec.get("budget_usd"),
@@ -215,7 +216,8 @@ def finish_features(rows: list[dict]) -> gpd.GeoDataFrame:
     frame["geometry"] = frame.geometry.map(round_coordinates)
     polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
     frame["area_drawn_ha"] = equal_area_hectares(frame.geometry).where(polygonal)
-    frame["year"] = pd.array(frame["year"], dtype="Int64")
+    for col in ("year", "end_year"):
+        frame[col] = pd.array(frame[col], dtype="Int64")
     for col in ("area_ha", "budget_usd", "area_drawn_ha"):
         frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
     frame = frame.sort_values("id").reset_index(drop=True)

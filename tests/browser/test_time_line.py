@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from datetime import date
 
 import pytest
@@ -223,4 +226,59 @@ def test_an_area_with_a_dated_expansion_is_drawn_at_its_size_in_that_year(page: 
     wait_until(lambda: shape() is None, timeout_s=5, page=page)  # not yet created
     map_frame(page).evaluate(f"() => window.kzTimeLine.go({date.today().year})")
     wait_until(lambda: shape() == today, timeout_s=5, page=page)
+    assert page_log.page_errors == []
+
+
+# Whether a feature's drawing (a site's marker or circle) is paler, read from what the browser draws.
+DRAWN_PALER = """(id) => {
+    var found = [];
+    function walk(layer) {
+        var own = layer.kzId !== undefined ? layer.kzId : (layer.feature && layer.feature.properties && layer.feature.properties.id);
+        if (own === id && layer._map) { found.push(layer); return; }
+        if (layer.eachLayer) { layer.eachLayer(walk); }
+    }
+    window.kzTimeLine.groups().forEach(walk);
+    if (!found.length) { return null; }
+    return found.every(function (layer) {
+        var node = layer._icon || layer._path;
+        var look = node && (layer._icon ? node.style.opacity : node.getAttribute("stroke-opacity"));
+        return look !== null && look !== "" && parseFloat(look) < 0.5;
+    });
+}"""
+ENDED_SITE, ENDED_IN = "undp-astana-civil-service-hub", 2015
+
+
+@pytest.fixture(scope="module")
+def ended_site_url(start_server, tmp_path_factory) -> str:
+    """The atlas over a copy of geodata/ in which one located UNDP site's work ended in 2015 (a test value)."""
+    target = tmp_path_factory.mktemp("ended") / "geodata"
+    shutil.copytree(GEODATA_DIR, target, ignore=shutil.ignore_patterns("sources"))
+    path = target / "undp_sites.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        if feature["properties"]["id"] == ENDED_SITE:
+            feature["properties"]["end_year"] = ENDED_IN
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    for record in manifest["layers"].values():
+        if record["file"] == path.name:
+            record["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return start_server({"KZATLAS_GEODATA_DIR": str(target)})
+
+
+def test_undp_work_is_drawn_paler_after_its_end_year(page: Page, ended_site_url, page_log):
+    open_map_page(page, f"{ended_site_url}/?year=2014")
+    expect(page.get_by_text("could not be loaded")).to_have_count(0)
+    paler = lambda: map_frame(page).evaluate(DRAWN_PALER, ENDED_SITE)  # noqa: E731
+    wait_until(lambda: paler() is False, timeout_s=10, page=page)  # still at work in 2014
+    map_frame(page).evaluate(f"() => window.kzTimeLine.go({ENDED_IN + 1})")
+    wait_until(lambda: paler() is True, timeout_s=5, page=page)
+    panel = map_locator(page).locator(".kz-panel")
+    expect(panel).to_contain_text("paler: UNDP work that had ended by then")
+    map_frame(page).evaluate(f"() => window.kzTimeLine.go({ENDED_IN})")
+    expect(map_locator(page).locator(".kz-events")).to_contain_text("work ended in 2015")
+    wait_until(lambda: paler() is False, timeout_s=5, page=page)  # its last year is still a year of work
+    map_frame(page).evaluate(f"() => window.kzTimeLine.go({date.today().year})")
+    wait_until(lambda: paler() is False, timeout_s=5, page=page)  # today the map shows everything as it is
     assert page_log.page_errors == []

@@ -140,3 +140,14 @@ def test_the_events_read_in_russian(features):
     events = timeline.year_events(features, translator("ru"), "name_ru")
     balkhash = next(item for item in events[2018] if item["id"] == "pa-ile-balkhash")
     assert "при поддержке ПРООН" in balkhash["facts"] and "га" in balkhash["facts"]
+
+
+def test_undp_work_with_a_known_end_ends_in_that_year(features):
+    ends = timeline.end_years(features)
+    assert ends == {"undp-biodiversity-forest-restoration": 2024}  # implemented 2018-2024 (UNDP, 17 Oct 2024)
+    events = timeline.year_events(features, english, "name_en")
+    ended = {item["id"]: item for item in events[2024]}["undp-biodiversity-forest-restoration"]
+    assert ended["facts"] == "work ended in 2024 (begun in 2018)" and ended["url"].startswith("https://")
+    # An end year before the first year is not believed.
+    odd = features[features["id"] == "undp-biodiversity-forest-restoration"].assign(end_year=2001)
+    assert timeline.end_years(odd) == {}
