@@ -39,6 +39,7 @@ STRUCTURAL_PROPERTIES = frozenset(
         "geometry_quality",
         "year",
         "years",
+        "end_year",
         "area_ha",
         "area_drawn_ha",
         "area_km2",
@@ -50,6 +51,8 @@ STRUCTURAL_PROPERTIES = frozenset(
 # Properties holding one link, or a ";"-joined list of links.
 URL_PROPERTIES = frozenset({"source_url", "coord_source"})
 JSON_PROPERTIES = frozenset({"sources_json"})
+# Dated area changes (kzatlas.area_history): their act and sources carry payloads, their numbers stay.
+AREA_HISTORY_PROPERTY = "area_history_json"
 # Manifest keys that are not text for people.
 STRUCTURAL_MANIFEST_KEYS = frozenset(
     {
@@ -130,6 +133,18 @@ def _poison_sources_json(raw: str, text: _Cycler, urls: _Cycler, where: str) -> 
     return json.dumps(sources, ensure_ascii=False)
 
 
+def _poison_area_history(raw: str, text: _Cycler, urls: _Cycler, where: str) -> str:
+    entries = json.loads(raw)
+    for number, entry in enumerate(entries):
+        spot = f"{where}[{number}]"
+        entry["sources"] = [urls.next(f"{spot}.sources[0]"), text.next(f"{spot}.sources[1]")]
+        entry["date"] = _poison_text(str(entry.get("date") or ""), text.next(f"{spot}.date"))
+        if isinstance(entry.get("act"), dict):
+            entry["act"]["number"] = text.next(f"{spot}.act.number")
+            entry["act"]["date"] = text.next(f"{spot}.act.date")
+    return json.dumps(entries, ensure_ascii=False)
+
+
 def _poison_properties(properties: dict, text: _Cycler, urls: _Cycler, where: str) -> None:
     for name in sorted(properties):
         value = properties[name]
@@ -138,6 +153,8 @@ def _poison_properties(properties: dict, text: _Cycler, urls: _Cycler, where: st
             continue
         if name in JSON_PROPERTIES:
             properties[name] = _poison_sources_json(value, text, urls, spot)
+        elif name == AREA_HISTORY_PROPERTY and value:
+            properties[name] = _poison_area_history(value, text, urls, spot)
         elif name in URL_PROPERTIES:
             properties[name] = _poison_url_list(value or "", urls, spot)
         elif name == "links":

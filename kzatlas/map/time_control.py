@@ -39,6 +39,7 @@ TEXTS = {
     "slider": N_("Year shown on the map"),
     "today": N_("today: everything in the atlas"),
     "chart": N_("Show the curve and the year's events"),
+    "key": N_("Key to the chart"),
     "nothing": N_("Nothing in the atlas appeared this year."),
     "grown": N_("paler: drawn at its area in that year"),
     "ended": N_("paler: UNDP work that had ended by then"),
@@ -64,6 +65,8 @@ padding:6px 8px;font:12px/1.35 system-ui,sans-serif;color:#222;width:min(60vw,34
 .kz-time .kz-panel[hidden]{display:none}
 .kz-time svg{display:block;width:100%;height:auto}
 .kz-time .kz-events{max-height:5.6em;overflow:auto;margin:2px 0 0;padding:0;list-style:none}
+.kz-time summary{cursor:pointer}
+@media (max-height:699px){.kz-time .kz-events{max-height:2.8em}}
 .kz-time .kz-events li{margin:2px 0}
 .kz-time .kz-events a{color:#1f4fb5}
 .kz-time .kz-key{display:inline-block;width:14px;height:3px;vertical-align:middle;margin:0 3px 0 6px}
@@ -201,7 +204,11 @@ SCRIPT = """
     var svgNS = "http://www.w3.org/2000/svg";
     var chart = document.createElementNS(svgNS, "svg");
     panel.appendChild(chart);
-    var keys = L.DomUtil.create("div", "kz-note", panel);
+    // The chart's key folds under one line (open on a tall map), so the chart covers less of the map.
+    var keyBox = L.DomUtil.create("details", "kz-note", panel);
+    L.DomUtil.create("summary", "", keyBox).textContent = text.key;
+    var keys = L.DomUtil.create("div", "", keyBox);
+    keyBox.open = window.innerHeight >= 700;
     var events = L.DomUtil.create("ul", "kz-events", panel);
 
     function svg(name, attrs, parent) {
@@ -263,8 +270,8 @@ SCRIPT = """
         if (Object.keys(data.sizes).length) {
             var paler = L.DomUtil.create("span", "kz-key", keys); paler.style.background = "rgba(26,127,55,.25)";
             paler.style.height = "8px";
-            keys.appendChild(document.createTextNode(text.grown));
-            var rule = L.DomUtil.create("div", "", keys); rule.textContent = text.rule;
+            var grown = L.DomUtil.create("abbr", "", keys);
+            grown.textContent = text.grown; grown.title = text.rule;  // the rule itself on hover
         }
     }
     function drawEvents() {
