@@ -26,8 +26,9 @@ MAPDATA_DIR = STATIC_DIR / "mapdata"
 MAPDATA_URL = f"{STATIC_URL}/mapdata"
 # Hex digits of the SHA-256 in a file name: 128 bits, so two payloads never share a name.
 NAME_DIGITS = 32
-# Files kept in the folder: one per language (3) for a few data versions. The oldest go first.
-KEEP_FILES = 12
+# Files kept in the folder: the base map's and the time line's per language (6) for a few data
+# versions. The oldest go first.
+KEEP_FILES = 24
 SUFFIX = ".json"
 TEMP_PREFIX = ".part-"
 STALE_TEMP_SECONDS = 60

@@ -16,6 +16,9 @@ year and to today), the space bar plays and pauses.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
@@ -29,6 +32,8 @@ YEAR_PARAM = "year"
 # Milliseconds per year while playing (a century in about 25 s).
 PLAY_STEP_MS = 250
 TIME_CONTROL_CLASS = "kz-time"
+# What the live map fetches instead of carrying: per feature, so it grows with the catalogue.
+FETCHED_PARTS = ("years", "events", "sizes", "ends")
 
 TEXTS = {
     "timeline": N_("Time line: the network year by year"),
@@ -76,6 +81,19 @@ SCRIPT = """
 (function () {
     var map = {{ this._parent.get_name() }};
     var data = {{ this.data | tojson }};
+    // The live map fetches the features' years, sizes and events from a static file (at thousands
+    // of sites they are megabytes); until they arrive only today's map shows.
+    if (data.source) {
+        fetch(data.source, {credentials: "same-origin"}).then(function (response) {
+            if (!response.ok) { throw new Error("time line data: " + response.status); }
+            return response.json();
+        }).then(function (loaded) {
+            ["years", "events", "sizes", "ends"].forEach(function (key) { data[key] = loaded[key] || {}; });
+            data.loaded = true;
+            if (!panel.hidden) { drawKeys(); }
+            apply();
+        }).catch(function () { /* the time line keeps today's map */ });
+    }
     var text = data.text, year = data.opening || data.last, playing = null, hidden = [];
     var top = null;
     try { top = window.parent !== window ? window.parent : null; if (top) { void top.location.href; } } catch (error) { top = null; }
@@ -101,6 +119,7 @@ SCRIPT = """
         if (layer.eachLayer) { layer.eachLayer(function (child) { leaves(child, layer, out); }); }
     }
     function shows(id) {
+        if (data.source && !data.loaded) { return true; }
         var first = data.years[id];
         return year >= data.last || (first !== undefined && first <= year);
     }
@@ -414,7 +433,9 @@ class TimeControl(MacroElement):
     """The time line of the map (see the module's description); added to the base map once.
 
     In a saved map (no streamlit-folium), ``group_names`` names the feature groups it works on,
-    and ``opening_year`` is the year it opens at.
+    and ``opening_year`` is the year it opens at. ``publish`` (the live app only, e.g.
+    :func:`kzatlas.map.static_files.publish_json`) serves the per-feature parts as a file the
+    map fetches; without it, or when it returns ``None``, they are inside the map.
     """
 
     _template = Template("{% macro header(this, kwargs) %}<style>" + CSS + "</style>{% endmacro %}"
@@ -433,6 +454,7 @@ class TimeControl(MacroElement):
         group_names: tuple[str, ...] = (),
         sizes: dict[str, list[tuple[int, float]]] | None = None,
         ends: dict[str, int] | None = None,
+        publish: Callable[[bytes], str | None] | None = None,
     ):
         super().__init__()
         self._name = "TimeControl"
@@ -467,6 +489,12 @@ class TimeControl(MacroElement):
             },
             "text": texts,
         }
+        # The live map's large parts go to a static file it fetches (see :mod:`kzatlas.map.static_files`).
+        if publish is not None:
+            large = {key: self.data[key] for key in FETCHED_PARTS}
+            address = publish(json.dumps(large, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+            if address:
+                self.data.update({key: {} for key in FETCHED_PARTS}, source=address)
 
 
 def _target(target) -> list | None:

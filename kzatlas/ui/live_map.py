@@ -273,7 +273,8 @@ def time_control(
 ) -> TimeControl:
     """The time line for every feature of the catalogue, from its first year to ``this_year``.
 
-    ``opening_year`` and ``group_names`` are for a saved map (see :class:`TimeControl`).
+    ``opening_year`` and ``group_names`` are for a saved map (see :class:`TimeControl`), which
+    carries everything; the live map (no ``group_names``) fetches the per-feature parts.
     """
     everything = context.all_features()
     years = timeline.appearance_years(everything)
@@ -289,6 +290,7 @@ def time_control(
         group_names=group_names,
         sizes=timeline.drawn_sizes(everything),
         ends=timeline.end_years(everything),
+        publish=None if group_names else static_files.publish_json,
     )
 
 
