@@ -58,18 +58,29 @@ if undated[0]:
         ).format(count=undated[0], names=escape_markdown(undated[1]))
     )
 
-st.subheader(_("Summary"))
-summary_panels.summary_metrics(context, matching, filters)
-summary_panels.summary_chart(PAGE, context, matching, filters)
-st.subheader(_("Matching features"))
-table_display.feature_list(context, matching, filters)
-presenting.add_scene_control(PAGE, context, allowed, filters, selected)
-downloads.download_buttons(
-    PAGE, context, matching, _("Atlas features matching the map explorer's filters"), filters_text(filters)
-)
-in_words = filters_in_words(filters, _, context.region_names(), allowed.year_bounds)
-downloads.offline_map_export(PAGE, context, matching, selected, in_words)
+# With thousands of features, what is below the map comes once the map is on screen (the browser
+# then draws the map first instead of sharing its time with the summary, the chart and the table).
+later = live_map.below_map_later(PAGE, matching)
+if later:
+    st.caption(_("The summary, the list of features and the downloads follow as soon as the map is drawn."))
+else:
+    st.subheader(_("Summary"))
+    summary_panels.summary_metrics(context, matching, filters)
+    summary_panels.summary_chart(PAGE, context, matching, filters)
+    st.subheader(_("Matching features"))
+    table_display.feature_list(context, matching, filters)
+    presenting.add_scene_control(PAGE, context, allowed, filters, selected)
+    downloads.download_buttons(
+        PAGE, context, matching, _("Atlas features matching the map explorer's filters"), filters_text(filters)
+    )
+    in_words = filters_in_words(filters, _, context.region_names(), allowed.year_bounds)
+    downloads.offline_map_export(PAGE, context, matching, selected, in_words)
 ui.footer(context)
 presenting.keep_deck_in_browser(
-    PAGE, allowed, report_view=True, scroll_to=details.DETAILS_ANCHOR, scroll_nonce=live_map.details_scroll_nonce(PAGE)
+    PAGE,
+    allowed,
+    report_view=True,
+    scroll_to=details.DETAILS_ANCHOR,
+    scroll_nonce=live_map.details_scroll_nonce(PAGE),
+    report_drawn=later,
 )

@@ -6,6 +6,8 @@
   or an offline kit made next keeps the view on screen.
 * The scene list, kept in the browser's storage (``localStorage``) so it survives a reload.
 * Scrolling a part of the page into view (the details panel after a click on the map).
+* That the page's map has been drawn, once per visit (:func:`map_drawn`): a page with thousands
+  of features sends what is below the map after the map is on screen.
 
 The frontend is one small HTML file served by the app (no network).
 """
@@ -35,6 +37,11 @@ def reported(page: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def map_drawn(page: str) -> bool:
+    """Whether the helper on ``page`` has reported that the page's map was drawn in this session."""
+    return reported(page).get("drawn") is True
+
+
 def sync_view(page: str) -> None:
     """Make the view the browser reported the address's ``view`` (allowlisted; bad values are ignored)."""
     raw = reported(page).get("view")
@@ -55,12 +62,14 @@ def show_bridge(
     storage_write: str | None = None,
     scroll_to: str | None = None,
     scroll_nonce: int | None = None,
+    report_drawn: bool = False,
 ) -> None:
     """Draw ``page``'s helper (zero height); call once per page run, after the parts it scrolls to.
 
     With ``storage_read`` the helper reports the value kept under ``storage_key`` once, if
     there is one (``storage_report_empty``: also when there is none); ``storage_write`` is
-    kept under the key once the page has taken what was there.
+    kept under the key once the page has taken what was there. With ``report_drawn`` it reports
+    once that the page's map has been drawn (see :func:`map_drawn`).
     """
     _bridge(
         key=bridge_key(page),
@@ -73,4 +82,5 @@ def show_bridge(
         storage_write=storage_write,
         scroll_to=scroll_to,
         scroll_nonce=scroll_nonce,
+        report_drawn=report_drawn,
     )

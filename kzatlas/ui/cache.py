@@ -8,7 +8,8 @@ What each cache holds (and its bound):
   (4 versions; an edit makes a new version, so the next rerun on any server sees it).
 * ``last_loaded``: the newest merged catalogue per folder and address, shown read-only when the
   store cannot be reached (one catalogue per key; at most 4 keys).
-* ``filtered_features``: the features matching one filter set at one store version (64 sets).
+* ``filtered_features``: the features matching one filter set at one store version (64 sets;
+  one read-only frame shared by every session).
 * ``name_search_text``: every feature's names folded for searching, per store version (4).
 * ``map_features``: every feature simplified, rounded and serialised for the map, per store
   version, detail band and language (6 entries).
@@ -149,11 +150,13 @@ def load_catalogue(geodata_dir: str) -> LoadedCatalogue:
     return LoadedCatalogue(current)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def filtered_features(filters: Filters, geodata_dir: str, store_address: str = "", store_version: int = 0):
-    """Features matching ``filters`` (a frozen dataclass, so it hashes) in one store at one version.
+    """Features matching ``filters`` (a frozen dataclass, so it hashes) in one store at one version (read-only).
 
-    The store's address is part of the key: two stores can both be at version 1.
+    The store's address is part of the key: two stores can both be at version 1. One frame is
+    shared by every session (copying it out for each rerun cost 0.1 to 0.16 s at 10,000 sites):
+    callers derive new frames from it and never change it.
     """
     features = catalog.feature_frame(load_catalogue(geodata_dir).catalogue)
     search = name_search_text(geodata_dir, store_version) if filters.name_query.strip() else None

@@ -21,7 +21,7 @@ from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, MAP_HEIGHT_PX
 from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
 from kzatlas.map.screen_fit import FillWindow
 from kzatlas.map.time_control import TimeControl, year_group
-from kzatlas.ui import cache, map_component, state
+from kzatlas.ui import bridge, cache, map_component, state
 from kzatlas.ui.frame import PageContext
 
 LOCATOR_HEIGHT_PX = 420
@@ -266,6 +266,20 @@ def render_map(
         returned_objects=list(CLICKS),
         view=view,
     )
+
+
+# From this many matching features on, a page sends what is below its map after the map is drawn.
+BELOW_MAP_LATER_FROM = 2000
+
+
+def below_map_later(page: str, features: gpd.GeoDataFrame) -> bool:
+    """Whether ``page`` should leave what is below its map for the run after the map is drawn.
+
+    Only for large catalogues (:data:`BELOW_MAP_LATER_FROM` features), and once per session:
+    the page helper reports the drawn map (:func:`kzatlas.ui.bridge.map_drawn`), which runs the
+    page again with everything.
+    """
+    return len(features) >= BELOW_MAP_LATER_FROM and not bridge.map_drawn(page)
 
 
 def time_control(
