@@ -174,3 +174,22 @@ def test_hostile_link_values_give_a_notice_never_an_exception(name, raw):
     assert not at.exception
     if name != "q":  # a search text is free text: it is shown as typed, not refused
         assert any("was not understood" in w.value for w in at.warning), (name, raw)
+
+
+def test_every_page_leaves_the_shared_filtered_features_as_they_were():
+    """The features matching a filter set are one frame shared by every session: no page may change it."""
+    from pandas.testing import assert_frame_equal
+
+    from kzatlas import analysis, catalog
+    from kzatlas.analysis import Filters
+    from kzatlas.ui import cache
+
+    asked = [Filters(), Filters(regions=("KZ-19",)), Filters(undp_only=True)]
+    for page in PAGES:
+        run(page)
+        run(page, regions="KZ-19", sel="pa-ile-balkhash")
+        run(page, undp="1")
+    features = catalog.feature_frame(cache.load_catalogue(str(GEODATA_DIR)).catalogue)
+    for filters in asked:
+        shared = cache.filtered_features(filters, str(GEODATA_DIR))
+        assert_frame_equal(shared, analysis.filter_features(features, filters), check_like=False)

@@ -13,6 +13,7 @@ from mapkit import PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_loca
 from playwright.sync_api import Page, expect
 
 from kzatlas import analysis, catalog
+from kzatlas.ui.live_map import BELOW_MAP_LATER_FROM
 from kzatlas.ui.table_display import LAZY_FROM_ROWS
 
 pytestmark = pytest.mark.browser
@@ -86,6 +87,12 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     # The table of matching features is longer than LAZY_FROM_ROWS, so its rows come in chunks:
     # scrolling to the end asks the server for them, and the last site is there.
     assert sites > LAZY_FROM_ROWS
+    # With thousands of features the summary, the table and the downloads come in the run after
+    # the map is drawn (the page helper reports it); the note saying so is then gone.
+    assert sites >= BELOW_MAP_LATER_FROM
+    expect(page.get_by_role("heading", name="Matching features")).to_be_visible(timeout=PAINT_TIMEOUT_MS)
+    expect(page.get_by_text("follow as soon as the map is drawn")).to_have_count(0)
+    expect(page.get_by_role("button", name="Download CSV")).to_have_count(1)
     table = page.get_by_test_id("stDataFrame").first
     table.scroll_into_view_if_needed()
     cells = table.locator('td[role="gridcell"]')
