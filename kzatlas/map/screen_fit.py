@@ -247,10 +247,6 @@ class FillWindow(MacroElement):
                     map.invalidateSize({animate: false, pan: false});
                 });
             }
-            // A frame Streamlit has not sized yet sits on a line of text, about 18 px below its
-            // place: as a block it is measured where it will stay, so the first fit is the last one
-            // (each refit redraws every site on the map).
-            frame.style.display = "block";
             fit();
             top.addEventListener("resize", fit);
             // The page lays out what is above the map after the map is drawn.
