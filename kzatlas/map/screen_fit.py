@@ -129,6 +129,15 @@ class ScreenFit(MacroElement):
                     map.flyTo(centre, target.zoom, {duration: settings.seconds});
                 });
             };
+            // Fit again if the map was moved off its fit without the reader (Leaflet pulling a
+            // view back inside the basemap ends after the fit on a large frame); a map that shows
+            // its fit is left alone (every move redraws all the sites).
+            window.kzKeepFit = function () {
+                if (!fitted || map._animatingZoom || (map._panAnim && map._panAnim._inProgress)) { return; }
+                var target = map._getBoundsCenterZoom(fitted.bounds, options(fitted.maxZoom, false));
+                var shift = map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom));
+                if (Math.abs(target.zoom - map.getZoom()) > 1e-6 || shift > 1) { mine(fitNow); }
+            };
             window.kzKeepsView = function () { return !pristine; };
             window.kzOpening = function () { return opening; };
             window.kzOwnMove = mine;  // for a move that resizing the frame makes (see FillWindow)
@@ -222,8 +231,10 @@ class FillWindow(MacroElement):
             var top = window.parent;
             var container = map.getContainer();
             function pageTop() {
-                // The frame's top on the page, however far the page is scrolled.
-                var box = frame.getBoundingClientRect();
+                // The frame's top on the page, however far the page is scrolled, read from the frame's
+                // holder: a frame Streamlit has not sized yet sits on a line of text, about 18 px below
+                // its place, and a fit from there would be redone later (redrawing every site).
+                var box = (frame.parentElement || frame).getBoundingClientRect();
                 var scroller = frame.parentElement, page = top.document.documentElement;
                 while (scroller && scroller !== top.document.body && scroller !== page) {
                     var overflow = top.getComputedStyle(scroller).overflowY;
@@ -237,7 +248,10 @@ class FillWindow(MacroElement):
             function fit() {
                 var height = Math.max({{ this.min_px }}, Math.floor(top.innerHeight * {{ this.min_share }}),
                     Math.floor(top.innerHeight - pageTop() - {{ this.margin_px }}));
-                if (container.clientHeight === height && frame.clientHeight === height) { return; }
+                if (container.clientHeight === height && frame.clientHeight === height) {
+                    if (window.kzKeepFit) { window.kzKeepFit(); }
+                    return;
+                }
                 frame.style.setProperty("height", height + "px", "important");
                 container.style.height = height + "px";
                 if (container.parentElement) { container.parentElement.style.height = height + "px"; }

@@ -123,10 +123,19 @@ SCRIPT = """
         var first = data.years[id];
         return year >= data.last || (first !== undefined && first <= year);
     }
+    var changed = false;  // some layer on the map is hidden, smaller or paler than today
     function apply() {
         applying = true;
         hidden.forEach(function (entry) { if (!entry[0].hasLayer(entry[1])) { entry[0].addLayer(entry[1]); } });
         hidden = [];
+        if (year >= data.last && !changed) {
+            // Today, and nothing to put back: every layer is as drawn (a filter change at today
+            // costs no walk over thousands of sites).
+            applying = false;
+            draw();
+            return;
+        }
+        changed = year < data.last;
         var found = [], count = 0;
         applying = true;
         groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found); } });
