@@ -132,8 +132,11 @@ class ScreenFit(MacroElement):
             // Fit again if the map was moved off its fit without the reader (Leaflet pulling a
             // view back inside the basemap ends after the fit on a large frame); a map that shows
             // its fit is left alone (every move redraws all the sites).
+            var moving = false;  // between a move's start and its end (a flight, an animated pan)
+            map.on("movestart", function () { moving = true; });
+            map.on("moveend", function () { moving = false; });
             window.kzKeepFit = function () {
-                if (!fitted || map._animatingZoom || (map._panAnim && map._panAnim._inProgress)) { return; }
+                if (!fitted || moving || map._animatingZoom) { return; }
                 var target = map._getBoundsCenterZoom(fitted.bounds, options(fitted.maxZoom, false));
                 var shift = map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom));
                 if (Math.abs(target.zoom - map.getZoom()) > 1e-6 || shift > 1) { mine(fitNow); }
