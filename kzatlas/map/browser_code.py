@@ -161,7 +161,10 @@ class _FlyTo(MacroElement):
             var first = window.kzOpening ? window.kzOpening() : window.__kzFlown === undefined;
             window.__kzFlown = {{ this.nonce | tojson }};
             map.closePopup();
-            map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
+            map.eachLayer(function (layer) {
+                if (layer.closeTooltip) { layer.closeTooltip(); }
+                else if (layer instanceof L.Tooltip) { map.closeTooltip(layer); }  // the sites' shared one
+            });
             // No tooltip until the pointer really moves: the browser reports the shapes that
             // slide under a resting pointer as hovered.
             var container = map.getContainer();

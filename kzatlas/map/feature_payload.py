@@ -264,11 +264,24 @@ class CanvasPoints(MacroElement):
             var rows = {{ this.rows }}, tails = {{ this.tails }}, selected = {{ this.selected }};
             var style = {{ this.style }}, chosen = {{ this.selected_style }};
             function tip(row) { return "<b>" + row[3] + "</b><br>" + tails[row[4]]; }
+            // One tooltip for all the sites, following the pointer over the one under it (a
+            // tooltip bound to each of thousands of markers costs a third of making them).
+            var shared = L.tooltip({sticky: true});
+            group.on("mouseover", function (event) {
+                var row = event.layer && event.layer.kzRow;
+                if (!row || !group._map) { return; }
+                shared.setContent(tip(row));
+                group._map.openTooltip(shared, event.latlng);
+            });
+            group.on("mousemove", function (event) {
+                if (event.layer && event.layer.kzRow && shared._map) { shared.setLatLng(event.latlng); }
+            });
+            group.on("mouseout remove", function () { if (shared._map) { shared._map.closeTooltip(shared); } });
             rows.forEach(function (row) {
                 var options = Object.assign({renderer: renderer}, row[2] === selected ? chosen : style);
                 var marker = L.circleMarker([row[0], row[1]], options);
                 marker.kzId = row[2];
-                marker.bindTooltip(function () { return tip(row); }, {sticky: true});
+                marker.kzRow = row;
                 marker.on("click", function (event) {
                     var anchor = L.latLng(row[0], row[1]);
                     anchor.id = row[2];

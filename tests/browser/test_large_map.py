@@ -21,6 +21,28 @@ pytestmark = pytest.mark.browser
 SITES = 2_000
 
 # Site markers held by the map (canvas circle markers carry their feature id as ``kzId``).
+HIDE_REGIONS_JS = """() => {
+    window.map.eachLayer((layer) => {
+        if (layer.getLayers && layer.getLayers().some((part) => part._path && part._path.classList.contains("kz-layer-regions"))) {
+            window.map.removeLayer(layer);
+        }
+    });
+}"""
+# A canvas site well inside the frame, away from the others: its pixel position and name.
+SITE_ON_SCREEN_JS = """() => {
+    const size = window.map.getSize();
+    const points = [];
+    window.map.eachLayer((layer) => {
+        if (layer.kzId === undefined || !layer.getLatLng) return;
+        const p = window.map.latLngToContainerPoint(layer.getLatLng());
+        const name = layer.kzRow ? layer.kzRow[3] : String(layer.getTooltip().getContent()(layer)).replace(/<br>.*$/, "").replace(/<[^>]+>/g, "");
+        if (p.x > 80 && p.y > 80 && p.x < size.x - 300 && p.y < size.y - 200) points.push([p, name]);
+    });
+    for (const [p, name] of points) {
+        if (points.every(([q]) => q === p || Math.hypot(q.x - p.x, q.y - p.y) > 14)) return {x: p.x, y: p.y, name: name};
+    }
+    return null;
+}"""
 COUNT_SITES_JS = """() => {
     let count = 0;
     window.map.eachLayer((layer) => { if (layer.kzId !== undefined) count += 1; });
@@ -64,6 +86,21 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     )
     assert fmap.locator("canvas").count() >= 1
     assert fmap.locator(".kz-layer-national_park").count() > 0  # the areas stay SVG shapes
+
+    # Hovering a site on the canvas shows its name in the sites' one shared tooltip, which goes
+    # when the pointer leaves. (The region outlines, drawn above the canvas, take the pointer
+    # first, so they are switched off here as a reader would in the layer list.)
+    frame.evaluate(HIDE_REGIONS_JS)
+    expect(fmap.locator("path.kz-layer-regions")).to_have_count(0)
+    site = frame.evaluate(SITE_ON_SCREEN_JS)
+    assert site, "no site marker lies inside the map's frame"
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.move(box["x"] + site["x"], box["y"] + site["y"])
+    tooltip = fmap.locator(".leaflet-tooltip")
+    expect(tooltip).to_have_count(1)
+    expect(tooltip).to_contain_text(site["name"])
+    page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)
+    expect(tooltip).to_have_count(0)
 
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
     wait_until(lambda: sent and time.monotonic() - sent[-1] > 1.0, timeout_s=20, page=page)
