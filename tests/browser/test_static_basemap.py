@@ -75,9 +75,11 @@ def test_base_map_arrives_once_over_http_and_not_with_a_filter_change(page: Page
     settle(page)
     traffic.quiet(page)
 
-    assert len(traffic.mapdata) == 1, traffic.mapdata
-    url, status, size = traffic.mapdata[0]
-    assert status == 200 and size > 200_000, traffic.mapdata[0]
+    # Two static files, once each: the base map, and the time line's per-feature parts.
+    assert len(traffic.mapdata) == 2, traffic.mapdata
+    (url, status, size), (line_url, line_status, _line_size) = sorted(traffic.mapdata, key=lambda item: -item[2])
+    assert status == 200 and size > 200_000, traffic.mapdata
+    assert line_status == 200 and set(page.request.get(line_url).json()) == {"years", "events", "sizes", "ends"}
 
     # Water still lies over the regions, and the features over both.
     order = map_frame(page).evaluate(DRAW_ORDER_JS)
@@ -93,7 +95,7 @@ def test_base_map_arrives_once_over_http_and_not_with_a_filter_change(page: Page
     received = traffic.bytes_since(start)
     print(f"filter change: {received:,} bytes received; base map file: {size:,} bytes")
     assert 0 < received < size / 3, f"a filter change received {received} bytes; the base map file has {size}"
-    assert len(traffic.mapdata) == 1, "the base map was fetched again"
+    assert len(traffic.mapdata) == 2, "the base map or the time line's file was fetched again"
     expect(fmap.locator("path.kz-layer-regions")).to_have_count(REGION_COUNT)
 
     # The region outlines still name their region on hover.
