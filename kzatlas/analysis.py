@@ -264,7 +264,7 @@ def cumulative_growth(frame: pd.DataFrame) -> pd.DataFrame:
     protected = protected_areas(frame).dropna(subset=["year"])
     founded = protected["year"].astype(int).tolist()
     latest = protected["area_ha"].tolist()
-    histories = [area_history.parse(text) for text in protected.get("area_history_json", pd.Series("", index=protected.index))]
+    histories = area_history.of_rows(protected)
     changed = {change.year for changes in histories for change in changes if change.area_ha is not None}
     rows, before = [], 0.0
     for year in sorted(set(founded) | {year for year in changed if founded and year >= min(founded)}):

@@ -91,6 +91,12 @@ def parse(text: object) -> tuple[AreaChange, ...]:
     return tuple(sorted(changes, key=lambda change: change.year))
 
 
+def of_rows(frame) -> list[tuple[AreaChange, ...]]:
+    """Each row's dated area changes, in the frame's order (``()`` where it has none or the column is missing)."""
+    texts = frame["area_history_json"] if "area_history_json" in frame else [""] * len(frame)
+    return [parse(text) for text in texts]
+
+
 def area_in_year(changes: tuple[AreaChange, ...], latest_ha: float | None, year: int) -> float | None:
     """The official area counted for ``year`` (see the module's rule); ``latest_ha`` is the record's ``area_ha``."""
     known = [change for change in changes if change.area_ha is not None]

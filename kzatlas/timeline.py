@@ -75,8 +75,7 @@ def drawn_sizes(features: pd.DataFrame) -> dict[str, list[tuple[int, float]]]:
     """
     sizes: dict[str, list[tuple[int, float]]] = {}
     years = appearance_years(features)
-    for feature_id, latest, text in zip(features["id"], features["area_ha"], features.get("area_history_json", [""] * len(features))):
-        changes = area_history.parse(text)
+    for feature_id, latest, changes in zip(features["id"], features["area_ha"], area_history.of_rows(features)):
         last = area_history.last_dated_year(changes)
         first = years.get(str(feature_id))
         if last is None or first is None or pd.isna(latest) or latest <= 0:
@@ -149,7 +148,7 @@ def network_curve(
     areas = features[features["kind"].isin(PROTECTED_KINDS)]
     years = appearance_years(areas)
     founded = areas.assign(first=areas["id"].astype(str).map(years)).dropna(subset=["first"])
-    histories = [area_history.parse(text) for text in founded.get("area_history_json", pd.Series("", index=founded.index))]
+    histories = area_history.of_rows(founded)
     latest = founded["area_ha"].tolist()
     points = []
     for year in range(first_year, last_year + 1):
