@@ -93,14 +93,17 @@ def counts_chart(
 
 
 def growth_chart(growth: pd.DataFrame, translate: Translate) -> alt.Chart | None:
-    """Cumulative hectares of the network by year established (:func:`kzatlas.analysis.cumulative_growth`)."""
+    """Cumulative hectares of the network by year (:func:`kzatlas.analysis.cumulative_growth`).
+
+    The years are those an area was established or its area changed, so the axis says "Year".
+    """
     if growth.empty:
         return None
     chart = (
         alt.Chart(growth)
         .mark_line(interpolate="step-after", point=True)
         .encode(
-            x=alt.X("year:Q", title=translate("Year established"), axis=alt.Axis(format="d")),
+            x=alt.X("year:Q", title=translate("Year"), axis=alt.Axis(format="d")),
             y=alt.Y("cumulative_area_ha:Q", title=translate("Cumulative official area (ha)")),
             tooltip=[
                 alt.Tooltip("year:Q", title=translate("Year"), format="d"),
