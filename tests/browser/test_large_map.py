@@ -99,7 +99,7 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     tooltip = fmap.locator(".leaflet-tooltip")
     expect(tooltip).to_have_count(1)
     expect(tooltip).to_contain_text(site["name"])
-    page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)
+    page.mouse.move(5, 5)  # off the map (a corner of the map may hold another shape with its own tooltip)
     expect(tooltip).to_have_count(0)
 
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
