@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kzatlas import analysis, area_history, reports
@@ -150,15 +151,18 @@ def network_curve(
     founded = areas.assign(first=areas["id"].astype(str).map(years)).dropna(subset=["first"])
     histories = area_history.of_rows(founded)
     latest = founded["area_ha"].tolist()
+    # Plain arrays, not a frame per year: the areas are reserves and parks already, so each
+    # year's sum is analysis.protected_hectares of those standing then (no published area: 0).
+    firsts = founded["first"].to_numpy(dtype=float)
+    supported = founded["undp_supported"].fillna(False).astype(bool).to_numpy()
     points = []
     for year in range(first_year, last_year + 1):
-        then = founded.assign(
-            area_ha=[area_history.area_in_year(changes, area, year) for changes, area in zip(histories, latest)]
+        then = np.array(
+            [area_history.area_in_year(changes, area, year) for changes, area in zip(histories, latest)], dtype=float
         )
-        then = then[then["first"] <= year]
-        supported = then[then["undp_supported"].fillna(False).astype(bool)]
-        listed = analysis.protected_share_of_land(analysis.protected_hectares(then), land_ha)
-        undp = analysis.protected_share_of_land(analysis.protected_hectares(supported), land_ha)
+        counted = np.where(firsts <= year, np.nan_to_num(then, nan=0.0), 0.0)
+        listed = analysis.protected_share_of_land(float(counted.sum()), land_ha)
+        undp = analysis.protected_share_of_land(float(counted[supported].sum()), land_ha)
         points.append(CurvePoint(year, round(100.0 * (listed or 0.0), 3), round(100.0 * (undp or 0.0), 3)))
     tracker = reports.target_tracker(targets, features, territory_km2, translate)
     official = tuple(
