@@ -198,7 +198,9 @@ def year_events(features: pd.DataFrame, translate: Translate, name_column: str) 
     names = shown_names(dated, name_column, translate)
     events: dict[int, list[dict]] = {}
     ends = end_years(features)
-    for (_, row), name in zip(dated.iterrows(), names):
+    wanted = ["id", "kind", "area_ha", "undp_supported", "area_history_json", "source_title", "source_url", "sources_json"]
+    rows = dated[[column for column in wanted if column in dated]].to_dict("records")
+    for row, name in zip(rows, names):
         first = years[str(row["id"])]
         changes = area_history.parse(row.get("area_history_json"))
         created = next((change for change in changes if change.change == "created" and change.year == first), None)

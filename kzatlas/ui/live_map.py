@@ -290,21 +290,36 @@ def time_control(
     ``opening_year`` and ``group_names`` are for a saved map (see :class:`TimeControl`), which
     carries everything; the live map (no ``group_names``) fetches the per-feature parts.
     """
-    everything = context.all_features()
-    years = timeline.appearance_years(everything)
-    first = min(years.values(), default=this_year)
+    years, events, curve, first, sizes, ends = context.remembered(
+        ("time line", this_year), None, lambda: _time_line_parts(context, this_year)
+    )
     return TimeControl(
         years,
-        timeline.year_events(everything, context.translate, context.name_column),
-        timeline.network_curve(everything, context.catalogue.tables.get("targets"), first, this_year, context.translate),
+        events,
+        curve,
         first,
         this_year,
         context.translate,
         opening_year=opening_year,
         group_names=group_names,
-        sizes=timeline.drawn_sizes(everything),
-        ends=timeline.end_years(everything),
+        sizes=sizes,
+        ends=ends,
         publish=None if group_names else static_files.publish_json,
+    )
+
+
+def _time_line_parts(context: PageContext, this_year: int) -> tuple:
+    """What the time line shows of the whole catalogue, worked out once per data version and language."""
+    everything = context.all_features()
+    years = timeline.appearance_years(everything)
+    first = min(years.values(), default=this_year)
+    return (
+        years,
+        timeline.year_events(everything, context.translate, context.name_column),
+        timeline.network_curve(everything, context.catalogue.tables.get("targets"), first, this_year, context.translate),
+        first,
+        timeline.drawn_sizes(everything),
+        timeline.end_years(everything),
     )
 
 
