@@ -75,6 +75,14 @@ class ScreenFit(MacroElement):
             var opening = true;   // the map is being drawn (the moves asked for with it are its opening view)
             setTimeout(function () { opening = false; }, 0);
             var scale = 1;
+            // A view asked for while the map is being drawn (a link's view, which the map component
+            // sets right after drawing) is instant: Leaflet's animated zoom starts a frame later,
+            // and the pan back inside the basemap that the frame's sizing asks for in that frame,
+            // at the old zoom, left the centre up to a degree off the link's.
+            var setView = map.setView;
+            map.setView = function (centre, zoom, options) {
+                return setView.call(this, centre, zoom, opening ? L.extend({}, options, {animate: false}) : options);
+            };
             {{ this.scaled_svg }}
             function mine(action) { own += 1; try { action(); } finally { own -= 1; } }
             // Leaflet pulls the view back inside the basemap after a move: part of that move.

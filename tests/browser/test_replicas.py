@@ -117,12 +117,6 @@ def test_an_edit_saved_elsewhere_shows_on_the_next_interaction(page: Page, deplo
     no_exception_box(page)
 
 
-# Known and open: in about a third of the runs here (also before the rerun caches) the address
-# ends without its view after the reload onto the other replica. While the map opens, the fit to
-# the screen and the view keeper drop ``view`` (the map still shows its opening fit) and the
-# link's view is written back when the map moves to it; sometimes that last write does not come.
-# Kept running, and passing when it does (XPASS), until the race is found.
-@pytest.mark.xfail(reason="the address sometimes loses its view after the reload (open race, see above)", strict=False)
 def test_a_killed_replica_hands_its_users_to_the_other_with_the_view_from_the_address(page: Page, deployment):
     link = f"{deployment.nginx.url}/?sel={RESERVE_ID}&view={VIEW}"
     open_map_page(page, link)
