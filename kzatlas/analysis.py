@@ -146,10 +146,15 @@ def counts_by_kind(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "count"])
 
 
+def official_hectares(areas) -> float:
+    """Sum of official areas (ha); an area with no published figure counts as 0 (every total's rule)."""
+    return float(pd.Series(areas, dtype=float).fillna(0).sum())
+
+
 def protected_hectares(frame: pd.DataFrame) -> float:
     """Sum of official areas (ha) of reserves and parks; corridors are not protected areas."""
     protected = frame[frame["kind"].isin(PROTECTED_KINDS)]
-    return float(protected["area_ha"].fillna(0).sum())
+    return official_hectares(protected["area_ha"])
 
 
 def missing_official_area(frame: pd.DataFrame) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kzatlas.analysis import official_hectares
 from kzatlas.catalog import split_list
 from kzatlas.config import (
     AREA_KINDS,
@@ -163,7 +164,7 @@ def target_tracker(
         national_target_share_computed=computed,
         global_target=targets.get("global_target"),
         undp_stated=targets.get("undp_contribution"),
-        undp_in_atlas_ha=float(undp["area_ha"].fillna(0).sum()),
+        undp_in_atlas_ha=official_hectares(undp["area_ha"]),
         undp_in_atlas_count=len(undp),
     )
 

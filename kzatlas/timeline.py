@@ -151,8 +151,8 @@ def network_curve(
     founded = areas.assign(first=areas["id"].astype(str).map(years)).dropna(subset=["first"])
     histories = area_history.of_rows(founded)
     latest = founded["area_ha"].tolist()
-    # Plain arrays, not a frame per year: the areas are reserves and parks already, so each
-    # year's sum is analysis.protected_hectares of those standing then (no published area: 0).
+    # Plain arrays, not a copy of the frame per year: the areas are reserves and parks already,
+    # so each year's total is the official hectares of those standing then.
     firsts = founded["first"].to_numpy(dtype=float)
     supported = founded["undp_supported"].fillna(False).astype(bool).to_numpy()
     points = []
@@ -160,9 +160,9 @@ def network_curve(
         then = np.array(
             [area_history.area_in_year(changes, area, year) for changes, area in zip(histories, latest)], dtype=float
         )
-        counted = np.where(firsts <= year, np.nan_to_num(then, nan=0.0), 0.0)
-        listed = analysis.protected_share_of_land(float(counted.sum()), land_ha)
-        undp = analysis.protected_share_of_land(float(counted[supported].sum()), land_ha)
+        standing = firsts <= year
+        listed = analysis.protected_share_of_land(analysis.official_hectares(then[standing]), land_ha)
+        undp = analysis.protected_share_of_land(analysis.official_hectares(then[standing & supported]), land_ha)
         points.append(CurvePoint(year, round(100.0 * (listed or 0.0), 3), round(100.0 * (undp or 0.0), 3)))
     tracker = reports.target_tracker(targets, features, territory_km2, translate)
     official = tuple(
