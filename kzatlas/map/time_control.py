@@ -160,7 +160,7 @@ class TimeControl(MacroElement):
             large = {key: self.data[key] for key in FETCHED_PARTS}
             address = publish(json.dumps(large, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
             if address:
-                self.data.update({key: {} for key in FETCHED_PARTS}, source=address)
+                self.data.update({key: {} for key in FETCHED_PARTS}, source=address, fetched=list(FETCHED_PARTS))
 
 
 def _target(target) -> list | None:

@@ -45,7 +45,7 @@ SCRIPT = """
             if (!response.ok) { throw new Error("time line data: " + response.status); }
             return response.json();
         }).then(function (loaded) {
-            ["years", "events", "sizes", "ends"].forEach(function (key) { data[key] = loaded[key] || {}; });
+            data.fetched.forEach(function (key) { data[key] = loaded[key] || {}; });
             data.loaded = true;
             if (!panel.hidden) { drawKeys(); }
             apply();
@@ -94,7 +94,6 @@ SCRIPT = """
         }
         changed = year < data.last;
         var found = [], count = 0;
-        applying = true;
         groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found); } });
         found.forEach(function (leaf) {
             if (shows(leaf[2])) {
