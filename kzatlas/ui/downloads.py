@@ -14,7 +14,7 @@ from kzatlas.catalog import CatalogueError, feature_frame, region_frame
 from kzatlas.i18n import N_, Translate, local_name
 from kzatlas.map import offline_kit
 from kzatlas.safety import escape_markdown, plain_snippet
-from kzatlas.ui import live_map, state
+from kzatlas.ui import state, time_line
 from kzatlas.ui.frame import PageContext
 from kzatlas.ui.settings import public_base_url
 
@@ -166,7 +166,7 @@ def offline_map_export(
             selected_id=selected_id,
             view=view,
             link=link,
-            time_line=lambda names: live_map.time_control(context, date.today().year, year, names),
+            time_line=lambda names: time_line.time_control(context, date.today().year, year, names),
         ).encode("utf-8")
 
     st.markdown("**" + escape_markdown(translate("Offline meeting kit")) + "**")

@@ -14,15 +14,16 @@ from datetime import date
 import geopandas as gpd
 import streamlit as st
 
-from kzatlas import scenes, selection, timeline
+from kzatlas import scenes, selection
 from kzatlas.analysis import Filters
 from kzatlas.catalog import region_frame
 from kzatlas.config import BASEMAP_DETAIL_ZOOM, KAZAKHSTAN_BOUNDS, MAP_HEIGHT_PX, MAP_ZOOM
 from kzatlas.map import browser_code, feature_payload, folium_maps, static_files
 from kzatlas.map.screen_fit import FillWindow
-from kzatlas.map.time_control import TimeControl, year_group
+from kzatlas.map.time_control import year_group
 from kzatlas.ui import bridge, cache, map_component, state
 from kzatlas.ui.frame import PageContext
+from kzatlas.ui.time_line import time_control
 
 LOCATOR_HEIGHT_PX = 420
 # The explorer's map reaches the bottom of the window (less this margin), and takes at least this
@@ -280,47 +281,6 @@ def below_map_later(page: str, features: gpd.GeoDataFrame) -> bool:
     page again with everything.
     """
     return len(features) >= BELOW_MAP_LATER_FROM and not bridge.map_drawn(page)
-
-
-def time_control(
-    context: PageContext, this_year: int, opening_year: int | None = None, group_names: tuple[str, ...] = ()
-) -> TimeControl:
-    """The time line for every feature of the catalogue, from its first year to ``this_year``.
-
-    ``opening_year`` and ``group_names`` are for a saved map (see :class:`TimeControl`), which
-    carries everything; the live map (no ``group_names``) fetches the per-feature parts.
-    """
-    years, events, curve, first, sizes, ends = context.remembered(
-        ("time line", this_year), None, lambda: _time_line_parts(context, this_year)
-    )
-    return TimeControl(
-        years,
-        events,
-        curve,
-        first,
-        this_year,
-        context.translate,
-        opening_year=opening_year,
-        group_names=group_names,
-        sizes=sizes,
-        ends=ends,
-        publish=None if group_names else static_files.publish_json,
-    )
-
-
-def _time_line_parts(context: PageContext, this_year: int) -> tuple:
-    """What the time line shows of the whole catalogue, worked out once per data version and language."""
-    everything = context.all_features()
-    years = timeline.appearance_years(everything)
-    first = min(years.values(), default=this_year)
-    return (
-        years,
-        timeline.year_events(everything, context.translate, context.name_column),
-        timeline.network_curve(everything, context.catalogue.tables.get("targets"), first, this_year, context.translate),
-        first,
-        timeline.drawn_sizes(everything),
-        timeline.end_years(everything),
-    )
 
 
 def render_region_locator(page: str, context: PageContext, features: gpd.GeoDataFrame, iso_code: str | None) -> None:
