@@ -86,9 +86,15 @@ class ScreenFit(MacroElement):
             {{ this.scaled_svg }}
             function mine(action) { own += 1; try { action(); } finally { own -= 1; } }
             // Leaflet pulls the view back inside the basemap after a move: part of that move.
+            // After this script's own move (a fit) it is instant: animated, it ended on its own after
+            // the fit on a large frame and left the map off its fit. After the reader's drag it eases back.
             var panInside = L.Map.prototype._panInsideMaxBounds;
             map.off("moveend", panInside);
-            map._panInsideMaxBounds = function () { mine(function () { panInside.call(map); }); };
+            map._panInsideMaxBounds = function () {
+                if (map._enforcingBounds) { return; }
+                var options = own > 0 ? {animate: false} : undefined;
+                mine(function () { map.panInsideBounds(map.options.maxBounds, options); });
+            };
             function rescale() {
                 var size = map.getSize();
                 var next = Math.max(1, Math.min(size.x / settings.scaleFrom[0], size.y / settings.scaleFrom[1]));
@@ -136,18 +142,6 @@ class ScreenFit(MacroElement):
                     var centre = map._limitCenter(target.center, target.zoom, map.options.maxBounds);
                     map.flyTo(centre, target.zoom, {duration: settings.seconds});
                 });
-            };
-            // Fit again if the map was moved off its fit without the reader (Leaflet pulling a
-            // view back inside the basemap ends after the fit on a large frame); a map that shows
-            // its fit is left alone (every move redraws all the sites).
-            var moving = false;  // between a move's start and its end (a flight, an animated pan)
-            map.on("movestart", function () { moving = true; });
-            map.on("moveend", function () { moving = false; });
-            window.kzKeepFit = function () {
-                if (!fitted || moving || map._animatingZoom) { return; }
-                var target = map._getBoundsCenterZoom(fitted.bounds, options(fitted.maxZoom, false));
-                var shift = map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom));
-                if (Math.abs(target.zoom - map.getZoom()) > 1e-6 || shift > 1) { mine(fitNow); }
             };
             window.kzKeepsView = function () { return !pristine; };
             window.kzOpening = function () { return opening; };
@@ -259,10 +253,7 @@ class FillWindow(MacroElement):
             function fit() {
                 var height = Math.max({{ this.min_px }}, Math.floor(top.innerHeight * {{ this.min_share }}),
                     Math.floor(top.innerHeight - pageTop() - {{ this.margin_px }}));
-                if (container.clientHeight === height && frame.clientHeight === height) {
-                    if (window.kzKeepFit) { window.kzKeepFit(); }
-                    return;
-                }
+                if (container.clientHeight === height && frame.clientHeight === height) { return; }
                 frame.style.setProperty("height", height + "px", "important");
                 container.style.height = height + "px";
                 if (container.parentElement) { container.parentElement.style.height = height + "px"; }
