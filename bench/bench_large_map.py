@@ -166,11 +166,13 @@ def naive_app_folder(work: Path) -> Path:
     return folder
 
 
-# Markers on the map (canvas circle markers or plain markers) once a frame has been drawn.
+# Sites on the map once a frame has been drawn: those on a canvas layer of many sites (this
+# version), and circle markers or plain markers (the earlier version and the naive app).
 COUNT_MARKERS_JS = """() => new Promise((done) => {
     if (!window.map || !window.L) { done(-1); return; }
     let count = 0;
     window.map.eachLayer((layer) => {
+        if (layer.kzSites) { count += layer.kzCount(); return; }
         if (layer instanceof L.CircleMarker || layer instanceof L.Marker) { if (!layer.options.pane || layer.options.pane === "markerPane" || layer.options.pane === "overlayPane") count += 1; }
     });
     requestAnimationFrame(() => requestAnimationFrame(() => done(count)));

@@ -11,9 +11,10 @@ Pure data preparation (no Streamlit): the folium side is in :mod:`kzatlas.map.fo
   (simplifying, rounding, tooltips, serialising) for every feature at once; a filter change
   only picks the matching ids out of the result (:meth:`PreparedFeatures.collection`,
   :meth:`PreparedFeatures.point_rows`).
-* **Many points on a canvas.** UNDP sites are drawn as one canvas layer of circle markers
-  (:class:`CanvasPoints`) once there are ``CANVAS_POINTS_FROM`` of them: each is sent as a
-  short row (position, id, escaped name, index of a shared tooltip tail), not a GeoJSON feature.
+* **Many points on a canvas.** UNDP sites are drawn as one canvas layer
+  (:class:`kzatlas.map.site_canvas.CanvasPoints`) once there are ``CANVAS_POINTS_FROM`` of them:
+  each is sent as a short row (position, id, escaped name, index of a shared tooltip tail), not a
+  GeoJSON feature.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
-from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from kzatlas.config import KIND_UNDP_SITE, NAME_COLUMNS
@@ -238,68 +237,10 @@ def prepare_features(
         }
         if is_site[position]:
             lat, lng = anchors[position]
-            points[feature_id] = _script_json([lat, lng, feature_id, names[position], int(tail_index[position])])
+            points[feature_id] = script_json([lat, lng, feature_id, names[position], int(tail_index[position])])
     return PreparedFeatures(band, prepared, dict(zip(ids, kinds)), points, tails)
 
 
-def _script_json(value) -> str:
+def script_json(value) -> str:
     """``value`` as compact JSON that is safe inside a script element."""
     return str(htmlsafe_json_dumps(value, separators=(",", ":"), ensure_ascii=False))
-
-
-class CanvasPoints(MacroElement):
-    """Many circle markers on one canvas, with the same tooltip, click and selection as the SVG ones.
-
-    ``rows`` is the JSON text of ``[lat, lng, id, escaped name, tail index]`` rows (see
-    :meth:`PreparedFeatures.point_rows`); ``tails`` are the escaped tooltip tails. A click
-    reports the site's position with its id, like ``maps.SELECT_ON_CLICK``.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var group = {{ this._parent.get_name() }};
-            var renderer = L.canvas({padding: 0.5, tolerance: 3});
-            var rows = {{ this.rows }}, tails = {{ this.tails }}, selected = {{ this.selected }};
-            var style = {{ this.style }}, chosen = {{ this.selected_style }};
-            function tip(row) { return "<b>" + row[3] + "</b><br>" + tails[row[4]]; }
-            // One tooltip for all the sites, following the pointer over the one under it (a
-            // tooltip bound to each of thousands of markers costs a third of making them).
-            var shared = L.tooltip({sticky: true});
-            group.on("mouseover", function (event) {
-                var row = event.layer && event.layer.kzRow;
-                if (!row || !group._map) { return; }
-                shared.setContent(tip(row));
-                group._map.openTooltip(shared, event.latlng);
-            });
-            group.on("mousemove", function (event) {
-                if (event.layer && event.layer.kzRow && shared._map) { shared.setLatLng(event.latlng); }
-            });
-            group.on("mouseout remove", function () { if (shared._map) { shared._map.closeTooltip(shared); } });
-            rows.forEach(function (row) {
-                var options = Object.assign({renderer: renderer}, row[2] === selected ? chosen : style);
-                var marker = L.circleMarker([row[0], row[1]], options);
-                marker.kzId = row[2];
-                marker.kzRow = row;
-                marker.on("click", function (event) {
-                    var anchor = L.latLng(row[0], row[1]);
-                    anchor.id = row[2];
-                    event.latlng = anchor;
-                    L.DomEvent.stopPropagation(event);
-                });
-                group.addLayer(marker);
-            });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, rows: str, tails: tuple[str, ...], style: dict, selected_style: dict, selected: str | None):
-        super().__init__()
-        self._name = "CanvasPoints"
-        self.rows = rows
-        self.tails = _script_json(list(tails))
-        self.style = _script_json(style)
-        self.selected_style = _script_json(selected_style)
-        self.selected = _script_json(selected)

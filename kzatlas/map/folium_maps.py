@@ -39,7 +39,7 @@ from kzatlas.config import (
 )
 from kzatlas.formats import format_hectares
 from kzatlas.i18n import ORIGIN_LABELS, QUALITY_LABELS, Translate, kind_label, local_name
-from kzatlas.map import feature_payload
+from kzatlas.map import feature_payload, site_canvas
 from kzatlas.map.base_layers import BaseShapes, FetchedGeoJson, base_shapes, region_collection, to_feature_collection
 from kzatlas.map.basemap import BasemapData, bundled_basemap
 from kzatlas.map.chrome import (
@@ -181,7 +181,7 @@ def build_feature_groups(
     feature reports its id (see ``SELECT_ON_CLICK``); ``selected_id`` is drawn outlined.
     ``prepared`` (from :func:`prepare_map_features`, for a catalogue that holds ``features``)
     saves simplifying and serialising the shapes again; without it they are prepared here.
-    Many UNDP sites go on one canvas layer (:class:`kzatlas.map.feature_payload.CanvasPoints`).
+    Many UNDP sites go on one canvas layer (:class:`kzatlas.map.site_canvas.CanvasPoints`).
     """
     if prepared is None:
         prepared = prepare_map_features(features, translate, name_column, region_names)
@@ -193,7 +193,7 @@ def build_feature_groups(
     for kind in MAP_KINDS:
         group = folium.FeatureGroup(name=layer_name(kind, translate), show=True)
         if kind == KIND_UNDP_SITE and on_canvas:
-            feature_payload.CanvasPoints(
+            site_canvas.CanvasPoints(
                 prepared.point_rows(sites),
                 prepared.tails,
                 _style_for(kind, False),

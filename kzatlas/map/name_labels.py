@@ -13,7 +13,6 @@ from __future__ import annotations
 import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
 
 from kzatlas.config import (
     BASEMAP_BORDER_COLOUR,
@@ -29,6 +28,7 @@ from kzatlas.config import (
 from kzatlas.i18n import local_name
 from kzatlas.map import name_order
 from kzatlas.map.basemap import BasemapData
+from kzatlas.map.feature_payload import script_json as _script_json
 from kzatlas.safety import escape_html
 
 LABEL_PANE = "kz-labels"
@@ -137,11 +137,6 @@ function (map) {
     map.whenReady(later);
 }
 """
-
-
-def _script_json(value) -> str:
-    """``value`` as compact JSON that is safe inside a script element."""
-    return str(htmlsafe_json_dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
 class BasemapLayer(MacroElement):

@@ -70,11 +70,14 @@ SCRIPT = """
         var props = layer.feature && layer.feature.properties;
         return props && props.id !== undefined ? String(props.id) : null;
     }
-    function leaves(layer, parent, out) {
+    // The layers of a group that show one feature each, and the canvas layers of many sites.
+    function leaves(layer, parent, out, canvases) {
+        if (layer.kzSites) { canvases.push(layer); return; }
         var id = parent ? leafId(layer) : null;
         if (id !== null) { out.push([parent, layer, id]); return; }
-        if (layer.eachLayer) { layer.eachLayer(function (child) { leaves(child, layer, out); }); }
+        if (layer.eachLayer) { layer.eachLayer(function (child) { leaves(child, layer, out, canvases); }); }
     }
+    function endedByYear(id) { return data.ends[id] !== undefined && year < data.last && year > data.ends[id]; }
     function shows(id) {
         if (data.source && !data.loaded) { return true; }
         var first = data.years[id];
@@ -93,13 +96,14 @@ SCRIPT = """
             return;
         }
         changed = year < data.last;
-        var found = [], count = 0;
-        groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found); } });
+        var found = [], canvases = [], count = 0;
+        groups().forEach(function (group) { if (map.hasLayer(group)) { leaves(group, null, found, canvases); } });
+        canvases.forEach(function (sites) { count += sites.kzApply(shows, endedByYear); });
         found.forEach(function (leaf) {
             if (shows(leaf[2])) {
                 if (leaf[1].kzFor === undefined) { count += 1; }
                 if (data.sizes[leaf[2]] && leaf[1].setLatLngs) { resize(leaf[1], sizeIn(leaf[2])); }
-                if (data.ends[leaf[2]] !== undefined) { fade(leaf[1], year < data.last && year > data.ends[leaf[2]]); }
+                if (data.ends[leaf[2]] !== undefined) { fade(leaf[1], endedByYear(leaf[2])); }
                 return;
             }
             leaf[0].removeLayer(leaf[1]);

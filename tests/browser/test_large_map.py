@@ -12,7 +12,7 @@ import pytest
 from mapkit import PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_locator, wait_until
 from playwright.sync_api import Page, expect
 
-from kzatlas import analysis, catalog
+from kzatlas import analysis, catalog, timeline
 from kzatlas.ui.live_map import BELOW_MAP_LATER_FROM
 from kzatlas.ui.table_display import LAZY_FROM_ROWS
 
@@ -20,7 +20,6 @@ pytestmark = pytest.mark.browser
 
 SITES = 2_000
 
-# Site markers held by the map (canvas circle markers carry their feature id as ``kzId``).
 HIDE_REGIONS_JS = """() => {
     window.map.eachLayer((layer) => {
         if (layer.getLayers && layer.getLayers().some((part) => part._path && part._path.classList.contains("kz-layer-regions"))) {
@@ -28,26 +27,47 @@ HIDE_REGIONS_JS = """() => {
         }
     });
 }"""
-# A canvas site well inside the frame, away from the others: its pixel position and name.
-SITE_ON_SCREEN_JS = """() => {
+# The map's canvas layers of sites (each draws many sites; see kzatlas.map.site_canvas).
+SITE_LAYERS = "const layers = []; window.map.eachLayer((layer) => { if (layer.kzSites) layers.push(layer); });"
+# A shown canvas site well inside the frame, away from the others: its pixel position, id and name.
+SITE_ON_SCREEN_JS = (
+    """() => {
     const size = window.map.getSize();
     const points = [];
-    window.map.eachLayer((layer) => {
-        if (layer.kzId === undefined || !layer.getLatLng) return;
-        const p = window.map.latLngToContainerPoint(layer.getLatLng());
-        const name = layer.kzRow ? layer.kzRow[3] : String(layer.getTooltip().getContent()(layer)).replace(/<br>.*$/, "").replace(/<[^>]+>/g, "");
-        if (p.x > 80 && p.y > 80 && p.x < size.x - 300 && p.y < size.y - 200) points.push([p, name]);
-    });
-    for (const [p, name] of points) {
-        if (points.every(([q]) => q === p || Math.hypot(q.x - p.x, q.y - p.y) > 14)) return {x: p.x, y: p.y, name: name};
+    """
+    + SITE_LAYERS
+    + """
+    for (const layer of layers) {
+        layer._rows.forEach((row, index) => {
+            if (layer._hidden[index]) return;
+            const p = window.map.latLngToContainerPoint([row[0], row[1]]);
+            if (p.x > 80 && p.y > 80 && p.x < size.x - 300 && p.y < size.y - 200) points.push([p, row[2], row[3]]);
+        });
+    }
+    for (const [p, id, name] of points) {
+        if (points.every(([q]) => q === p || Math.hypot(q.x - p.x, q.y - p.y) > 14)) return {x: p.x, y: p.y, id: id, name: name};
     }
     return null;
 }"""
-COUNT_SITES_JS = """() => {
-    let count = 0;
+)
+# Sites shown on the map (on a canvas layer, or one layer each) and the id drawn as selected.
+COUNT_SITES_JS = (
+    "() => { let count = 0; "
+    + SITE_LAYERS
+    + """
+    layers.forEach((layer) => { count += layer.kzCount(); });
     window.map.eachLayer((layer) => { if (layer.kzId !== undefined) count += 1; });
     return count;
 }"""
+)
+SELECTED_SITE_JS = (
+    "() => { "
+    + SITE_LAYERS
+    + """
+    const chosen = layers.filter((layer) => layer._selectedAt >= 0).map((layer) => layer._rows[layer._selectedAt][2]);
+    return layers.length ? chosen : null;
+}"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +78,15 @@ def medium(tmp_path_factory):
     folder = make_large_catalogue(tmp_path_factory.mktemp("medium") / "geodata", sites=SITES, vertices=100_000)
     features = catalog.feature_frame(catalog.load_catalogue(folder))
     located = analysis.located(features)
-    sites = int(((located["kind"] == "undp_site") & (located.geom_type == "Point")).sum())
-    return folder, sites
+    points = located[(located["kind"] == "undp_site") & (located.geom_type == "Point")]
+    years = timeline.appearance_years(points)
+    return folder, len(points), years
 
 
 def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom(
     page: Page, page_log, start_server, medium
 ):
-    folder, sites = medium
+    folder, sites, years = medium
     url = start_server(env={"KZATLAS_GEODATA_DIR": str(folder)})
     sent: list[float] = []
     page.on(
@@ -101,6 +122,21 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     expect(tooltip).to_contain_text(site["name"])
     page.mouse.move(5, 5)  # off the map (a corner of the map may hold another shape with its own tooltip)
     expect(tooltip).to_have_count(0)
+
+    # The time line hides the sites that came later than the year shown, and brings them back.
+    year = 2005
+    earlier = sum(1 for first in years.values() if first is not None and first <= year)
+    assert 0 < earlier < sites
+    frame.evaluate(f"() => window.kzTimeLine.go({year})")
+    wait_until(
+        lambda: frame.evaluate(COUNT_SITES_JS) == earlier,
+        timeout_s=30,
+        page=page,
+        message=lambda: f"{frame.evaluate(COUNT_SITES_JS)} sites shown in {year}, not the {earlier} started by then",
+    )
+    frame.evaluate("() => window.kzTimeLine.go(window.kzTimeLine.last)")
+    wait_until(lambda: frame.evaluate(COUNT_SITES_JS) == sites, timeout_s=30, page=page)
+
 
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
     wait_until(lambda: sent and time.monotonic() - sent[-1] > 1.0, timeout_s=20, page=page)
@@ -145,4 +181,20 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
         message="the last site never appeared at the end of the table",
     )
     assert len(sent) > before, "scrolling the long table fetched no rows from the server"
+    assert page_log.page_errors == []
+
+    # A click on a site selects it: its details open and the map draws it as the selected one.
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    site = frame.evaluate(SITE_ON_SCREEN_JS)
+    assert site, "no site marker lies inside the map's frame after the pan"
+    page.mouse.click(box["x"] + site["x"], box["y"] + site["y"])
+    expect(page.locator("h3").filter(has_text=site["name"])).to_be_visible(timeout=PAINT_TIMEOUT_MS)
+    wait_until(
+        lambda: map_frame(page).evaluate(SELECTED_SITE_JS) == [site["id"]],
+        timeout_s=30,
+        page=page,
+        message=lambda: f"the map draws {map_frame(page).evaluate(SELECTED_SITE_JS)} as selected, not {site['id']}",
+    )
     assert page_log.page_errors == []

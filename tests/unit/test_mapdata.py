@@ -14,7 +14,7 @@ import shapely
 from kzatlas import analysis, catalog
 from kzatlas.config import ROOT_DIR
 from kzatlas.i18n import translator
-from kzatlas.map import feature_payload, folium_maps
+from kzatlas.map import feature_payload, folium_maps, site_canvas
 
 english = translator("en")
 EVIL = "<img src=x onerror=alert(1)>${alert(2)}"
@@ -85,7 +85,7 @@ def test_many_sites_go_on_one_canvas_layer_with_every_site(large):
     assert "L.canvas(" in html
     [site_group] = [g for kind, g in zip(folium_maps.MAP_KINDS, groups) if kind == "undp_site"]
     [layer] = list(site_group._children.values())
-    assert isinstance(layer, feature_payload.CanvasPoints)
+    assert isinstance(layer, site_canvas.CanvasPoints)
     sites = analysis.located(features)
     assert len(json.loads(layer.rows)) == int((sites["kind"] == "undp_site").sum())
     # every other kind is still an SVG GeoJSON layer with its own class
@@ -103,7 +103,7 @@ def test_filter_change_payload_is_small_and_has_only_matching_sites(large):
         json.loads(child.rows)
         for group in groups
         for child in group._children.values()
-        if isinstance(child, feature_payload.CanvasPoints)
+        if isinstance(child, site_canvas.CanvasPoints)
     ]
     ids = {row[2] for layer in rows for row in layer}
     assert ids <= set(matching["id"])

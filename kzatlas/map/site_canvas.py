@@ -1,0 +1,175 @@
+"""Thousands of UNDP sites drawn as one layer on a canvas (:class:`CanvasPoints`).
+
+A Leaflet circle marker per site costs the browser about 30 ms per thousand to make, add and
+paint, which at 10,000 sites is most of the map's first paint. So the sites of a map are one
+layer, ``L.KzSites``, that keeps their positions in two number arrays, draws them in one pass
+over Leaflet's canvas renderer and finds the site under the pointer by distance. To the reader
+it is the same as a marker per site: each site is a circle of the sites' style (the selected
+one outlined and drawn on top), the sites share one tooltip that follows the pointer, and a
+click reports the site's position with its id (``maps.SELECT_ON_CLICK`` does the same for the
+SVG shapes). The time line shows, hides and fades sites by id through ``kzApply`` (see
+:mod:`kzatlas.map.time_control_browser`).
+
+The class is defined once per page by the first map that needs it; a saved map file carries
+it too, so the file works on its own.
+"""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from kzatlas.map.feature_payload import script_json
+
+# How much paler a site is drawn once its UNDP work has ended by the year the time line shows.
+FADED = 0.35
+
+SITES_LAYER_JS = """
+if (!L.KzSites) {
+    L.KzSites = L.Path.extend({
+        options: {fill: true, radius: 10},
+        kzSites: true,
+        // rows: [lat, lng, id, escaped name, tail index]; look and chosen: Path options.
+        initialize: function (rows, look, chosen, selected) {
+            L.setOptions(this, look);
+            this._rows = rows;
+            this._look = L.extend({}, this.options);
+            this._paler = L.extend({}, this._look, {opacity: this._look.opacity * FADED, fillOpacity: this._look.fillOpacity * FADED});
+            this._chosen = L.extend({}, this._look, chosen);
+            this._chosenPaler = L.extend({}, this._chosen, {opacity: this._chosen.opacity * FADED, fillOpacity: this._chosen.fillOpacity * FADED});
+            this._selectedAt = -1;
+            for (var i = 0; i < rows.length; i++) { if (rows[i][2] === selected) { this._selectedAt = i; } }
+            this._hidden = new Uint8Array(rows.length);
+            this._faded = new Uint8Array(rows.length);
+            this._hit = -1;
+        },
+        // How many sites are shown (not hidden by the time line).
+        kzCount: function () {
+            var count = 0;
+            for (var i = 0; i < this._rows.length; i++) { if (!this._hidden[i]) { count += 1; } }
+            return count;
+        },
+        kzRow: function (index) { return this._rows[index]; },
+        // Show the sites whose id ``shows`` accepts, paler where ``faded`` says so; returns how many show.
+        kzApply: function (shows, faded) {
+            var count = 0;
+            for (var i = 0; i < this._rows.length; i++) {
+                var id = String(this._rows[i][2]);
+                var show = shows(id);
+                this._hidden[i] = show ? 0 : 1;
+                this._faded[i] = show && faded(id) ? 1 : 0;
+                count += show ? 1 : 0;
+            }
+            this.redraw();
+            return count;
+        },
+        _radiusPx: function () { return Math.max(Math.round(this.options.radius), 1); },
+        _project: function () {
+            var map = this._map, rows = this._rows, n = rows.length;
+            var xs = new Float64Array(n), ys = new Float64Array(n);
+            var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+            for (var i = 0; i < n; i++) {
+                var p = map.latLngToLayerPoint([rows[i][0], rows[i][1]]);
+                xs[i] = p.x; ys[i] = p.y;
+                if (p.x < minX) { minX = p.x; } if (p.x > maxX) { maxX = p.x; }
+                if (p.y < minY) { minY = p.y; } if (p.y > maxY) { maxY = p.y; }
+            }
+            this._xs = xs; this._ys = ys;
+            var pad = this._radiusPx() + Math.max(this._look.weight, this._chosen.weight) + this._clickTolerance();
+            this._pxBounds = n ? L.bounds([minX - pad, minY - pad], [maxX + pad, maxY + pad]) : null;
+        },
+        _update: function () { if (this._map) { this._updatePath(); } },
+        _updatePath: function () {
+            var renderer = this._renderer;
+            if (!renderer._drawing || !this._xs) { return; }
+            var ctx = renderer._ctx, area = renderer._redrawBounds || renderer._bounds, r = this._radiusPx();
+            var pad = r + Math.max(this._look.weight, this._chosen.weight);
+            var left = area.min.x - pad, top = area.min.y - pad, right = area.max.x + pad, bottom = area.max.y + pad;
+            for (var i = 0; i < this._rows.length; i++) {
+                if (this._hidden[i] || i === this._selectedAt) { continue; }
+                var x = this._xs[i], y = this._ys[i];
+                if (x < left || x > right || y < top || y > bottom) { continue; }
+                this._dot(ctx, i, this._faded[i] ? this._paler : this._look, r);
+            }
+            var chosen = this._selectedAt;
+            if (chosen >= 0 && !this._hidden[chosen]) { this._dot(ctx, chosen, this._faded[chosen] ? this._chosenPaler : this._chosen, r); }
+        },
+        _dot: function (ctx, index, look, r) {
+            ctx.beginPath();
+            ctx.arc(this._xs[index], this._ys[index], r, 0, Math.PI * 2, false);
+            this._renderer._fillStroke(ctx, {options: look});
+        },
+        // The site under ``point`` (the selected one first, then the last drawn), kept as ``_hit``.
+        _containsPoint: function (point) {
+            this._hit = -1;
+            if (!this._xs) { return false; }
+            var reach = this._radiusPx() + this._clickTolerance(), reach2 = reach * reach;
+            var chosen = this._selectedAt;
+            var near = function (i, xs, ys) {
+                var dx = xs[i] - point.x, dy = ys[i] - point.y;
+                return dx * dx + dy * dy <= reach2;
+            };
+            if (chosen >= 0 && !this._hidden[chosen] && near(chosen, this._xs, this._ys)) { this._hit = chosen; return true; }
+            for (var i = this._rows.length - 1; i >= 0; i--) {
+                if (!this._hidden[i] && near(i, this._xs, this._ys)) { this._hit = i; return true; }
+            }
+            return false;
+        }
+    });
+}
+""".replace("FADED", repr(FADED))
+
+
+class CanvasPoints(MacroElement):
+    """Many sites on one canvas layer, with the same tooltip, click and selection as the SVG ones.
+
+    ``rows`` is the JSON text of ``[lat, lng, id, escaped name, tail index]`` rows (see
+    :meth:`kzatlas.map.feature_payload.PreparedFeatures.point_rows`); ``tails`` are the escaped
+    tooltip tails. A click reports the site's position with its id, like ``maps.SELECT_ON_CLICK``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            {{ this.layer_code }}
+            var group = {{ this._parent.get_name() }};
+            var rows = {{ this.rows }}, tails = {{ this.tails }};
+            var renderer = L.canvas({padding: 0.5, tolerance: 3});
+            var sites = new L.KzSites(rows, Object.assign({renderer: renderer}, {{ this.style }}), {{ this.selected_style }}, {{ this.selected }});
+            // One tooltip for all the sites, following the pointer over the one under it.
+            var shared = L.tooltip({sticky: true}), shownFor = -1;
+            function close() { shownFor = -1; if (shared._map) { shared._map.closeTooltip(shared); } }
+            sites.on("mouseover mousemove", function (event) {
+                var map = sites._map;
+                if (sites._hit < 0 || !map) { return; }
+                if (sites._hit !== shownFor) {
+                    var row = rows[sites._hit];
+                    shownFor = sites._hit;
+                    shared.setContent("<b>" + row[3] + "</b><br>" + tails[row[4]]);
+                }
+                if (shared._map) { shared.setLatLng(event.latlng); } else { map.openTooltip(shared, event.latlng); }
+            });
+            sites.on("mouseout remove", close);
+            sites.on("click", function (event) {
+                if (sites._hit < 0) { return; }
+                var row = rows[sites._hit], anchor = L.latLng(row[0], row[1]);
+                anchor.id = row[2];
+                event.latlng = anchor;
+                L.DomEvent.stopPropagation(event);
+            });
+            group.addLayer(sites);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: str, tails: tuple[str, ...], style: dict, selected_style: dict, selected: str | None):
+        super().__init__()
+        self._name = "CanvasPoints"
+        self.layer_code = SITES_LAYER_JS
+        self.rows = rows
+        self.tails = script_json(list(tails))
+        self.style = script_json(style)
+        self.selected_style = script_json(selected_style)
+        self.selected = script_json(selected)
