@@ -20,6 +20,7 @@ from jinja2 import Template
 
 from kzatlas.config import BASEMAP_DETAIL_ZOOM
 from kzatlas.map.screen_fit import FIT_PADDING_PX, FLY_SECONDS, SCALE_PROPERTY
+from kzatlas.map.site_canvas import ON_SITE_CLASS, SITE_TIP_CLASS
 
 # Below this width (CSS pixels of the map) the layer list folds into its button.
 NARROW_MAP_PX = 700
@@ -48,6 +49,7 @@ MAP_STYLE_CSS = f"""
 .leaflet-container .leaflet-interactive:focus, .leaflet-container path:focus,
 .leaflet-container:focus {{ outline: none; }}
 .kz-quiet .leaflet-tooltip {{ display: none; }}
+.{ON_SITE_CLASS} .leaflet-tooltip:not(.{SITE_TIP_CLASS}) {{ display: none; }}
 /* Controls, legend and tooltips grow with the frame ({SCALE_PROPERTY}, set by the map's script);
    the scale bar only in its type, as its length measures the map. */
 .leaflet-control-container .leaflet-control:not(.leaflet-control-scale) {{ zoom: var({SCALE_PROPERTY}, 1); }}

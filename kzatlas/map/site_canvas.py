@@ -10,11 +10,20 @@ click reports the site's position with its id (``maps.SELECT_ON_CLICK`` does the
 SVG shapes). The time line shows, hides and fades sites by id through ``kzApply`` (see
 :mod:`kzatlas.map.time_control_browser`).
 
+The canvas lies in its own pane (``SITES_PANE``) above the region outlines and the protected
+areas, and below the place names, so sites are never veiled by a region's fill. That pane lets
+the pointer through: the layer looks for a site under the pointer before the shapes below see
+the event (a capturing listener on the map), and only when there is one does it take the hover
+or the click; elsewhere regions and areas answer as before. While a site is under the pointer,
+the other shapes' tooltips are hidden so only the site's shows.
+
 The class is defined once per page by the first map that needs it; a saved map file carries
 it too, so the file works on its own.
 """
 
 from __future__ import annotations
+
+import json
 
 from branca.element import MacroElement
 from jinja2 import Template
@@ -23,11 +32,21 @@ from kzatlas.map.feature_payload import script_json
 
 # How much paler a site is drawn once its UNDP work has ended by the year the time line shows.
 FADED = 0.35
+# A site's circle by the map's zoom: [below this zoom, radius px, white outline px]. Smaller
+# at the zooms that show the whole country, where thousands of sites would otherwise hide
+# each other and the protected areas; the selected site is 2 px larger with its own outline.
+SITE_SIZES = ((5, 4, 1), (7, 5, 1), (99, 7, 2))
+# The sites' pane: above the shapes (Leaflet's overlay pane, 400), below the names (450).
+SITES_PANE = "kz-sites"
+SITES_PANE_Z = 440
+# On the map's container while a site is under the pointer (other tooltips hidden meanwhile).
+ON_SITE_CLASS = "kz-on-site"
+SITE_TIP_CLASS = "kz-site-tip"
 
 SITES_LAYER_JS = """
 if (!L.KzSites) {
     L.KzSites = L.Path.extend({
-        options: {fill: true, radius: 10},
+        options: {fill: true},
         kzSites: true,
         // rows: [lat, lng, id, escaped name, tail index]; look and chosen: Path options.
         initialize: function (rows, look, chosen, selected) {
@@ -63,7 +82,70 @@ if (!L.KzSites) {
             this.redraw();
             return count;
         },
-        _radiusPx: function () { return Math.max(Math.round(this.options.radius), 1); },
+        beforeAdd: function (map) {
+            if (!map.getPane(PANE)) {
+                var pane = map.createPane(PANE);
+                pane.style.zIndex = PANE_Z;
+                pane.style.pointerEvents = "none";
+            }
+            L.Path.prototype.beforeAdd.call(this, map);
+        },
+        onAdd: function (map) {
+            L.Path.prototype.onAdd.call(this, map);
+            this._onSite = false;
+            this._listen = {mousemove: L.bind(this._pointerMove, this), click: L.bind(this._pointerClick, this), mouseleave: L.bind(this._leave, this)};
+            for (var type in this._listen) { map.getContainer().addEventListener(type, this._listen[type], true); }
+        },
+        onRemove: function (map) {
+            for (var type in this._listen) { map.getContainer().removeEventListener(type, this._listen[type], true); }
+            this._leave();
+            L.Path.prototype.onRemove.call(this, map);
+        },
+        _siteAt: function (event) {
+            var map = this._map;
+            if (!map || map._animatingZoom || (map.dragging && map.dragging.moving())) { return false; }
+            return this._containsPoint(map.mouseEventToLayerPoint(event));
+        },
+        // Before the shapes below see a move: over a site, the site takes it.
+        _pointerMove: function (event) {
+            var map = this._map;
+            if (!this._siteAt(event)) { this._leave(event); return; }
+            L.DomEvent.stopPropagation(event);
+            var data = {latlng: map.mouseEventToLatLng(event), originalEvent: event};
+            if (!this._onSite) {
+                this._onSite = true;
+                L.DomUtil.addClass(map.getContainer(), ON_SITE);
+                map.getContainer().style.cursor = "pointer";
+                this.fire("mouseover", data, true);
+            }
+            this.fire("mousemove", data, true);
+        },
+        _leave: function (event) {
+            if (!this._onSite) { return; }
+            this._onSite = false;
+            var map = this._map;
+            if (map) {
+                L.DomUtil.removeClass(map.getContainer(), ON_SITE);
+                map.getContainer().style.cursor = "";
+            }
+            this.fire("mouseout", {originalEvent: event}, true);
+        },
+        // A click on a site is the site's (not the region's below it); a drag's end is no click.
+        _pointerClick: function (event) {
+            var map = this._map;
+            if (map.dragging && map.dragging.moved()) { return; }
+            if (!this._siteAt(event)) { return; }
+            L.DomEvent.stopPropagation(event);
+            this.fire("click", {latlng: map.mouseEventToLatLng(event), originalEvent: event}, true);
+        },
+        // The circles' radius and outline at the map's zoom (SIZES), and how far a click reaches.
+        _size: function () {
+            var zoom = this._map ? this._map.getZoom() : Infinity, size = SIZES[SIZES.length - 1];
+            for (var i = SIZES.length - 1; i >= 0; i--) { if (zoom < SIZES[i][0]) { size = SIZES[i]; } }
+            var tolerance = this._renderer ? this._renderer.options.tolerance || 0 : 0;
+            return {r: size[1], weight: size[2], chosenR: size[1] + 2,
+                    reach: size[1] + size[2] / 2 + tolerance, chosenReach: size[1] + 2 + this._chosen.weight / 2 + tolerance};
+        },
         _project: function () {
             var map = this._map, rows = this._rows, n = rows.length;
             var xs = new Float64Array(n), ys = new Float64Array(n);
@@ -75,24 +157,25 @@ if (!L.KzSites) {
                 if (p.y < minY) { minY = p.y; } if (p.y > maxY) { maxY = p.y; }
             }
             this._xs = xs; this._ys = ys;
-            var pad = this._radiusPx() + Math.max(this._look.weight, this._chosen.weight) + this._clickTolerance();
+            var pad = this._size().chosenReach + this._chosen.weight;
             this._pxBounds = n ? L.bounds([minX - pad, minY - pad], [maxX + pad, maxY + pad]) : null;
         },
         _update: function () { if (this._map) { this._updatePath(); } },
         _updatePath: function () {
             var renderer = this._renderer;
             if (!renderer._drawing || !this._xs) { return; }
-            var ctx = renderer._ctx, area = renderer._redrawBounds || renderer._bounds, r = this._radiusPx();
-            var pad = r + Math.max(this._look.weight, this._chosen.weight);
+            var ctx = renderer._ctx, area = renderer._redrawBounds || renderer._bounds, size = this._size();
+            var look = L.extend({}, this._look, {weight: size.weight}), paler = L.extend({}, this._paler, {weight: size.weight});
+            var pad = size.chosenReach + this._chosen.weight;
             var left = area.min.x - pad, top = area.min.y - pad, right = area.max.x + pad, bottom = area.max.y + pad;
             for (var i = 0; i < this._rows.length; i++) {
                 if (this._hidden[i] || i === this._selectedAt) { continue; }
                 var x = this._xs[i], y = this._ys[i];
                 if (x < left || x > right || y < top || y > bottom) { continue; }
-                this._dot(ctx, i, this._faded[i] ? this._paler : this._look, r);
+                this._dot(ctx, i, this._faded[i] ? paler : look, size.r);
             }
             var chosen = this._selectedAt;
-            if (chosen >= 0 && !this._hidden[chosen]) { this._dot(ctx, chosen, this._faded[chosen] ? this._chosenPaler : this._chosen, r); }
+            if (chosen >= 0 && !this._hidden[chosen]) { this._dot(ctx, chosen, this._faded[chosen] ? this._chosenPaler : this._chosen, size.chosenR); }
         },
         _dot: function (ctx, index, look, r) {
             ctx.beginPath();
@@ -103,21 +186,22 @@ if (!L.KzSites) {
         _containsPoint: function (point) {
             this._hit = -1;
             if (!this._xs) { return false; }
-            var reach = this._radiusPx() + this._clickTolerance(), reach2 = reach * reach;
-            var chosen = this._selectedAt;
-            var near = function (i, xs, ys) {
+            var size = this._size(), xs = this._xs, ys = this._ys, chosen = this._selectedAt;
+            var near = function (i, reach) {
                 var dx = xs[i] - point.x, dy = ys[i] - point.y;
-                return dx * dx + dy * dy <= reach2;
+                return dx * dx + dy * dy <= reach * reach;
             };
-            if (chosen >= 0 && !this._hidden[chosen] && near(chosen, this._xs, this._ys)) { this._hit = chosen; return true; }
+            if (chosen >= 0 && !this._hidden[chosen] && near(chosen, size.chosenReach)) { this._hit = chosen; return true; }
             for (var i = this._rows.length - 1; i >= 0; i--) {
-                if (!this._hidden[i] && near(i, this._xs, this._ys)) { this._hit = i; return true; }
+                if (!this._hidden[i] && near(i, size.reach)) { this._hit = i; return true; }
             }
             return false;
         }
     });
 }
-""".replace("FADED", repr(FADED))
+""".replace("FADED", repr(FADED)).replace("SIZES", json.dumps(SITE_SIZES)).replace("PANE_Z", str(SITES_PANE_Z)).replace("PANE", repr(SITES_PANE)).replace(
+    "ON_SITE", repr(ON_SITE_CLASS)
+)
 
 
 class CanvasPoints(MacroElement):
@@ -135,10 +219,10 @@ class CanvasPoints(MacroElement):
             {{ this.layer_code }}
             var group = {{ this._parent.get_name() }};
             var rows = {{ this.rows }}, tails = {{ this.tails }};
-            var renderer = L.canvas({padding: 0.5, tolerance: 3});
+            var renderer = L.canvas({padding: 0.5, tolerance: 3, pane: {{ this.pane }}});
             var sites = new L.KzSites(rows, Object.assign({renderer: renderer}, {{ this.style }}), {{ this.selected_style }}, {{ this.selected }});
             // One tooltip for all the sites, following the pointer over the one under it.
-            var shared = L.tooltip({sticky: true}), shownFor = -1;
+            var shared = L.tooltip({sticky: true, className: {{ this.tip_class }}}), shownFor = -1;
             function close() { shownFor = -1; if (shared._map) { shared._map.closeTooltip(shared); } }
             sites.on("mouseover mousemove", function (event) {
                 var map = sites._map;
@@ -156,7 +240,6 @@ class CanvasPoints(MacroElement):
                 var row = rows[sites._hit], anchor = L.latLng(row[0], row[1]);
                 anchor.id = row[2];
                 event.latlng = anchor;
-                L.DomEvent.stopPropagation(event);
             });
             group.addLayer(sites);
         })();
@@ -168,6 +251,8 @@ class CanvasPoints(MacroElement):
         super().__init__()
         self._name = "CanvasPoints"
         self.layer_code = SITES_LAYER_JS
+        self.pane = script_json(SITES_PANE)
+        self.tip_class = script_json(SITE_TIP_CLASS)
         self.rows = rows
         self.tails = script_json(list(tails))
         self.style = script_json(style)

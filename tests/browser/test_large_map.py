@@ -20,13 +20,6 @@ pytestmark = pytest.mark.browser
 
 SITES = 2_000
 
-HIDE_REGIONS_JS = """() => {
-    window.map.eachLayer((layer) => {
-        if (layer.getLayers && layer.getLayers().some((part) => part._path && part._path.classList.contains("kz-layer-regions"))) {
-            window.map.removeLayer(layer);
-        }
-    });
-}"""
 # The map's canvas layers of sites (each draws many sites; see kzatlas.map.site_canvas).
 SITE_LAYERS = "const layers = []; window.map.eachLayer((layer) => { if (layer.kzSites) layers.push(layer); });"
 # A shown canvas site well inside the frame, away from the others: its pixel position, id and name.
@@ -58,6 +51,46 @@ COUNT_SITES_JS = (
     layers.forEach((layer) => { count += layer.kzCount(); });
     window.map.eachLayer((layer) => { if (layer.kzId !== undefined) count += 1; });
     return count;
+}"""
+)
+# Whether the sites' canvas is drawn above the regions' outlines and fill.
+SITES_ABOVE_REGIONS_JS = """() => {
+    const canvas = document.querySelector(".leaflet-pane canvas");
+    const region = document.querySelector("path.kz-layer-regions");
+    const depth = (node) => parseInt(getComputedStyle(node.closest(".leaflet-pane")).zIndex, 10);
+    return !!canvas && !!region && depth(canvas) > depth(region);
+}"""
+# A point on a protected area's drawing, the top element there, with no site within 20 px
+# (looked for after zooming to the first area, where the sites are sparse on the screen).
+ZOOM_TO_AREA_JS = """() => new Promise((done) => {
+    let area = null;
+    window.map.eachLayer((l) => { if (!area && l._path && l._path.classList.contains("kz-layer-national_park")) area = l; });
+    if (!area) { done(false); return; }
+    window.map.once("moveend", () => setTimeout(() => done(true), 300));
+    window.map.fitBounds(area.getBounds(), {animate: false});
+})"""
+AREA_AWAY_FROM_SITES_JS = (
+    """() => {
+    """
+    + SITE_LAYERS
+    + """
+    const sites = [];
+    layers.forEach((layer) => layer._rows.forEach((row) => sites.push(window.map.latLngToContainerPoint([row[0], row[1]]))));
+    const origin = document.querySelector(".leaflet-container").getBoundingClientRect();
+    for (const path of document.querySelectorAll("path.kz-layer-national_park, path.kz-layer-nature_reserve")) {
+        const b = path.getBoundingClientRect();
+        for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.5], [0.7, 0.5], [0.5, 0.3], [0.5, 0.7]]) {
+            const x = b.left + b.width * fx, y = b.top + b.height * fy;
+            if (document.elementFromPoint(x, y) !== path) continue;
+            const px = x - origin.left, py = y - origin.top;
+            if (sites.some((p) => Math.hypot(p.x - px, p.y - py) < 20)) continue;
+            let layer = null;
+            window.map.eachLayer((l) => { if (l._path === path) layer = l; });
+            const name = layer && layer.feature ? layer.feature.properties.tip.replace(/<br>.*$/, "").replace(/<[^>]+>/g, "") : null;
+            if (name) return {x: x, y: y, name: name};
+        }
+    }
+    return null;
 }"""
 )
 SELECTED_SITE_JS = (
@@ -108,19 +141,30 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     assert fmap.locator("canvas").count() >= 1
     assert fmap.locator(".kz-layer-national_park").count() > 0  # the areas stay SVG shapes
 
-    # Hovering a site on the canvas shows its name in the sites' one shared tooltip, which goes
-    # when the pointer leaves. (The region outlines, drawn above the canvas, take the pointer
-    # first, so they are switched off here as a reader would in the layer list.)
-    frame.evaluate(HIDE_REGIONS_JS)
-    expect(fmap.locator("path.kz-layer-regions")).to_have_count(0)
+    # The sites are drawn above the regions' fill, and hovering one (over a region, with the
+    # regions shown) shows its name in the sites' one shared tooltip, alone; it goes when the
+    # pointer leaves.
+    assert frame.evaluate(SITES_ABOVE_REGIONS_JS), "the regions' fill lies over the sites"
     site = frame.evaluate(SITE_ON_SCREEN_JS)
     assert site, "no site marker lies inside the map's frame"
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.move(box["x"] + site["x"], box["y"] + site["y"])
-    tooltip = fmap.locator(".leaflet-tooltip")
+    tooltip = fmap.locator(".leaflet-tooltip:visible")
     expect(tooltip).to_have_count(1)
     expect(tooltip).to_contain_text(site["name"])
     page.mouse.move(5, 5)  # off the map (a corner of the map may hold another shape with its own tooltip)
+    expect(tooltip).to_have_count(0)
+
+    # Away from the sites, the shapes below them still answer the pointer: a protected area
+    # shows its own tooltip.
+    opening = frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }")
+    assert frame.evaluate(ZOOM_TO_AREA_JS), "no national park on the map"
+    area = frame.evaluate(AREA_AWAY_FROM_SITES_JS)
+    assert area, "no protected area lies uncovered and away from the sites in the frame"
+    page.mouse.move(box["x"] + area["x"], box["y"] + area["y"])
+    expect(tooltip).to_have_count(1)
+    expect(tooltip).to_contain_text(area["name"])
+    page.mouse.move(5, 5)
     expect(tooltip).to_have_count(0)
 
     # The time line hides the sites that came later than the year shown, and brings them back.
@@ -187,8 +231,9 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()
     box = iframe.bounding_box()
+    frame.evaluate("(v) => window.map.setView([v[0], v[1]], v[2], {animate: false})", opening)
     site = frame.evaluate(SITE_ON_SCREEN_JS)
-    assert site, "no site marker lies inside the map's frame after the pan"
+    assert site, "no site marker lies inside the map's frame"
     page.mouse.click(box["x"] + site["x"], box["y"] + site["y"])
     expect(page.locator("h3").filter(has_text=site["name"])).to_be_visible(timeout=PAINT_TIMEOUT_MS)
     wait_until(
