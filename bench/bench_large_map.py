@@ -17,6 +17,9 @@ Measured, for both:
 
 Run: ``.venv/bin/python bench/bench_large_map.py`` (``--no-browser`` for the server part only,
 ``--json out.json`` to keep the figures). Prints ratios (naive / atlas); higher is better.
+``--against REVISION`` compares the browser figures with an earlier version of the atlas instead
+of the naive app: the revision is exported from git into a temporary folder, both serve the same
+catalogue, and ``--rounds`` rounds alternate between them (a full clone is needed).
 """
 
 from __future__ import annotations
@@ -286,6 +289,40 @@ def browser_side(url: str, option: str, counts: tuple[int, int], runs: int) -> d
     }
 
 
+def beside_earlier(geodata: Path, revision: str, option: str, counts: tuple[int, int], rounds: int, runs: int) -> dict:
+    """This atlas and an earlier ``revision`` (exported from git) side by side in Chromium.
+
+    Both serve ``geodata``; ``rounds`` of :func:`browser_side` (``runs`` counted loads each)
+    alternate between them, so a busy hour of the machine weighs on both alike. Returns each
+    version's per-round medians.
+    """
+    from bench_versions import export_version
+
+    folder = Path(tempfile.mkdtemp(prefix="kzatlas-bench-large-"))
+    env = {catalog.GEODATA_DIR_ENV: str(geodata.resolve())}
+    servers = {}
+    figures: dict[str, list[dict]] = {"earlier": [], "current": []}
+    try:
+        export_version(revision, folder / "earlier")
+        servers["earlier"] = start_streamlit("serve.py", env, log_dir=folder, cwd=folder / "earlier", timeout_s=180)
+        servers["current"] = start_streamlit("serve.py", env, log_dir=folder, timeout_s=180)
+        for number in range(rounds):
+            for name, server in servers.items():
+                result = browser_side(server.base_url, option, counts, runs)
+                figures[name].append(result)
+                print(
+                    f"round {number + 1} {name:8} load {result['load_s']:.2f} s  returning {result['load_returning_s']:.2f} s"
+                    f"  filter {result['filter_s']:.2f} s  load average {os.getloadavg()[0]:.2f}",
+                    flush=True,
+                )
+    finally:
+        for server in servers.values():
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    keys = ("load_s", "load_returning_s", "filter_s")
+    return {"revision": revision, **{name: {key: [each[key] for each in rows] for key in keys} for name, rows in figures.items()}}
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -312,6 +349,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3, help="browser runs per app (after one warm-up)")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--against",
+        metavar="REVISION",
+        help="in the browser, compare with this earlier git revision side by side instead of the naive app",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds per version, alternating")
     parser.add_argument("--no-apptest", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -340,7 +383,14 @@ def main() -> int:
             f"AppTest rerun naive {naive_at['rerun_s']:.2f} s  atlas {atlas_at['rerun_s']:.2f} s  "
             f"ratio {naive_at['rerun_s'] / atlas_at['rerun_s']:.1f}x faster (first run {naive_at['first_s']:.1f} / {atlas_at['first_s']:.1f} s)"
         )
-    if not args.no_browser:
+    if args.against and not args.no_browser:
+        counts = (server["sites_all"], server["sites_region"])
+        pair = beside_earlier(geodata, args.against, server["region_name"], counts, args.rounds, args.runs)
+        result["against"] = pair
+        for key, text in (("load_s", "page load"), ("load_returning_s", "returning"), ("filter_s", "filter change")):
+            earlier, current = statistics.median(pair["earlier"][key]), statistics.median(pair["current"][key])
+            print(f"{text:14} earlier {earlier:.2f} s  current {current:.2f} s  ratio {earlier / current:.2f}x")
+    elif not args.no_browser:
         counts = (server["sites_all"], server["sites_region"])
         servers = []
         geodata_env = {catalog.GEODATA_DIR_ENV: str(geodata.resolve())}

@@ -13,6 +13,8 @@ from mapkit import PAINT_TIMEOUT_MS, REGION_COUNT, ROOT_DIR, map_frame, map_loca
 from playwright.sync_api import Page, expect
 
 from kzatlas import analysis, catalog, timeline
+from kzatlas.i18n import translator
+from kzatlas.map import offline_kit
 from kzatlas.ui.live_map import BELOW_MAP_LATER_FROM
 from kzatlas.ui.table_display import LAZY_FROM_ROWS
 
@@ -243,3 +245,36 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
         message=lambda: f"the map draws {map_frame(page).evaluate(SELECTED_SITE_JS)} as selected, not {site['id']}",
     )
     assert page_log.page_errors == []
+
+
+def test_a_saved_map_of_thousands_of_sites_works_on_its_own(page: Page, page_log, medium, tmp_path):
+    """The saved map file carries the sites' canvas layer: every site drawn, named on hover, offline."""
+    folder, sites, _years = medium
+    loaded = catalog.load_catalogue(folder)
+    features = catalog.feature_frame(loaded)
+    regions = catalog.region_frame(loaded)
+    names = dict(zip(regions["iso_code"], regions["name_en"]))
+    saved = tmp_path / "sites.html"
+    html = offline_kit.standalone_map_html(regions, features, translator("en"), "name_en", names, title="Sites")
+    saved.write_text(html, encoding="utf-8")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(saved.as_uri())
+    # The file's map is a global named by folium; the checks below read it as ``window.map``.
+    found = "() => { window.map = window.map || Object.values(window).find((v) => window.L && v instanceof L.Map); return !!window.map; }"
+    wait_until(lambda: page.evaluate(found), timeout_s=30, page=page, message="the saved map never started")
+    wait_until(
+        lambda: page.evaluate(COUNT_SITES_JS) == sites,
+        timeout_s=30,
+        page=page,
+        message=lambda: f"{page.evaluate(COUNT_SITES_JS)} of {sites} sites in the saved map",
+    )
+    assert page.evaluate(SITES_ABOVE_REGIONS_JS), "the regions' fill lies over the sites in the saved map"
+    site = page.evaluate(SITE_ON_SCREEN_JS)
+    assert site, "no site lies inside the saved map's window"
+    left, top = page.evaluate("() => { const r = window.map.getContainer().getBoundingClientRect(); return [r.left, r.top]; }")
+    page.mouse.move(left + site["x"], top + site["y"])
+    tooltip = page.locator(".leaflet-tooltip:visible")
+    expect(tooltip).to_have_count(1)
+    expect(tooltip).to_contain_text(site["name"])
+    assert page_log.page_errors == []
+    assert all(urlsplit(address).scheme in ("file", "data", "about") for address in page_log.requests)
