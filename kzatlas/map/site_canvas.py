@@ -101,9 +101,12 @@ if (!L.KzSites) {
             this._leave();
             L.Path.prototype.onRemove.call(this, map);
         },
+        // Whether a site is under the pointer of ``event`` on the map itself (not on a button,
+        // the layer list, the legend or the time line, which keep their own clicks).
         _siteAt: function (event) {
             var map = this._map;
             if (!map || map._animatingZoom || (map.dragging && map.dragging.moving())) { return false; }
+            if (event.target !== map.getContainer() && !map.getPane("mapPane").contains(event.target)) { return false; }
             return this._containsPoint(map.mouseEventToLayerPoint(event));
         },
         // Before the shapes below see a move: over a site, the site takes it.

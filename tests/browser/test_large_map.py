@@ -233,6 +233,26 @@ def test_medium_catalogue_paints_every_site_offline_without_rerun_on_pan_or_zoom
     iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()
     box = iframe.bounding_box()
+
+    # A site under a map button: the click is the button's (the map zooms in), not the site's.
+    frame.evaluate("(v) => window.map.setView([v[0], v[1]], v[2] + 1.5, {animate: false})", opening)
+    button = fmap.locator("a.leaflet-control-zoom-in").bounding_box()
+    centre = (button["x"] + button["width"] / 2 - box["x"], button["y"] + button["height"] / 2 - box["y"])
+    under = frame.evaluate(SITE_ON_SCREEN_JS)
+    assert under, "no site in the frame to put under the zoom button"
+    frame.evaluate("(d) => window.map.panBy(d, {animate: false})", [under["x"] - centre[0], under["y"] - centre[1]])
+    moved = frame.evaluate(
+        "(id) => { let at = null; window.map.eachLayer((l) => { if (l.kzSites) l._rows.forEach((r) => { if (r[2] === id) at = window.map.latLngToContainerPoint([r[0], r[1]]); }); }); return at; }",
+        under["id"],
+    )
+    assert abs(moved["x"] - centre[0]) < 3 and abs(moved["y"] - centre[1]) < 3, f"the site did not go under the button: {moved}"
+    zoom = frame.evaluate("() => window.map.getZoom()")
+    page.mouse.click(box["x"] + centre[0], box["y"] + centre[1])
+    wait_until(lambda: frame.evaluate("() => window.map.getZoom()") > zoom, timeout_s=5, page=page, message="the zoom button did not zoom in")
+    page.wait_for_timeout(500)
+    assert frame.evaluate(SELECTED_SITE_JS) == [], "a click on the zoom button selected the site under it"
+    expect(page.locator("h3").filter(has_text=under["name"])).to_have_count(0)
+
     frame.evaluate("(v) => window.map.setView([v[0], v[1]], v[2], {animate: false})", opening)
     site = frame.evaluate(SITE_ON_SCREEN_JS)
     assert site, "no site marker lies inside the map's frame"
