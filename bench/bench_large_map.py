@@ -296,7 +296,7 @@ def beside_earlier(geodata: Path, revision: str, option: str, counts: tuple[int,
     alternate between them, so a busy hour of the machine weighs on both alike. Returns each
     version's per-round medians.
     """
-    from bench_versions import export_version
+    from bench_versions import alternate, export_version, stop_all
 
     folder = Path(tempfile.mkdtemp(prefix="kzatlas-bench-large-"))
     env = {catalog.GEODATA_DIR_ENV: str(geodata.resolve())}
@@ -306,19 +306,16 @@ def beside_earlier(geodata: Path, revision: str, option: str, counts: tuple[int,
         export_version(revision, folder / "earlier")
         servers["earlier"] = start_streamlit("serve.py", env, log_dir=folder, cwd=folder / "earlier", timeout_s=180)
         servers["current"] = start_streamlit("serve.py", env, log_dir=folder, timeout_s=180)
-        for number in range(rounds):
-            for name, server in servers.items():
-                result = browser_side(server.base_url, option, counts, runs)
-                figures[name].append(result)
-                print(
-                    f"round {number + 1} {name:8} load {result['load_s']:.2f} s  returning {result['load_returning_s']:.2f} s"
-                    f"  filter {result['filter_s']:.2f} s  load average {os.getloadavg()[0]:.2f}",
-                    flush=True,
-                )
+        for number, name, server in alternate(servers, rounds):
+            result = browser_side(server.base_url, option, counts, runs)
+            figures[name].append(result)
+            print(
+                f"round {number} {name:8} load {result['load_s']:.2f} s  returning {result['load_returning_s']:.2f} s"
+                f"  filter {result['filter_s']:.2f} s  load average {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
     finally:
-        for server in servers.values():
-            server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        stop_all(servers, folder)
     keys = ("load_s", "load_returning_s", "filter_s")
     return {"revision": revision, **{name: {key: [each[key] for each in rows] for key in keys} for name, rows in figures.items()}}
 

@@ -69,6 +69,23 @@ def export_version(revision: str, target: Path) -> None:
             shutil.copytree(source, target / "static" / assets)
 
 
+def alternate(servers: dict, rounds: int):
+    """``(round, name, server)`` for every server in turn, round after round (rounds from 1).
+
+    Alternating spreads the machine's other work over every version alike.
+    """
+    for number in range(rounds):
+        for name, server in servers.items():
+            yield number + 1, name, server
+
+
+def stop_all(servers: dict, folder: Path) -> None:
+    """Stop the started servers and remove the temporary folder (the exported versions, logs)."""
+    for server in servers.values():
+        server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _ratio(value: float | None, against: float | None) -> float | None:
     return round(value / against, 3) if value is not None and against else None
 
@@ -102,22 +119,18 @@ def compare(args: argparse.Namespace, configs: list[str]) -> dict:
             if warm["errors"] or warm["incomplete_sessions"]:
                 raise RuntimeError(f"warm-up of {name} failed: {warm['error_examples']}")
         print(f"{', '.join(configs)} started and warmed up ({time.monotonic() - started:.0f} s)", flush=True)
-        for number in range(args.rounds):
-            for name in configs:
-                server = servers[name]
-                result = run_round(name, server.base_url, [server.process.pid], args, None)
-                rounds.append(result)
-                change = result["filter_change"]
-                print(
-                    f"round {number + 1} {name}: CPU/rerun {result['server_cpu_s_per_rerun']} s, "
-                    f"{result['throughput_reruns_per_s']} reruns/s, p50 {change.get('p50', 0):.2f} s, "
-                    f"p95 {change.get('p95', 0):.2f} s, errors {result['errors']}, load {result['load_average_at_start']}",
-                    flush=True,
-                )
+        for number, name, server in alternate(servers, args.rounds):
+            result = run_round(name, server.base_url, [server.process.pid], args, None)
+            rounds.append(result)
+            change = result["filter_change"]
+            print(
+                f"round {number} {name}: CPU/rerun {result['server_cpu_s_per_rerun']} s, "
+                f"{result['throughput_reruns_per_s']} reruns/s, p50 {change.get('p50', 0):.2f} s, "
+                f"p95 {change.get('p95', 0):.2f} s, errors {result['errors']}, load {result['load_average_at_start']}",
+                flush=True,
+            )
     finally:
-        for server in servers.values():
-            server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        stop_all(servers, folder)
 
     summary = {name: summarise([item for item in rounds if item["config"] == name]) for name in configs}
     cpu = {name: summary[name]["server_cpu_s_per_rerun"] for name in configs}
