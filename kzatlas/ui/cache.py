@@ -119,12 +119,15 @@ class LoadedCatalogue:
 
     ``store_problem`` is None when the store was read; otherwise it says why not, and
     ``stale`` tells whether the catalogue is the last one loaded from the store (True) or the
-    shipped one because the store was never reached by this server (False).
+    shipped one because the store was never reached by this server (False). ``store_address``
+    is the store's address as read for this catalogue (:func:`store_url`), so the rest of the
+    rerun keys its results by it without reading the settings again.
     """
 
     catalogue: catalog.Catalogue
     store_problem: str | None = None
     stale: bool = False
+    store_address: str = ""
 
 
 def load_catalogue(geodata_dir: str) -> LoadedCatalogue:
@@ -144,10 +147,10 @@ def load_catalogue(geodata_dir: str) -> LoadedCatalogue:
         reason = str(exc) if isinstance(exc, store.StoreError) else type(exc).__name__
         kept = last_loaded().get(key)
         if kept is not None:
-            return LoadedCatalogue(kept, store_problem=reason, stale=True)
-        return LoadedCatalogue(shipped_catalogue(geodata_dir), store_problem=reason)
+            return LoadedCatalogue(kept, store_problem=reason, stale=True, store_address=url)
+        return LoadedCatalogue(shipped_catalogue(geodata_dir), store_problem=reason, store_address=url)
     last_loaded().keep(key, current)
-    return LoadedCatalogue(current)
+    return LoadedCatalogue(current, store_address=url)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -255,6 +258,7 @@ def for_view(
     what: Hashable,
     filters: Filters | None,
     geodata_dir: str,
+    store_address: str,
     store_version: int,
     language: str,
     compute,
@@ -265,5 +269,5 @@ def for_view(
     The store's address is part of the key (two stores can both be at version 1). The result is
     shared: treat it as read-only. Kept in ``held`` (default: :func:`view_results`).
     """
-    key = (what, filters, geodata_dir, store_url(), store_version, language)
+    key = (what, filters, geodata_dir, store_address, store_version, language)
     return (held if held is not None else view_results()).get(key, compute)

@@ -30,10 +30,12 @@ class PageContext:
     geodata_dir: str
     # Why saved edits cannot be read (and nothing can be written), or None when all is well.
     store_problem: str | None = None
+    # The store the catalogue was read from (read once per rerun: the settings are not cheap to read).
+    store_address: str = ""
 
     def filtered(self, filters: Filters) -> gpd.GeoDataFrame:
         """Features matching ``filters`` (cached per filter set and store version)."""
-        return cache.filtered_features(filters, self.geodata_dir, cache.store_url(), self.catalogue.store_version)
+        return cache.filtered_features(filters, self.geodata_dir, self.store_address, self.catalogue.store_version)
 
     @property
     def name_column(self) -> str:
@@ -46,12 +48,21 @@ class PageContext:
         ``what`` names the result and holds whatever else it depends on; the result is shared
         between sessions, so it must not be changed.
         """
-        return cache.for_view(what, filters, self.geodata_dir, self.catalogue.store_version, self.language, compute)
+        return cache.for_view(
+            what, filters, self.geodata_dir, self.store_address, self.catalogue.store_version, self.language, compute
+        )
 
     def remembered_map_part(self, what: Hashable, compute: Callable[[], T]) -> T:
         """A rendered map part, once per data version and language (:func:`cache.map_parts`); read-only."""
         return cache.for_view(
-            what, None, self.geodata_dir, self.catalogue.store_version, self.language, compute, cache.map_parts()
+            what,
+            None,
+            self.geodata_dir,
+            self.store_address,
+            self.catalogue.store_version,
+            self.language,
+            compute,
+            cache.map_parts(),
         )
 
     def region_names(self) -> dict[str, str]:
@@ -105,6 +116,7 @@ def page_setup(title: str, title_visible: bool = True) -> PageContext:
         catalogue=loaded.catalogue,
         geodata_dir=geodata_dir,
         store_problem=loaded.store_problem,
+        store_address=loaded.store_address,
     )
 
 

@@ -219,7 +219,7 @@ def _feature_groups(
     """
     band = feature_payload.zoom_band(view.zoom if view else MAP_ZOOM)
     prepared = cache.map_features(
-        context.geodata_dir, cache.store_url(), context.catalogue.store_version, band, context.language
+        context.geodata_dir, context.store_address, context.catalogue.store_version, band, context.language
     )
     return folium_maps.build_feature_groups(
         features, context.translate, context.name_column, context.region_names(), selected_id, prepared=prepared

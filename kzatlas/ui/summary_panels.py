@@ -110,10 +110,15 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
 
 def _fewer_reserves_and_parks(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> bool:
     """Whether filters other than the region leave out some of the place's reserves and parks."""
-    everything = feature_frame(context.catalogue)
-    in_place = analysis.filter_features(everything, Filters(regions=filters.regions))
-    protected = set(in_place.loc[in_place["kind"].isin(PROTECTED_KINDS), "id"])
+    protected = context.remembered(("reserve and park ids", filters.regions), None, lambda: _protected_ids(context, filters))
     return bool(protected - set(matching["id"]))
+
+
+def _protected_ids(context: PageContext, filters: Filters) -> frozenset[str]:
+    """The ids of the reserves and parks in ``filters``' regions (all of them without regions)."""
+    everything = feature_frame(context.catalogue)[["id", "kind", "region_codes"]]
+    in_place = analysis.filter_features(everything, Filters(regions=filters.regions))
+    return frozenset(in_place.loc[in_place["kind"].isin(PROTECTED_KINDS), "id"])
 
 
 def protection_story(story: protection.ProtectionStory) -> None:
