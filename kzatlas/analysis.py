@@ -136,7 +136,8 @@ def filter_features(frame: gpd.GeoDataFrame, filters: Filters, search: pd.Series
         mask &= in_range
     if filters.name_query.strip():
         mask &= name_matches(frame[list(NAME_COLUMNS)], filters.name_query, search)
-    return frame.loc[mask].copy()
+    # pandas copies on write: the rows taken are a frame of their own without a deep copy.
+    return frame.loc[mask]
 
 
 def counts_by_kind(frame: pd.DataFrame) -> pd.DataFrame:
