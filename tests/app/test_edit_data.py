@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import pytest
 import streamlit as st
-from pagetest import ROUTER, TIMEOUT, metric, page_path, shown
+from pagetest import ROUTER, TIMEOUT, metric, page_path, run_page, shown
+from shapely.geometry import Point
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
@@ -227,3 +228,24 @@ def test_an_editor_taken_out_of_the_secrets_file_cannot_save_even_before_the_fil
     finally:
         st_config.set_option("secrets.files", saved_option)
         st.secrets._reset()
+
+
+def test_two_stores_at_the_same_version_each_show_their_own_edits(tmp_path, monkeypatch):
+    """The results a page keeps are keyed by the store read on that rerun, not only by its version."""
+    shown_names = {}
+    for name, point in (("Alpha nursery", Point(71.4, 51.1)), ("Beta nursery", Point(76.9, 43.2))):
+        url = f"sqlite:///{tmp_path / (name.split()[0] + '.sqlite')}"
+        with store.open_store(url) as opened:
+            opened.apply(
+                [{"id": f"site-{name.split()[0].lower()}", "kind": "undp_site", "name_en": name, "geometry": point}],
+                who="editor@example.org",
+                comment="one site",
+                action="draw",
+            )
+            assert opened.version() == 1
+        monkeypatch.setenv("KZATLAS_STORE_URL", url)
+        at = run_page("map_explorer")
+        table = at.dataframe[0].value
+        shown_names[name] = set(table[table.columns[0]])
+    assert "Alpha nursery" in shown_names["Alpha nursery"] and "Beta nursery" not in shown_names["Alpha nursery"]
+    assert "Beta nursery" in shown_names["Beta nursery"] and "Alpha nursery" not in shown_names["Beta nursery"]
