@@ -152,7 +152,11 @@ class MapChrome(MacroElement):
             // Credit Leaflet by name only: its default prefix carries a national flag, and a UN
             // map shows no national symbols in its chrome.
             if (map.attributionControl) { map.attributionControl.setPrefix({{ this.leaflet_credit | tojson }}); }
-            var legend = L.control({position: "bottomright"});
+            // The key sits under the zoom buttons, over the neighbours north-west of the country
+            // that a map fitted to Kazakhstan shows there; the UN disclaimer and the basemap's
+            // credit run along the bottom edge with Leaflet's credit, clear of the south-east,
+            // where most reserves and parks are.
+            var legend = L.control({position: "topleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "kz-legend");
                 div.innerHTML = {{ this.legend_html | tojson }};
@@ -160,27 +164,58 @@ class MapChrome(MacroElement):
                 return div;
             };
             legend.addTo(map);
-            // On a short map the open layer list (top right) would run into the legend (bottom
-            // right): it folds into its button then, and opens again on hover, as on a narrow map.
+            var note = L.control({position: "bottomright"});
+            note.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.note_class | tojson }});
+                div.innerHTML = {{ this.note_html | tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            note.addTo(map);
+            // The note takes the bottom edge itself; Leaflet's own credit stays at its right end, above it.
+            var credit = map.attributionControl ? map.attributionControl.getContainer() : null;
+            if (credit && credit.parentNode === note.getContainer().parentNode) {
+                credit.parentNode.insertBefore(credit, note.getContainer());
+            }
+            function scaleOf(frame) {
+                return parseFloat(getComputedStyle(frame).getPropertyValue("--kz-scale")) || 1;
+            }
+            // The note takes the width the bottom-left controls (scale bar, time line) leave free.
+            function placeNote() {
+                var frame = map.getContainer(), left = frame.querySelector(".leaflet-bottom.leaflet-left");
+                var taken = left ? left.getBoundingClientRect().width : 0;
+                var room = (frame.clientWidth - taken - 24) / scaleOf(frame);
+                note.getContainer().style.maxWidth = Math.max(160, Math.floor(room)) + "px";
+            }
+            // On a short map the open layer list (top right) would run into the note or the key:
+            // it folds into its button then, and opens again on hover, as on a narrow map.
             function foldLayersAboveLegend() {
+                placeNote();
                 var frame = map.getContainer(), fold = {{ this.fold_class | tojson }};
                 frame.classList.remove(fold);
                 var list = frame.querySelector(".leaflet-control-layers-expanded");
                 if (!list) { return; }
-                var above = list.getBoundingClientRect(), below = legend.getContainer().getBoundingClientRect();
-                var sideBySide = above.right <= below.left || below.right <= above.left;
-                frame.classList.toggle(fold, !sideBySide && above.bottom + 4 > below.top);
+                var above = list.getBoundingClientRect();
+                var meets = [legend, note].some(function (control) {
+                    var other = control.getContainer().getBoundingClientRect();
+                    var apart = above.right <= other.left || other.right <= above.left ||
+                        above.bottom + 4 <= other.top || other.bottom + 4 <= above.top;
+                    return !apart;
+                });
+                frame.classList.toggle(fold, meets);
             }
             map.on("resize", foldLayersAboveLegend);
             map.whenReady(function () {
                 setTimeout(foldLayersAboveLegend, 0);
-                // Both boxes change size as the fonts arrive and the text wraps: decide again then
+                // The boxes change size as the fonts arrive and the text wraps: decide again then
                 // (the decision itself leaves their final sizes as they were, so this settles).
                 if (window.ResizeObserver) {
                     var watch = new ResizeObserver(foldLayersAboveLegend);
                     watch.observe(legend.getContainer());
                     var layers = map.getContainer().querySelector(".leaflet-control-layers");
                     if (layers) { watch.observe(layers); }
+                    var left = map.getContainer().querySelector(".leaflet-bottom.leaflet-left");
+                    if (left) { watch.observe(left); }
                 }
             });
             // A click that reaches the map itself (no feature stopped it) clears the selection.
@@ -210,12 +245,19 @@ class MapChrome(MacroElement):
     )
 
     def __init__(
-        self, legend_html: str, background: str, view_param: str | None = None, units: dict[str, str] | None = None
+        self,
+        legend_html: str,
+        background: str,
+        view_param: str | None = None,
+        units: dict[str, str] | None = None,
+        note_html: str = "",
     ):
         super().__init__()
         self.leaflet_credit = LEAFLET_CREDIT
         self._name = "MapChrome"
         self.legend_html = legend_html
+        self.note_html = note_html
+        self.note_class = NOTE_CLASS
         self.background = background
         self.view_param = view_param
         self.units = units or {"km": SCALE_KILOMETRES, "m": SCALE_METRES}
@@ -298,20 +340,30 @@ def layer_name(kind: str, translate: Translate) -> str:
 
 
 def legend_html(translate: Translate) -> str:
-    """The always-visible key: what dashed outlines mean, and the UN disclaimer (escaped)."""
+    """The always-visible key: what dashed outlines mean, and where the colours are (escaped)."""
     dashed = '<span style="display:inline-block;width:16px;height:10px;border:2px dashed #333"></span>'
     title = escape_html(translate("Legend"))
+    return (
+        '<div style="background:rgba(255,255,255,0.93);padding:5px 8px;border-radius:6px;'
+        'font:12px/1.4 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,.3);white-space:nowrap">'
+        f'<div style="font-weight:600">{title}</div>'
+        f'<div class="kz-legend-row">{dashed}&nbsp;{escape_html(translate("Approximate or schematic shape, not a boundary"))}</div>'
+        f'<div class="kz-legend-row">{escape_html(translate("Colours: see the layer list (top right)"))}</div></div>'
+    )
+
+
+# The map's note along its bottom edge: the UN disclaimer and the basemap's credit.
+NOTE_CLASS = "kz-map-note"
+
+
+def note_html(translate: Translate) -> str:
+    """The UN disclaimer and the basemap's credit, one short paragraph (escaped)."""
     note = escape_html(translate(UN_DISCLAIMER))
     # ODbL and CC BY ask for credit wherever the basemap is shown.
     credit = escape_html(
         translate("Basemap: Natural Earth; water © OpenStreetMap contributors (ODbL); rivers GSHHG; places GeoNames")
     )
     return (
-        '<div style="background:rgba(255,255,255,0.93);padding:6px 9px;border-radius:6px;'
-        'font:12px/1.45 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px">'
-        f'<div style="font-weight:600">{title}</div>'
-        f'<div class="kz-legend-row">{dashed}&nbsp;{escape_html(translate("Approximate or schematic shape, not a boundary"))}</div>'
-        f'<div class="kz-legend-row">{escape_html(translate("Colours: see the layer list above"))}</div>'
-        f'<div style="margin-top:4px;font-size:10px;color:#555">{note}</div>'
-        f'<div style="margin-top:2px;font-size:10px;color:#555">{credit}</div></div>'
+        '<div style="background:rgba(255,255,255,0.88);padding:2px 7px;border-radius:4px;'
+        f'font:10.5px/1.35 sans-serif;color:#333">{note} {credit}</div>'
     )

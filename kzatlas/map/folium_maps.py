@@ -50,6 +50,7 @@ from kzatlas.map.chrome import (
     MapChrome,
     layer_name,
     legend_html,
+    note_html,
     scale_units,
 )
 from kzatlas.map.name_labels import (
@@ -314,7 +315,7 @@ def build_base_map(
             opacity=0.6,
             control=True,
         ).add_to(fmap)
-    MapChrome(legend_html(translate), MAP_BACKGROUND, view_param, scale_units(translate)).add_to(fmap)
+    MapChrome(legend_html(translate), MAP_BACKGROUND, view_param, scale_units(translate), note_html(translate)).add_to(fmap)
     # After the chrome: its address update on each move runs first (see ScreenFit).
     ScreenFit(home, view_param).add_to(fmap)
     return fmap

@@ -114,7 +114,19 @@ def test_map_paints_every_layer_with_legend_and_layer_control(page: Page, base_u
 
     legend = fmap.locator(".kz-legend")
     expect(legend).to_be_visible()
-    expect(legend).to_contain_text("do not imply official endorsement")
+    expect(legend).to_contain_text("Approximate or schematic shape, not a boundary")
+    note = fmap.locator(".kz-map-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("do not imply official endorsement")
+    expect(note).to_contain_text("OpenStreetMap contributors (ODbL)")
+    # The key sits top left, over the neighbours north-west of the country; the note runs along
+    # the bottom edge: the south-east, where most reserves and parks are, stays in view.
+    frame = fmap.locator(".leaflet-container").first.bounding_box()
+    key, strip = legend.bounding_box(), note.bounding_box()
+    assert key["x"] + key["width"] <= frame["x"] + frame["width"] / 2, (key, frame)
+    assert key["y"] + key["height"] <= frame["y"] + frame["height"] / 2, (key, frame)
+    assert strip["y"] >= frame["y"] + frame["height"] * 0.8, (strip, frame)
+    assert strip["width"] >= frame["width"] / 2, (strip, frame)
 
     control = fmap.locator(".leaflet-control-layers")
     expect(control).to_be_visible()

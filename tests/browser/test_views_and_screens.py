@@ -276,14 +276,15 @@ def test_a_scene_fills_the_screen_with_caption_legend_and_disclaimer(open_page, 
     )
     font_px = page.locator("div.kz-caption").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert font_px >= (28 if width < 1900 else 40), f"caption is {font_px}px"
-    legend = frame.evaluate(
-        "(() => { const r = document.querySelector('.kz-legend').getBoundingClientRect(); "
-        "return [r.top, r.bottom, r.left, r.right, innerHeight, innerWidth]; })()"
-    )
-    top, bottom, left, right, inner_height, inner_width = legend
-    assert 0 <= top and bottom <= inner_height and 0 <= left and right <= inner_width, legend
-    expect(map_locator(page).locator(".kz-legend")).to_contain_text("do not imply official endorsement")
-    expect(map_locator(page).locator(".kz-legend")).to_be_visible()
+    for selector in (".kz-legend", ".kz-map-note"):
+        box = frame.evaluate(
+            f"(() => {{ const r = document.querySelector('{selector}').getBoundingClientRect(); "
+            "return [r.top, r.bottom, r.left, r.right, innerHeight, innerWidth]; })()"
+        )
+        top, bottom, left, right, inner_height, inner_width = box
+        assert 0 <= top and bottom <= inner_height and 0 <= left and right <= inner_width, (selector, box)
+        expect(map_locator(page).locator(selector)).to_be_visible()
+    expect(map_locator(page).locator(".kz-map-note")).to_contain_text("do not imply official endorsement")
     page.screenshot(path=f"/tmp/kzatlas-present-{size}.png")
 
 

@@ -149,6 +149,9 @@ def test_layer_names_and_legend_are_escaped_even_if_a_translation_is_hostile(fea
     assert overlays.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") == len(folium_maps.MAP_KINDS) + 2
     legend = html[html.index("kz-legend") :]
     assert "\\u0026lt;img src=x" in legend
+    # The note along the bottom edge (the UN disclaimer and the basemap's credit) comes after the key.
+    note = html[html.index("kz-map-note") :]
+    assert "\\u0026lt;img src=x" in note
 
 
 def test_map_without_regions_still_builds(features):
