@@ -80,9 +80,9 @@ LABEL_CSS = f"""
 """
 
 # Shows each name from its minimum zoom on, most important first, and hides one that would
-# touch a name already placed, run past the map's edge or lie under its buttons or layer list
-# (a name is shown whole or not at all; the legend is left out: it is translucent and large). Runs after every zoom or pan and whenever
-# layers come or go.
+# touch a name already placed, run past the map's edge or lie under any of its controls (the
+# buttons, the layer list, the key, the note along the bottom edge): a name is shown whole or
+# not at all. Runs after every zoom or pan and whenever layers come or go.
 LABEL_SCRIPT = """
 function (map) {
     function pane(name, z) {
@@ -117,7 +117,7 @@ function (map) {
             return parseFloat(a.getAttribute("data-p")) - parseFloat(b.getAttribute("data-p"));
         });
         var placed = Array.prototype.map.call(
-            map.getContainer().querySelectorAll(".leaflet-control:not(.kz-legend)"),
+            map.getContainer().querySelectorAll(".leaflet-control"),
             function (control) { return control.getBoundingClientRect(); }
         );
         candidates.forEach(function (tag) {

@@ -140,6 +140,35 @@ def test_on_a_short_map_the_layer_list_never_runs_into_the_legend(open_page, bas
         expect(fmap.locator(".leaflet-control-layers-list")).to_be_visible()
 
 
+CONTROL_BOXES = """
+() => [".kz-legend", ".kz-map-note"].map((selector) => {
+    const r = document.querySelector(selector).getBoundingClientRect();
+    return {name: selector, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+})
+"""
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_no_name_is_shown_under_the_key_or_the_note(open_page, base_url: str, language: str):
+    # Zoomed in on one region, names fill the whole frame, the key's corner too.
+    page = open_page(*LAPTOP)
+    open_map_page(page, f"{base_url}/region_profile?region=KZ-10&lang={language}")
+    labels = wait_until(lambda: visible_labels(page), timeout_s=30, page=page, message="no name is shown")
+    page.wait_for_timeout(500)  # the names settle after the map's last move
+    labels = visible_labels(page)
+    controls = map_frame(page).evaluate(CONTROL_BOXES)
+    under = [
+        (label["text"], control["name"])
+        for label in labels
+        for control in controls
+        if label["left"] < control["right"]
+        and control["left"] < label["right"]
+        and label["top"] < control["bottom"]
+        and control["top"] < label["bottom"]
+    ]
+    assert under == [], under
+
+
 # The centre of the largest national park that is not covered there by something else.
 FREE_SHAPE_CENTRE = """
 () => {
