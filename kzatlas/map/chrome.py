@@ -156,40 +156,34 @@ class MapChrome(MacroElement):
             // that a map fitted to Kazakhstan shows there; the UN disclaimer and the basemap's
             // credit run along the bottom edge with Leaflet's credit, clear of the south-east,
             // where most reserves and parks are.
-            var legend = L.control({position: "topleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "kz-legend");
-                div.innerHTML = {{ this.legend_html | tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo(map);
-            var note = L.control({position: "bottomright"});
-            note.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.note_class | tojson }});
-                div.innerHTML = {{ this.note_html | tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            note.addTo(map);
+            function textControl(position, className, html) {
+                var control = L.control({position: position});
+                control.onAdd = function () {
+                    var div = L.DomUtil.create("div", className);
+                    div.innerHTML = html;
+                    L.DomEvent.disableClickPropagation(div);
+                    return div;
+                };
+                return control.addTo(map);
+            }
+            var legend = textControl("topleft", "kz-legend", {{ this.legend_html | tojson }});
+            var note = textControl("bottomright", {{ this.note_class | tojson }}, {{ this.note_html | tojson }});
             // The note takes the bottom edge itself; Leaflet's own credit stays at its right end, above it.
             var credit = map.attributionControl ? map.attributionControl.getContainer() : null;
             if (credit && credit.parentNode === note.getContainer().parentNode) {
                 credit.parentNode.insertBefore(credit, note.getContainer());
             }
-            function scaleOf(frame) {
-                return parseFloat(getComputedStyle(frame).getPropertyValue("--kz-scale")) || 1;
-            }
-            // The note takes the width the bottom-left controls (scale bar, time line) leave free.
+            // The note takes the width the bottom-left controls (scale bar, time line) leave free,
+            // in its own CSS pixels (controls grow by the frame's scale, which ScreenFit keeps).
             function placeNote() {
                 var frame = map.getContainer(), left = frame.querySelector(".leaflet-bottom.leaflet-left");
                 var taken = left ? left.getBoundingClientRect().width : 0;
-                var room = (frame.clientWidth - taken - 24) / scaleOf(frame);
+                var room = (frame.clientWidth - taken - 24) / (map.__kzScale || 1);
                 note.getContainer().style.maxWidth = Math.max(160, Math.floor(room)) + "px";
             }
             // On a short map the open layer list (top right) would run into the note or the key:
             // it folds into its button then, and opens again on hover, as on a narrow map.
-            function foldLayersAboveLegend() {
+            function arrangeControls() {
                 placeNote();
                 var frame = map.getContainer(), fold = {{ this.fold_class | tojson }};
                 frame.classList.remove(fold);
@@ -204,13 +198,13 @@ class MapChrome(MacroElement):
                 });
                 frame.classList.toggle(fold, meets);
             }
-            map.on("resize", foldLayersAboveLegend);
+            map.on("resize", arrangeControls);
             map.whenReady(function () {
-                setTimeout(foldLayersAboveLegend, 0);
+                setTimeout(arrangeControls, 0);
                 // The boxes change size as the fonts arrive and the text wraps: decide again then
                 // (the decision itself leaves their final sizes as they were, so this settles).
                 if (window.ResizeObserver) {
-                    var watch = new ResizeObserver(foldLayersAboveLegend);
+                    var watch = new ResizeObserver(arrangeControls);
                     watch.observe(legend.getContainer());
                     var layers = map.getContainer().querySelector(".leaflet-control-layers");
                     if (layers) { watch.observe(layers); }

@@ -110,14 +110,15 @@ def summary_metrics(context: PageContext, matching: gpd.GeoDataFrame, filters: F
 
 def _fewer_reserves_and_parks(context: PageContext, matching: gpd.GeoDataFrame, filters: Filters) -> bool:
     """Whether filters other than the region leave out some of the place's reserves and parks."""
-    protected = context.remembered(("reserve and park ids", filters.regions), None, lambda: _protected_ids(context, filters))
+    regions = filters.regions
+    protected = context.remembered(("reserve and park ids", regions), None, lambda: _protected_ids(context, regions))
     return bool(protected - set(matching["id"]))
 
 
-def _protected_ids(context: PageContext, filters: Filters) -> frozenset[str]:
-    """The ids of the reserves and parks in ``filters``' regions (all of them without regions)."""
+def _protected_ids(context: PageContext, regions: tuple[str, ...]) -> frozenset[str]:
+    """The ids of the reserves and parks in ``regions`` (all of them when there are none)."""
     everything = feature_frame(context.catalogue)[["id", "kind", "region_codes"]]
-    in_place = analysis.filter_features(everything, Filters(regions=filters.regions))
+    in_place = analysis.filter_features(everything, Filters(regions=regions))
     return frozenset(in_place.loc[in_place["kind"].isin(PROTECTED_KINDS), "id"])
 
 

@@ -233,11 +233,11 @@ def test_an_editor_taken_out_of_the_secrets_file_cannot_save_even_before_the_fil
 def test_two_stores_at_the_same_version_each_show_their_own_edits(tmp_path, monkeypatch):
     """The results a page keeps are keyed by the store read on that rerun, not only by its version."""
     shown_names = {}
-    for name, point in (("Alpha nursery", Point(71.4, 51.1)), ("Beta nursery", Point(76.9, 43.2))):
-        url = f"sqlite:///{tmp_path / (name.split()[0] + '.sqlite')}"
+    for key, name, point in (("alpha", "Alpha nursery", Point(71.4, 51.1)), ("beta", "Beta nursery", Point(76.9, 43.2))):
+        url = f"sqlite:///{tmp_path / f'{key}.sqlite'}"
         with store.open_store(url) as opened:
             opened.apply(
-                [{"id": f"site-{name.split()[0].lower()}", "kind": "undp_site", "name_en": name, "geometry": point}],
+                [{"id": f"site-{key}", "kind": "undp_site", "name_en": name, "geometry": point}],
                 who="editor@example.org",
                 comment="one site",
                 action="draw",

@@ -150,16 +150,36 @@ def visible_labels(page: Page) -> list[dict]:
     return map_frame(page).evaluate(VISIBLE_LABELS)
 
 
+# The boxes of elements in the map's frame, each as ``{name, left, right, top, bottom}`` (the
+# argument is a list of CSS selectors; the first element each selector finds).
+BOXES = """
+(selectors) => selectors.map((selector) => {
+    const r = document.querySelector(selector).getBoundingClientRect();
+    return {name: selector, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+})
+"""
+
+
+def boxes(page: Page, *selectors: str) -> list[dict]:
+    """The boxes of the first element each of ``selectors`` finds in the map's frame."""
+    return map_frame(page).evaluate(BOXES, list(selectors))
+
+
+def boxes_meet(first: dict, second: dict) -> bool:
+    """Whether two boxes (``left``, ``right``, ``top``, ``bottom``) overlap (touching is not)."""
+    return (
+        first["left"] < second["right"]
+        and second["left"] < first["right"]
+        and first["top"] < second["bottom"]
+        and second["top"] < first["bottom"]
+    )
+
+
 def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
     """Pairs of names (from :func:`visible_labels`) whose boxes overlap."""
-    pairs = []
-    for index, first in enumerate(labels):
-        for second in labels[index + 1 :]:
-            if (
-                first["left"] < second["right"]
-                and second["left"] < first["right"]
-                and first["top"] < second["bottom"]
-                and second["top"] < first["bottom"]
-            ):
-                pairs.append((first["text"], second["text"]))
-    return pairs
+    return [
+        (first["text"], second["text"])
+        for index, first in enumerate(labels)
+        for second in labels[index + 1 :]
+        if boxes_meet(first, second)
+    ]

@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from mapkit import PAINT_TIMEOUT_MS, map_frame, map_locator, open_map_page, overlapping, visible_labels, wait_until
+from mapkit import (
+    PAINT_TIMEOUT_MS,
+    boxes,
+    boxes_meet,
+    map_frame,
+    map_locator,
+    open_map_page,
+    overlapping,
+    visible_labels,
+    wait_until,
+)
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -119,19 +129,10 @@ def test_on_a_short_map_the_layer_list_never_runs_into_the_legend(open_page, bas
     # The region profile's map is short: open, the layer list may reach down into the note along
     # the bottom edge (the UN disclaimer), or run into the key.
     fmap = open_map_page(page, f"{base_url}/region_profile?region=KZ-10&lang={language}")
-    others = [fmap.locator(selector).bounding_box() for selector in (".kz-legend", ".kz-map-note")]
-
-    def apart(one, other) -> bool:
-        return (
-            one["x"] + one["width"] <= other["x"]
-            or other["x"] + other["width"] <= one["x"]
-            or one["y"] + one["height"] <= other["y"]
-            or other["y"] + other["height"] <= one["y"]
-        )
 
     def clear_of_the_key_and_the_note():
-        box = fmap.locator(".leaflet-control-layers").bounding_box()
-        return all(apart(box, other) for other in others)
+        layers, *others = boxes(page, ".leaflet-control-layers", ".kz-legend", ".kz-map-note")
+        return not any(boxes_meet(layers, other) for other in others)
 
     wait_until(clear_of_the_key_and_the_note, timeout_s=10, page=page, message="the layer list runs into the key or the note")
     if fmap.locator(".leaflet-control-layers-toggle").is_visible():
@@ -140,31 +141,19 @@ def test_on_a_short_map_the_layer_list_never_runs_into_the_legend(open_page, bas
         expect(fmap.locator(".leaflet-control-layers-list")).to_be_visible()
 
 
-CONTROL_BOXES = """
-() => [".kz-legend", ".kz-map-note"].map((selector) => {
-    const r = document.querySelector(selector).getBoundingClientRect();
-    return {name: selector, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
-})
-"""
-
-
 @pytest.mark.parametrize("language", ["ru", "kk"])
 def test_no_name_is_shown_under_the_key_or_the_note(open_page, base_url: str, language: str):
     # Zoomed in on one region, names fill the whole frame, the key's corner too.
     page = open_page(*LAPTOP)
     open_map_page(page, f"{base_url}/region_profile?region=KZ-10&lang={language}")
-    labels = wait_until(lambda: visible_labels(page), timeout_s=30, page=page, message="no name is shown")
+    wait_until(lambda: visible_labels(page), timeout_s=30, page=page, message="no name is shown")
     page.wait_for_timeout(500)  # the names settle after the map's last move
-    labels = visible_labels(page)
-    controls = map_frame(page).evaluate(CONTROL_BOXES)
+    controls = boxes(page, ".kz-legend", ".kz-map-note")
     under = [
         (label["text"], control["name"])
-        for label in labels
+        for label in visible_labels(page)
         for control in controls
-        if label["left"] < control["right"]
-        and control["left"] < label["right"]
-        and label["top"] < control["bottom"]
-        and control["top"] < label["bottom"]
+        if boxes_meet(label, control)
     ]
     assert under == [], under
 
